@@ -1,0 +1,113 @@
+# deskd - build, run, test, benchmark.
+#
+#   make            build bin/deskd
+#   make run        install packages if needed, start the private stack with demo data
+#   make test       the same stack without demo data, then every test suite
+#   make bench      wrk through nginx against seeded data
+#   make asan-test  unit suites under AddressSanitizer/UBSan
+#   make format / format-check / lint
+
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+           -Wwrite-strings -Wvla -Wimplicit-fallthrough -Wnull-dereference -fno-common
+STD     := -std=c11 -D_GNU_SOURCE
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c libpq libcrypto 2>/dev/null)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs json-c libpq libcrypto 2>/dev/null) -lfcgi -lcrypt
+RELEASE := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+RELEASE_LD := -pie -Wl,-z,relro,-z,now
+ASAN    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC := $(wildcard lib/*.c)
+APP_SRC := $(wildcard app/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+IT_SRC  := $(wildcard tests/it/*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=build/rel/%.o)
+APP_OBJ := $(APP_SRC:%.c=build/rel/%.o)
+APP_NOMAIN := $(filter-out build/rel/app/main.o,$(APP_OBJ))
+
+all: bin/deskd
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(RELEASE) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(ASAN) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+
+bin/deskd: $(LIB_OBJ) $(APP_OBJ)
+	@mkdir -p bin
+	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ $(DEPS_LIBS)
+
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
+
+bin/check_unit: $(UNIT_SRC:%.c=build/rel/%.o) $(LIB_OBJ) $(APP_NOMAIN)
+	@mkdir -p bin
+	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ $(CHECK_LIBS) $(DEPS_LIBS)
+
+bin/check_unit_asan: $(UNIT_SRC:%.c=build/asan/%.o) $(LIB_SRC:%.c=build/asan/%.o) \
+		$(filter-out build/asan/app/main.o,$(APP_SRC:%.c=build/asan/%.o))
+	@mkdir -p bin
+	$(CC) $(ASAN) -o $@ $^ $(CHECK_LIBS) $(DEPS_LIBS)
+
+bin/check_it: $(IT_SRC:%.c=build/rel/%.o)
+	@mkdir -p bin
+	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ $(CHECK_LIBS) $(CURL_LIBS) \
+		$(shell $(PKG_CONFIG) --libs libpq)
+
+bin/fcgi_min: build/rel/tests/bench/fcgi_min.o
+	@mkdir -p bin
+	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ -lfcgi
+
+test-bins: bin/deskd bin/check_unit bin/check_it bin/fcgi_min
+
+run:
+	@scripts/setup
+	@$(MAKE) --no-print-directory all
+	@scripts/run
+
+test:
+	@scripts/setup
+	@$(MAKE) --no-print-directory lint test-bins
+	@scripts/test
+
+asan-test:
+	@scripts/setup
+	@$(MAKE) --no-print-directory bin/check_unit_asan
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bin/check_unit_asan
+
+bench:
+	@scripts/setup
+	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
+	@scripts/bench
+
+format:
+	clang-format -i lib/*.[ch] app/*.[ch] tests/unit/*.[ch] tests/it/*.[ch] tests/bench/*.c
+
+format-check:
+	clang-format --dry-run --Werror lib/*.[ch] app/*.[ch] tests/unit/*.[ch] tests/it/*.[ch] \
+		tests/bench/*.c
+
+# House rules that a grep can check.
+lint:
+	@! grep -nE '\bPQ(exec|execParams|prepare)\(' app/*.c || \
+		{ echo "lint: libpq calls belong in lib/db.c"; exit 1; }
+	@! grep -nE '\b(sprintf|strcpy|strcat|vsprintf|gets)\(' lib/*.c app/*.c tests/*/*.c || \
+		{ echo "lint: unbounded string functions"; exit 1; }
+	@! grep -nE '\bFCGX_' lib/*.c app/*.c | grep -vE '^(lib/fcgi_io\.c|app/worker\.c):' || \
+		{ echo "lint: libfcgi calls belong in lib/fcgi_io.c"; exit 1; }
+	@! grep -nE '\bjwt_' lib/*.c app/*.c | grep -v '^lib/auth\.c:' || \
+		{ echo "lint: libjwt calls belong in lib/auth.c"; exit 1; }
+	@! grep -nE '\bPQ[a-zA-Z]+\(' lib/*.c app/*.c | grep -v '^lib/db\.c:' || \
+		{ echo "lint: libpq calls belong in lib/db.c"; exit 1; }
+
+clean:
+	rm -rf build bin
+
+.PHONY: all run test asan-test bench format format-check lint clean test-bins
+
+-include $(shell find build -name '*.d' 2>/dev/null)

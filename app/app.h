@@ -1,0 +1,31 @@
+/*
+ * app.h - what every handler sees besides the request: the database
+ * handle, the configuration and the authenticated principal.
+ */
+#ifndef APP_APP_H
+#define APP_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct config;
+
+struct principal {
+    int64_t id;
+    const char *id_str;        /* arena */
+    const char *const *perms;  /* arena, sorted, nperms entries */
+    size_t nperms;
+    int via_api_key;
+};
+
+struct ctx {
+    struct db *db;
+    const struct config *cfg;
+    struct principal *who; /* NULL until authenticated; arena */
+};
+
+/* 1 if the principal holds perm (exact string match, as upstream). */
+int app_has_perm(const struct principal *p, const char *perm);
+
+#endif

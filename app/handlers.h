@@ -1,0 +1,26 @@
+/*
+ * handlers.h - every request handler, named h_<resource>_<verb>.
+ *
+ * A handler gets a routed, authenticated and authorised request (captures
+ * in r->match, the principal in ((struct ctx *)r->ctx)->who), fills w and
+ * returns APP_OK, or returns an error (optionally after setting
+ * w->message).  Handlers never write error JSON themselves.
+ */
+#ifndef APP_HANDLERS_H
+#define APP_HANDLERS_H
+
+#include "../lib/err.h"
+
+struct req;
+struct resp;
+
+typedef enum app_err (*handler_fn)(struct req *r, struct resp *w);
+
+enum app_err h_health_get(struct req *r, struct resp *w);
+enum app_err h_statuses_list(struct req *r, struct resp *w);
+enum app_err h_priorities_list(struct req *r, struct resp *w);
+enum app_err h_ai_prompts_list(struct req *r, struct resp *w);
+enum app_err h_agents_me(struct req *r, struct resp *w);
+enum app_err h_agents_get(struct req *r, struct resp *w);
+
+#endif

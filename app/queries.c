@@ -1,0 +1,138 @@
+/*
+ * queries.c - the SQL statement tables and typed query functions.
+ *
+ * Every statement is parameterised ($n with a cast); identifiers are never
+ * built from input.  The agent object is assembled in one statement so
+ * that GET /agents/me is one round trip.
+ */
+#include "queries.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/arena.h"
+
+/* The full agent object (reference §12), by id.  Never the password or secret. */
+#define AGENT_JSON_SQL                                                                             \
+    "SELECT json_build_object("                                                                    \
+    " 'id', u.id, 'created_at', u.created_at, 'updated_at', u.updated_at,"                        \
+    " 'first_name', u.first_name, 'last_name', coalesce(u.last_name, ''),"                        \
+    " 'email', u.email, 'type', u.type, 'availability_status', u.availability_status,"            \
+    " 'phone_number_country_code', u.phone_number_country_code,"                                  \
+    " 'phone_number', u.phone_number, 'avatar_url', u.avatar_url, 'enabled', u.enabled,"          \
+    " 'last_active_at', u.last_active_at, 'last_login_at', u.last_login_at,"                      \
+    " 'roles', coalesce((SELECT json_agg(r.name ORDER BY r.name) FROM user_roles ur"              \
+    "   JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '[]'),"                       \
+    " 'permissions', coalesce((SELECT json_agg(DISTINCT p ORDER BY p) FROM user_roles ur"         \
+    "   JOIN roles r ON r.id = ur.role_id, unnest(r.permissions) p WHERE ur.user_id = u.id),"     \
+    "   '[]'),"                                                                                    \
+    " 'country', u.country, 'meta', u.meta, 'custom_attributes', u.custom_attributes,"            \
+    " 'external_user_id', u.external_user_id,"                                                    \
+    " 'teams', coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name,"           \
+    "   'emoji', t.emoji) ORDER BY t.name) FROM team_members tm JOIN teams t"                     \
+    "   ON t.id = tm.team_id WHERE tm.user_id = u.id), '[]'),"                                    \
+    " 'api_key', u.api_key, 'api_key_last_used_at', u.api_key_last_used_at)::text"                \
+    " FROM users u WHERE u.id = $1::int AND u.type = 'agent' AND u.deleted_at IS NULL"
+
+const struct db_stmt app_stmts[STMT__MAX] = {
+    [STMT_AUTH_API_KEY] = {"auth_api_key",
+                           "SELECT u.id, u.api_secret, coalesce((SELECT string_agg(DISTINCT p, ','"
+                           " ORDER BY p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,"
+                           " unnest(r.permissions) p WHERE ur.user_id = u.id), '')"
+                           " FROM users u WHERE u.api_key = $1::text AND u.type = 'agent'"
+                           " AND u.enabled AND u.deleted_at IS NULL AND u.api_secret IS NOT NULL"
+                           " LIMIT 4",
+                           1, 1},
+    [STMT_API_KEY_TOUCH] = {"api_key_touch",
+                            "UPDATE users SET api_key_last_used_at = now() WHERE id = $1::int", 1,
+                            0},
+    [STMT_STATUSES_JSON] = {"statuses_json",
+                            "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at',"
+                            " created_at, 'name', name, 'category', category) ORDER BY id),"
+                            " '[]')::text FROM conversation_statuses",
+                            0, 1},
+    [STMT_PRIORITIES_JSON] = {"priorities_json",
+                              "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at',"
+                              " created_at, 'name', name) ORDER BY id), '[]')::text"
+                              " FROM conversation_priorities",
+                              0, 1},
+    [STMT_AI_PROMPTS_JSON] = {"ai_prompts_json",
+                              "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at',"
+                              " created_at, 'updated_at', updated_at, 'title', title, 'key', key)"
+                              " ORDER BY title, id), '[]')::text FROM ai_prompts",
+                              0, 1},
+    [STMT_AGENT_JSON] = {"agent_json", AGENT_JSON_SQL, 1, 1},
+};
+
+const struct db_stmt cli_stmts[CLI__MAX] = {
+    [CLI_ROLE_ID] = {"cli_role_id", "SELECT id FROM roles WHERE name = $1::text", 1, 1},
+    [CLI_AGENT_INSERT] = {"cli_agent_insert",
+                          "INSERT INTO users (type, email, first_name, last_name, password,"
+                          " availability_status) VALUES ('agent', lower($1::text), $2::text,"
+                          " $3::text, $4::text, 'offline') RETURNING id",
+                          4, 0},
+    [CLI_USER_ROLE_INSERT] = {"cli_user_role_insert",
+                              "INSERT INTO user_roles (user_id, role_id) VALUES ($1::int, $2::int)",
+                              2, 0},
+    [CLI_AGENT_SET_API_KEY] = {"cli_agent_set_api_key",
+                               "UPDATE users SET api_key = $2::text, api_secret = $3::text,"
+                               " api_key_last_used_at = NULL, updated_at = now()"
+                               " WHERE lower(email) = lower($1::text) AND type = 'agent'"
+                               " AND deleted_at IS NULL RETURNING id",
+                               3, 0},
+    [CLI_MIGRATION_APPLIED] = {"cli_migration_applied",
+                               "SELECT 1 FROM schema_migrations WHERE version = $1::text", 1, 1},
+    [CLI_MIGRATION_RECORD] = {"cli_migration_record",
+                              "INSERT INTO schema_migrations (version) VALUES ($1::text)", 1, 0},
+};
+
+enum app_err q_api_key_rows(struct db *db, struct arena *a, const char *api_key,
+                            struct q_api_key_row **rows, int *n)
+{
+    const char *params[1] = {api_key};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, STMT_AUTH_API_KEY, params, &res);
+
+    *rows = NULL;
+    *n = 0;
+    if (e != APP_OK)
+        return e;
+    int nt = db_ntuples(res);
+    if (nt == 0)
+        return APP_OK;
+    struct q_api_key_row *out = ARENA_NEW(a, struct q_api_key_row, (size_t)nt);
+    if (out == NULL)
+        return APP_ERR_TOO_LARGE;
+    for (int i = 0; i < nt; i++) {
+        out[i].id_str = db_value(res, i, 0);
+        out[i].id = strtoll(out[i].id_str, NULL, 10);
+        out[i].hash = db_value(res, i, 1);
+        out[i].perms_csv = db_value(res, i, 2);
+    }
+    *rows = out;
+    *n = nt;
+    return APP_OK;
+}
+
+enum app_err q_api_key_touch(struct db *db, struct arena *a, const char *id_str)
+{
+    const char *params[1] = {id_str};
+    return db_run(db, a, STMT_API_KEY_TOUCH, params, NULL);
+}
+
+enum app_err q_json(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+                    const char **json, size_t *len)
+{
+    struct db_res *res;
+    enum app_err e = db_run(db, a, (int)s, params, &res);
+
+    *json = NULL;
+    *len = 0;
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) == 0)
+        return APP_OK;
+    *json = db_value(res, 0, 0);
+    *len = db_length(res, 0, 0);
+    return *json ? APP_OK : APP_ERR_INTERNAL;
+}

@@ -1,0 +1,67 @@
+/*
+ * queries.h - every SQL statement deskd runs, as two tables (the server's
+ * and the admin CLI's), and typed query functions that hand rows to
+ * handlers.  Read endpoints get their JSON built by PostgreSQL
+ * (json_build_object), so a list is one round trip and no re-encoding.
+ */
+#ifndef APP_QUERIES_H
+#define APP_QUERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/db.h"
+#include "../lib/err.h"
+
+struct arena;
+
+enum stmt {
+    STMT_AUTH_API_KEY,
+    STMT_API_KEY_TOUCH,
+    STMT_STATUSES_JSON,
+    STMT_PRIORITIES_JSON,
+    STMT_AI_PROMPTS_JSON,
+    STMT_AGENT_JSON,
+    STMT__MAX
+};
+
+extern const struct db_stmt app_stmts[STMT__MAX];
+
+enum cli_stmt {
+    CLI_ROLE_ID,
+    CLI_AGENT_INSERT,
+    CLI_USER_ROLE_INSERT,
+    CLI_AGENT_SET_API_KEY,
+    CLI_MIGRATION_APPLIED,
+    CLI_MIGRATION_RECORD,
+    CLI__MAX
+};
+
+extern const struct db_stmt cli_stmts[CLI__MAX];
+
+/* One API-key candidate row: the agent and its stored bcrypt hash. */
+struct q_api_key_row {
+    int64_t id;
+    const char *id_str;     /* borrowed from the result (arena lifetime) */
+    const char *hash;       /* borrowed */
+    const char *perms_csv;  /* borrowed, comma-separated, sorted */
+};
+
+/*
+ * Loads live, enabled agents holding api_key (normally 0 or 1) into an
+ * arena array.  Returns APP_OK or a db error.
+ */
+enum app_err q_api_key_rows(struct db *db, struct arena *a, const char *api_key,
+                            struct q_api_key_row **rows, int *n);
+
+/* Sets api_key_last_used_at = now() for the agent. */
+enum app_err q_api_key_touch(struct db *db, struct arena *a, const char *id_str);
+
+/*
+ * Runs a statement that returns one row with one JSON text column.
+ * *json is borrowed until the arena reset; NULL (with APP_OK) if no row.
+ */
+enum app_err q_json(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+                    const char **json, size_t *len);
+
+#endif

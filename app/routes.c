@@ -1,0 +1,19 @@
+/*
+ * routes.c - every endpoint deskd serves.  Literal segments win over
+ * {captures}; tests/unit/check_router.c proves the table has no ambiguous
+ * pair.
+ */
+#include "routes.h"
+
+#define KB 1024
+
+const struct route app_routes[] = {
+    {{HTTP_GET, "/health"}, "health", h_health_get, AUTH_NONE, NULL, 0},
+    {{HTTP_GET, "/api/v1/statuses"}, "statuses.list", h_statuses_list, AUTH_AGENT, NULL, 0},
+    {{HTTP_GET, "/api/v1/priorities"}, "priorities.list", h_priorities_list, AUTH_AGENT, NULL, 0},
+    {{HTTP_GET, "/api/v1/ai/prompts"}, "ai.prompts.list", h_ai_prompts_list, AUTH_AGENT, NULL, 0},
+    {{HTTP_GET, "/api/v1/agents/me"}, "agents.me", h_agents_me, AUTH_AGENT, NULL, 0},
+    {{HTTP_GET, "/api/v1/agents/{id}"}, "agents.get", h_agents_get, AUTH_AGENT, "users:manage", 0},
+};
+
+const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

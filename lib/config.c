@@ -1,0 +1,259 @@
+/*
+ * config.c - environment configuration with safe defaults.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto.h"
+#include "log.h"
+#include "validate.h"
+#include "xalloc.h"
+
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return (v != NULL && *v != '\0') ? v : NULL;
+}
+
+static int env_int(const char *name, int def, int min, int max, int *out, char *err,
+                   size_t errlen)
+{
+    const char *v = env(name);
+    int64_t n;
+    if (v == NULL) {
+        *out = def;
+        return 0;
+    }
+    if (v_int64(v, min, max, &n) != 0) {
+        snprintf(err, errlen, "%s=%s: expected an integer from %d to %d", name, v, min, max);
+        return -1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+long config_parse_duration(const char *s)
+{
+    char *end;
+    long mult = 1;
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || v <= 0)
+        return -1;
+    if (*end != '\0') {
+        if (end[1] != '\0')
+            return -1;
+        switch (*end) {
+        case 's': mult = 1; break;
+        case 'm': mult = 60; break;
+        case 'h': mult = 3600; break;
+        case 'd': mult = 86400; break;
+        default: return -1;
+        }
+    }
+    if (v > LONG_MAX / mult)
+        return -1;
+    return v * mult;
+}
+
+static char *absolute(const char *path)
+{
+    char cwd[PATH_MAX];
+    if (path[0] == '/')
+        return xstrdup(path);
+    if (getcwd(cwd, sizeof(cwd)) == NULL)
+        return xstrdup(path);
+    size_t n = strlen(cwd) + 1 + strlen(path) + 1;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%s/%s", cwd, strncmp(path, "./", 2) == 0 ? path + 2 : path);
+    return out;
+}
+
+static char *joinf(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 1;
+    char *out = xmalloc(n);
+    snprintf(out, n, "%s%s", a, b);
+    return out;
+}
+
+int config_load(struct config *c, char *err, size_t errlen)
+{
+    const char *v;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+    memset(c, 0, sizeof(*c));
+    c->var_dir = absolute(env("DESKD_VAR") ? env("DESKD_VAR") : "./var");
+    while (strlen(c->var_dir) > 1 && c->var_dir[strlen(c->var_dir) - 1] == '/')
+        c->var_dir[strlen(c->var_dir) - 1] = '\0';
+
+    if ((v = env("DESKD_DATABASE_URL")) != NULL) {
+        c->database_url = xstrdup(v);
+    } else {
+        size_t n = strlen(c->var_dir) + 64;
+        c->database_url = xmalloc(n);
+        snprintf(c->database_url, n, "host=%s/pg/run dbname=deskd user=deskd", c->var_dir);
+    }
+
+    if ((v = env("DESKD_LISTEN")) != NULL) {
+        if (strncmp(v, "unix:", 5) == 0) {
+            if (v[5] != '/') {
+                snprintf(err, errlen, "DESKD_LISTEN=%s: unix socket path must be absolute", v);
+                return -1;
+            }
+        } else if (strchr(v, ':') == NULL) {
+            snprintf(err, errlen, "DESKD_LISTEN=%s: expected unix:/path or host:port", v);
+            return -1;
+        }
+        c->listen = xstrdup(v);
+    } else {
+        c->listen = joinf("unix:", c->var_dir);
+        char *l = joinf(c->listen, "/run/deskd.sock");
+        free(c->listen);
+        c->listen = l;
+    }
+
+    if (env_int("DESKD_WORKERS", cores > 0 ? (int)cores * 2 : 4, 1, 256, &c->workers, err,
+                errlen) != 0)
+        return -1;
+
+    c->session_ttl = 9 * 3600;
+    if ((v = env("DESKD_SESSION_TTL")) != NULL) {
+        c->session_ttl = config_parse_duration(v);
+        if (c->session_ttl < 60 || c->session_ttl > 366L * 86400) {
+            snprintf(err, errlen,
+                     "DESKD_SESSION_TTL=%s: expected a duration from 60s to 366d (e.g. 9h)", v);
+            return -1;
+        }
+    }
+
+    c->secure_cookies = 1;
+    if ((v = env("DESKD_SECURE_COOKIES")) != NULL) {
+        if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
+            c->secure_cookies = 1;
+        else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
+            c->secure_cookies = 0;
+        else {
+            snprintf(err, errlen, "DESKD_SECURE_COOKIES=%s: expected true or false", v);
+            return -1;
+        }
+    }
+
+    v = env("DESKD_AI_BASE_URL");
+    if (v != NULL && strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
+        snprintf(err, errlen, "DESKD_AI_BASE_URL=%s: expected an http(s):// URL", v);
+        return -1;
+    }
+    c->ai_base_url = xstrdup(v ? v : "https://api.openai.com/v1");
+
+    v = env("DESKD_UPLOAD_DIR");
+    c->upload_dir = v ? absolute(v) : joinf(c->var_dir, "/uploads");
+
+    c->log_level = LOG_INFO;
+    if ((v = env("DESKD_LOG_LEVEL")) != NULL) {
+        c->log_level = log_level_parse(v);
+        if (c->log_level < 0) {
+            snprintf(err, errlen, "DESKD_LOG_LEVEL=%s: expected error, warn, info or debug", v);
+            return -1;
+        }
+    }
+
+    v = env("DESKD_USER");
+    c->user = v ? xstrdup(v) : NULL;
+
+    if (env_int("DESKD_SHUTDOWN_TIMEOUT", 30, 1, 3600, &c->shutdown_timeout, err, errlen) != 0)
+        return -1;
+    if (env_int("DESKD_STATEMENT_TIMEOUT", 10000, 0, 3600000, &c->statement_timeout, err,
+                errlen) != 0)
+        return -1;
+    if (env_int("DESKD_BACKLOG", 1024, 16, 65535, &c->backlog, err, errlen) != 0)
+        return -1;
+
+    v = env("DESKD_SQL_DIR");
+    c->sql_dir = v ? absolute(v) : NULL;
+    return 0;
+}
+
+int config_load_secret(struct config *c, int create, char *err, size_t errlen)
+{
+    const char *v = env("DESKD_SECRET_KEY");
+    char path[PATH_MAX];
+    char buf[256];
+    int fd;
+    ssize_t n;
+
+    if (v != NULL) {
+        if (strlen(v) < 32) {
+            snprintf(err, errlen, "DESKD_SECRET_KEY: must be at least 32 characters");
+            return -1;
+        }
+        c->secret_key = xstrdup(v);
+        return 0;
+    }
+    snprintf(path, sizeof(path), "%s/secret", c->var_dir);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT && create) {
+        unsigned char raw[32];
+        char hex[65];
+        if (crypto_random(raw, sizeof(raw)) != 0) {
+            snprintf(err, errlen, "cannot generate a secret: no randomness");
+            return -1;
+        }
+        for (size_t i = 0; i < sizeof(raw); i++)
+            snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            if (write(fd, hex, 64) != 64) {
+                snprintf(err, errlen, "%s: write failed: %s", path, strerror(errno));
+                close(fd);
+                return -1;
+            }
+            close(fd);
+            log_info("generated a new server secret in %s", path);
+        }
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s (set DESKD_SECRET_KEY or create it)", path,
+                 strerror(errno));
+        return -1;
+    }
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' '))
+        n--;
+    buf[n] = '\0';
+    if (n < 32) {
+        snprintf(err, errlen, "%s: secret must be at least 32 characters", path);
+        return -1;
+    }
+    c->secret_key = xstrdup(buf);
+    return 0;
+}
+
+void config_free(struct config *c)
+{
+    free(c->var_dir);
+    free(c->database_url);
+    free(c->listen);
+    free(c->secret_key);
+    free(c->ai_base_url);
+    free(c->upload_dir);
+    free(c->user);
+    free(c->sql_dir);
+    memset(c, 0, sizeof(*c));
+}

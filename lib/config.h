@@ -1,0 +1,48 @@
+/*
+ * config.h - deskd's configuration, read from the environment once and
+ * validated before anything is forked.  A bad value is a clear error at
+ * startup.  The struct is immutable after config_load().
+ */
+#ifndef LIB_CONFIG_H
+#define LIB_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+    char *var_dir;         /* DESKD_VAR, absolute */
+    char *database_url;    /* DESKD_DATABASE_URL */
+    char *listen;          /* DESKD_LISTEN: "unix:/path" or "host:port" */
+    int workers;           /* DESKD_WORKERS */
+    char *secret_key;      /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
+    long session_ttl;      /* DESKD_SESSION_TTL, seconds */
+    int secure_cookies;    /* DESKD_SECURE_COOKIES */
+    char *ai_base_url;     /* DESKD_AI_BASE_URL */
+    char *upload_dir;      /* DESKD_UPLOAD_DIR */
+    int log_level;         /* DESKD_LOG_LEVEL */
+    char *user;            /* DESKD_USER: drop to this user when started as root */
+    int shutdown_timeout;  /* DESKD_SHUTDOWN_TIMEOUT, seconds */
+    int statement_timeout; /* DESKD_STATEMENT_TIMEOUT, milliseconds */
+    int backlog;           /* DESKD_BACKLOG */
+    char *sql_dir;         /* DESKD_SQL_DIR: migrations */
+};
+
+/*
+ * Reads the environment into c (all strings owned by c).  Returns 0, or -1
+ * with a message naming the variable in err.  The secret is not loaded.
+ */
+int config_load(struct config *c, char *err, size_t errlen);
+
+/*
+ * Resolves the server secret: DESKD_SECRET_KEY (at least 32 characters)
+ * or the file var/secret, created with 32 random bytes (mode 0600) when
+ * create is set and it does not exist.  Returns 0 or -1 with err.
+ */
+int config_load_secret(struct config *c, int create, char *err, size_t errlen);
+
+/* Frees the strings; the struct itself is the caller's. */
+void config_free(struct config *c);
+
+/* Parses "90", "90s", "30m", "9h", "2d" into seconds; -1 if malformed or <= 0. */
+long config_parse_duration(const char *s);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * crypto.c - libcrypto wrappers.
+ */
+#include "crypto.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+void crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256_LEN])
+{
+    SHA256(data, len, out);
+}
+
+int crypto_random(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        int chunk = n > 65536 ? 65536 : (int)n;
+        if (RAND_bytes(p, chunk) != 1)
+            return -1;
+        p += chunk;
+        n -= (size_t)chunk;
+    }
+    return 0;
+}
+
+int crypto_random_string(char *out, size_t n, const char *alphabet)
+{
+    size_t k = strlen(alphabet);
+    unsigned char buf[64];
+    size_t have = 0, pos = 0, o = 0;
+    unsigned limit;
+
+    if (k == 0 || k > 256)
+        return -1;
+    /* Accept bytes below the largest multiple of k: uniform without bias. */
+    limit = 256 - (256 % (unsigned)k);
+    while (o < n) {
+        if (pos == have) {
+            if (crypto_random(buf, sizeof(buf)) != 0)
+                return -1;
+            have = sizeof(buf);
+            pos = 0;
+        }
+        unsigned b = buf[pos++];
+        if (b >= limit)
+            continue;
+        out[o++] = alphabet[b % k];
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+int crypto_equal(const void *a, const void *b, size_t n)
+{
+    return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+static int b64val(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+long crypto_b64decode(const char *in, size_t len, unsigned char *out)
+{
+    size_t o = 0;
+
+    if (len % 4 != 0)
+        return -1;
+    for (size_t i = 0; i < len; i += 4) {
+        int v[4];
+        int pad = 0;
+        for (int k = 0; k < 4; k++) {
+            unsigned char c = (unsigned char)in[i + k];
+            if (c == '=') {
+                /* padding only in the last quantum, only at its end */
+                if (i + 4 != len || k < 2)
+                    return -1;
+                pad++;
+                v[k] = 0;
+            } else {
+                if (pad)
+                    return -1;
+                v[k] = b64val(c);
+                if (v[k] < 0)
+                    return -1;
+            }
+        }
+        uint32_t triple = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) |
+                          ((uint32_t)v[2] << 6) | (uint32_t)v[3];
+        out[o++] = (unsigned char)(triple >> 16);
+        if (pad < 2)
+            out[o++] = (unsigned char)(triple >> 8);
+        if (pad < 1)
+            out[o++] = (unsigned char)triple;
+    }
+    out[o] = '\0';
+    return (long)o;
+}
+
+size_t crypto_b64encode(const unsigned char *in, size_t len, char *out)
+{
+    int n = EVP_EncodeBlock((unsigned char *)out, in, (int)len);
+    return n < 0 ? 0 : (size_t)n;
+}

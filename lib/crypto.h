@@ -1,0 +1,37 @@
+/*
+ * crypto.h - the only libcrypto user: SHA-256, CSPRNG bytes and unbiased
+ * random strings, strict base64, constant-time comparison.
+ */
+#ifndef LIB_CRYPTO_H
+#define LIB_CRYPTO_H
+
+#include <stddef.h>
+
+#define CRYPTO_SHA256_LEN 32
+
+void crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256_LEN]);
+
+/* Fills buf with n random bytes from the CSPRNG.  Returns 0 or -1. */
+int crypto_random(void *buf, size_t n);
+
+/*
+ * Writes n random characters drawn uniformly (rejection sampling, no
+ * modulo bias) from alphabet into out, NUL-terminated (out holds n + 1).
+ * Returns 0 or -1.
+ */
+int crypto_random_string(char *out, size_t n, const char *alphabet);
+
+/* 1 if the n bytes at a and b are equal; time independent of the contents. */
+int crypto_equal(const void *a, const void *b, size_t n);
+
+/*
+ * Strict standard base64 decode (RFC 4648 alphabet, '=' padding required,
+ * length a multiple of 4, no whitespace).  out must hold len/4*3 + 1
+ * bytes; the result is NUL-terminated.  Returns the decoded length or -1.
+ */
+long crypto_b64decode(const char *in, size_t len, unsigned char *out);
+
+/* Standard base64 with padding; out must hold 4*((len+2)/3) + 1 bytes.  Returns length. */
+size_t crypto_b64encode(const unsigned char *in, size_t len, char *out);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * db.c - libpq connection, statements, results and error mapping.
+ *
+ * Rules kept here: connect only after fork; lock search_path and the time
+ * zone in the startup packet; prepare every statement on every connect;
+ * check each result for the one status expected and PQclear it exactly
+ * once; never replay a write whose outcome is unknown.
+ */
+#include "db.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "log.h"
+#include "xalloc.h"
+
+struct db {
+    PGconn *conn;
+    char *conninfo;
+    char *appname;
+    char options[128];
+    const struct db_stmt *stmts;
+    size_t nstmts;
+    struct timespec next_try; /* earliest reconnect attempt */
+    long backoff_ms;
+    int attempts;
+    char sqlstate[6];
+    char constraint[64];
+};
+
+struct db_res {
+    PGresult *res;
+};
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+struct db *db_new(const char *conninfo, const char *appname, int statement_timeout_ms,
+                  const struct db_stmt *stmts, size_t nstmts)
+{
+    struct db *db = xcalloc(1, sizeof(*db));
+
+    db->conninfo = xstrdup(conninfo);
+    db->appname = xstrdup(appname);
+    snprintf(db->options, sizeof(db->options),
+             "-c search_path=public -c TimeZone=UTC -c statement_timeout=%d",
+             statement_timeout_ms);
+    db->stmts = stmts;
+    db->nstmts = nstmts;
+    return db;
+}
+
+static void disconnect(struct db *db)
+{
+    if (db->conn == NULL)
+        return;
+    if (PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
+        PGcancel *c = PQgetCancel(db->conn);
+        if (c != NULL) {
+            char buf[256];
+            if (!PQcancel(c, buf, sizeof(buf)))
+                log_warnx("db: cancel failed: %s", buf);
+            PQfreeCancel(c);
+        }
+    }
+    PQfinish(db->conn);
+    db->conn = NULL;
+}
+
+void db_disconnect(struct db *db)
+{
+    disconnect(db);
+}
+
+void db_free(struct db *db)
+{
+    if (db == NULL)
+        return;
+    disconnect(db);
+    free(db->conninfo);
+    free(db->appname);
+    free(db);
+}
+
+static void first_line(const char *msg, char *out, size_t n)
+{
+    size_t i = 0;
+    if (msg == NULL)
+        msg = "";
+    while (msg[i] && msg[i] != '\n' && i + 1 < n) {
+        out[i] = msg[i];
+        i++;
+    }
+    out[i] = '\0';
+}
+
+static int prepare_all(struct db *db)
+{
+    for (size_t i = 0; i < db->nstmts; i++) {
+        PGresult *res = PQprepare(db->conn, db->stmts[i].name, db->stmts[i].sql,
+                                  db->stmts[i].nparams, NULL);
+        if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+            char msg[512];
+            first_line(res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn), msg,
+                       sizeof(msg));
+            log_err("db: prepare %s failed: %s", db->stmts[i].name, msg);
+            PQclear(res);
+            return -1;
+        }
+        PQclear(res);
+    }
+    return 0;
+}
+
+static int connect_now(struct db *db)
+{
+    const char *keys[] = {"dbname", "application_name", "options", "connect_timeout",
+                          "keepalives", "keepalives_idle", NULL};
+    const char *vals[] = {db->conninfo, db->appname, db->options, "5", "1", "30", NULL};
+    char msg[512];
+
+    /* expand_dbname=1: the conninfo string or URI supplies host, user, ... */
+    db->conn = PQconnectdbParams(keys, vals, 1);
+    if (db->conn == NULL) {
+        log_err("db: out of memory connecting");
+        return -1;
+    }
+    if (PQstatus(db->conn) != CONNECTION_OK) {
+        first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+        log_err("db: connect attempt %d failed: %s", db->attempts + 1, msg);
+        PQfinish(db->conn);
+        db->conn = NULL;
+        return -1;
+    }
+    if (prepare_all(db) != 0) {
+        PQfinish(db->conn);
+        db->conn = NULL;
+        return -1;
+    }
+    if (db->attempts > 0)
+        log_info("db: reconnected after %d failed attempt(s)", db->attempts);
+    return 0;
+}
+
+enum app_err db_ensure(struct db *db)
+{
+    if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+        return APP_OK;
+    disconnect(db);
+    long now = now_ms();
+    long due = db->next_try.tv_sec * 1000L + db->next_try.tv_nsec / 1000000L;
+    if (db->attempts > 0 && now < due)
+        return APP_ERR_UNAVAILABLE;
+    if (connect_now(db) == 0) {
+        db->attempts = 0;
+        db->backoff_ms = 0;
+        return APP_OK;
+    }
+    db->attempts++;
+    db->backoff_ms = db->backoff_ms ? db->backoff_ms * 2 : 50;
+    if (db->backoff_ms > 1000)
+        db->backoff_ms = 1000;
+    long next = now + db->backoff_ms;
+    db->next_try.tv_sec = next / 1000;
+    db->next_try.tv_nsec = (next % 1000) * 1000000L;
+    return APP_ERR_UNAVAILABLE;
+}
+
+static int connection_lost(struct db *db, const char *state)
+{
+    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+        return 1;
+    if (state == NULL)
+        return 1;
+    /* 08xxx connection exceptions, 57P01..57P03 admin shutdown / crash / cannot connect */
+    return strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
+}
+
+static enum app_err map_state(const char *state)
+{
+    if (state == NULL)
+        return APP_ERR_UNAVAILABLE;
+    if (strcmp(state, "23505") == 0)
+        return APP_ERR_CONFLICT;
+    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
+        strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
+        return APP_ERR_INPUT;
+    if (strcmp(state, "57014") == 0 || strcmp(state, "53300") == 0)
+        return APP_ERR_UNAVAILABLE;
+    return APP_ERR_INTERNAL;
+}
+
+static void pqclear(void *p)
+{
+    PQclear(p);
+}
+
+/*
+ * Checks res for the expected status.  On failure records the SQLSTATE,
+ * logs, clears the result and decides whether the connection is gone.
+ */
+static enum app_err check(struct db *db, PGresult *res, const char *what, int *lost)
+{
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    const char *state;
+    char msg[512];
+
+    *lost = 0;
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+        return APP_OK;
+    state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+    const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    snprintf(db->constraint, sizeof(db->constraint), "%s", cons ? cons : "");
+    first_line(res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn), msg, sizeof(msg));
+    if (connection_lost(db, state)) {
+        *lost = 1;
+        log_err("db: %s: connection lost (sqlstate %s): %s", what, state ? state : "-", msg);
+        PQclear(res);
+        disconnect(db);
+        return APP_ERR_UNAVAILABLE;
+    }
+    enum app_err e = map_state(state);
+    if (e == APP_ERR_INTERNAL)
+        log_err("db: %s failed (sqlstate %s): %s", what, state ? state : "-", msg);
+    else
+        log_info("db: %s refused (sqlstate %s)", what, state ? state : "-");
+    PQclear(res);
+    return e;
+}
+
+static enum app_err deliver(struct arena *a, PGresult *res, struct db_res **out)
+{
+    if (out == NULL) {
+        PQclear(res);
+        return APP_OK;
+    }
+    struct db_res *r = arena_alloc(a, sizeof(*r));
+    if (r == NULL || arena_defer(a, pqclear, res) != 0) {
+        if (r == NULL)
+            PQclear(res);
+        return APP_ERR_TOO_LARGE;
+    }
+    r->res = res;
+    *out = r;
+    return APP_OK;
+}
+
+enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const *params,
+                    struct db_res **out)
+{
+    const struct db_stmt *s;
+    int lost = 0;
+
+    if (stmt < 0 || (size_t)stmt >= db->nstmts)
+        return APP_ERR_INTERNAL;
+    s = &db->stmts[stmt];
+    for (int attempt = 0; attempt < 2; attempt++) {
+        enum app_err e = db_ensure(db);
+        if (e != APP_OK)
+            return e;
+        int in_tx = PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+        PGresult *res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL, 0);
+        e = check(db, res, s->name, &lost);
+        if (e == APP_OK)
+            return deliver(a, res, out);
+        if (!lost || !s->readonly || in_tx)
+            return e;
+    }
+    return APP_ERR_UNAVAILABLE;
+}
+
+enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparams,
+                     const char *const *params, struct db_res **out)
+{
+    int lost;
+    enum app_err e = db_ensure(db);
+
+    if (e != APP_OK)
+        return e;
+    PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    e = check(db, res, "query", &lost);
+    if (e != APP_OK)
+        return e;
+    return deliver(a, res, out);
+}
+
+enum app_err db_script(struct db *db, const char *sql)
+{
+    int lost;
+    enum app_err e = db_ensure(db);
+
+    if (e != APP_OK)
+        return e;
+    PGresult *res = PQexec(db->conn, sql);
+    e = check(db, res, "script", &lost);
+    if (e == APP_OK)
+        PQclear(res);
+    return e;
+}
+
+static enum app_err simple(struct db *db, const char *cmd)
+{
+    int lost;
+    if (db->conn == NULL)
+        return APP_ERR_UNAVAILABLE;
+    PGresult *res = PQexecParams(db->conn, cmd, 0, NULL, NULL, NULL, NULL, 0);
+    enum app_err e = check(db, res, cmd, &lost);
+    if (e == APP_OK)
+        PQclear(res);
+    return e;
+}
+
+enum app_err db_begin(struct db *db)
+{
+    enum app_err e = db_ensure(db);
+    return e != APP_OK ? e : simple(db, "BEGIN");
+}
+
+enum app_err db_commit(struct db *db)
+{
+    return simple(db, "COMMIT");
+}
+
+void db_rollback(struct db *db)
+{
+    if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+        (void)simple(db, "ROLLBACK");
+}
+
+void db_end_request(struct db *db)
+{
+    if (db->conn == NULL)
+        return;
+    switch (PQtransactionStatus(db->conn)) {
+    case PQTRANS_IDLE:
+        break;
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+        log_err("db: request ended inside a transaction; rolling back (bug)");
+        db_rollback(db);
+        break;
+    default:
+        log_err("db: connection in unknown state after request; resetting");
+        disconnect(db);
+        break;
+    }
+}
+
+const char *db_last_sqlstate(const struct db *db)
+{
+    return db->sqlstate;
+}
+
+const char *db_last_constraint(const struct db *db)
+{
+    return db->constraint;
+}
+
+int db_ntuples(const struct db_res *r)
+{
+    return PQntuples(r->res);
+}
+
+int db_nfields(const struct db_res *r)
+{
+    return PQnfields(r->res);
+}
+
+const char *db_value(const struct db_res *r, int row, int col)
+{
+    if (row < 0 || row >= PQntuples(r->res) || col < 0 || col >= PQnfields(r->res))
+        return NULL;
+    if (PQgetisnull(r->res, row, col))
+        return NULL;
+    return PQgetvalue(r->res, row, col);
+}
+
+size_t db_length(const struct db_res *r, int row, int col)
+{
+    if (row < 0 || row >= PQntuples(r->res) || col < 0 || col >= PQnfields(r->res))
+        return 0;
+    return (size_t)PQgetlength(r->res, row, col);
+}
+
+long db_affected(const struct db_res *r)
+{
+    const char *s = PQcmdTuples(r->res);
+    return (s && *s) ? strtol(s, NULL, 10) : 0;
+}

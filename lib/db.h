@@ -1,0 +1,93 @@
+/*
+ * db.h - the only libpq user.
+ *
+ * A struct db is one connection owned by one process, opened after fork.
+ * It prepares the caller's statement table on every (re)connect, runs
+ * statements with bound parameters only, maps SQLSTATEs to app_err, and
+ * reconnects with backoff when the server goes away.  Results are handed
+ * out as struct db_res, freed with the request arena.
+ */
+#ifndef LIB_DB_H
+#define LIB_DB_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct arena;
+struct db;
+struct db_res;
+
+struct db_stmt {
+    const char *name;
+    const char *sql;
+    int nparams;
+    int readonly; /* safe to retry once after a reconnect */
+};
+
+/*
+ * Creates an unconnected handle.  conninfo is a libpq connection string or
+ * URI; stmts (which must outlive the handle) are prepared on connect.
+ * statement_timeout_ms 0 means none.  Caller frees with db_free().
+ */
+struct db *db_new(const char *conninfo, const char *appname, int statement_timeout_ms,
+                  const struct db_stmt *stmts, size_t nstmts);
+
+/* Cancels a running statement, closes the connection and frees.  NULL is a no-op. */
+void db_free(struct db *db);
+
+/*
+ * Makes sure the connection is up, connecting and preparing if needed.  After
+ * a failure, further attempts wait for a backoff (up to one second).
+ * Returns APP_OK or APP_ERR_UNAVAILABLE.
+ */
+enum app_err db_ensure(struct db *db);
+
+/*
+ * Runs prepared statement number stmt with nparams text parameters (NULL
+ * entries are SQL NULL).  On success *out (if out is non-NULL) holds the
+ * result, freed at the next arena reset.  A lost connection is reset, and a
+ * readonly statement outside a transaction is retried once.  Returns
+ * APP_OK, APP_ERR_CONFLICT (23505), APP_ERR_INPUT (22xxx, 23503, 23514),
+ * APP_ERR_UNAVAILABLE (connection, 57014 timeout) or APP_ERR_INTERNAL.
+ */
+enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const *params,
+                    struct db_res **out);
+
+/*
+ * Runs one fixed SQL command with parameters (never user text in sql).
+ * Same contract as db_run().
+ */
+enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparams,
+                     const char *const *params, struct db_res **out);
+
+/* Runs a script of several statements (migrations).  No parameters. */
+enum app_err db_script(struct db *db, const char *sql);
+
+/* BEGIN / COMMIT / ROLLBACK. */
+enum app_err db_begin(struct db *db);
+enum app_err db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/*
+ * End-of-request check: a connection left inside a transaction is rolled
+ * back (and logged as a bug); one in an unknown state is reset.
+ */
+void db_end_request(struct db *db);
+
+/* SQLSTATE and constraint name of the last failed statement ("" if none). */
+const char *db_last_sqlstate(const struct db *db);
+const char *db_last_constraint(const struct db *db);
+
+/* Closes the connection so the next call reconnects (tests, SIGHUP). */
+void db_disconnect(struct db *db);
+
+int db_ntuples(const struct db_res *r);
+int db_nfields(const struct db_res *r);
+/* Value at row/col, or NULL for SQL NULL.  Borrowed until the arena reset. */
+const char *db_value(const struct db_res *r, int row, int col);
+size_t db_length(const struct db_res *r, int row, int col);
+/* Rows affected by a command ("" -> 0). */
+long db_affected(const struct db_res *r);
+
+#endif
