@@ -57,7 +57,7 @@ bin/check_unit_asan: $(UNIT_SRC:%.c=build/asan/%.o) $(LIB_SRC:%.c=build/asan/%.o
 bin/check_it: $(IT_SRC:%.c=build/rel/%.o)
 	@mkdir -p bin
 	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ $(CHECK_LIBS) $(CURL_LIBS) \
-		$(shell $(PKG_CONFIG) --libs libpq)
+		$(DEPS_LIBS)
 
 bin/fcgi_min: build/rel/tests/bench/fcgi_min.o
 	@mkdir -p bin

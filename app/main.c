@@ -105,11 +105,13 @@ static int reload(void *arg)
         config_free(&fresh);
         return -1;
     }
-    if (config_load_secret(&fresh, 0, err, sizeof(err)) != 0) {
-        log_err("reload: %s", err);
-        config_free(&fresh);
-        return -1;
-    }
+    /*
+     * The secret stays the one read at start: the master may no longer be
+     * allowed to read var/secret after dropping privileges, and sessions
+     * signed with it must stay valid across a reload.
+     */
+    fresh.secret_key = cfg.secret_key;
+    cfg.secret_key = NULL;
     if (strcmp(fresh.listen, cfg.listen) != 0)
         log_warnx("reload: DESKD_LISTEN changed; the socket stays %s until restart", cfg.listen);
     free(fresh.listen);

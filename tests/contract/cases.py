@@ -1,0 +1,28 @@
+"""Contract cases: one request per documented operation (and per documented
+failure worth pinning).  Later work only appends here.
+
+Each case: (method, path template, who, expected status).  `who` is "admin",
+"agent" or None (no credentials).  Path templates may use {admin_id} and
+{agent_id}.  For a 2xx status the body is validated against the schema the
+spec gives for that operation and status; for an error status it is
+validated against the real Libredesk envelope (the spec's ErrorResponse
+schema is wrong, see DESIGN.md)."""
+
+CASES = [
+    ("GET", "/health", None, 200),
+    ("GET", "/api/v1/statuses", "agent", 200),
+    ("GET", "/api/v1/statuses", None, 401),
+    ("GET", "/api/v1/priorities", "agent", 200),
+    ("GET", "/api/v1/ai/prompts", "agent", 200),
+    ("GET", "/api/v1/agents/me", "admin", 200),
+    ("GET", "/api/v1/agents/me", "agent", 200),
+    ("GET", "/api/v1/agents/{agent_id}", "admin", 200),
+    ("GET", "/api/v1/agents/{admin_id}", "agent", 403),
+    ("GET", "/api/v1/agents/999999", "admin", 404),
+]
+
+# Documented properties that upstream itself never sends, so they are not
+# required of deskd either: {schema name: {property, ...}}.
+NOT_SENT_UPSTREAM = {
+    "ConversationListItem": {"assignee_last_seen_at"},
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+"""Checks deskd's responses against ../shared/spec/libredesk-openapi.json.
+
+Runs every case in cases.py against a running stack (DESKD_TEST_URL), creates
+its own agents through the deskd CLI, converts the spec's OpenAPI 3.0 schemas
+to JSON Schema (nullable -> a "null" type; every documented property
+required unless upstream never sends it), validates with python3-jsonschema
+and prints one line per case.  Exit status 1 on any miss."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import jsonschema
+
+from cases import CASES, NOT_SENT_UPSTREAM
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.environ.get("DESKD_ROOT", os.path.abspath(os.path.join(HERE, "..", "..")))
+SPEC = os.environ.get("DESKD_SPEC",
+                      os.path.join(ROOT, "..", "shared", "spec", "libredesk-openapi.json"))
+BASE = os.environ.get("DESKD_TEST_URL", "http://127.0.0.1:8080")
+
+ENVELOPE_ERROR = {
+    "type": "object",
+    "properties": {
+        "status": {"const": "error"},
+        "message": {"type": "string", "minLength": 1},
+        "error_type": {"enum": ["InputException", "GeneralException", "PermissionException",
+                                "NotFoundException", "ConflictException", "DataException",
+                                "RateLimitException", "UnauthorizedException",
+                                "NetworkException"]},
+        "data": {"type": "null"},
+    },
+    "required": ["status", "message", "error_type", "data"],
+    "additionalProperties": False,
+}
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@FORMATS.checks("date-time")
+def is_datetime(value):
+    return not isinstance(value, str) or bool(RFC3339.match(value))
+
+
+def convert(node, name=None):
+    """OpenAPI 3.0 schema -> JSON Schema (draft 7)."""
+    if isinstance(node, list):
+        return [convert(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("example", "examples", "nullable", "xml", "externalDocs", "deprecated"):
+            continue
+        if key == "$ref":
+            out["$ref"] = value.replace("#/components/schemas/", "#/definitions/")
+        elif key == "properties":
+            out["properties"] = {k: convert(v) for k, v in value.items()}
+        else:
+            out[key] = convert(value)
+    if node.get("type") == "object" and "properties" in node and "required" not in node:
+        skip = NOT_SENT_UPSTREAM.get(name, set())
+        out["required"] = [k for k in node["properties"] if k not in skip]
+    if node.get("nullable"):
+        if "$ref" in out:
+            out = {"anyOf": [{"$ref": out.pop("$ref")}, {"type": "null"}]}
+        elif "type" in out:
+            out["type"] = [out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = list(out["enum"]) + [None]
+            if "format" in out:
+                pass
+    return out
+
+
+def load_spec():
+    with open(SPEC) as f:
+        spec = json.load(f)
+    defs = {name: convert(s, name) for name, s in spec["components"]["schemas"].items()}
+    return spec, defs
+
+
+def find_operation(spec, method, path):
+    """Matches a concrete path against the spec's templates."""
+    for template, ops in spec["paths"].items():
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if re.match(pattern, path.split("?")[0]) and method.lower() in ops:
+            return template, ops[method.lower()]
+    return None, None
+
+
+def cli(*args):
+    out = subprocess.run([os.path.join(ROOT, "bin", "deskd"), *args], check=True,
+                         capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1]
+
+
+def make_agent(role):
+    email = f"contract-{role.lower()}-{int(time.time())}-{os.getpid()}@example.com"
+    cli("agent", "create", "--email", email, "--first-name", "Contract", "--role", role,
+        "--password", "Contract-Passw0rd")
+    key = cli("agent", "api-key", "--email", email)
+    return email, key
+
+
+def request(method, path, key):
+    req = urllib.request.Request(BASE + path, method=method)
+    if key:
+        req.add_header("Authorization", "token " + key)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def agent_id(key):
+    status, body = request("GET", "/api/v1/agents/me", key)
+    assert status == 200, body
+    return json.loads(body)["data"]["id"]
+
+
+def main():
+    spec, defs = load_spec()
+    keys = {"admin": make_agent("Admin")[1], "agent": make_agent("Agent")[1], None: None}
+    ids = {"admin_id": agent_id(keys["admin"]), "agent_id": agent_id(keys["agent"])}
+    failures = 0
+    covered = set()
+    for method, template, who, want in CASES:
+        path = template.format(**ids)
+        op_path, op = find_operation(spec, method, path)
+        status, raw = request(method, path, keys[who])
+        verdict, detail = "valid", ""
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body, verdict, detail = None, "invalid", "body is not JSON"
+        if verdict == "valid" and status != want:
+            verdict, detail = "invalid", f"status {status}, expected {want}"
+        if verdict == "valid" and op is None:
+            verdict, detail = "invalid", "operation not in the spec"
+        if verdict == "valid":
+            if 200 <= status < 300:
+                content = op["responses"].get(str(status), {}).get("content", {})
+                schema = content.get("application/json", {}).get("schema")
+                if schema is None:
+                    verdict, detail = "invalid", f"the spec has no schema for {status}"
+                else:
+                    schema = dict(convert(schema))
+                    schema["definitions"] = defs
+                    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+            else:
+                schema = ENVELOPE_ERROR
+            if verdict == "valid":
+                errors = sorted(jsonschema.Draft7Validator(schema, format_checker=FORMATS)
+                                .iter_errors(body), key=lambda e: list(e.path))
+                if errors:
+                    verdict = "invalid"
+                    detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}"
+                                       for e in errors[:3])
+        if verdict == "valid" and 200 <= status < 300:
+            covered.add((method, op_path))
+        else:
+            failures += verdict != "valid"
+        print(f"contract: {method:6} {path:40} {status} {verdict}" + (f" ({detail})" if detail else ""))
+    total_ops = sum(1 for ops in spec["paths"].values() for m in ops
+                    if m in ("get", "post", "put", "delete", "patch"))
+    print(f"contract: {len(CASES)} cases, {failures} failed; "
+          f"{len(covered)} of {total_ops} documented operations covered")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+/*
+ * it.h - helpers for the integration suites: HTTP through the private
+ * nginx with libcurl, database checks with libpq, and the deskd CLI.
+ * The stack is started by scripts/test; these suites only talk to it.
+ */
+#ifndef TESTS_IT_IT_H
+#define TESTS_IT_IT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <check.h>
+#include <json-c/json.h>
+
+struct http_res {
+    long status;
+    char *body;     /* NUL-terminated; freed by http_res_free() */
+    size_t len;
+    char *headers;  /* raw response headers */
+};
+
+/* Fixtures created once by the runner (see check_it_main.c). */
+extern char it_admin_key[256];  /* "KEY:SECRET" of an Admin agent */
+extern char it_agent_key[256];  /* "KEY:SECRET" of an Agent-role agent */
+extern char it_admin_email[128];
+extern char it_agent_email[128];
+
+const char *it_base_url(void);
+const char *it_root(void);
+
+/*
+ * Performs a request.  auth is a full Authorization header value or NULL;
+ * extra is one more "Name: value" header or NULL.  Fails the test on a
+ * transport error.
+ */
+struct http_res http_do(const char *method, const char *path, const char *auth,
+                        const char *body, size_t len, const char *extra);
+struct http_res http_get(const char *path, const char *auth);
+void http_res_free(struct http_res *r);
+/* Value of a response header (case-insensitive name), copied into buf; NULL if absent. */
+const char *http_header(const struct http_res *r, const char *name, char *buf, size_t len);
+
+/* "token KEY:SECRET" for a key pair, in a static buffer per call slot. */
+const char *tok(const char *key);
+
+/* Parses r->body, asserting it is JSON; caller puts the root. */
+json_object *json_body(const struct http_res *r);
+
+/* Asserts the error envelope exactly: status, message and error_type. */
+void assert_error(const struct http_res *r, long status, const char *message, const char *type);
+
+/* Runs one SQL statement on the test database; returns the first value (malloc'd) or NULL. */
+char *sql_value(const char *sql);
+/* Runs SQL that returns nothing; fails the test on error. */
+void sql_exec(const char *sql);
+
+/* Runs a shell command, returns its exit status; stdout's last line into last (if non-NULL). */
+int run_cmd(const char *cmd, char *last, size_t len);
+
+/* The deskd master's pid from the pid file, and its worker pids (children). */
+pid_t master_pid(void);
+int worker_pids(pid_t master, pid_t *out, int max);
+
+Suite *it_api_suite(void);
+Suite *it_auth_suite(void);
+Suite *it_errors_suite(void);
+Suite *it_fault_suite(void);
+
+#endif

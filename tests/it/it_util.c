@@ -1,0 +1,237 @@
+/* it_util.c - HTTP, SQL and process helpers for the integration suites. */
+#include "it.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <curl/curl.h>
+#include <libpq-fe.h>
+
+char it_admin_key[256];
+char it_agent_key[256];
+char it_admin_email[128];
+char it_agent_email[128];
+
+const char *it_base_url(void)
+{
+    const char *u = getenv("DESKD_TEST_URL");
+    return u ? u : "http://127.0.0.1:8080";
+}
+
+const char *it_root(void)
+{
+    const char *r = getenv("DESKD_ROOT");
+    return r ? r : ".";
+}
+
+struct buf {
+    char *p;
+    size_t len;
+};
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    struct buf *b = arg;
+    size_t add = size * n;
+    char *p = realloc(b->p, b->len + add + 1);
+    if (p == NULL)
+        return 0;
+    memcpy(p + b->len, data, add);
+    b->p = p;
+    b->len += add;
+    b->p[b->len] = '\0';
+    return add;
+}
+
+struct http_res http_do(const char *method, const char *path, const char *auth,
+                        const char *body, size_t len, const char *extra)
+{
+    struct http_res r = {0};
+    struct buf bb = {0}, hb = {0};
+    struct curl_slist *hdrs = NULL;
+    char url[2048], ah[600];
+    CURL *c = curl_easy_init();
+
+    ck_assert_ptr_nonnull(c);
+    snprintf(url, sizeof(url), "%s%s", it_base_url(), path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &bb);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    if (body != NULL) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+    }
+    if (auth != NULL) {
+        snprintf(ah, sizeof(ah), "Authorization: %s", auth);
+        hdrs = curl_slist_append(hdrs, ah);
+    }
+    if (extra != NULL)
+        hdrs = curl_slist_append(hdrs, extra);
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    CURLcode rc = curl_easy_perform(c);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(c);
+    r.body = bb.p ? bb.p : calloc(1, 1);
+    r.len = bb.len;
+    r.headers = hb.p ? hb.p : calloc(1, 1);
+    return r;
+}
+
+struct http_res http_get(const char *path, const char *auth)
+{
+    return http_do("GET", path, auth, NULL, 0, NULL);
+}
+
+void http_res_free(struct http_res *r)
+{
+    free(r->body);
+    free(r->headers);
+    memset(r, 0, sizeof(*r));
+}
+
+const char *http_header(const struct http_res *r, const char *name, char *buf, size_t len)
+{
+    size_t n = strlen(name);
+    for (const char *line = r->headers; line && *line;) {
+        const char *end = strstr(line, "\r\n");
+        if (end == NULL)
+            break;
+        if ((size_t)(end - line) > n && strncasecmp(line, name, n) == 0 && line[n] == ':') {
+            const char *v = line + n + 1;
+            while (*v == ' ')
+                v++;
+            size_t vl = (size_t)(end - v);
+            if (vl >= len)
+                vl = len - 1;
+            memcpy(buf, v, vl);
+            buf[vl] = '\0';
+            return buf;
+        }
+        line = end + 2;
+    }
+    return NULL;
+}
+
+const char *tok(const char *key)
+{
+    static char slots[4][300];
+    static int next;
+    char *s = slots[next++ % 4];
+    snprintf(s, sizeof(slots[0]), "token %s", key);
+    return s;
+}
+
+json_object *json_body(const struct http_res *r)
+{
+    json_object *j = json_tokener_parse(r->body);
+    ck_assert_msg(j != NULL, "body is not JSON: %s", r->body);
+    return j;
+}
+
+void assert_error(const struct http_res *r, long status, const char *message, const char *type)
+{
+    char want[1024];
+    ck_assert_msg(r->status == status, "status %ld, want %ld; body %s", r->status, status, r->body);
+    snprintf(want, sizeof(want),
+             "{\"status\":\"error\",\"message\":\"%s\",\"error_type\":\"%s\",\"data\":null}",
+             message, type);
+    ck_assert_str_eq(r->body, want);
+    char ct[128];
+    ck_assert_ptr_nonnull(http_header(r, "Content-Type", ct, sizeof(ct)));
+    ck_assert_ptr_nonnull(strstr(ct, "application/json"));
+}
+
+static PGconn *connect_db(void)
+{
+    const char *dsn = getenv("DESKD_DATABASE_URL");
+    PGconn *c = PQconnectdb(dsn ? dsn : "");
+    ck_assert_msg(PQstatus(c) == CONNECTION_OK, "test db: %s", PQerrorMessage(c));
+    return c;
+}
+
+char *sql_value(const char *sql)
+{
+    PGconn *c = connect_db();
+    PGresult *res = PQexec(c, sql);
+    ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
+    char *v = NULL;
+    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+        v = strdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    PQfinish(c);
+    return v;
+}
+
+void sql_exec(const char *sql)
+{
+    PGconn *c = connect_db();
+    PGresult *res = PQexec(c, sql);
+    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
+                  "%s: %s", sql, PQerrorMessage(c));
+    PQclear(res);
+    PQfinish(c);
+}
+
+int run_cmd(const char *cmd, char *last, size_t len)
+{
+    char line[1024];
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return -1;
+    if (last != NULL && len > 0)
+        last[0] = '\0';
+    while (fgets(line, sizeof(line), p) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (last != NULL && line[0] != '\0')
+            snprintf(last, len, "%s", line);
+    }
+    int st = pclose(p);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+pid_t master_pid(void)
+{
+    char path[1024], buf[32] = "";
+    const char *var = getenv("DESKD_VAR");
+    snprintf(path, sizeof(path), "%s/run/deskd.pid", var ? var : "var");
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    if (fgets(buf, sizeof(buf), f) == NULL)
+        buf[0] = '\0';
+    fclose(f);
+    return (pid_t)atol(buf);
+}
+
+int worker_pids(pid_t master, pid_t *out, int max)
+{
+    char path[128], buf[4096];
+    int n = 0;
+    snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)master, (long)master);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    if (fgets(buf, sizeof(buf), f) != NULL) {
+        for (char *t = strtok(buf, " \n"); t != NULL && n < max; t = strtok(NULL, " \n"))
+            out[n++] = (pid_t)atol(t);
+    }
+    fclose(f);
+    return n;
+}

@@ -1,0 +1,215 @@
+/* check_auth.c - API-key header parsing, bcrypt and the verified-key cache (lib/auth.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/arena.h"
+#include "../../lib/auth.h"
+#include "../../lib/config.h"
+#include "../../lib/crypto.h"
+#include "suites.h"
+
+static struct arena *ar;
+
+static void setup(void)
+{
+    ar = arena_new(1 << 20);
+    auth_cache_clear();
+}
+
+static void teardown(void)
+{
+    arena_free(ar);
+}
+
+static int parse(const char *h, const char **k, const char **s)
+{
+    return auth_parse_api_key(ar, h, k, s);
+}
+
+START_TEST(test_token_scheme)
+{
+    const char *k, *s;
+    ck_assert_int_eq(parse("token KEY:SECRET", &k, &s), 1);
+    ck_assert_str_eq(k, "KEY");
+    ck_assert_str_eq(s, "SECRET");
+    ck_assert_int_eq(parse("token   KEY:SEC:RET  ", &k, &s), 1);
+    ck_assert_str_eq(k, "KEY");
+    ck_assert_str_eq(s, "SEC:RET"); /* split on the first colon */
+    ck_assert_int_eq(parse("Token KEY:SECRET", &k, &s), 0); /* scheme is case-sensitive */
+    ck_assert_int_eq(parse("token KEYSECRET", &k, &s), 0);
+    ck_assert_int_eq(parse("token :SECRET", &k, &s), 0);
+    ck_assert_int_eq(parse("token KEY:", &k, &s), 0);
+    ck_assert_int_eq(parse("token", &k, &s), 0);
+    ck_assert_int_eq(parse("Bearer abc.def.ghi", &k, &s), 0);
+    ck_assert_int_eq(parse(NULL, &k, &s), 0);
+    ck_assert_int_eq(parse("", &k, &s), 0);
+}
+END_TEST
+
+START_TEST(test_basic_scheme)
+{
+    const char *k, *s;
+    /* base64("KEY:SECRET") */
+    ck_assert_int_eq(parse("Basic S0VZOlNFQ1JFVA==", &k, &s), 1);
+    ck_assert_str_eq(k, "KEY");
+    ck_assert_str_eq(s, "SECRET");
+    ck_assert_int_eq(parse("basic S0VZOlNFQ1JFVA==", &k, &s), 0);
+    ck_assert_int_eq(parse("Basic S0VZOlNFQ1JFVA=", &k, &s), 0);   /* bad length */
+    ck_assert_int_eq(parse("Basic S0VZ*lNFQ1JFVA==", &k, &s), 0);  /* bad alphabet */
+    ck_assert_int_eq(parse("Basic S0VZU0VDUkVU", &k, &s), 0);      /* "KEYSECRET": no colon */
+    ck_assert_int_eq(parse("Basic OlNFQ1JFVA==", &k, &s), 0);      /* ":SECRET" */
+    ck_assert_int_eq(parse("Basic S0U=S0VZ", &k, &s), 0);          /* padding in the middle */
+    ck_assert_int_eq(parse("Basic ", &k, &s), 0);
+}
+END_TEST
+
+START_TEST(test_b64)
+{
+    unsigned char out[32];
+    ck_assert_int_eq(crypto_b64decode("", 0, out), 0);
+    ck_assert_int_eq(crypto_b64decode("Zg==", 4, out), 1);
+    ck_assert_str_eq((char *)out, "f");
+    ck_assert_int_eq(crypto_b64decode("Zm8=", 4, out), 2);
+    ck_assert_int_eq(crypto_b64decode("Zm9v", 4, out), 3);
+    ck_assert_int_eq(crypto_b64decode("Z===", 4, out), -1);
+    char enc[16];
+    ck_assert_uint_eq(crypto_b64encode((const unsigned char *)"foob", 4, enc), 8);
+    ck_assert_str_eq(enc, "Zm9vYg==");
+}
+END_TEST
+
+START_TEST(test_bcrypt_known_vector)
+{
+    /* A published $2a$ vector (the crypt_blowfish test suite), as Go's bcrypt writes them. */
+    ck_assert_int_eq(
+        auth_bcrypt_verify("U*U", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"), 1);
+    ck_assert_int_eq(
+        auth_bcrypt_verify("U*V", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"), 0);
+    ck_assert_int_eq(auth_bcrypt_verify("x", "plaintext"), 0);
+    ck_assert_int_eq(auth_bcrypt_verify("x", "$1$abc$abcdefghijklmnopqrstuv"), 0);
+    ck_assert_int_eq(auth_bcrypt_verify("x", ""), 0);
+}
+END_TEST
+
+START_TEST(test_bcrypt_roundtrip)
+{
+    char hash[128];
+    ck_assert_int_eq(auth_bcrypt_hash("s3cret", 4, hash, sizeof(hash)), 0);
+    ck_assert_int_eq(strncmp(hash, "$2b$04$", 7), 0);
+    ck_assert_uint_eq(strlen(hash), 60);
+    ck_assert_int_eq(auth_bcrypt_verify("s3cret", hash), 1);
+    ck_assert_int_eq(auth_bcrypt_verify("s3cres", hash), 0);
+    ck_assert_int_eq(auth_bcrypt_hash("x", 3, hash, sizeof(hash)), -1);
+}
+END_TEST
+
+START_TEST(test_cache)
+{
+    const char *h1 = "$2b$04$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const char *h2 = "$2b$04$bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "good"), -1);
+    auth_cache_store("k", h1, "good", 1);
+    auth_cache_store("k", h1, "bad", 0);
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "good"), 1);
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "bad"), 0);
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "other"), -1);
+    /* A regenerated key has a new stored hash: the old verdict never applies. */
+    ck_assert_int_eq(auth_cache_lookup("k", h2, "good"), -1);
+    ck_assert_int_eq(auth_cache_lookup("k2", h1, "good"), -1);
+    ck_assert_int_eq(auth_cache_touch_due("k", h1, 1000, 60), 1);
+    ck_assert_int_eq(auth_cache_touch_due("k", h1, 1030, 60), 0);
+    ck_assert_int_eq(auth_cache_touch_due("k", h1, 1061, 60), 1);
+    /* Eviction: many other keys push the entry out; it is then unknown, never wrong. */
+    for (int i = 0; i < 200; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "x%d", i);
+        auth_cache_store(key, h1, "s", 1);
+    }
+    ck_assert_int_ne(auth_cache_lookup("k", h1, "bad"), 1);
+}
+END_TEST
+
+START_TEST(test_random_string)
+{
+    char a[65], b[65];
+    ck_assert_int_eq(crypto_random_string(a, 64, "ab"), 0);
+    ck_assert_uint_eq(strlen(a), 64);
+    ck_assert_uint_eq(strspn(a, "ab"), 64);
+    ck_assert_int_eq(crypto_random_string(b, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), 0);
+    ck_assert_int_eq(crypto_random_string(a, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), 0);
+    ck_assert_str_ne(a, b);
+}
+END_TEST
+
+Suite *auth_suite(void)
+{
+    Suite *s = suite_create("auth");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 30);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_token_scheme);
+    tcase_add_test(tc, test_basic_scheme);
+    tcase_add_test(tc, test_b64);
+    tcase_add_test(tc, test_bcrypt_known_vector);
+    tcase_add_test(tc, test_bcrypt_roundtrip);
+    tcase_add_test(tc, test_cache);
+    tcase_add_test(tc, test_random_string);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+START_TEST(test_durations)
+{
+    ck_assert_int_eq(config_parse_duration("90"), 90);
+    ck_assert_int_eq(config_parse_duration("90s"), 90);
+    ck_assert_int_eq(config_parse_duration("30m"), 1800);
+    ck_assert_int_eq(config_parse_duration("9h"), 32400);
+    ck_assert_int_eq(config_parse_duration("2d"), 172800);
+    ck_assert_int_eq(config_parse_duration("0"), -1);
+    ck_assert_int_eq(config_parse_duration("-5"), -1);
+    ck_assert_int_eq(config_parse_duration("5x"), -1);
+    ck_assert_int_eq(config_parse_duration("5hh"), -1);
+    ck_assert_int_eq(config_parse_duration(""), -1);
+}
+END_TEST
+
+START_TEST(test_bad_config_is_an_error)
+{
+    struct config c;
+    char err[256];
+    static const char *const vars[] = {"DESKD_DATABASE_URL", "DESKD_LISTEN", "DESKD_SESSION_TTL",
+                                       "DESKD_SECURE_COOKIES", "DESKD_LOG_LEVEL", "DESKD_WORKERS"};
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        unsetenv(vars[i]); /* defaults are under test; this runs in a forked child */
+    setenv("DESKD_WORKERS", "zero", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "DESKD_WORKERS"));
+    config_free(&c);
+    unsetenv("DESKD_WORKERS");
+    setenv("DESKD_LISTEN", "unix:relative.sock", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "DESKD_LISTEN"));
+    config_free(&c);
+    unsetenv("DESKD_LISTEN");
+    setenv("DESKD_VAR", "/tmp/deskd-unit", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_str_eq(c.listen, "unix:/tmp/deskd-unit/run/deskd.sock");
+    ck_assert_ptr_nonnull(strstr(c.database_url, "host=/tmp/deskd-unit/pg/run"));
+    ck_assert_int_eq(c.session_ttl, 32400);
+    ck_assert_int_eq(c.secure_cookies, 1);
+    config_free(&c);
+    unsetenv("DESKD_VAR");
+}
+END_TEST
+
+Suite *config_suite(void)
+{
+    Suite *s = suite_create("config");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 10);
+    tcase_add_test(tc, test_durations);
+    tcase_add_test(tc, test_bad_config_is_an_error);
+    suite_add_tcase(s, tc);
+    return s;
+}

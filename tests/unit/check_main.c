@@ -1,0 +1,18 @@
+/* check_main.c - runs every unit suite; exit status is the verdict. */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(arena_suite());
+    srunner_add_suite(sr, validate_suite());
+    srunner_add_suite(sr, router_suite());
+    srunner_add_suite(sr, http_suite());
+    srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, config_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
