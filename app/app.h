@@ -23,6 +23,11 @@ struct ctx {
     struct db *db;
     const struct config *cfg;
     struct principal *who; /* NULL until authenticated; arena */
+    /*
+     * Version of the reference tables read together with the credentials
+     * (0 = unknown); the per-worker list cache is valid only at this version.
+     */
+    int64_t ref_version;
 };
 
 /* 1 if the principal holds perm (exact string match, as upstream). */

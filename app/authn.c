@@ -91,6 +91,7 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
         p->id_str = rows[i].id_str;
         p->via_api_key = 1;
         c->who = p;
+        c->ref_version = rows[i].ref_version;
         if (auth_cache_touch_due(key, rows[i].hash, time(NULL), TOUCH_INTERVAL) &&
             q_api_key_touch(c->db, r->arena, p->id_str) != APP_OK)
             log_warnx("could not update api_key_last_used_at for agent %s", p->id_str);

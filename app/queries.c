@@ -35,10 +35,17 @@
     " FROM users u WHERE u.id = $1::int AND u.type = 'agent' AND u.deleted_at IS NULL"
 
 const struct db_stmt app_stmts[STMT__MAX] = {
+    /*
+     * One row per candidate agent: its hash, the concatenated permission
+     * lists of its roles (duplicates are harmless; no DISTINCT or sort, which
+     * would cost more than they save) and the reference-data version.
+     */
     [STMT_AUTH_API_KEY] = {"auth_api_key",
-                           "SELECT u.id, u.api_secret, coalesce((SELECT string_agg(DISTINCT p, ','"
-                           " ORDER BY p) FROM user_roles ur JOIN roles r ON r.id = ur.role_id,"
-                           " unnest(r.permissions) p WHERE ur.user_id = u.id), '')"
+                           "SELECT u.id, u.api_secret,"
+                           " (SELECT string_agg(array_to_string(r.permissions, ','), ',')"
+                           "  FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+                           "  WHERE ur.user_id = u.id),"
+                           " (SELECT version FROM deskd_cache_versions WHERE name = 'reference')"
                            " FROM users u WHERE u.api_key = $1::text AND u.type = 'agent'"
                            " AND u.enabled AND u.deleted_at IS NULL AND u.api_secret IS NOT NULL"
                            " LIMIT 4",
@@ -104,10 +111,13 @@ enum app_err q_api_key_rows(struct db *db, struct arena *a, const char *api_key,
     if (out == NULL)
         return APP_ERR_TOO_LARGE;
     for (int i = 0; i < nt; i++) {
+        const char *perms = db_value(res, i, 2);
+        const char *version = db_value(res, i, 3);
         out[i].id_str = db_value(res, i, 0);
         out[i].id = strtoll(out[i].id_str, NULL, 10);
         out[i].hash = db_value(res, i, 1);
-        out[i].perms_csv = db_value(res, i, 2);
+        out[i].perms_csv = perms ? perms : "";
+        out[i].ref_version = version ? strtoll(version, NULL, 10) : 0;
     }
     *rows = out;
     *n = nt;

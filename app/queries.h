@@ -44,12 +44,14 @@ struct q_api_key_row {
     int64_t id;
     const char *id_str;     /* borrowed from the result (arena lifetime) */
     const char *hash;       /* borrowed */
-    const char *perms_csv;  /* borrowed, comma-separated, sorted */
+    const char *perms_csv;  /* arena or borrowed, comma-separated union of the roles */
+    int64_t ref_version;    /* deskd_cache_versions 'reference' as of this query */
 };
 
 /*
- * Loads live, enabled agents holding api_key (normally 0 or 1) into an
- * arena array.  Returns APP_OK or a db error.
+ * Loads live, enabled agents holding api_key (normally 0 or 1) with the
+ * union of their roles' permissions into an arena array.  Returns APP_OK
+ * or a db error.
  */
 enum app_err q_api_key_rows(struct db *db, struct arena *a, const char *api_key,
                             struct q_api_key_row **rows, int *n);

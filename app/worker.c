@@ -77,6 +77,7 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
     memset(&w, 0, sizeof(w));
     r.ctx = c;
     c->who = NULL;
+    c->ref_version = 0;
 
     e = fcgi_io_read_head(io, a, &r);
     if (e == APP_OK) {

@@ -13,7 +13,18 @@
 
 void crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256_LEN])
 {
-    SHA256(data, len, out);
+    /*
+     * OpenSSL 3's one-shot SHA256() looks the algorithm up on every call;
+     * fetching it once per process makes a digest of a short secret cheap
+     * enough for every request.
+     */
+    static EVP_MD *md;
+    unsigned int n = CRYPTO_SHA256_LEN;
+
+    if (md == NULL)
+        md = EVP_MD_fetch(NULL, "SHA256", NULL);
+    if (md == NULL || EVP_Digest(data, len, out, &n, md, NULL) != 1)
+        SHA256(data, len, out);
 }
 
 int crypto_random(void *buf, size_t n)

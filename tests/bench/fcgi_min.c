@@ -5,9 +5,11 @@
  *
  *   bin/fcgi_min /path/to.sock [processes]
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +36,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < procs; i++) {
         if (fork() == 0) {
             FCGX_Request req;
+            prctl(PR_SET_PDEATHSIG, SIGTERM); /* die with the parent */
             FCGX_InitRequest(&req, fd, 0);
             while (FCGX_Accept_r(&req) >= 0) {
                 FCGX_PutStr(resp, (int)sizeof(resp) - 1, req.out);
