@@ -79,18 +79,54 @@ START_TEST(test_statuses)
     json_object_put(root);
     http_res_free(&r);
 
-    /* The list is live: a status added in the database appears at once, in id order. */
+    /*
+     * Workers cache the list; every change must still show at once in every
+     * worker (more requests than workers): insert, update, delete.
+     */
     sql_exec("INSERT INTO conversation_statuses (name, category) VALUES ('It pending', 'waiting')");
-    r = http_get("/api/v1/statuses", tok(it_agent_key));
-    ck_assert_int_eq(r.status, 200);
-    d = data_of(&r, &root);
-    ck_assert_int_eq(json_object_array_length(d), 5);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(
-                         json_object_array_get_idx(d, 4), "name")),
-                     "It pending");
-    json_object_put(root);
-    http_res_free(&r);
-    sql_exec("DELETE FROM conversation_statuses WHERE name = 'It pending'");
+    for (int i = 0; i < 12; i++) {
+        r = http_get("/api/v1/statuses", tok(it_agent_key));
+        ck_assert_int_eq(r.status, 200);
+        d = data_of(&r, &root);
+        ck_assert_int_eq(json_object_array_length(d), 5);
+        ck_assert_str_eq(json_object_get_string(json_object_object_get(
+                             json_object_array_get_idx(d, 4), "name")),
+                         "It pending");
+        json_object_put(root);
+        http_res_free(&r);
+    }
+    sql_exec("UPDATE conversation_statuses SET name = 'It parked' WHERE name = 'It pending'");
+    for (int i = 0; i < 12; i++) {
+        r = http_get("/api/v1/statuses", tok(it_admin_key));
+        ck_assert_ptr_nonnull(strstr(r.body, "It parked"));
+        ck_assert_ptr_null(strstr(r.body, "It pending"));
+        http_res_free(&r);
+    }
+    sql_exec("DELETE FROM conversation_statuses WHERE name = 'It parked'");
+    for (int i = 0; i < 12; i++) {
+        r = http_get("/api/v1/statuses", tok(it_agent_key));
+        d = data_of(&r, &root);
+        ck_assert_int_eq(json_object_array_length(d), 4);
+        json_object_put(root);
+        http_res_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(test_prompt_change_visible)
+{
+    sql_exec("UPDATE ai_prompts SET title = 'Make It Friendly' WHERE key = 'make_friendly'");
+    for (int i = 0; i < 12; i++) {
+        struct http_res r = http_get("/api/v1/ai/prompts", tok(it_agent_key));
+        ck_assert_ptr_nonnull(strstr(r.body, "Make It Friendly"));
+        http_res_free(&r);
+    }
+    sql_exec("UPDATE ai_prompts SET title = 'Make Friendly' WHERE key = 'make_friendly'");
+    for (int i = 0; i < 12; i++) {
+        struct http_res r = http_get("/api/v1/ai/prompts", tok(it_agent_key));
+        ck_assert_ptr_null(strstr(r.body, "Make It Friendly"));
+        http_res_free(&r);
+    }
 }
 END_TEST
 
@@ -255,6 +291,7 @@ Suite *it_api_suite(void)
     tcase_add_test(tc, test_statuses);
     tcase_add_test(tc, test_priorities);
     tcase_add_test(tc, test_ai_prompts);
+    tcase_add_test(tc, test_prompt_change_visible);
     tcase_add_test(tc, test_agents_me);
     tcase_add_test(tc, test_agents_get);
     suite_add_tcase(s, tc);

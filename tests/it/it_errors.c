@@ -69,12 +69,13 @@ END_TEST
 START_TEST(test_internal_error)
 {
     /* A schema fault makes the statement fail: 500, generic message, nothing leaked. */
-    sql_exec("ALTER TABLE conversation_priorities RENAME COLUMN name TO name_moved");
-    struct http_res r = http_get("/api/v1/priorities", tok(it_admin_key));
-    sql_exec("ALTER TABLE conversation_priorities RENAME COLUMN name_moved TO name");
+    sql_exec("ALTER TABLE users RENAME COLUMN availability_status TO availability_moved");
+    struct http_res r = http_get("/api/v1/agents/me", tok(it_admin_key));
+    sql_exec("ALTER TABLE users RENAME COLUMN availability_moved TO availability_status");
     assert_error(&r, 500, "Something went wrong", "GeneralException");
+    ck_assert_ptr_null(strstr(r.body, "availability"));
     http_res_free(&r);
-    r = http_get("/api/v1/priorities", tok(it_admin_key));
+    r = http_get("/api/v1/agents/me", tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
 }
