@@ -22,8 +22,12 @@ from cases import CASES, NOT_SENT_UPSTREAM
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("DESKD_ROOT", os.path.abspath(os.path.join(HERE, "..", "..")))
-SPEC = os.environ.get("DESKD_SPEC",
-                      os.path.join(ROOT, "..", "shared", "spec", "libredesk-openapi.json"))
+SPEC_CANDIDATES = [
+    os.environ.get("DESKD_SPEC", ""),
+    os.path.join(ROOT, "..", "shared", "spec", "libredesk-openapi.json"),
+    "/work/shared/spec/libredesk-openapi.json",
+]
+SPEC = next((p for p in SPEC_CANDIDATES if p and os.path.exists(p)), None)
 BASE = os.environ.get("DESKD_TEST_URL", "http://127.0.0.1:8080")
 
 ENVELOPE_ERROR = {
@@ -82,6 +86,9 @@ def convert(node, name=None):
 
 
 def load_spec():
+    if SPEC is None:
+        sys.exit("contract: libredesk-openapi.json not found (set DESKD_SPEC); tried: "
+                 + ", ".join(p for p in SPEC_CANDIDATES if p))
     with open(SPEC) as f:
         spec = json.load(f)
     defs = {name: convert(s, name) for name, s in spec["components"]["schemas"].items()}

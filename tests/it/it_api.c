@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../suite_of.h"
 #include "it.h"
 
 /* Asserts that obj has exactly these keys, in this order. */
@@ -284,16 +285,12 @@ END_TEST
 
 Suite *it_api_suite(void)
 {
-    Suite *s = suite_create("api");
-    TCase *tc = tcase_create("endpoints");
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, test_health);
-    tcase_add_test(tc, test_statuses);
-    tcase_add_test(tc, test_priorities);
-    tcase_add_test(tc, test_ai_prompts);
-    tcase_add_test(tc, test_prompt_change_visible);
-    tcase_add_test(tc, test_agents_me);
-    tcase_add_test(tc, test_agents_get);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("api", 30, NULL, NULL,
+                    test_health,
+                    test_statuses,
+                    test_priorities,
+                    test_ai_prompts,
+                    test_prompt_change_visible,
+                    test_agents_me,
+                    test_agents_get);
 }

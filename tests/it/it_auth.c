@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../suite_of.h"
 #include "it.h"
 
 static const char *const SESSION_MSG = "Invalid or expired session";
@@ -182,17 +183,13 @@ END_TEST
 
 Suite *it_auth_suite(void)
 {
-    Suite *s = suite_create("auth");
-    TCase *tc = tcase_create("api-key");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_no_credentials);
-    tcase_add_test(tc, test_wrong_secret_and_unknown_key);
-    tcase_add_test(tc, test_malformed_headers_fall_through);
-    tcase_add_test(tc, test_basic_form);
-    tcase_add_test(tc, test_disabled_and_deleted_agents);
-    tcase_add_test(tc, test_regenerated_key_invalidates_old);
-    tcase_add_test(tc, test_hash_written_by_upstream_verifies);
-    tcase_add_test(tc, test_permissions_are_the_union_of_roles);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("auth", 60, NULL, NULL,
+                    test_no_credentials,
+                    test_wrong_secret_and_unknown_key,
+                    test_malformed_headers_fall_through,
+                    test_basic_form,
+                    test_disabled_and_deleted_agents,
+                    test_regenerated_key_invalidates_old,
+                    test_hash_written_by_upstream_verifies,
+                    test_permissions_are_the_union_of_roles);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../suite_of.h"
 #include "it.h"
 
 START_TEST(test_not_found)
@@ -83,14 +84,10 @@ END_TEST
 
 Suite *it_errors_suite(void)
 {
-    Suite *s = suite_create("errors");
-    TCase *tc = tcase_create("envelope");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_not_found);
-    tcase_add_test(tc, test_method_not_allowed);
-    tcase_add_test(tc, test_body_limits);
-    tcase_add_test(tc, test_bad_request);
-    tcase_add_test(tc, test_internal_error);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("errors", 60, NULL, NULL,
+                    test_not_found,
+                    test_method_not_allowed,
+                    test_body_limits,
+                    test_bad_request,
+                    test_internal_error);
 }

@@ -15,6 +15,7 @@
 
 #include <libpq-fe.h>
 
+#include "../suite_of.h"
 #include "it.h"
 
 static void msleep(long ms)
@@ -193,13 +194,9 @@ END_TEST
 
 Suite *it_fault_suite(void)
 {
-    Suite *s = suite_create("fault");
-    TCase *tc = tcase_create("process");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_worker_killed);
-    tcase_add_test(tc, test_postgres_restart);
-    tcase_add_test(tc, test_rolling_restart_loses_nothing);
-    tcase_add_test(tc, test_sigterm_drains_in_flight);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("fault", 120, NULL, NULL,
+                    test_worker_killed,
+                    test_postgres_restart,
+                    test_rolling_restart_loses_nothing,
+                    test_sigterm_drains_in_flight);
 }

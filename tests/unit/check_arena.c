@@ -4,6 +4,7 @@
 
 #include "../../lib/arena.h"
 #include "../../lib/validate.h"
+#include "../suite_of.h"
 #include "suites.h"
 
 static int order[4];
@@ -63,14 +64,10 @@ END_TEST
 
 Suite *arena_suite(void)
 {
-    Suite *s = suite_create("arena");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 10);
-    tcase_add_test(tc, test_alloc_aligned_and_reset);
-    tcase_add_test(tc, test_cap_is_hard);
-    tcase_add_test(tc, test_defer_lifo);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("arena", 10, NULL, NULL,
+                    test_alloc_aligned_and_reset,
+                    test_cap_is_hard,
+                    test_defer_lifo);
 }
 
 START_TEST(test_url_decode)
@@ -138,13 +135,9 @@ END_TEST
 
 Suite *validate_suite(void)
 {
-    Suite *s = suite_create("validate");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 10);
-    tcase_add_test(tc, test_url_decode);
-    tcase_add_test(tc, test_utf8);
-    tcase_add_test(tc, test_int64);
-    tcase_add_test(tc, test_uuid_email);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("validate", 10, NULL, NULL,
+                    test_url_decode,
+                    test_utf8,
+                    test_int64,
+                    test_uuid_email);
 }

@@ -7,6 +7,7 @@
 #include "../../lib/auth.h"
 #include "../../lib/config.h"
 #include "../../lib/crypto.h"
+#include "../suite_of.h"
 #include "suites.h"
 
 static struct arena *ar;
@@ -144,19 +145,14 @@ END_TEST
 
 Suite *auth_suite(void)
 {
-    Suite *s = suite_create("auth");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 30);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_token_scheme);
-    tcase_add_test(tc, test_basic_scheme);
-    tcase_add_test(tc, test_b64);
-    tcase_add_test(tc, test_bcrypt_known_vector);
-    tcase_add_test(tc, test_bcrypt_roundtrip);
-    tcase_add_test(tc, test_cache);
-    tcase_add_test(tc, test_random_string);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("auth", 30, setup, teardown,
+                    test_token_scheme,
+                    test_basic_scheme,
+                    test_b64,
+                    test_bcrypt_known_vector,
+                    test_bcrypt_roundtrip,
+                    test_cache,
+                    test_random_string);
 }
 
 START_TEST(test_durations)
@@ -205,11 +201,7 @@ END_TEST
 
 Suite *config_suite(void)
 {
-    Suite *s = suite_create("config");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 10);
-    tcase_add_test(tc, test_durations);
-    tcase_add_test(tc, test_bad_config_is_an_error);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("config", 10, NULL, NULL,
+                    test_durations,
+                    test_bad_config_is_an_error);
 }

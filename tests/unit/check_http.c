@@ -5,6 +5,7 @@
 
 #include "../../lib/arena.h"
 #include "../../lib/http.h"
+#include "../suite_of.h"
 #include "suites.h"
 
 static struct arena *ar;
@@ -129,15 +130,10 @@ END_TEST
 
 Suite *http_suite(void)
 {
-    Suite *s = suite_create("http");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 10);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_query_basic);
-    tcase_add_test(tc, test_query_edges);
-    tcase_add_test(tc, test_cookies);
-    tcase_add_test(tc, test_error_envelope);
-    tcase_add_test(tc, test_success_envelope);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("http", 10, setup, teardown,
+                    test_query_basic,
+                    test_query_edges,
+                    test_cookies,
+                    test_error_envelope,
+                    test_success_envelope);
 }

@@ -4,6 +4,7 @@
 #include "../../app/routes.h"
 #include "../../lib/arena.h"
 #include "../../lib/router.h"
+#include "../suite_of.h"
 #include "suites.h"
 
 static const struct route_key table[] = {
@@ -171,18 +172,13 @@ END_TEST
 
 Suite *router_suite(void)
 {
-    Suite *s = suite_create("router");
-    TCase *tc = tcase_create("match");
-    tcase_set_timeout(tc, 10);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_literal_beats_capture);
-    tcase_add_test(tc, test_captures_decoded);
-    tcase_add_test(tc, test_not_found);
-    tcase_add_test(tc, test_method_not_allowed);
-    tcase_add_test(tc, test_bad_path);
-    tcase_add_test(tc, test_bad_patterns);
-    tcase_add_test(tc, test_ambiguity_detected);
-    tcase_add_test(tc, test_real_table);
-    suite_add_tcase(s, tc);
-    return s;
+    return SUITE_OF("router", 10, setup, teardown,
+                    test_literal_beats_capture,
+                    test_captures_decoded,
+                    test_not_found,
+                    test_method_not_allowed,
+                    test_bad_path,
+                    test_bad_patterns,
+                    test_ambiguity_detected,
+                    test_real_table);
 }
