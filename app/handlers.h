@@ -22,5 +22,10 @@ enum app_err h_priorities_list(struct req *r, struct resp *w);
 enum app_err h_ai_prompts_list(struct req *r, struct resp *w);
 enum app_err h_agents_me(struct req *r, struct resp *w);
 enum app_err h_agents_get(struct req *r, struct resp *w);
+enum app_err h_conversations_all(struct req *r, struct resp *w);
+enum app_err h_conversations_unassigned(struct req *r, struct resp *w);
+enum app_err h_conversations_assigned(struct req *r, struct resp *w);
+enum app_err h_conversations_mentioned(struct req *r, struct resp *w);
+enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w);
 
 #endif

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "../lib/arena.h"
+#include "../lib/sbuf.h"
+#include "convquery.h"
 
 /* The full agent object (reference §12), by id.  Never the password or secret. */
 #define AGENT_JSON_SQL                                                                             \
@@ -69,6 +71,9 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                               " ORDER BY title, id), '[]')::text FROM ai_prompts",
                               0, 1},
     [STMT_AGENT_JSON] = {"agent_json", AGENT_JSON_SQL, 1, 1},
+    [STMT_TEAM_MEMBER] = {"team_member",
+                          "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
+                          2, 1},
 };
 
 const struct db_stmt cli_stmts[CLI__MAX] = {
@@ -145,4 +150,42 @@ enum app_err q_json(struct db *db, struct arena *a, enum stmt s, const char *con
     *json = db_value(res, 0, 0);
     *len = db_length(res, 0, 0);
     return *json ? APP_OK : APP_ERR_INTERNAL;
+}
+
+enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
+                                 int64_t *total, const char **results, size_t *len)
+{
+    struct db_res *cnt, *page;
+    struct sbuf sb;
+    enum app_err e = db_exec(db, a, q->count_sql, q->nparams, q->params, &cnt);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(cnt) != 1 || db_value(cnt, 0, 0) == NULL)
+        return APP_ERR_INTERNAL;
+    *total = strtoll(db_value(cnt, 0, 0), NULL, 10);
+    e = db_exec(db, a, q->page_sql, q->nparams, q->params, &page);
+    if (e != APP_OK)
+        return e;
+    sbuf_init(&sb, a);
+    sbuf_add(&sb, "[");
+    for (int i = 0; i < db_ntuples(page); i++) {
+        if (i)
+            sbuf_add(&sb, ",");
+        sbuf_addn(&sb, db_value(page, i, 0), db_length(page, i, 0));
+    }
+    sbuf_add(&sb, "]");
+    *results = sbuf_str(&sb);
+    *len = sb.len;
+    return *results ? APP_OK : APP_ERR_TOO_LARGE;
+}
+
+enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,
+                           const char *user_id, int *member)
+{
+    const char *params[2] = {team_id, user_id};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, STMT_TEAM_MEMBER, params, &res);
+    *member = e == APP_OK && db_ntuples(res) > 0;
+    return e;
 }

@@ -22,6 +22,7 @@ enum stmt {
     STMT_PRIORITIES_JSON,
     STMT_AI_PROMPTS_JSON,
     STMT_AGENT_JSON,
+    STMT_TEAM_MEMBER,
     STMT__MAX
 };
 
@@ -65,5 +66,18 @@ enum app_err q_api_key_touch(struct db *db, struct arena *a, const char *id_str)
  */
 enum app_err q_json(struct db *db, struct arena *a, enum stmt s, const char *const *params,
                     const char **json, size_t *len);
+
+struct cq_query;
+
+/*
+ * Runs a conversation list built by cq_build(): the exact total and the
+ * page.  *results is a JSON array (arena), *total the count of the scope.
+ */
+enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
+                                 int64_t *total, const char **results, size_t *len);
+
+/* 1 in *member if the agent belongs to the team. */
+enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,
+                           const char *user_id, int *member);
 
 #endif

@@ -289,7 +289,17 @@ enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparam
 
     if (e != APP_OK)
         return e;
-    PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    /*
+     * Every parameter is sent as text; statements cast explicitly ($1::bigint).
+     * So a statement may leave some parameters unused (PostgreSQL could not
+     * infer their types otherwise).
+     */
+    Oid types[DB_MAX_PARAMS];
+    if (nparams < 0 || nparams > DB_MAX_PARAMS)
+        return APP_ERR_INTERNAL;
+    for (int i = 0; i < nparams; i++)
+        types[i] = 25; /* text */
+    PGresult *res = PQexecParams(db->conn, sql, nparams, types, params, NULL, NULL, 0);
     e = check(db, res, "query", &lost);
     if (e != APP_OK)
         return e;

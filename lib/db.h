@@ -54,8 +54,12 @@ enum app_err db_ensure(struct db *db);
 enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const *params,
                     struct db_res **out);
 
+#define DB_MAX_PARAMS 512
+
 /*
- * Runs one fixed SQL command with parameters (never user text in sql).
+ * Runs one SQL command assembled from constant fragments, with parameters
+ * (never user text in sql).  All parameters are typed text, so the SQL must
+ * cast them ($1::bigint) and may leave some unused.  At most DB_MAX_PARAMS.
  * Same contract as db_run().
  */
 enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparams,

@@ -1,0 +1,66 @@
+/*
+ * convquery.h - the one conversation query engine behind every list:
+ * all, assigned, unassigned, team-unassigned, mentioned (and views).
+ *
+ * It turns the list type, the caller, the `filters` JSON (flat array or
+ * nested {logic, rules} groups), `order_by`/`order` and the page into two
+ * statements: the page of list items (JSON built by PostgreSQL) and the
+ * exact total.  Identifiers come only from allow-lists; every value is a
+ * bound parameter.
+ */
+#ifndef APP_CONVQUERY_H
+#define APP_CONVQUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/err.h"
+
+struct arena;
+
+enum cq_list {
+    CQ_ALL = 0,
+    CQ_UNASSIGNED,
+    CQ_ASSIGNED,
+    CQ_TEAM_UNASSIGNED,
+    CQ_MENTIONED,
+    CQ__MAX
+};
+
+#define CQ_MAX_GROUPS 10
+#define CQ_MAX_CONDITIONS 50
+#define CQ_MAX_IN_VALUES 100
+#define CQ_DEFAULT_PAGE_SIZE 30
+#define CQ_MAX_PAGE_SIZE 500
+
+struct cq_request {
+    enum cq_list list;
+    const char *user_id;  /* the caller, decimal */
+    const char *team_id;  /* CQ_TEAM_UNASSIGNED only, decimal */
+    const char *filters;  /* JSON text; NULL, "", "null" and "[]" mean none */
+    const char *order_by; /* "model.field"; NULL = conversations.last_message_at */
+    const char *order;    /* "asc"/"desc" in any case; NULL = DESC */
+    int64_t page;         /* >= 1 */
+    int64_t page_size;    /* 1..CQ_MAX_PAGE_SIZE */
+};
+
+struct cq_query {
+    const char *page_sql;       /* arena; returns one JSON text column per item, in order */
+    const char *count_sql;      /* arena; returns one row with the total */
+    int count_from_summary;     /* count_sql reads deskd_conversation_counts */
+    const char **params;        /* arena; shared by both statements */
+    int nparams;
+};
+
+/*
+ * Builds the statements.  Returns APP_OK, or APP_ERR_INPUT with *message
+ * (arena or static) naming what is wrong in the filters or ordering, or
+ * APP_ERR_TOO_LARGE if the arena is exhausted.
+ */
+enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
+                      const char **message);
+
+/* Parses page/page_size as upstream does: missing or bad -> defaults, too large -> clamped. */
+void cq_page_params(const char *page, const char *page_size, int64_t *p, int64_t *ps);
+
+#endif

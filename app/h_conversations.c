@@ -1,0 +1,94 @@
+/*
+ * h_conversations.c - conversation lists: all, unassigned, assigned,
+ * mentioned and a team's unassigned inbox, all through the query engine.
+ */
+#include "handlers.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "../lib/arena.h"
+#include "../lib/http.h"
+#include "../lib/validate.h"
+#include "app.h"
+#include "convquery.h"
+#include "queries.h"
+
+static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const char *team_id)
+{
+    struct ctx *c = r->ctx;
+    struct cq_request rq = {0};
+    struct cq_query q;
+    const char *msg = NULL, *results;
+    size_t rlen;
+    int64_t total;
+
+    rq.list = type;
+    rq.user_id = c->who->id_str;
+    rq.team_id = team_id;
+    rq.filters = http_param(r, "filters");
+    rq.order_by = http_param(r, "order_by");
+    rq.order = http_param(r, "order");
+    cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &rq.page, &rq.page_size);
+
+    enum app_err e = cq_build(r->arena, &rq, &q, &msg);
+    if (e != APP_OK) {
+        w->message = msg;
+        return e;
+    }
+    e = q_conversation_list(c->db, r->arena, &q, &total, &results, &rlen);
+    if (e != APP_OK)
+        return e;
+    int64_t pages = total == 0 ? 0 : (total + rq.page_size - 1) / rq.page_size;
+    w->data_json = arena_printf(r->arena,
+                                "{\"results\":%s,\"total\":%lld,\"per_page\":%lld,"
+                                "\"total_pages\":%lld,\"page\":%lld}",
+                                results, (long long)total, (long long)rq.page_size,
+                                (long long)pages, (long long)rq.page);
+    if (w->data_json == NULL)
+        return APP_ERR_TOO_LARGE;
+    w->data_len = strlen(w->data_json);
+    (void)rlen;
+    return APP_OK;
+}
+
+enum app_err h_conversations_all(struct req *r, struct resp *w)
+{
+    return list(r, w, CQ_ALL, NULL);
+}
+
+enum app_err h_conversations_unassigned(struct req *r, struct resp *w)
+{
+    return list(r, w, CQ_UNASSIGNED, NULL);
+}
+
+enum app_err h_conversations_assigned(struct req *r, struct resp *w)
+{
+    return list(r, w, CQ_ASSIGNED, NULL);
+}
+
+enum app_err h_conversations_mentioned(struct req *r, struct resp *w)
+{
+    return list(r, w, CQ_MENTIONED, NULL);
+}
+
+enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    const char *id = router_capture(&r->match, "id");
+    int64_t v;
+    int member;
+
+    if (id == NULL || v_int64(id, 1, INT32_MAX, &v) != 0) {
+        w->message = "Invalid team `id`";
+        return APP_ERR_INPUT;
+    }
+    enum app_err e = q_team_member(c->db, r->arena, id, c->who->id_str, &member);
+    if (e != APP_OK)
+        return e;
+    if (!member) {
+        w->message = "You're not a member of this team";
+        return APP_ERR_PERMISSION;
+    }
+    return list(r, w, CQ_TEAM_UNASSIGNED, id);
+}

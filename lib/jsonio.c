@@ -1,0 +1,69 @@
+/*
+ * jsonio.c - strict JSON parsing and typed access.
+ */
+#include "jsonio.h"
+
+#include <json-c/json.h>
+
+#include "arena.h"
+
+static void put(void *p)
+{
+    json_object_put(p);
+}
+
+struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, int depth,
+                                 int *ok)
+{
+    struct json_tokener *tok;
+    struct json_object *root;
+
+    *ok = 0;
+    if (len > (size_t)INT32_MAX)
+        return NULL;
+    tok = json_tokener_new_ex(depth);
+    if (tok == NULL)
+        return NULL;
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    root = json_tokener_parse_ex(tok, buf, (int)len);
+    enum json_tokener_error err = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    while (used < len && (buf[used] == ' ' || buf[used] == '\t' || buf[used] == '\n' ||
+                          buf[used] == '\r'))
+        used++;
+    if (err != json_tokener_success || used != len) {
+        json_object_put(root);
+        return NULL;
+    }
+    if (root != NULL && arena_defer(a, put, root) != 0)
+        return NULL;
+    *ok = 1;
+    return root;
+}
+
+struct json_object *jsonio_get(struct json_object *obj, const char *key)
+{
+    struct json_object *v = NULL;
+    if (obj == NULL || !json_object_is_type(obj, json_type_object))
+        return NULL;
+    if (!json_object_object_get_ex(obj, key, &v))
+        return NULL;
+    return v;
+}
+
+int jsonio_string(struct json_object *v, const char **out)
+{
+    if (v == NULL || !json_object_is_type(v, json_type_string))
+        return 0;
+    *out = json_object_get_string(v);
+    return 1;
+}
+
+int jsonio_int64(struct json_object *v, int64_t *out)
+{
+    if (v == NULL || !json_object_is_type(v, json_type_int))
+        return 0;
+    *out = json_object_get_int64(v);
+    return 1;
+}
