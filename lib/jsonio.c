@@ -28,6 +28,11 @@ struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, i
     root = json_tokener_parse_ex(tok, buf, (int)len);
     enum json_tokener_error err = json_tokener_get_error(tok);
     size_t used = json_tokener_get_parse_end(tok);
+    if (err == json_tokener_continue && used == len) {
+        /* A literal or number at the very end needs an explicit end of input. */
+        root = json_tokener_parse_ex(tok, "", 1);
+        err = json_tokener_get_error(tok);
+    }
     json_tokener_free(tok);
     while (used < len && (buf[used] == ' ' || buf[used] == '\t' || buf[used] == '\n' ||
                           buf[used] == '\r'))

@@ -10,5 +10,6 @@ Suite *router_suite(void);
 Suite *http_suite(void);
 Suite *auth_suite(void);
 Suite *config_suite(void);
+Suite *convquery_suite(void);
 
 #endif
