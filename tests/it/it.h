@@ -65,5 +65,6 @@ Suite *it_api_suite(void);
 Suite *it_auth_suite(void);
 Suite *it_errors_suite(void);
 Suite *it_fault_suite(void);
+Suite *it_conversations_suite(void);
 
 #endif
