@@ -2,8 +2,10 @@
 failure worth pinning).  Later work only appends here.
 
 Each case: (method, path template, who, expected status).  `who` is "admin",
-"agent" or None (no credentials).  Path templates may use {admin_id} and
-{agent_id}.  For a 2xx status the body is validated against the schema the
+"agent" or None (no credentials).  Path templates may use {admin_id},
+{agent_id} and {team_id} (a team the admin belongs to).  Before the cases
+run, the checker seeds a few conversations and assigns some to the admin and
+to that team.  For a 2xx status the body is validated against the schema the
 spec gives for that operation and status; for an error status it is
 validated against the real Libredesk envelope (the spec's ErrorResponse
 schema is wrong, see DESIGN.md)."""
@@ -19,6 +21,12 @@ CASES = [
     ("GET", "/api/v1/agents/{agent_id}", "admin", 200),
     ("GET", "/api/v1/agents/{admin_id}", "agent", 403),
     ("GET", "/api/v1/agents/999999", "admin", 404),
+    ("GET", "/api/v1/conversations/all?page_size=5", "admin", 200),
+    ("GET", "/api/v1/conversations/unassigned", "admin", 200),
+    ("GET", "/api/v1/conversations/assigned", "admin", 200),
+    ("GET", "/api/v1/teams/{team_id}/conversations/unassigned", "admin", 200),
+    ("GET", "/api/v1/conversations/all?filters=%5B%7B", "admin", 400),
+    ("GET", "/api/v1/conversations/all", "agent", 200),
 ]
 
 # Documented properties that upstream itself never sends, so they are not

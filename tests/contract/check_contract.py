@@ -135,10 +135,33 @@ def agent_id(key):
     return json.loads(body)["data"]["id"]
 
 
+def sql(statement):
+    """Runs SQL on the test database (DESKD_DATABASE_URL); returns the first value."""
+    out = subprocess.run(["psql", os.environ.get("DESKD_DATABASE_URL", ""), "-qtAX", "-v",
+                          "ON_ERROR_STOP=1", "-c", statement],
+                         check=True, capture_output=True, text=True).stdout
+    return out.strip().splitlines()[0] if out.strip() else ""
+
+
+def fixtures(admin_id):
+    """Conversations to list: seeded, some assigned to the admin, a team inbox it belongs to."""
+    subprocess.run([os.path.join(ROOT, "bin", "deskd"), "seed", "--conversations", "40"],
+                   check=True, capture_output=True)
+    team = sql("SELECT min(id) FROM teams")
+    sql(f"INSERT INTO team_members (team_id, user_id) VALUES ({team}, {admin_id})"
+        " ON CONFLICT DO NOTHING")
+    sql(f"UPDATE conversations SET assigned_user_id = {admin_id} WHERE id IN"
+        " (SELECT id FROM conversations ORDER BY id LIMIT 3)")
+    sql(f"UPDATE conversations SET assigned_user_id = NULL, assigned_team_id = {team}"
+        " WHERE id IN (SELECT id FROM conversations ORDER BY id DESC LIMIT 3)")
+    return team
+
+
 def main():
     spec, defs = load_spec()
     keys = {"admin": make_agent("Admin")[1], "agent": make_agent("Agent")[1], None: None}
     ids = {"admin_id": agent_id(keys["admin"]), "agent_id": agent_id(keys["agent"])}
+    ids["team_id"] = fixtures(ids["admin_id"])
     failures = 0
     covered = set()
     for method, template, who, want in CASES:
@@ -175,6 +198,10 @@ def main():
                                        for e in errors[:3])
         if verdict == "valid" and 200 <= status < 300:
             covered.add((method, op_path))
+            results = body.get("data", {}).get("results") if isinstance(body.get("data"), dict) else None
+            if results == []:
+                verdict, detail = "invalid", "no results to validate: the fixture is missing data"
+                failures += 1
         else:
             failures += verdict != "valid"
         print(f"contract: {method:6} {path:40} {status} {verdict}" + (f" ({detail})" if detail else ""))
