@@ -3,9 +3,10 @@
  * all, assigned, unassigned, team-unassigned, mentioned (and views).
  *
  * It turns the list type, the caller, the `filters` JSON (flat array or
- * nested {logic, rules} groups), `order_by`/`order` and the page into two
- * statements: the page of list items (JSON built by PostgreSQL) and the
- * exact total.  Identifiers come only from allow-lists; every value is a
+ * nested {logic, rules} groups), `order_by`/`order` and the page into one
+ * statement returning the exact total and the ids of the page; the items
+ * themselves come from a prepared statement (queries.c), so the costly
+ * part is planned once per connection, not per request.  Identifiers come only from allow-lists; every value is a
  * bound parameter.
  */
 #ifndef APP_CONVQUERY_H
@@ -45,8 +46,9 @@ struct cq_request {
 };
 
 struct cq_query {
-    const char *page_sql;       /* arena; returns one JSON text column per item, in order */
-    const char *count_sql;      /* arena; returns one row with the total */
+    const char *list_sql;       /* arena; one row: the exact total, the page's ids ("1,2,3") */
+    const char *page_sql;       /* arena; the ids query alone (part of list_sql) */
+    const char *count_sql;      /* arena; the total query alone (part of list_sql) */
     int count_from_summary;     /* count_sql reads deskd_conversation_counts */
     const char **params;        /* arena; shared by both statements */
     int nparams;

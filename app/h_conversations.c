@@ -36,7 +36,7 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
         w->message = msg;
         return e;
     }
-    e = q_conversation_list(c->db, r->arena, &q, &total, &results, &rlen);
+    e = q_conversation_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results, &rlen);
     if (e != APP_OK)
         return e;
     int64_t pages = total == 0 ? 0 : (total + rq.page_size - 1) / rq.page_size;

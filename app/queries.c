@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../lib/arena.h"
-#include "../lib/sbuf.h"
+#include "convitems.h"
 #include "convquery.h"
 
 /* The full agent object (reference §12), by id.  Never the password or secret. */
@@ -71,6 +71,16 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                               " ORDER BY title, id), '[]')::text FROM ai_prompts",
                               0, 1},
     [STMT_AGENT_JSON] = {"agent_json", AGENT_JSON_SQL, 1, 1},
+    /* $1 the caller, $2 the page's ids ("{1,2,3}"): the items, in that order. */
+    [STMT_CONV_ITEMS] = {"conv_items",
+                         "SELECT coalesce(string_agg(" ITEM_JSON("NULL") ", ',' ORDER BY p.ord), '')"
+                         " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS,
+                         2, 1},
+    [STMT_CONV_ITEMS_MENTIONED] = {"conv_items_mentioned",
+                                   "SELECT coalesce(string_agg(" ITEM_JSON("mm.uuid")
+                                   ", ',' ORDER BY p.ord), '') FROM unnest($2::bigint[])"
+                                   " WITH ORDINALITY p(id, ord)" ITEM_JOINS MENTION_JOIN,
+                                   2, 1},
     [STMT_TEAM_MEMBER] = {"team_member",
                           "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
                           2, 1},
@@ -153,31 +163,35 @@ enum app_err q_json(struct db *db, struct arena *a, enum stmt s, const char *con
 }
 
 enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
-                                 int64_t *total, const char **results, size_t *len)
+                                 int mentioned, int64_t *total, const char **results,
+                                 size_t *len)
 {
-    struct db_res *cnt, *page;
-    struct sbuf sb;
-    enum app_err e = db_exec(db, a, q->count_sql, q->nparams, q->params, &cnt);
+    struct db_res *list, *items;
+    enum app_err e = db_exec(db, a, q->list_sql, q->nparams, q->params, &list);
 
     if (e != APP_OK)
         return e;
-    if (db_ntuples(cnt) != 1 || db_value(cnt, 0, 0) == NULL)
+    if (db_ntuples(list) != 1 || db_value(list, 0, 0) == NULL)
         return APP_ERR_INTERNAL;
-    *total = strtoll(db_value(cnt, 0, 0), NULL, 10);
-    e = db_exec(db, a, q->page_sql, q->nparams, q->params, &page);
+    *total = strtoll(db_value(list, 0, 0), NULL, 10);
+    const char *ids = db_value(list, 0, 1);
+    if (ids == NULL || *ids == '\0') {
+        *results = "[]";
+        *len = 2;
+        return APP_OK;
+    }
+    const char *params[2] = {q->params[0], arena_printf(a, "{%s}", ids)};
+    if (params[1] == NULL)
+        return APP_ERR_TOO_LARGE;
+    e = db_run(db, a, mentioned ? STMT_CONV_ITEMS_MENTIONED : STMT_CONV_ITEMS, params, &items);
     if (e != APP_OK)
         return e;
-    sbuf_init(&sb, a);
-    sbuf_add(&sb, "[");
-    for (int i = 0; i < db_ntuples(page); i++) {
-        if (i)
-            sbuf_add(&sb, ",");
-        sbuf_addn(&sb, db_value(page, i, 0), db_length(page, i, 0));
-    }
-    sbuf_add(&sb, "]");
-    *results = sbuf_str(&sb);
-    *len = sb.len;
-    return *results ? APP_OK : APP_ERR_TOO_LARGE;
+    const char *joined = db_ntuples(items) == 1 ? db_value(items, 0, 0) : NULL;
+    *results = arena_printf(a, "[%s]", joined ? joined : "");
+    if (*results == NULL)
+        return APP_ERR_TOO_LARGE;
+    *len = strlen(*results);
+    return APP_OK;
 }
 
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

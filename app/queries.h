@@ -23,6 +23,8 @@ enum stmt {
     STMT_AI_PROMPTS_JSON,
     STMT_AGENT_JSON,
     STMT_TEAM_MEMBER,
+    STMT_CONV_ITEMS,
+    STMT_CONV_ITEMS_MENTIONED,
     STMT__MAX
 };
 
@@ -74,7 +76,8 @@ struct cq_query;
  * page.  *results is a JSON array (arena), *total the count of the scope.
  */
 enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
-                                 int64_t *total, const char **results, size_t *len);
+                                 int mentioned, int64_t *total, const char **results,
+                                 size_t *len);
 
 /* 1 in *member if the agent belongs to the team. */
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

@@ -74,7 +74,7 @@ START_TEST(test_scopes_and_defaults)
     q = build_ok(CQ_MENTIONED, NULL);
     ck_assert_int_eq(q.count_from_summary, 0);
     has(q.page_sql, "conversation_mentions");
-    has(q.page_sql, "mm.uuid");
+    has(q.list_sql, "SELECT (SELECT count(*) FROM conversations c WHERE TRUE AND c.id IN");
     has(q.count_sql, "SELECT count(*) FROM conversations c");
 
     /* Empty filter forms mean no filter. */
