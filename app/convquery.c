@@ -675,10 +675,13 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
             sbuf_addf(&wsum, " AND %s", f.sum);
     }
 
-    int limit = param(&c, arena_printf(a, "%lld", (long long)rq->page_size));
-    int offset = param(&c, arena_printf(a, "%lld", (long long)((rq->page - 1) * rq->page_size)));
-    if (limit < 0 || offset < 0 || c.params[limit - 1] == NULL || c.params[offset - 1] == NULL)
-        return APP_ERR_TOO_LARGE;
+    /*
+     * LIMIT and OFFSET are numbers computed here, written as literals: the
+     * statement is prepared and reused per shape, and a generic plan must
+     * know the row limit to keep walking an index.
+     */
+    long long limit = (long long)rq->page_size;
+    long long offset = (long long)((rq->page - 1) * rq->page_size);
 
     /* The page: ids only, in order (the items come from a prepared statement). */
     struct sbuf pg;
@@ -686,8 +689,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     sbuf_add(&pg, "SELECT c.id FROM conversations c");
     add_joins(&pg, c.joins);
     sbuf_add(&pg, sbuf_str(&where) ? sbuf_str(&where) : "");
-    sbuf_addf(&pg, " ORDER BY %s %s NULLS LAST, c.id %s LIMIT $%d::bigint OFFSET $%d::bigint",
-              ocol->expr, dir, dir, limit, offset);
+    sbuf_addf(&pg, " ORDER BY %s %s NULLS LAST, c.id %s LIMIT %lld OFFSET %lld", ocol->expr, dir,
+              dir, limit, offset);
 
     struct sbuf cnt;
     sbuf_init(&cnt, a);

@@ -9,6 +9,7 @@
 
 #include "../lib/arena.h"
 #include "../lib/http.h"
+#include "../lib/sbuf.h"
 #include "../lib/validate.h"
 #include "app.h"
 #include "convquery.h"
@@ -40,16 +41,15 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
     if (e != APP_OK)
         return e;
     int64_t pages = total == 0 ? 0 : (total + rq.page_size - 1) / rq.page_size;
-    w->data_json = arena_printf(r->arena,
-                                "{\"results\":%s,\"total\":%lld,\"per_page\":%lld,"
-                                "\"total_pages\":%lld,\"page\":%lld}",
-                                results, (long long)total, (long long)rq.page_size,
-                                (long long)pages, (long long)rq.page);
-    if (w->data_json == NULL)
-        return APP_ERR_TOO_LARGE;
-    w->data_len = strlen(w->data_json);
-    (void)rlen;
-    return APP_OK;
+    struct sbuf sb;
+    sbuf_init(&sb, r->arena);
+    sbuf_add(&sb, "{\"results\":");
+    sbuf_addn(&sb, results, rlen);
+    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",
+              (long long)total, (long long)rq.page_size, (long long)pages, (long long)rq.page);
+    w->data_json = sbuf_str(&sb);
+    w->data_len = sb.len;
+    return w->data_json ? APP_OK : APP_ERR_TOO_LARGE;
 }
 
 enum app_err h_conversations_all(struct req *r, struct resp *w)

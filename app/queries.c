@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../lib/arena.h"
+#include "../lib/sbuf.h"
 #include "convitems.h"
 #include "convquery.h"
 
@@ -167,7 +168,7 @@ enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq
                                  size_t *len)
 {
     struct db_res *list, *items;
-    enum app_err e = db_exec(db, a, q->list_sql, q->nparams, q->params, &list);
+    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
 
     if (e != APP_OK)
         return e;
@@ -186,12 +187,16 @@ enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq
     e = db_run(db, a, mentioned ? STMT_CONV_ITEMS_MENTIONED : STMT_CONV_ITEMS, params, &items);
     if (e != APP_OK)
         return e;
-    const char *joined = db_ntuples(items) == 1 ? db_value(items, 0, 0) : NULL;
-    *results = arena_printf(a, "[%s]", joined ? joined : "");
-    if (*results == NULL)
-        return APP_ERR_TOO_LARGE;
-    *len = strlen(*results);
-    return APP_OK;
+    /* Large text is copied with memcpy: printf's %s is slow on tens of kilobytes. */
+    struct sbuf sb;
+    sbuf_init(&sb, a);
+    sbuf_addn(&sb, "[", 1);
+    if (db_ntuples(items) == 1 && db_value(items, 0, 0) != NULL)
+        sbuf_addn(&sb, db_value(items, 0, 0), db_length(items, 0, 0));
+    sbuf_addn(&sb, "]", 1);
+    *results = sbuf_str(&sb);
+    *len = sb.len;
+    return *results ? APP_OK : APP_ERR_TOO_LARGE;
 }
 
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

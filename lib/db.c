@@ -9,6 +9,7 @@
 #include "db.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,20 @@
 #include "log.h"
 #include "xalloc.h"
 
+#define DYN_CACHE 64
+
+/* A statement assembled at run time, prepared on this connection. */
+struct dyn_stmt {
+    uint64_t hash;
+    char *sql; /* malloc'd; NULL = free slot */
+    char name[24];
+    unsigned long used;
+};
+
 struct db {
     PGconn *conn;
+    struct dyn_stmt dyn[DYN_CACHE];
+    unsigned long dyn_clock;
     char *conninfo;
     char *appname;
     char options[128];
@@ -61,8 +74,18 @@ struct db *db_new(const char *conninfo, const char *appname, int statement_timeo
     return db;
 }
 
+static void dyn_clear(struct db *db)
+{
+    for (int i = 0; i < DYN_CACHE; i++) {
+        free(db->dyn[i].sql);
+        db->dyn[i].sql = NULL;
+    }
+}
+
 static void disconnect(struct db *db)
 {
+    /* Prepared statements live and die with the session. */
+    dyn_clear(db);
     if (db->conn == NULL)
         return;
     if (PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
@@ -408,4 +431,69 @@ long db_affected(const struct db_res *r)
 {
     const char *s = PQcmdTuples(r->res);
     return (s && *s) ? strtol(s, NULL, 10) : 0;
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
+                            const char *const *params, struct db_res **out)
+{
+    Oid types[DB_MAX_PARAMS];
+    int lost;
+    enum app_err e = db_ensure(db);
+
+    if (e != APP_OK)
+        return e;
+    if (nparams < 0 || nparams > DB_MAX_PARAMS)
+        return APP_ERR_INTERNAL;
+    uint64_t h = fnv1a(sql);
+    struct dyn_stmt *d = NULL, *victim = &db->dyn[0];
+    for (int i = 0; i < DYN_CACHE; i++) {
+        struct dyn_stmt *c = &db->dyn[i];
+        if (c->sql != NULL && c->hash == h && strcmp(c->sql, sql) == 0) {
+            d = c;
+            break;
+        }
+        if (c->sql == NULL || (victim->sql != NULL && c->used < victim->used))
+            victim = c;
+    }
+    if (d == NULL) {
+        /* Prepare under a fresh name, evicting the least recently used. */
+        if (victim->sql != NULL) {
+            char cmd[64];
+            snprintf(cmd, sizeof(cmd), "DEALLOCATE %s", victim->name);
+            PGresult *r = PQexec(db->conn, cmd);
+            if (check(db, r, "deallocate", &lost) == APP_OK)
+                PQclear(r);
+            free(victim->sql);
+            victim->sql = NULL;
+            if (lost)
+                return APP_ERR_UNAVAILABLE;
+        }
+        for (int i = 0; i < nparams; i++)
+            types[i] = 25; /* text, as db_exec() */
+        snprintf(victim->name, sizeof(victim->name), "dyn_%lu", ++db->dyn_clock);
+        PGresult *r = PQprepare(db->conn, victim->name, sql, nparams, types);
+        e = check(db, r, "prepare dynamic", &lost);
+        if (e != APP_OK)
+            return e;
+        PQclear(r);
+        victim->sql = xstrdup(sql);
+        victim->hash = h;
+        d = victim;
+    }
+    d->used = ++db->dyn_clock;
+    PGresult *res = PQexecPrepared(db->conn, d->name, nparams, params, NULL, NULL, 0);
+    e = check(db, res, d->name, &lost);
+    if (e != APP_OK)
+        return e;
+    return deliver(a, res, out);
 }

@@ -65,6 +65,15 @@ enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const 
 enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparams,
                      const char *const *params, struct db_res **out);
 
+/*
+ * Like db_exec(), but the statement is prepared on first use and kept
+ * (per connection, keyed by its text, at most 64, least recently used
+ * evicted), so SQL assembled from a bounded set of fragments is planned
+ * once per shape instead of once per request.
+ */
+enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
+                            const char *const *params, struct db_res **out);
+
 /* Runs a script of several statements (migrations).  No parameters. */
 enum app_err db_script(struct db *db, const char *sql);
 
