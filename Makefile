@@ -84,6 +84,7 @@ bench:
 	@scripts/setup
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
 	@scripts/bench
+	@scripts/bench-lists
 
 format:
 	clang-format -i lib/*.[ch] app/*.[ch] tests/unit/*.[ch] tests/it/*.[ch] tests/bench/*.c

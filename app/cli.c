@@ -159,7 +159,8 @@ int cli_migrate(const struct config *cfg)
     db = cli_connect(cfg);
     if (db == NULL)
         goto out;
-    if (db_script(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK ");"
+    if (db_script(db, "SET client_min_messages = warning;"
+                      "SELECT pg_advisory_lock(" MIGRATION_LOCK ");"
                       "CREATE TABLE IF NOT EXISTS schema_migrations ("
                       " version TEXT PRIMARY KEY,"
                       " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())") != APP_OK) {

@@ -9,29 +9,24 @@
 /* The teams the caller belongs to. */
 #define MY_TEAMS "(SELECT tm.team_id FROM team_members tm WHERE tm.user_id = $1::bigint)"
 
-/* One list item, built by PostgreSQL with upstream's keys and order (reference §7.2). */
-#define ITEM_JSON(MENTION)                                                                         \
-    "json_build_object('id', c.id, 'created_at', c.created_at, 'updated_at', c.updated_at,"       \
-    " 'uuid', c.uuid, 'reference_number', c.reference_number, 'waiting_since', c.waiting_since,"  \
-    " 'contact', json_build_object('created_at', ct.created_at, 'updated_at', ct.updated_at,"     \
-    "  'first_name', ct.first_name, 'last_name', coalesce(ct.last_name, ''), 'email', ct.email,"  \
-    "  'avatar_url', ct.avatar_url),"                                                             \
-    " 'inbox_channel', i.channel, 'inbox_name', i.name, 'sla_policy_id', c.sla_policy_id,"       \
-    " 'first_reply_at', c.first_reply_at, 'last_reply_at', c.last_reply_at,"                      \
-    " 'resolved_at', c.resolved_at, 'subject', c.subject, 'last_message', c.last_message,"        \
-    " 'last_message_at', c.last_message_at, 'last_message_sender', c.last_message_sender,"        \
-    " 'last_interaction', c.last_interaction, 'last_interaction_at', c.last_interaction_at,"      \
-    " 'last_interaction_sender', c.last_interaction_sender,"                                      \
-    " 'next_sla_deadline_at', c.next_sla_deadline_at, 'priority_id', c.priority_id,"              \
-    " 'assigned_user_id', c.assigned_user_id, 'assigned_team_id', c.assigned_team_id,"            \
-    " 'unread_message_count', (SELECT count(*) FROM (SELECT 1 FROM conversation_messages um"      \
+/*
+ * The columns of one list item, in upstream's key order (reference §7.2);
+ * fetched in binary and written as JSON by conv_items_json() (queries.c),
+ * which is cheaper than having PostgreSQL build and print the JSON.
+ */
+#define ITEM_COLUMNS(MENTION)                                                                      \
+    "c.id, c.created_at, c.updated_at, c.uuid, c.reference_number, c.waiting_since,"              \
+    " ct.created_at, ct.updated_at, ct.first_name, coalesce(ct.last_name, ''), ct.email,"        \
+    " ct.avatar_url, i.channel::text, i.name, c.sla_policy_id, c.first_reply_at,"                 \
+    " c.last_reply_at, c.resolved_at, c.subject, c.last_message, c.last_message_at,"              \
+    " c.last_message_sender::text, c.last_interaction, c.last_interaction_at,"                    \
+    " c.last_interaction_sender::text, c.next_sla_deadline_at, c.priority_id,"                    \
+    " c.assigned_user_id, c.assigned_team_id,"                                                    \
+    " (SELECT count(*) FROM (SELECT 1 FROM conversation_messages um"                              \
     "   WHERE um.conversation_id = c.id AND um.created_at > coalesce(ls.last_seen_at, 'epoch')"   \
     "   LIMIT 10) u),"                                                                            \
-    " 'status', st.name, 'priority', pr.name,"                                                    \
-    " 'first_response_deadline_at', sla.first_response_deadline_at,"                              \
-    " 'resolution_deadline_at', sla.resolution_deadline_at, 'applied_sla_id', sla.id,"           \
-    " 'next_response_deadline_at', nr.deadline_at, 'next_response_met_at', nr.met_at,"            \
-    " 'mentioned_message_uuid', " MENTION ")::text"
+    " st.name, pr.name, sla.first_response_deadline_at, sla.resolution_deadline_at, sla.id,"     \
+    " nr.deadline_at, nr.met_at, " MENTION
 
 #define ITEM_JOINS                                                                                 \
     " JOIN conversations c ON c.id = p.id"                                                        \

@@ -43,6 +43,7 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
     int64_t pages = total == 0 ? 0 : (total + rq.page_size - 1) / rq.page_size;
     struct sbuf sb;
     sbuf_init(&sb, r->arena);
+    sbuf_reserve(&sb, rlen + 128);
     sbuf_add(&sb, "{\"results\":");
     sbuf_addn(&sb, results, rlen);
     sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",

@@ -79,6 +79,11 @@ enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq
                                  int mentioned, int64_t *total, const char **results,
                                  size_t *len);
 
+struct sbuf;
+
+/* Writes row `row` of a conv_items result (binary) as one list item object. */
+void conv_item_json(const struct db_res *r, int row, struct sbuf *sb);
+
 /* 1 in *member if the agent belongs to the team. */
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,
                            const char *user_id, int *member);

@@ -15,7 +15,13 @@
 
 #include "xalloc.h"
 
-#define FIRST_CHUNK (64 * 1024)
+/*
+ * The first chunk is kept across resets; it is large enough for a typical
+ * list response, so a steady request does no malloc (big mallocs are mmap'd
+ * by glibc and would cost page faults on every request).
+ */
+#define FIRST_CHUNK (1024 * 1024)
+#define MIN_CHUNK (256 * 1024)
 #define ALIGN (_Alignof(max_align_t))
 
 struct chunk {
@@ -102,7 +108,7 @@ void *arena_alloc(struct arena *a, size_t n)
     if (need < n)
         return NULL; /* overflow */
     if (c->size - c->used < need) {
-        size_t size = need > FIRST_CHUNK ? need : FIRST_CHUNK;
+        size_t size = need > MIN_CHUNK ? need : MIN_CHUNK;
         if (a->total + size > a->cap || a->total + size < a->total)
             return NULL;
         c = chunk_new(size);

@@ -280,8 +280,23 @@ static enum app_err deliver(struct arena *a, PGresult *res, struct db_res **out)
     return APP_OK;
 }
 
+static enum app_err run(struct db *db, struct arena *a, int stmt, const char *const *params,
+                        struct db_res **out, int binary);
+
 enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const *params,
                     struct db_res **out)
+{
+    return run(db, a, stmt, params, out, 0);
+}
+
+enum app_err db_run_binary(struct db *db, struct arena *a, int stmt, const char *const *params,
+                           struct db_res **out)
+{
+    return run(db, a, stmt, params, out, 1);
+}
+
+static enum app_err run(struct db *db, struct arena *a, int stmt, const char *const *params,
+                        struct db_res **out, int binary)
 {
     const struct db_stmt *s;
     int lost = 0;
@@ -294,7 +309,7 @@ enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const 
         if (e != APP_OK)
             return e;
         int in_tx = PQtransactionStatus(db->conn) != PQTRANS_IDLE;
-        PGresult *res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL, 0);
+        PGresult *res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL, binary);
         e = check(db, res, s->name, &lost);
         if (e == APP_OK)
             return deliver(a, res, out);
@@ -496,4 +511,70 @@ enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int
     if (e != APP_OK)
         return e;
     return deliver(a, res, out);
+}
+
+static const unsigned char *bin(const struct db_res *r, int row, int col, int len)
+{
+    if (row < 0 || row >= PQntuples(r->res) || col < 0 || col >= PQnfields(r->res) ||
+        PQgetisnull(r->res, row, col))
+        return NULL;
+    if (len >= 0 && PQgetlength(r->res, row, col) != len)
+        return NULL;
+    return (const unsigned char *)PQgetvalue(r->res, row, col);
+}
+
+static uint64_t be(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+int db_bin_int(const struct db_res *r, int row, int col, int64_t *out)
+{
+    const unsigned char *p = bin(r, row, col, -1);
+    if (p == NULL)
+        return 0;
+    switch (PQgetlength(r->res, row, col)) {
+    case 2: *out = (int16_t)be(p, 2); return 1;
+    case 4: *out = (int32_t)be(p, 4); return 1;
+    case 8: *out = (int64_t)be(p, 8); return 1;
+    default: return 0;
+    }
+}
+
+int db_bin_bool(const struct db_res *r, int row, int col, int *out)
+{
+    const unsigned char *p = bin(r, row, col, 1);
+    if (p == NULL)
+        return 0;
+    *out = p[0] != 0;
+    return 1;
+}
+
+int db_bin_timestamptz(const struct db_res *r, int row, int col, int64_t *us)
+{
+    const unsigned char *p = bin(r, row, col, 8);
+    if (p == NULL)
+        return 0;
+    *us = (int64_t)be(p, 8);
+    return 1;
+}
+
+int db_bin_uuid(const struct db_res *r, int row, int col, char out[37])
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = bin(r, row, col, 16);
+    size_t o = 0;
+    if (p == NULL)
+        return 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[o++] = '-';
+        out[o++] = hex[p[i] >> 4];
+        out[o++] = hex[p[i] & 15];
+    }
+    out[o] = '\0';
+    return 1;
 }

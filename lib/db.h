@@ -11,6 +11,7 @@
 #define LIB_DB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -100,6 +101,20 @@ int db_nfields(const struct db_res *r);
 /* Value at row/col, or NULL for SQL NULL.  Borrowed until the arena reset. */
 const char *db_value(const struct db_res *r, int row, int col);
 size_t db_length(const struct db_res *r, int row, int col);
+/*
+ * Like db_run(), but every result column comes in PostgreSQL's binary
+ * format; read it with the db_bin_* accessors below.
+ */
+enum app_err db_run_binary(struct db *db, struct arena *a, int stmt, const char *const *params,
+                           struct db_res **out);
+
+/* Binary accessors: 0 if the value is SQL NULL (or not of the expected size), else 1. */
+int db_bin_int(const struct db_res *r, int row, int col, int64_t *out);      /* int2/4/8 */
+int db_bin_bool(const struct db_res *r, int row, int col, int *out);
+int db_bin_timestamptz(const struct db_res *r, int row, int col, int64_t *us); /* since 2000-01-01 */
+/* uuid as 36 characters plus NUL into out[37]. */
+int db_bin_uuid(const struct db_res *r, int row, int col, char out[37]);
+
 /* Rows affected by a command ("" -> 0). */
 long db_affected(const struct db_res *r);
 

@@ -38,6 +38,11 @@ static int grow(struct sbuf *s, size_t extra)
     return 0;
 }
 
+void sbuf_reserve(struct sbuf *s, size_t n)
+{
+    (void)grow(s, n);
+}
+
 void sbuf_addn(struct sbuf *s, const char *str, size_t n)
 {
     if (grow(s, n) != 0)

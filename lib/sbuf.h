@@ -18,6 +18,8 @@ struct sbuf {
 };
 
 void sbuf_init(struct sbuf *s, struct arena *a);
+/* Makes room for at least n more bytes (avoids regrowing a buffer known to get big). */
+void sbuf_reserve(struct sbuf *s, size_t n);
 void sbuf_add(struct sbuf *s, const char *str);
 void sbuf_addn(struct sbuf *s, const char *str, size_t n);
 void sbuf_addf(struct sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
