@@ -49,6 +49,10 @@ json_object *json_body(const struct http_res *r);
 /* Asserts the error envelope exactly: status, message and error_type. */
 void assert_error(const struct http_res *r, long status, const char *message, const char *type);
 
+/* GETs path and asserts the exact error envelope (see assert_error()). */
+void expect_error(const char *path, const char *auth, long status, const char *message,
+                  const char *type);
+
 /* Runs one SQL statement on the test database; returns the first value (malloc'd) or NULL. */
 char *sql_value(const char *sql);
 /* Runs SQL that returns nothing; fails the test on error. */

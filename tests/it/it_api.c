@@ -267,18 +267,10 @@ START_TEST(test_agents_get)
     r = http_get(path, tok(it_agent_key)); /* the Agent role lacks users:manage */
     assert_error(&r, 403, "Permission denied", "PermissionException");
     http_res_free(&r);
-    r = http_get("/api/v1/agents/999999", tok(it_admin_key));
-    assert_error(&r, 404, "User not found", "NotFoundException");
-    http_res_free(&r);
-    r = http_get("/api/v1/agents/abc", tok(it_admin_key));
-    assert_error(&r, 400, "Invalid agent `id`", "InputException");
-    http_res_free(&r);
-    r = http_get("/api/v1/agents/0", tok(it_admin_key));
-    assert_error(&r, 400, "Invalid agent `id`", "InputException");
-    http_res_free(&r);
-    r = http_get("/api/v1/agents/1%20OR%201=1", tok(it_admin_key));
-    assert_error(&r, 400, "Invalid agent `id`", "InputException");
-    http_res_free(&r);
+    expect_error("/api/v1/agents/999999", tok(it_admin_key), 404, "User not found", "NotFoundException");
+    expect_error("/api/v1/agents/abc", tok(it_admin_key), 400, "Invalid agent `id`", "InputException");
+    expect_error("/api/v1/agents/0", tok(it_admin_key), 400, "Invalid agent `id`", "InputException");
+    expect_error("/api/v1/agents/1%20OR%201=1", tok(it_admin_key), 400, "Invalid agent `id`", "InputException");
     free(id);
 }
 END_TEST

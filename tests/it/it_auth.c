@@ -174,9 +174,7 @@ START_TEST(test_permissions_are_the_union_of_roles)
     http_res_free(&r);
 
     sql_exec("DELETE FROM roles WHERE name = 'It viewers'");
-    r = http_get(path, tok(it_agent_key));
-    assert_error(&r, 403, "Permission denied", "PermissionException");
-    http_res_free(&r);
+    expect_error(path, tok(it_agent_key), 403, "Permission denied", "PermissionException");
     free(admin_id);
 }
 END_TEST

@@ -205,18 +205,10 @@ START_TEST(test_scopes)
     http_res_free(&r);
 
     /* Not a member of the team, a bad team id, a missing permission. */
-    r = http_get(path, tok(it_admin_key));
-    assert_error(&r, 403, "You're not a member of this team", "PermissionException");
-    http_res_free(&r);
-    r = http_get("/api/v1/teams/abc/conversations/unassigned", tok(it_agent_key));
-    assert_error(&r, 400, "Invalid team `id`", "InputException");
-    http_res_free(&r);
-    r = http_get(ALL, tok(limited_key));
-    assert_error(&r, 403, "Permission denied", "PermissionException");
-    http_res_free(&r);
-    r = http_get("/api/v1/conversations/unassigned", tok(limited_key));
-    assert_error(&r, 403, "Permission denied", "PermissionException");
-    http_res_free(&r);
+    expect_error(path, tok(it_admin_key), 403, "You're not a member of this team", "PermissionException");
+    expect_error("/api/v1/teams/abc/conversations/unassigned", tok(it_agent_key), 400, "Invalid team `id`", "InputException");
+    expect_error(ALL, tok(limited_key), 403, "Permission denied", "PermissionException");
+    expect_error("/api/v1/conversations/unassigned", tok(limited_key), 403, "Permission denied", "PermissionException");
     r = http_get("/api/v1/conversations/assigned", tok(limited_key));
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "\"total\":0"));
@@ -385,9 +377,7 @@ START_TEST(test_bad_filters)
     assert_error(&r, 400, "Invalid `order_by`: `users.password` is not a sortable field",
                  "InputException");
     http_res_free(&r);
-    r = http_get(ALL "?order=sideways", tok(it_admin_key));
-    assert_error(&r, 400, "Invalid `order`: use asc or desc", "InputException");
-    http_res_free(&r);
+    expect_error(ALL "?order=sideways", tok(it_admin_key), 400, "Invalid `order`: use asc or desc", "InputException");
     /* Nothing was harmed. */
     char *n = sql_value("SELECT count(*) > 0 FROM users");
     ck_assert_str_eq(n, "t");

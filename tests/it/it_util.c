@@ -158,6 +158,14 @@ void assert_error(const struct http_res *r, long status, const char *message, co
     ck_assert_ptr_nonnull(strstr(ct, "application/json"));
 }
 
+void expect_error(const char *path, const char *auth, long status, const char *message,
+                  const char *type)
+{
+    struct http_res r = http_get(path, auth);
+    assert_error(&r, status, message, type);
+    http_res_free(&r);
+}
+
 static PGconn *connect_db(void)
 {
     const char *dsn = getenv("DESKD_DATABASE_URL");
