@@ -27,5 +27,15 @@ enum app_err h_conversations_unassigned(struct req *r, struct resp *w);
 enum app_err h_conversations_assigned(struct req *r, struct resp *w);
 enum app_err h_conversations_mentioned(struct req *r, struct resp *w);
 enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w);
+enum app_err h_conversation_get(struct req *r, struct resp *w);
+enum app_err h_conversation_participants(struct req *r, struct resp *w);
+enum app_err h_conversation_status(struct req *r, struct resp *w);
+enum app_err h_conversation_priority(struct req *r, struct resp *w);
+enum app_err h_conversation_assign_user(struct req *r, struct resp *w);
+enum app_err h_conversation_assign_team(struct req *r, struct resp *w);
+enum app_err h_conversation_unassign_user(struct req *r, struct resp *w);
+enum app_err h_conversation_unassign_team(struct req *r, struct resp *w);
+enum app_err h_conversation_last_seen(struct req *r, struct resp *w);
+enum app_err h_conversation_mark_unread(struct req *r, struct resp *w);
 
 #endif

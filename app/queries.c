@@ -84,6 +84,130 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                    " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)"
                                    ITEM_JOINS MENTION_JOIN " ORDER BY p.ord",
                                    2, 1},
+    [STMT_CONV_ACCESS] = {"conv_access",
+                          "SELECT c.id, c.assigned_user_id, c.assigned_team_id, EXISTS (SELECT 1"
+                          " FROM team_members tm WHERE tm.team_id = c.assigned_team_id"
+                          " AND tm.user_id = $2::int) FROM conversations c WHERE c.uuid = $1::uuid",
+                          2, 1},
+    /* The full conversation (reference §7.3), by id; row_to_json keeps the column order. */
+    [STMT_CONV_JSON] = {"conv_json",
+                        "SELECT row_to_json(x)::text FROM (SELECT c.id, c.created_at, c.updated_at,"
+                        " c.uuid, c.contact_id, c.inbox_id, c.closed_at, c.resolved_at,"
+                        " c.reference_number, pr.name AS priority, c.priority_id, st.name AS status,"
+                        " st.category AS status_category, c.status_id, c.first_reply_at,"
+                        " c.last_reply_at, c.assigned_user_id, c.assigned_team_id, c.waiting_since,"
+                        " c.snoozed_until, c.subject,"
+                        " coalesce(substring(i.\"from\" from '<([^>]+)>'), i.\"from\") AS inbox_mail,"
+                        " i.config ->> 'reply_to' AS inbox_reply_to, i.name AS inbox_name,"
+                        " i.channel AS inbox_channel,"
+                        " coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM conversation_tags ctg"
+                        "  JOIN tags t ON t.id = ctg.tag_id WHERE ctg.conversation_id = c.id), '[]')"
+                        "  AS tags,"
+                        " c.meta, c.custom_attributes, c.last_message_at, c.last_message,"
+                        " c.last_message_sender, c.last_interaction, c.last_interaction_at,"
+                        " c.last_interaction_sender,"
+                        " json_build_object('id', ct.id, 'created_at', ct.created_at,"
+                        "  'updated_at', ct.updated_at, 'first_name', ct.first_name,"
+                        "  'last_name', coalesce(ct.last_name, ''), 'email', ct.email, 'type', ct.type,"
+                        "  'availability_status', ct.availability_status, 'avatar_url', ct.avatar_url,"
+                        "  'phone_number', ct.phone_number,"
+                        "  'phone_number_country_code', ct.phone_number_country_code,"
+                        "  'country', ct.country, 'custom_attributes', ct.custom_attributes,"
+                        "  'enabled', ct.enabled, 'last_active_at', ct.last_active_at,"
+                        "  'last_login_at', ct.last_login_at, 'external_user_id', ct.external_user_id)"
+                        "  AS contact,"
+                        " c.sla_policy_id, sp.name AS sla_policy_name, sla.id AS applied_sla_id,"
+                        " sla.first_response_deadline_at, sla.resolution_deadline_at,"
+                        " nr.deadline_at AS next_response_deadline_at,"
+                        " nr.met_at AS next_response_met_at,"
+                        " NULL::int AS csat_rating, NULL::text AS csat_feedback,"
+                        " NULL::timestamptz AS csat_responded_at,"
+                        " coalesce((SELECT json_agg(json_build_object('id', pc.id, 'created_at',"
+                        "  pc.created_at, 'updated_at', pc.updated_at, 'uuid', pc.uuid, 'subject',"
+                        "  pc.subject, 'contact', json_build_object('first_name', ct.first_name,"
+                        "  'last_name', coalesce(ct.last_name, ''), 'avatar_url', ct.avatar_url),"
+                        "  'last_message', pc.last_message, 'last_message_at', pc.last_message_at)"
+                        "  ORDER BY pc.last_message_at DESC NULLS LAST, pc.id DESC)"
+                        "  FROM (SELECT * FROM conversations p2 WHERE p2.contact_id = c.contact_id"
+                        "  AND p2.id <> c.id ORDER BY p2.last_message_at DESC NULLS LAST, p2.id DESC"
+                        "  LIMIT 10) pc), '[]') AS previous_conversations"
+                        " FROM conversations c JOIN users ct ON ct.id = c.contact_id"
+                        " JOIN inboxes i ON i.id = c.inbox_id"
+                        " JOIN conversation_statuses st ON st.id = c.status_id"
+                        " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"
+                        " LEFT JOIN sla_policies sp ON sp.id = c.sla_policy_id"
+                        " LEFT JOIN LATERAL (SELECT a.id, a.first_response_deadline_at,"
+                        "  a.resolution_deadline_at FROM applied_slas a WHERE a.conversation_id = c.id"
+                        "  ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"
+                        " LEFT JOIN LATERAL (SELECT e.deadline_at, e.met_at FROM sla_events e"
+                        "  WHERE e.applied_sla_id = sla.id AND e.type = 'next_response'"
+                        "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) nr ON TRUE"
+                        " WHERE c.id = $1::bigint) x",
+                        1, 1},
+    [STMT_CONV_PARTICIPANTS_JSON] = {"conv_participants_json",
+                                     "SELECT coalesce(json_agg(json_build_object('id', u.id,"
+                                     " 'first_name', u.first_name, 'last_name',"
+                                     " coalesce(u.last_name, ''), 'avatar_url', u.avatar_url)"
+                                     " ORDER BY p.id), '[]')::text"
+                                     " FROM conversation_participants p JOIN users u"
+                                     " ON u.id = p.user_id WHERE p.conversation_id = $1::bigint",
+                                     1, 1},
+    [STMT_STATUS_BY_NAME] = {"status_by_name",
+                             "SELECT id FROM conversation_statuses WHERE name = $1::text", 1, 1},
+    [STMT_PRIORITY_BY_NAME] = {"priority_by_name",
+                               "SELECT id FROM conversation_priorities WHERE name = $1::text", 1, 1},
+    [STMT_AGENT_EXISTS] = {"agent_exists",
+                           "SELECT id FROM users WHERE id = $1::int AND type = 'agent'"
+                           " AND deleted_at IS NULL",
+                           1, 1},
+    [STMT_TEAM_EXISTS] = {"team_exists", "SELECT id FROM teams WHERE id = $1::int", 1, 1},
+    /*
+     * $3: snooze seconds (Snoozed only).  resolved_at/closed_at are set on the
+     * first move into a resolved status / Closed; the same status is a no-op.
+     */
+    [STMT_CONV_SET_STATUS] = {"conv_set_status",
+                              "UPDATE conversations c SET status_id = st.id,"
+                              " snoozed_until = CASE WHEN $3::float8 IS NULL THEN NULL"
+                              "  ELSE now() + $3::float8 * interval '1 second' END,"
+                              " resolved_at = CASE WHEN st.category = 'resolved'"
+                              "  THEN coalesce(c.resolved_at, now()) ELSE c.resolved_at END,"
+                              " closed_at = CASE WHEN st.name = 'Closed'"
+                              "  THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,"
+                              " updated_at = now()"
+                              " FROM conversation_statuses st WHERE st.id = $2::int"
+                              " AND c.id = $1::bigint"
+                              " AND (c.status_id <> st.id OR $3::float8 IS NOT NULL)",
+                              3, 0},
+    [STMT_CONV_SET_PRIORITY] = {"conv_set_priority",
+                                "UPDATE conversations SET priority_id = $2::int, updated_at = now()"
+                                " WHERE id = $1::bigint AND priority_id IS DISTINCT FROM $2::int",
+                                2, 0},
+    [STMT_CONV_SET_USER] = {"conv_set_user",
+                            "UPDATE conversations SET assigned_user_id = $2::int, updated_at = now()"
+                            " WHERE id = $1::bigint AND assigned_user_id IS DISTINCT FROM $2::int",
+                            2, 0},
+    /* A new team clears the agent (upstream); removing the team keeps it. */
+    [STMT_CONV_SET_TEAM] = {"conv_set_team",
+                            "UPDATE conversations SET assigned_team_id = $2::int,"
+                            " assigned_user_id = CASE WHEN $2::int IS NULL THEN assigned_user_id"
+                            "  ELSE NULL END, updated_at = now()"
+                            " WHERE id = $1::bigint AND assigned_team_id IS DISTINCT FROM $2::int",
+                            2, 0},
+    [STMT_CONV_LAST_SEEN] = {"conv_last_seen",
+                             "INSERT INTO conversation_last_seen (user_id, conversation_id,"
+                             " last_seen_at) VALUES ($2::int, $1::bigint, now())"
+                             " ON CONFLICT (conversation_id, user_id) DO UPDATE"
+                             " SET last_seen_at = now(), updated_at = now()",
+                             2, 0},
+    /* Unread from the latest message on: last seen just before it. */
+    [STMT_CONV_MARK_UNREAD] = {"conv_mark_unread",
+                               "INSERT INTO conversation_last_seen (user_id, conversation_id,"
+                               " last_seen_at) SELECT $2::int, $1::bigint, coalesce(max(created_at)"
+                               " - interval '1 microsecond', '-infinity') FROM conversation_messages"
+                               " WHERE conversation_id = $1::bigint"
+                               " ON CONFLICT (conversation_id, user_id) DO UPDATE"
+                               " SET last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
+                               2, 0},
     [STMT_TEAM_MEMBER] = {"team_member",
                           "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
                           2, 1},
@@ -294,4 +418,44 @@ void conv_item_json(const struct db_res *r, int row, struct sbuf *sb)
             sbuf_addn(sb, "}", 1);
     }
     sbuf_addn(sb, "}", 1);
+}
+
+enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, const char *user_id,
+                           struct q_conv_access *out)
+{
+    const char *params[2] = {uuid, user_id};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, STMT_CONV_ACCESS, params, &res);
+
+    memset(out, 0, sizeof(*out));
+    if (e != APP_OK || db_ntuples(res) == 0)
+        return e;
+    out->found = 1;
+    out->id = db_value(res, 0, 0);
+    out->has_user = db_value(res, 0, 1) != NULL;
+    if (out->has_user)
+        out->user_id = strtoll(db_value(res, 0, 1), NULL, 10);
+    out->has_team = db_value(res, 0, 2) != NULL;
+    out->my_team = db_value(res, 0, 3) != NULL && db_value(res, 0, 3)[0] == 't';
+    return APP_OK;
+}
+
+enum app_err q_one(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+                   const char **first, long *rows)
+{
+    struct db_res *res;
+    enum app_err e = db_run(db, a, (int)s, params, &res);
+
+    if (first != NULL)
+        *first = NULL;
+    if (rows != NULL)
+        *rows = 0;
+    if (e != APP_OK)
+        return e;
+    int nt = db_ntuples(res);
+    if (first != NULL && nt > 0)
+        *first = db_value(res, 0, 0);
+    if (rows != NULL)
+        *rows = nt > 0 ? nt : db_affected(res);
+    return APP_OK;
 }

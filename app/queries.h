@@ -25,6 +25,19 @@ enum stmt {
     STMT_TEAM_MEMBER,
     STMT_CONV_ITEMS,
     STMT_CONV_ITEMS_MENTIONED,
+    STMT_CONV_ACCESS,
+    STMT_CONV_JSON,
+    STMT_CONV_PARTICIPANTS_JSON,
+    STMT_STATUS_BY_NAME,
+    STMT_PRIORITY_BY_NAME,
+    STMT_AGENT_EXISTS,
+    STMT_TEAM_EXISTS,
+    STMT_CONV_SET_STATUS,
+    STMT_CONV_SET_PRIORITY,
+    STMT_CONV_SET_USER,
+    STMT_CONV_SET_TEAM,
+    STMT_CONV_LAST_SEEN,
+    STMT_CONV_MARK_UNREAD,
     STMT__MAX
 };
 
@@ -83,6 +96,26 @@ struct sbuf;
 
 /* Writes row `row` of a conv_items result (binary) as one list item object. */
 void conv_item_json(const struct db_res *r, int row, struct sbuf *sb);
+
+/* What the per-conversation access rule needs to know about one conversation. */
+struct q_conv_access {
+    int found;
+    const char *id;          /* borrowed */
+    int has_user, has_team;
+    int64_t user_id;
+    int my_team;             /* the assigned team is one of the caller's teams */
+};
+
+enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, const char *user_id,
+                           struct q_conv_access *out);
+
+/*
+ * Runs statement s with params; *first is the first column of the first row
+ * (borrowed, NULL if no row or SQL NULL), *rows the number of rows returned
+ * or affected.
+ */
+enum app_err q_one(struct db *db, struct arena *a, enum stmt s, const char *const *params,
+                   const char **first, long *rows);
 
 /* 1 in *member if the agent belongs to the team. */
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

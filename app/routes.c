@@ -6,6 +6,8 @@
 #include "routes.h"
 
 #define KB 1024
+/* Small JSON bodies of the update routes. */
+#define BODY (64 * KB)
 
 const struct route app_routes[] = {
     {{HTTP_GET, "/health"}, "health", h_health_get, AUTH_NONE, NULL, 0},
@@ -24,6 +26,26 @@ const struct route app_routes[] = {
      h_conversations_mentioned, AUTH_AGENT, "conversations:read", 0},
     {{HTTP_GET, "/api/v1/teams/{id}/conversations/unassigned"}, "teams.conversations.unassigned",
      h_team_conversations_unassigned, AUTH_AGENT, "conversations:read_team_inbox", 0},
+    {{HTTP_GET, "/api/v1/conversations/{uuid}"}, "conversations.get", h_conversation_get,
+     AUTH_AGENT, "conversations:read", 0},
+    {{HTTP_GET, "/api/v1/conversations/{uuid}/participants"}, "conversations.participants",
+     h_conversation_participants, AUTH_AGENT, "conversations:read", 0},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/status"}, "conversations.status",
+     h_conversation_status, AUTH_AGENT, "conversations:update_status", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/priority"}, "conversations.priority",
+     h_conversation_priority, AUTH_AGENT, "conversations:update_priority", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/assignee/user"}, "conversations.assign_user",
+     h_conversation_assign_user, AUTH_AGENT, "conversations:update_user_assignee", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/assignee/team"}, "conversations.assign_team",
+     h_conversation_assign_team, AUTH_AGENT, "conversations:update_team_assignee", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/assignee/user/remove"}, "conversations.unassign_user",
+     h_conversation_unassign_user, AUTH_AGENT, "conversations:update_user_assignee", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/assignee/team/remove"}, "conversations.unassign_team",
+     h_conversation_unassign_team, AUTH_AGENT, "conversations:update_team_assignee", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/last-seen"}, "conversations.last_seen",
+     h_conversation_last_seen, AUTH_AGENT, "conversations:read", BODY},
+    {{HTTP_PUT, "/api/v1/conversations/{uuid}/mark-unread"}, "conversations.mark_unread",
+     h_conversation_mark_unread, AUTH_AGENT, "conversations:read", BODY},
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

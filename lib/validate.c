@@ -144,3 +144,41 @@ int v_email(const char *s)
         return 0;
     return v_utf8(s, n);
 }
+
+int v_duration(const char *s, double *seconds)
+{
+    static const struct {
+        const char *unit;
+        double secs;
+    } units[] = {{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"h", 3600}};
+    double total = 0;
+
+    if (s == NULL || *s == '\0' || strlen(s) > 64)
+        return -1;
+    while (*s) {
+        char *end;
+        if (!((*s >= '0' && *s <= '9') || *s == '.'))
+            return -1;
+        errno = 0;
+        double v = strtod(s, &end);
+        if (errno != 0 || end == s || v < 0)
+            return -1;
+        s = end;
+        size_t best = 0, k = 0;
+        for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+            size_t n = strlen(units[i].unit);
+            if (strncmp(s, units[i].unit, n) == 0 && n > best) {
+                best = n;
+                k = i;
+            }
+        }
+        if (best == 0)
+            return -1;
+        total += v * units[k].secs;
+        s += best;
+    }
+    if (!(total > 0) || total > 100.0 * 365 * 86400)
+        return -1;
+    *seconds = total;
+    return 0;
+}

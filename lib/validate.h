@@ -35,4 +35,10 @@ int v_uuid(const char *s);
 /* 1 if s looks like an e-mail address (local@domain.tld, bounded, no spaces). */
 int v_email(const char *s);
 
+/*
+ * Parses a Go-style duration ("30m", "2h", "1h30m", "1.5h", "90s", "500ms")
+ * into seconds.  Returns 0 if it is well formed and positive, else -1.
+ */
+int v_duration(const char *s, double *seconds);
+
 #endif

@@ -1,0 +1,72 @@
+/*
+ * body.c - request bodies as objects.
+ */
+#include "body.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../lib/arena.h"
+#include "../lib/http.h"
+#include "../lib/jsonio.h"
+#include "../lib/validate.h"
+
+#define BODY_DEPTH 16
+
+static void put(void *p)
+{
+    json_object_put(p);
+}
+
+enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj)
+{
+    const char *ct = r->content_type ? r->content_type : "";
+    int ok;
+
+    *obj = NULL;
+    if (r->body == NULL || r->body_len == 0) {
+        *obj = json_object_new_object();
+        if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
+            return APP_ERR_TOO_LARGE;
+        return APP_OK;
+    }
+    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+        struct kv *kv;
+        size_t n;
+        char *copy = arena_strndup(r->arena, r->body, r->body_len);
+        if (copy == NULL || strlen(copy) != r->body_len ||
+            http_parse_query(r->arena, copy, &kv, &n) != 0)
+            goto bad;
+        *obj = json_object_new_object();
+        if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
+            return APP_ERR_TOO_LARGE;
+        for (size_t i = 0; i < n; i++)
+            json_object_object_add(*obj, kv[i].key, json_object_new_string(kv[i].value));
+        return APP_OK;
+    }
+    *obj = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
+    if (!ok || *obj == NULL || !json_object_is_type(*obj, json_type_object))
+        goto bad;
+    return APP_OK;
+bad:
+    w->message = "Error parsing request";
+    return APP_ERR_INPUT;
+}
+
+const char *body_string(struct json_object *obj, const char *key)
+{
+    const char *s;
+    return jsonio_string(jsonio_get(obj, key), &s) ? s : NULL;
+}
+
+int body_int64(struct json_object *obj, const char *key, int64_t *out)
+{
+    struct json_object *v = jsonio_get(obj, key);
+    const char *s;
+    if (jsonio_int64(v, out))
+        return 1;
+    if (jsonio_string(v, &s) && v_int64(s, INT64_MIN, INT64_MAX, out) == 0)
+        return 1;
+    return 0;
+}
