@@ -1,9 +1,11 @@
 """Contract cases: one request per documented operation (and per documented
 failure worth pinning).  Later work only appends here.
 
-Each case: (method, path template, who, expected status).  `who` is "admin",
+Each case: (method, path template, who, expected status[, JSON body]).  `who` is "admin",
 "agent" or None (no credentials).  Path templates may use {admin_id},
-{agent_id} and {team_id} (a team the admin belongs to).  Before the cases
+{agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
+conversation with a participant).  In bodies, strings "$admin_id",
+"$agent_id" and "$team_id" become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
 spec gives for that operation and status; for an error status it is
@@ -27,10 +29,36 @@ CASES = [
     ("GET", "/api/v1/teams/{team_id}/conversations/unassigned", "admin", 200),
     ("GET", "/api/v1/conversations/all?filters=%5B%7B", "admin", 400),
     ("GET", "/api/v1/conversations/all", "agent", 200),
+    ("GET", "/api/v1/conversations/{conv_uuid}", "admin", 200),
+    ("GET", "/api/v1/conversations/{conv_uuid}/participants", "admin", 200),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/status", "admin", 200, {"status": "Open"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/status", "admin", 400, {"status": "Nope"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/priority", "admin", 200, {"priority": "High"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/assignee/user", "admin", 200,
+     {"assignee_id": "$admin_id"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/assignee/team", "admin", 200,
+     {"assignee_id": "$team_id"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/assignee/user/remove", "admin", 200),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/assignee/team/remove", "admin", 200),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/last-seen", "admin", 200),
+    ("GET", "/api/v1/conversations/00000000-0000-0000-0000-000000000000", "admin", 404),
 ]
 
 # Documented properties that upstream itself never sends, so they are not
 # required of deskd either: {schema name: {property, ...}}.
 NOT_SENT_UPSTREAM = {
     "ConversationListItem": {"assignee_last_seen_at"},
+    "Conversation": {"assignee_last_seen_at"},
+    # The spec's Contact carries agent fields; a conversation's contact has none of them.
+    "Contact": {"roles", "permissions", "teams", "api_key", "api_key_last_used_at"},
 }
+
+# Where the spec's schema is wrong, the type upstream really sends.
+SPEC_FIXES = {
+    ("Conversation", "meta"): {"type": "object"},  # an object, not an array of objects
+}
+
+# Schemas that describe the payload although upstream wraps it in the
+# {"status":"success","data":...} envelope like every response: `data` is
+# validated against them.
+PAYLOAD_ONLY = {"ConversationParticipantsResponse"}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -19,7 +20,7 @@
 
 static char inbox[32], team[32], tag[32], agent_id[32], admin_id[32], open_id[32],
     high_id[32], low_id[32], c1_email[96];
-static char limited_key[256];
+static char limited_key[256], limited_id[32];
 
 static char *val(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *val(const char *fmt, ...)
@@ -118,6 +119,67 @@ static void fixture(void)
     sql_exec(sql);
     snprintf(sql, sizeof(sql), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
     ck_assert_int_eq(run_cmd(sql, limited_key, sizeof(limited_key)), 0);
+    copy(limited_id, val("SELECT id FROM users WHERE email = '%s'", email));
+}
+
+/* uuid of fixture conversation cN (static buffer per call slot). */
+static const char *conv(const char *subject)
+{
+    static char slots[4][48];
+    static int next;
+    char *s = slots[next++ % 4];
+    char *u = val("SELECT uuid FROM conversations WHERE inbox_id = %s AND subject = '%s'", inbox,
+                  subject);
+    snprintf(s, 48, "%s", u);
+    free(u);
+    return s;
+}
+
+static char *field(const char *subject, const char *column)
+{
+    return val("SELECT %s FROM conversations WHERE inbox_id = %s AND subject = '%s'", column,
+               inbox, subject);
+}
+
+static long put(const char *subject, const char *action, const char *key, const char *body,
+                char *out, size_t outlen)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/%s", conv(subject), action);
+    struct http_res r = http_do("PUT", path, tok(key), body, body ? strlen(body) : 0, NULL);
+    long st = r.status;
+    if (out != NULL)
+        snprintf(out, outlen, "%s", r.body);
+    http_res_free(&r);
+    return st;
+}
+
+static void put_ok(const char *subject, const char *action, const char *body)
+{
+    char out[512];
+    long st = put(subject, action, it_admin_key, body, out, sizeof(out));
+    ck_assert_msg(st == 200, "PUT %s %s: %ld %s", subject, action, st, out);
+    ck_assert_str_eq(out, "{\"status\":\"success\",\"data\":true}");
+}
+
+static void put_err(const char *subject, const char *action, const char *body, long status,
+                    const char *message, const char *type)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/%s", conv(subject), action);
+    struct http_res r =
+        http_do("PUT", path, tok(it_admin_key), body, body ? strlen(body) : 0, NULL);
+    assert_error(&r, status, message, type);
+    http_res_free(&r);
+}
+
+static void expect_field(const char *subject, const char *column, const char *want)
+{
+    char *got = field(subject, column);
+    ck_assert_msg((got == NULL && want == NULL) || (got && want && strcmp(got, want) == 0),
+                  "%s.%s = %s, want %s", subject, column, got ? got : "NULL",
+                  want ? want : "NULL");
+    free(got);
 }
 
 /* GET path?filters=...&extra; returns the subjects in order, comma-separated (malloc'd). */
@@ -385,6 +447,242 @@ START_TEST(test_bad_filters)
 }
 END_TEST
 
+
+START_TEST(test_get_one)
+{
+    static const char *const keys[] = {
+        "id", "created_at", "updated_at", "uuid", "contact_id", "inbox_id", "closed_at",
+        "resolved_at", "reference_number", "priority", "priority_id", "status", "status_category",
+        "status_id", "first_reply_at", "last_reply_at", "assigned_user_id", "assigned_team_id",
+        "waiting_since", "snoozed_until", "subject", "inbox_mail", "inbox_reply_to", "inbox_name",
+        "inbox_channel", "tags", "meta", "custom_attributes", "last_message_at", "last_message",
+        "last_message_sender", "last_interaction", "last_interaction_at",
+        "last_interaction_sender", "contact", "sla_policy_id", "sla_policy_name",
+        "applied_sla_id", "first_response_deadline_at", "resolution_deadline_at",
+        "next_response_deadline_at", "next_response_met_at", "csat_rating", "csat_feedback",
+        "csat_responded_at", "previous_conversations"};
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s", conv("c5"));
+    struct http_res r = http_get(path, tok(it_agent_key));
+    ck_assert_int_eq(r.status, 200);
+    json_object *root = json_body(&r), *d = json_object_object_get(root, "data");
+    size_t i = 0;
+    json_object_object_foreach(d, k, v)
+    {
+        (void)v;
+        ck_assert_msg(i < sizeof(keys) / sizeof(keys[0]) && strcmp(k, keys[i]) == 0,
+                      "key %zu is %s", i, k);
+        i++;
+    }
+    ck_assert_uint_eq(i, sizeof(keys) / sizeof(keys[0]));
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "subject")), "c5");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status")), "Snoozed");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status_category")), "waiting");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "priority")), "High");
+    json_object *contact = json_object_object_get(d, "contact");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(contact, "email")), c1_email);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(contact, "type")), "contact");
+    json_object *tags = json_object_object_get(d, "tags");
+    ck_assert_int_eq(json_object_array_length(tags), 1);
+    char *want = val("SELECT name FROM tags WHERE id = %s", tag);
+    ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(tags, 0)), want);
+    free(want);
+    /* The contact's other conversations, newest first: c1 (1h ago), c3 (3h ago). */
+    json_object *prev = json_object_object_get(d, "previous_conversations");
+    ck_assert_int_eq(json_object_array_length(prev), 2);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(prev, 0), "subject")), "c1");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(prev, 1), "subject")), "c3");
+    char *id = field("c5", "id");
+    ck_assert_int_eq(json_object_get_int64(json_object_object_get(d, "id")), atol(id));
+    free(id);
+    json_object_put(root);
+    http_res_free(&r);
+
+    expect_error("/api/v1/conversations/not-a-uuid", tok(it_admin_key), 400,
+                 "Invalid conversation `uuid`", "InputException");
+    expect_error("/api/v1/conversations/00000000-0000-0000-0000-000000000000", tok(it_admin_key),
+                 404, "Conversation not found", "NotFoundException");
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/participants", conv("c5"));
+    r = http_get(path, tok(it_admin_key));
+    ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":[]}");
+    http_res_free(&r);
+}
+END_TEST
+
+START_TEST(test_access_rule)
+{
+    char path[128], sql[256];
+    /* read + read_assigned only: my own conversation yes, any other no. */
+    snprintf(sql, sizeof(sql), "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
+                               " AND subject = 'c4'", limited_id, inbox);
+    sql_exec(sql);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s", conv("c4"));
+    struct http_res r = http_get(path, tok(limited_key));
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s", conv("c1"));
+    expect_error(path, tok(limited_key), 403, "Permission denied", "PermissionException");
+    char out[256];
+    ck_assert_int_eq(put("c1", "last-seen", limited_key, NULL, out, sizeof(out)), 403);
+    /* The route permission comes first: no update_status, no status change. */
+    ck_assert_int_eq(put("c4", "status", limited_key, "{\"status\":\"Closed\"}", out, sizeof(out)), 403);
+    ck_assert_str_eq(out, "{\"status\":\"error\",\"message\":\"Permission denied\","
+                          "\"error_type\":\"PermissionException\",\"data\":null}");
+    expect_field("c4", "(SELECT name FROM conversation_statuses WHERE id = status_id)", "Closed");
+    snprintf(sql, sizeof(sql), "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
+                               " AND subject = 'c4'", admin_id, inbox);
+    sql_exec(sql);
+}
+END_TEST
+
+START_TEST(test_status_updates)
+{
+    expect_field("c2", "resolved_at IS NULL", "t");
+    put_ok("c2", "status", "{\"status\":\"Resolved\"}");
+    expect_field("c2", "(SELECT name FROM conversation_statuses WHERE id = status_id)", "Resolved");
+    expect_field("c2", "resolved_at IS NOT NULL AND closed_at IS NULL", "t");
+    char *resolved = field("c2", "resolved_at");
+    put_ok("c2", "status", "{\"status\":\"Closed\"}");
+    expect_field("c2", "closed_at IS NOT NULL", "t");
+    expect_field("c2", "resolved_at::text", resolved); /* first move only */
+    free(resolved);
+    put_ok("c2", "status", "{\"status\":\"Snoozed\",\"snoozed_until\":\"1h30m\"}");
+    expect_field("c2", "snoozed_until - now() BETWEEN interval '89 minutes' AND interval '91 minutes'", "t");
+    put_ok("c2", "status", "{\"status\":\"Open\"}");
+    expect_field("c2", "snoozed_until IS NULL", "t");
+    /* The same status again changes nothing. */
+    char *updated = field("c2", "updated_at");
+    put_ok("c2", "status", "{\"status\":\"Open\"}");
+    expect_field("c2", "updated_at::text", updated);
+    free(updated);
+    put_err("c2", "status", "{\"status\":\"Nope\"}", 400, "Unknown status `Nope`", "InputException");
+    put_err("c2", "status", "{}", 400, "`status` empty", "InputException");
+    put_err("c2", "status", "{\"status\":\"Snoozed\"}", 400,
+            "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m", "InputException");
+    put_err("c2", "status", "{\"status\":\"Snoozed\",\"snoozed_until\":\"-1h\"}", 400,
+            "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m", "InputException");
+    expect_field("c2", "(SELECT name FROM conversation_statuses WHERE id = status_id)", "Open");
+    put_err("c2", "status", "{\"status\":", 400, "Error parsing request", "InputException");
+}
+END_TEST
+
+START_TEST(test_priority_and_assignees)
+{
+    char body[128], path[256];
+    put_ok("c3", "priority", "{\"priority\":\"Medium\"}");
+    expect_field("c3", "(SELECT name FROM conversation_priorities WHERE id = priority_id)", "Medium");
+    /* A form body works as well (upstream's decoder accepts both). */
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/priority", conv("c3"));
+    struct http_res r = http_do("PUT", path, tok(it_admin_key), "priority=Low", 12,
+                                "Content-Type: application/x-www-form-urlencoded");
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_field("c3", "(SELECT name FROM conversation_priorities WHERE id = priority_id)", "Low");
+    put_err("c3", "priority", "{\"priority\":\"Urgent\"}", 400, "Unknown priority `Urgent`",
+            "InputException");
+
+    snprintf(body, sizeof(body), "{\"assignee_id\":%s}", agent_id);
+    put_ok("c3", "assignee/user", body);
+    expect_field("c3", "assigned_user_id::text", agent_id);
+    expect_field("c3", "assigned_team_id::text", team);
+    put_ok("c3", "assignee/user/remove", NULL);
+    expect_field("c3", "assigned_user_id IS NULL", "t");
+    put_ok("c1", "assignee/user", body);
+    snprintf(body, sizeof(body), "{\"assignee_id\":\"%s\"}", team);
+    put_ok("c1", "assignee/team", body); /* a new team clears the agent, as upstream */
+    expect_field("c1", "assigned_team_id::text", team);
+    expect_field("c1", "assigned_user_id IS NULL", "t");
+    put_ok("c1", "assignee/team/remove", NULL);
+    expect_field("c1", "assigned_team_id IS NULL AND assigned_user_id IS NULL", "t");
+    put_err("c1", "assignee/user", "{\"assignee_id\":999999}", 400, "Agent not found", "InputException");
+    put_err("c1", "assignee/team", "{\"assignee_id\":999999}", 400, "Team not found", "InputException");
+    put_err("c1", "assignee/user", "{\"assignee_id\":\"x\"}", 400, "`assignee_id` Required",
+            "InputException");
+    /* c1 is back where the list tests left it: unassigned. */
+    expect("/api/v1/conversations/unassigned", it_admin_key, with(NULL), NULL, "c1,c5", 2);
+}
+END_TEST
+
+/* unread_message_count of fixture conversation cN in the admin's list. */
+static long unread(const char *subject)
+{
+    struct http_res r = http_get("/api/v1/conversations/all?page_size=500", tok(it_admin_key));
+    json_object *root = json_body(&r);
+    json_object *res = json_object_object_get(json_object_object_get(root, "data"), "results");
+    long n = -1;
+    for (size_t i = 0; i < json_object_array_length(res); i++) {
+        json_object *it = json_object_array_get_idx(res, i);
+        if (strcmp(json_object_get_string(json_object_object_get(it, "uuid")), conv(subject)) == 0)
+            n = (long)json_object_get_int64(json_object_object_get(it, "unread_message_count"));
+    }
+    json_object_put(root);
+    http_res_free(&r);
+    return n;
+}
+
+START_TEST(test_seen_and_unread)
+{
+    ck_assert_int_eq(unread("c6"), 1); /* the note; never seen */
+    put_ok("c6", "last-seen", NULL);
+    ck_assert_int_eq(unread("c6"), 0);
+    char *n = val("SELECT count(*) FROM conversation_last_seen ls JOIN users u ON u.id = ls.user_id"
+                  " WHERE u.email = '%s'", it_admin_email);
+    ck_assert_str_eq(n, "1");
+    free(n);
+    put_ok("c6", "mark-unread", NULL);
+    ck_assert_int_eq(unread("c6"), 1);
+}
+END_TEST
+
+START_TEST(test_concurrent_status_updates)
+{
+    pid_t kids[8];
+    for (int i = 0; i < 8; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            int bad = 0;
+            for (int k = 0; k < 10; k++)
+                bad += put("c4", "status", it_admin_key,
+                           (i + k) % 2 ? "{\"status\":\"Resolved\"}" : "{\"status\":\"Open\"}",
+                           NULL, 0) != 200;
+            _exit(bad);
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        int st;
+        ck_assert_int_eq(waitpid(kids[i], &st, 0), kids[i]);
+        ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a status update failed");
+    }
+    /* One consistent row, and the count table still agrees with the rows. */
+    char *s = field("c4", "(SELECT name FROM conversation_statuses WHERE id = status_id)");
+    ck_assert(strcmp(s, "Open") == 0 || strcmp(s, "Resolved") == 0);
+    free(s);
+    char *mismatch = val("SELECT count(*) FROM (SELECT status_id, coalesce(priority_id, 0),"
+                         " coalesce(assigned_user_id, 0), coalesce(assigned_team_id, 0), inbox_id,"
+                         " count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT status_id,"
+                         " priority_id, assigned_user_id, assigned_team_id, inbox_id, n FROM"
+                         " deskd_conversation_counts WHERE n <> 0) x");
+    ck_assert_str_eq(mismatch, "0");
+    free(mismatch);
+}
+END_TEST
+
+START_TEST(test_bad_bodies)
+{
+    size_t big = 70 * 1024;
+    char *body = malloc(big + 1);
+    memset(body, ' ', big);
+    body[big] = '\0';
+    body[0] = '{';
+    body[big - 1] = '}';
+    put_err("c1", "status", body, 413, "Request body too large", "GeneralException");
+    free(body);
+    put_err("c1", "priority", "[\"High\"]", 400, "Error parsing request", "InputException");
+    put_err("c1", "priority", "{\"priority\":\"High\"} x", 400, "Error parsing request", "InputException");
+    put_err("c1", "priority", "{\"priority\":\"\xff\"}", 400, "Error parsing request", "InputException");
+}
+END_TEST
+
 Suite *it_conversations_suite(void)
 {
     Suite *s = suite_create("conversations");
@@ -396,6 +694,13 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_order_and_pages);
     tcase_add_test(tc, test_totals_match_the_database);
     tcase_add_test(tc, test_bad_filters);
+    tcase_add_test(tc, test_get_one);
+    tcase_add_test(tc, test_access_rule);
+    tcase_add_test(tc, test_status_updates);
+    tcase_add_test(tc, test_priority_and_assignees);
+    tcase_add_test(tc, test_seen_and_unread);
+    tcase_add_test(tc, test_concurrent_status_updates);
+    tcase_add_test(tc, test_bad_bodies);
     suite_add_tcase(s, tc);
     return s;
 }

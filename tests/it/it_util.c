@@ -73,7 +73,8 @@ struct http_res http_do(const char *method, const char *path, const char *auth,
     if (body != NULL) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-        hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+        if (extra == NULL || strncasecmp(extra, "Content-Type:", 13) != 0)
+            hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
     }
     if (auth != NULL) {
         snprintf(ah, sizeof(ah), "Authorization: %s", auth);
