@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "../lib/arena.h"
 #include "../lib/http.h"
 #include "../lib/validate.h"
@@ -229,4 +231,53 @@ enum app_err h_conversation_last_seen(struct req *r, struct resp *w)
 enum app_err h_conversation_mark_unread(struct req *r, struct resp *w)
 {
     return seen(r, w, STMT_CONV_MARK_UNREAD);
+}
+
+/* POST .../tags: {"tags": [names], "action": "set_tags" (default) | "add_tags" | "remove_tags"}. */
+enum app_err h_conversation_tags(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b, *tags;
+    const char *id, *unknown;
+    enum stmt s = STMT_CONV_TAGS_SET;
+    enum app_err e = conversation(r, w, &id);
+
+    if (e == APP_OK)
+        e = body_object(r, w, &b);
+    if (e != APP_OK)
+        return e;
+    const char *action = body_string(b, "action");
+    if (action == NULL || *action == '\0' || strcmp(action, "set_tags") == 0)
+        s = STMT_CONV_TAGS_SET;
+    else if (strcmp(action, "add_tags") == 0)
+        s = STMT_CONV_TAGS_ADD;
+    else if (strcmp(action, "remove_tags") == 0)
+        s = STMT_CONV_TAGS_REMOVE;
+    else {
+        w->message = "Invalid `action`: use set_tags, add_tags or remove_tags";
+        return APP_ERR_INPUT;
+    }
+    if (!json_object_object_get_ex(b, "tags", &tags) ||
+        !json_object_is_type(tags, json_type_array) || json_object_array_length(tags) > 100) {
+        w->message = "`tags` must be an array of at most 100 tag names";
+        return APP_ERR_INPUT;
+    }
+    for (size_t i = 0; i < json_object_array_length(tags); i++) {
+        struct json_object *t = json_object_array_get_idx(tags, i);
+        if (!json_object_is_type(t, json_type_string) || json_object_get_string_len(t) == 0 ||
+            json_object_get_string_len(t) > 140) {
+            w->message = "`tags` must be an array of at most 100 tag names";
+            return APP_ERR_INPUT;
+        }
+    }
+    const char *list = json_object_to_json_string_ext(tags, JSON_C_TO_STRING_PLAIN);
+    const char *p1[1] = {list};
+    if ((e = q_one(c->db, r->arena, STMT_TAGS_UNKNOWN, p1, &unknown, NULL)) != APP_OK)
+        return e;
+    if (unknown != NULL) {
+        w->message = arena_printf(r->arena, "Unknown tag `%s`", unknown);
+        return APP_ERR_INPUT;
+    }
+    const char *params[2] = {id, list};
+    return update(r, s, params);
 }

@@ -37,5 +37,6 @@ enum app_err h_conversation_unassign_user(struct req *r, struct resp *w);
 enum app_err h_conversation_unassign_team(struct req *r, struct resp *w);
 enum app_err h_conversation_last_seen(struct req *r, struct resp *w);
 enum app_err h_conversation_mark_unread(struct req *r, struct resp *w);
+enum app_err h_conversation_tags(struct req *r, struct resp *w);
 
 #endif

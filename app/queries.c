@@ -208,6 +208,29 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                " ON CONFLICT (conversation_id, user_id) DO UPDATE"
                                " SET last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
                                2, 0},
+    /* Tag names come as one JSON array ($n::jsonb): no array-literal quoting. */
+    [STMT_TAGS_UNKNOWN] = {"tags_unknown",
+                           "SELECT n FROM jsonb_array_elements_text($1::jsonb) n"
+                           " WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.name = n) LIMIT 1",
+                           1, 1},
+    [STMT_CONV_TAGS_SET] = {"conv_tags_set",
+                            "WITH wanted AS (SELECT t.id FROM tags t WHERE t.name IN"
+                            "  (SELECT jsonb_array_elements_text($2::jsonb))),"
+                            " gone AS (DELETE FROM conversation_tags WHERE conversation_id = $1::bigint"
+                            "  AND tag_id NOT IN (SELECT id FROM wanted))"
+                            " INSERT INTO conversation_tags (tag_id, conversation_id)"
+                            " SELECT id, $1::bigint FROM wanted ON CONFLICT DO NOTHING",
+                            2, 0},
+    [STMT_CONV_TAGS_ADD] = {"conv_tags_add",
+                            "INSERT INTO conversation_tags (tag_id, conversation_id)"
+                            " SELECT t.id, $1::bigint FROM tags t WHERE t.name IN"
+                            " (SELECT jsonb_array_elements_text($2::jsonb)) ON CONFLICT DO NOTHING",
+                            2, 0},
+    [STMT_CONV_TAGS_REMOVE] = {"conv_tags_remove",
+                               "DELETE FROM conversation_tags WHERE conversation_id = $1::bigint"
+                               " AND tag_id IN (SELECT t.id FROM tags t WHERE t.name IN"
+                               " (SELECT jsonb_array_elements_text($2::jsonb)))",
+                               2, 0},
     [STMT_TEAM_MEMBER] = {"team_member",
                           "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
                           2, 1},

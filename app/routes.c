@@ -46,6 +46,8 @@ const struct route app_routes[] = {
      h_conversation_last_seen, AUTH_AGENT, "conversations:read", BODY},
     {{HTTP_PUT, "/api/v1/conversations/{uuid}/mark-unread"}, "conversations.mark_unread",
      h_conversation_mark_unread, AUTH_AGENT, "conversations:read", BODY},
+    {{HTTP_POST, "/api/v1/conversations/{uuid}/tags"}, "conversations.tags", h_conversation_tags,
+     AUTH_AGENT, "conversations:update_tags", BODY},
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

@@ -41,6 +41,8 @@ CASES = [
     ("PUT", "/api/v1/conversations/{conv_uuid}/assignee/user/remove", "admin", 200),
     ("PUT", "/api/v1/conversations/{conv_uuid}/assignee/team/remove", "admin", 200),
     ("PUT", "/api/v1/conversations/{conv_uuid}/last-seen", "admin", 200),
+    ("POST", "/api/v1/conversations/{conv_uuid}/tags", "admin", 200,
+     {"tags": [], "action": "set_tags"}),
     ("GET", "/api/v1/conversations/00000000-0000-0000-0000-000000000000", "admin", 404),
 ]
 

@@ -30,7 +30,7 @@ const char *it_root(void);
 
 /*
  * Performs a request.  auth is a full Authorization header value or NULL;
- * extra is one more "Name: value" header or NULL.  Fails the test on a
+ * extra holds more "Name: value" headers, one per line, or NULL.  Fails the test on a
  * transport error.
  */
 struct http_res http_do(const char *method, const char *path, const char *auth,

@@ -179,6 +179,31 @@ START_TEST(test_permissions_are_the_union_of_roles)
 }
 END_TEST
 
+START_TEST(test_csrf_before_session)
+{
+    /* Upstream checks CSRF before the session, so an anonymous write is a 403. */
+    const char *path = "/api/v1/conversations/00000000-0000-0000-0000-000000000000/priority";
+    const char *body = "{\"priority\":\"High\"}";
+    struct http_res r = http_do("PUT", path, NULL, body, strlen(body), NULL);
+    assert_error(&r, 403, "CSRF token mismatch", "PermissionException");
+    http_res_free(&r);
+    r = http_do("PUT", path, NULL, body, strlen(body), "Cookie: csrf_token=abc"); /* no header */
+    assert_error(&r, 403, "CSRF token mismatch", "PermissionException");
+    http_res_free(&r);
+    r = http_do("PUT", path, NULL, body, strlen(body), "Cookie: csrf_token=abc\nX-CSRFTOKEN: abd");
+    assert_error(&r, 403, "CSRF token mismatch", "PermissionException");
+    http_res_free(&r);
+    /* A matching pair passes CSRF; without a session it is then a 401. */
+    r = http_do("PUT", path, NULL, body, strlen(body), "Cookie: csrf_token=abc\nX-CSRFTOKEN: abc");
+    assert_error(&r, 401, "Invalid or expired session", "GeneralException");
+    http_res_free(&r);
+    /* An API key needs no CSRF pair. */
+    r = http_do("PUT", path, tok(it_admin_key), body, strlen(body), NULL);
+    assert_error(&r, 404, "Conversation not found", "NotFoundException");
+    http_res_free(&r);
+}
+END_TEST
+
 Suite *it_auth_suite(void)
 {
     return SUITE_OF("auth", 60, NULL, NULL,
@@ -189,5 +214,5 @@ Suite *it_auth_suite(void)
                     test_disabled_and_deleted_agents,
                     test_regenerated_key_invalidates_old,
                     test_hash_written_by_upstream_verifies,
-                    test_permissions_are_the_union_of_roles);
+                    test_permissions_are_the_union_of_roles, test_csrf_before_session);
 }

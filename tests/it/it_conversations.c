@@ -667,6 +667,52 @@ START_TEST(test_concurrent_status_updates)
 }
 END_TEST
 
+static long post_tags(const char *subject, const char *body, char *out, size_t outlen)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/tags", conv(subject));
+    struct http_res r = http_do("POST", path, tok(it_admin_key), body, strlen(body), NULL);
+    long st = r.status;
+    snprintf(out, outlen, "%s", r.body);
+    http_res_free(&r);
+    return st;
+}
+
+static void expect_tags(const char *subject, const char *want)
+{
+    char *got = val("SELECT coalesce(string_agg(t.name, ',' ORDER BY t.name), '') FROM"
+                    " conversation_tags ct JOIN tags t ON t.id = ct.tag_id JOIN conversations c"
+                    " ON c.id = ct.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'",
+                    inbox, subject);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+START_TEST(test_tags)
+{
+    char out[512], body[256];
+    sql_exec("INSERT INTO tags (name) VALUES ('it-a'), ('it-b'), ('it-\"q\"') ON CONFLICT DO NOTHING");
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\",\"it-b\"]}", out, sizeof(out)), 200);
+    expect_tags("c2", "it-a,it-b");
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-\\\"q\\\"\"],\"action\":\"add_tags\"}", out, sizeof(out)), 200);
+    expect_tags("c2", "it-\"q\",it-a,it-b");
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"remove_tags\"}", out, sizeof(out)), 200);
+    expect_tags("c2", "it-\"q\",it-b");
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"set_tags\"}", out, sizeof(out)), 200);
+    expect_tags("c2", "it-a");
+    /* Unknown tags change nothing and are named. */
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-b\",\"nope'); DROP TABLE tags; --\"]}", out, sizeof(out)), 400);
+    ck_assert_str_eq(out, "{\"status\":\"error\",\"message\":\"Unknown tag `nope'); DROP TABLE tags; --`\","
+                          "\"error_type\":\"InputException\",\"data\":null}");
+    expect_tags("c2", "it-a");
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":\"it-a\"}", out, sizeof(out)), 400);
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[],\"action\":\"replace\"}", out, sizeof(out)), 400);
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[]}", out, sizeof(out)), 200);
+    expect_tags("c2", "");
+    (void)body;
+}
+END_TEST
+
 START_TEST(test_bad_bodies)
 {
     size_t big = 70 * 1024;
@@ -700,6 +746,7 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_priority_and_assignees);
     tcase_add_test(tc, test_seen_and_unread);
     tcase_add_test(tc, test_concurrent_status_updates);
+    tcase_add_test(tc, test_tags);
     tcase_add_test(tc, test_bad_bodies);
     suite_add_tcase(s, tc);
     return s;

@@ -80,8 +80,15 @@ struct http_res http_do(const char *method, const char *path, const char *auth,
         snprintf(ah, sizeof(ah), "Authorization: %s", auth);
         hdrs = curl_slist_append(hdrs, ah);
     }
-    if (extra != NULL)
-        hdrs = curl_slist_append(hdrs, extra);
+    /* extra may hold several headers, one per line. */
+    for (const char *h = extra; h != NULL && *h;) {
+        const char *nl = strchr(h, '\n');
+        size_t n = nl ? (size_t)(nl - h) : strlen(h);
+        char line[512];
+        snprintf(line, sizeof(line), "%.*s", (int)n, h);
+        hdrs = curl_slist_append(hdrs, line);
+        h = nl ? nl + 1 : NULL;
+    }
     hdrs = curl_slist_append(hdrs, "Expect:");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
     CURLcode rc = curl_easy_perform(c);
