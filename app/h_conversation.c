@@ -21,13 +21,15 @@
 #include "../lib/validate.h"
 #include "app.h"
 #include "body.h"
+#include "convaccess.h"
 #include "queries.h"
 
-static enum app_err conversation(struct req *r, struct resp *w, const char **id)
+enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
+                         struct q_conv_access *out)
 {
     struct ctx *c = r->ctx;
     const struct principal *p = c->who;
-    const char *uuid = router_capture(&r->match, "uuid");
+    const char *uuid = router_capture(&r->match, capture);
     struct q_conv_access ca;
 
     if (uuid == NULL || !v_uuid(uuid)) {
@@ -50,8 +52,17 @@ static enum app_err conversation(struct req *r, struct resp *w, const char **id)
               (app_has_perm(p, "conversations:read_unassigned") && !ca.has_user && !ca.has_team));
     if (!ok)
         return APP_ERR_PERMISSION;
-    *id = ca.id;
+    *out = ca;
     return APP_OK;
+}
+
+static enum app_err conversation(struct req *r, struct resp *w, const char **id)
+{
+    struct q_conv_access ca;
+    enum app_err e = conv_access(r, w, "uuid", &ca);
+    if (e == APP_OK)
+        *id = ca.id;
+    return e;
 }
 
 static enum app_err json_of(struct req *r, struct resp *w, enum stmt s, const char *id)

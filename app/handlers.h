@@ -38,5 +38,9 @@ enum app_err h_conversation_unassign_team(struct req *r, struct resp *w);
 enum app_err h_conversation_last_seen(struct req *r, struct resp *w);
 enum app_err h_conversation_mark_unread(struct req *r, struct resp *w);
 enum app_err h_conversation_tags(struct req *r, struct resp *w);
+enum app_err h_messages_list(struct req *r, struct resp *w);
+enum app_err h_message_get(struct req *r, struct resp *w);
+enum app_err h_message_send(struct req *r, struct resp *w);
+enum app_err h_message_retry(struct req *r, struct resp *w);
 
 #endif

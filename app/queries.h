@@ -42,6 +42,15 @@ enum stmt {
     STMT_CONV_TAGS_SET,
     STMT_CONV_TAGS_ADD,
     STMT_CONV_TAGS_REMOVE,
+    STMT_MESSAGES_PAGE,
+    STMT_MESSAGES_COUNT,
+    STMT_MESSAGE_JSON,
+    STMT_MESSAGE_OF,
+    STMT_MESSAGE_INSERT,
+    STMT_CONV_AFTER_MESSAGE,
+    STMT_MENTION_INSERT,
+    STMT_PARTICIPANT_INSERT,
+    STMT_MESSAGE_RETRY,
     STMT__MAX
 };
 
@@ -108,6 +117,7 @@ struct q_conv_access {
     int has_user, has_team;
     int64_t user_id;
     int my_team;             /* the assigned team is one of the caller's teams */
+    const char *contact_id;  /* borrowed */
 };
 
 enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, const char *user_id,
@@ -120,6 +130,40 @@ enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, con
  */
 enum app_err q_one(struct db *db, struct arena *a, enum stmt s, const char *const *params,
                    const char **first, long *rows);
+
+/* A message to store, with what it changes around it. */
+struct q_message_new {
+    const char *conv_id;
+    const char *type, *status;    /* message_type, message_status */
+    const char *private_s;        /* "true" / "false" */
+    const char *content, *text;   /* HTML and its plain text */
+    const char *preview;          /* the conversation's last-message text */
+    const char *sender_id, *sender_type;
+    const char *meta;             /* JSON object */
+    const char *const *mention_types, *const *mention_ids;
+    size_t nmentions;
+    int add_participant;          /* the sender (an agent) joins the participants */
+};
+
+/*
+ * Stores the message, updates the conversation's bookkeeping, the mentions
+ * and the participants in one transaction: all or nothing.  *msg_id (arena)
+ * is the new message's id.
+ */
+enum app_err q_message_send(struct db *db, struct arena *a, const struct q_message_new *m,
+                            const char **msg_id);
+
+/*
+ * A page of messages (JSON array text in *json) and the total; private and
+ * types may be NULL (no filter).
+ */
+enum app_err q_messages_page(struct db *db, struct arena *a, const char *conv_id,
+                             const char *private_s, const char *types, int64_t limit,
+                             int64_t offset, int64_t *total, const char **json, size_t *len);
+
+/* A message by uuid: its id and its conversation's id (both NULL if none). */
+enum app_err q_message_of(struct db *db, struct arena *a, const char *uuid, const char **id,
+                          const char **conv_id);
 
 /* 1 in *member if the agent belongs to the team. */
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

@@ -48,6 +48,14 @@ const struct route app_routes[] = {
      h_conversation_mark_unread, AUTH_AGENT, "conversations:read", BODY},
     {{HTTP_POST, "/api/v1/conversations/{uuid}/tags"}, "conversations.tags", h_conversation_tags,
      AUTH_AGENT, "conversations:update_tags", BODY},
+    {{HTTP_GET, "/api/v1/conversations/{uuid}/messages"}, "messages.list", h_messages_list,
+     AUTH_AGENT, "messages:read", 0},
+    {{HTTP_GET, "/api/v1/conversations/{cuuid}/messages/{uuid}"}, "messages.get", h_message_get,
+     AUTH_AGENT, "messages:read", 0},
+    {{HTTP_POST, "/api/v1/conversations/{cuuid}/messages"}, "messages.send", h_message_send,
+     AUTH_AGENT, "messages:write", 2 * 1024 * KB},
+    {{HTTP_PUT, "/api/v1/conversations/{cuuid}/messages/{uuid}/retry"}, "messages.retry",
+     h_message_retry, AUTH_AGENT, "messages:write", BODY},
 };
 
 const size_t app_nroutes = sizeof(app_routes) / sizeof(app_routes[0]);

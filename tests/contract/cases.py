@@ -4,7 +4,8 @@ failure worth pinning).  Later work only appends here.
 Each case: (method, path template, who, expected status[, JSON body]).  `who` is "admin",
 "agent" or None (no credentials).  Path templates may use {admin_id},
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
-conversation with a participant).  In bodies, strings "$admin_id",
+conversation with a participant) and {msg_uuid} (a failed reply of the admin
+in it).  In bodies, strings "$admin_id",
 "$agent_id" and "$team_id" become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
@@ -44,6 +45,11 @@ CASES = [
     ("POST", "/api/v1/conversations/{conv_uuid}/tags", "admin", 200,
      {"tags": [], "action": "set_tags"}),
     ("GET", "/api/v1/conversations/00000000-0000-0000-0000-000000000000", "admin", 404),
+    ("GET", "/api/v1/conversations/{conv_uuid}/messages", "admin", 200),
+    ("GET", "/api/v1/conversations/{conv_uuid}/messages/{msg_uuid}", "admin", 200),
+    ("POST", "/api/v1/conversations/{conv_uuid}/messages", "admin", 200,
+     {"message": "<p>Hello</p>", "sender_type": "agent"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/messages/{msg_uuid}/retry", "admin", 200),
 ]
 
 # Documented properties that upstream itself never sends, so they are not
@@ -58,6 +64,9 @@ NOT_SENT_UPSTREAM = {
 # Where the spec's schema is wrong, the type upstream really sends.
 SPEC_FIXES = {
     ("Conversation", "meta"): {"type": "object"},  # an object, not an array of objects
+    # A free-form bag: e-mail replies carry to/cc/bcc/from/subject, notes and
+    # contact messages do not; the listed keys are possible, not required.
+    ("Message", "meta"): {"type": "object"},
 }
 
 # Schemas that describe the payload although upstream wraps it in the

@@ -160,7 +160,11 @@ def fixtures(admin_id):
     conv = sql("SELECT uuid FROM conversations ORDER BY id LIMIT 1")
     sql(f"INSERT INTO conversation_participants (user_id, conversation_id) SELECT {admin_id}, id"
         f" FROM conversations WHERE uuid = '{conv}' ON CONFLICT DO NOTHING")
-    return team, conv
+    msg = sql("INSERT INTO conversation_messages (type, status, conversation_id, content_type,"
+              f" content, text_content, sender_id, sender_type) SELECT 'outgoing', 'failed', id,"
+              f" 'html', 'Hello', 'Hello', {admin_id}, 'agent' FROM conversations"
+              f" WHERE uuid = '{conv}' RETURNING uuid")
+    return team, conv, msg
 
 
 def fill(body, ids):
@@ -176,7 +180,7 @@ def main():
     spec, defs = load_spec()
     keys = {"admin": make_agent("Admin")[1], "agent": make_agent("Agent")[1], None: None}
     ids = {"admin_id": agent_id(keys["admin"]), "agent_id": agent_id(keys["agent"])}
-    ids["team_id"], ids["conv_uuid"] = fixtures(ids["admin_id"])
+    ids["team_id"], ids["conv_uuid"], ids["msg_uuid"] = fixtures(ids["admin_id"])
     failures = 0
     covered = set()
     for case in CASES:

@@ -729,6 +729,188 @@ START_TEST(test_bad_bodies)
 }
 END_TEST
 
+static long post_message(const char *subject, const char *key, const char *body, char *out,
+                         size_t outlen)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", conv(subject));
+    struct http_res r = http_do("POST", path, tok(key), body, strlen(body), NULL);
+    long st = r.status;
+    if (out != NULL)
+        snprintf(out, outlen, "%s", r.body);
+    http_res_free(&r);
+    return st;
+}
+
+static char *messages_count(const char *subject)
+{
+    return val("SELECT count(*) FROM conversation_messages m JOIN conversations c ON c.id ="
+               " m.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'", inbox, subject);
+}
+
+START_TEST(test_messages_list_and_get)
+{
+    char path[256];
+    long total;
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", conv("c6"));
+    struct {
+        const char *query;
+        long total;
+    } cases[] = {{"", 1}, {"?private=true", 1}, {"?private=no", 0}, {"?type=outgoing", 1},
+                 {"?type=incoming&type=activity", 0}, {"?page=5", 1}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char url[300];
+        snprintf(url, sizeof(url), "%s%s", path, cases[i].query);
+        struct http_res r = http_get(url, tok(it_admin_key));
+        ck_assert_msg(r.status == 200, "%s: %ld", url, r.status);
+        json_object *root = json_body(&r);
+        total = (long)json_object_get_int64(json_object_object_get(json_object_object_get(root, "data"), "total"));
+        ck_assert_msg(total == cases[i].total, "%s: total %ld", url, total);
+        json_object_put(root);
+        http_res_free(&r);
+    }
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages?type=bogus", conv("c6"));
+    expect_error(path, tok(it_admin_key), 400, "Invalid `type`: use incoming, outgoing or activity",
+                 "InputException");
+
+    char *muuid = val("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
+                      " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c6'", inbox);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s", conv("c6"), muuid);
+    struct http_res r = http_get(path, tok(it_admin_key));
+    ck_assert_int_eq(r.status, 200);
+    json_object *root = json_body(&r), *d = json_object_object_get(root, "data");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "uuid")), muuid);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "conversation_uuid")), conv("c6"));
+    ck_assert(json_object_get_boolean(json_object_object_get(d, "private")));
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_object_get(d, "author"), "email")),
+                     it_admin_email);
+    json_object_put(root);
+    http_res_free(&r);
+    /* The message of another conversation through this one's path: 403. */
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s", conv("c1"), muuid);
+    expect_error(path, tok(it_admin_key), 403, "Permission denied", "PermissionException");
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s", conv("c6"),
+             "00000000-0000-0000-0000-000000000000");
+    expect_error(path, tok(it_admin_key), 404, "Message not found", "NotFoundException");
+    free(muuid);
+}
+END_TEST
+
+START_TEST(test_send_messages)
+{
+    char out[4096];
+    /* An agent reply: outgoing, pending, the conversation's bookkeeping moves. */
+    ck_assert_int_eq(post_message("c1", it_admin_key,
+                                  "{\"message\":\"<p>Hi &amp; <b>bye</b></p>\",\"sender_type\":\"agent\","
+                                  "\"echo_id\":\"abc\"}", out, sizeof(out)), 200);
+    ck_assert_ptr_nonnull(strstr(out, "\"status\" : \"pending\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"text_content\" : \"Hi & bye\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"echo_id\": \"abc\""));
+    expect_field("c1", "last_message", "Hi & bye");
+    expect_field("c1", "last_message_sender::text", "agent");
+    expect_field("c1", "waiting_since IS NULL AND first_reply_at IS NOT NULL", "t");
+    char *n = val("SELECT count(*) FROM conversation_participants p JOIN conversations c ON"
+                  " c.id = p.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1' AND"
+                  " p.user_id = %s", inbox, admin_id);
+    ck_assert_str_eq(n, "1");
+    free(n);
+
+    /* A private note with mentions: not customer-facing, mentions recorded. */
+    char body[512];
+    snprintf(body, sizeof(body),
+             "{\"message\":\"note\",\"sender_type\":\"agent\",\"private\":true,"
+             "\"mentions\":[{\"type\":\"agent\",\"id\":%s},{\"type\":\"team\",\"id\":%s},"
+             "{\"type\":\"agent\",\"id\":999999}]}", agent_id, team);
+    ck_assert_int_eq(post_message("c1", it_admin_key, body, out, sizeof(out)), 200);
+    expect_field("c1", "last_message", "Hi & bye");
+    n = val("SELECT count(*) FROM conversation_mentions m JOIN conversations c ON c.id ="
+            " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1'", inbox);
+    ck_assert_str_eq(n, "2"); /* the unknown agent is not mentioned */
+    free(n);
+
+    /* Contact messages need messages:write_as_contact; nothing is written without it. */
+    char *before = messages_count("c1");
+    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"x\",\"sender_type\":\"contact\"}",
+                                  out, sizeof(out)), 403);
+    char *after = messages_count("c1");
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO roles (name, permissions) VALUES ('IT as contact %s',"
+             " ARRAY['messages:write_as_contact']) ON CONFLICT DO NOTHING;"
+             "INSERT INTO user_roles (user_id, role_id) SELECT %s, id FROM roles WHERE name ="
+             " 'IT as contact %s' ON CONFLICT DO NOTHING", inbox, admin_id, inbox);
+    sql_exec(sql);
+    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"Still broken\",\"sender_type\":\"contact\","
+                                  "\"private\":true}", out, sizeof(out)), 400);
+    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"Still broken\",\"sender_type\":\"contact\"}",
+                                  out, sizeof(out)), 200);
+    ck_assert_ptr_nonnull(strstr(out, "\"type\" : \"incoming\""));
+    expect_field("c1", "last_message_sender::text", "contact");
+    expect_field("c1", "waiting_since IS NOT NULL", "t");
+    expect_field("c1", "(SELECT sender_id FROM conversation_messages m WHERE m.conversation_id ="
+                       " conversations.id ORDER BY m.id DESC LIMIT 1) = contact_id", "t");
+    snprintf(sql, sizeof(sql), "DELETE FROM roles WHERE name = 'IT as contact %s'", inbox);
+    sql_exec(sql);
+
+    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"x\"}", out, sizeof(out)), 400);
+    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"\",\"sender_type\":\"agent\"}",
+                                  out, sizeof(out)), 400);
+}
+END_TEST
+
+START_TEST(test_send_is_atomic)
+{
+    /* Make the last step of the send fail: nothing of it may remain. */
+    char *before = messages_count("c2");
+    char *last = field("c2", "coalesce(last_message, '')");
+    sql_exec("ALTER TABLE conversation_participants RENAME TO conversation_participants_moved");
+    char out[1024];
+    long st = post_message("c2", it_admin_key, "{\"message\":\"lost\",\"sender_type\":\"agent\"}",
+                           out, sizeof(out));
+    sql_exec("ALTER TABLE conversation_participants_moved RENAME TO conversation_participants");
+    ck_assert_int_eq(st, 500);
+    char *after = messages_count("c2");
+    ck_assert_str_eq(before, after);
+    expect_field("c2", "coalesce(last_message, '')", last);
+    free(before);
+    free(after);
+    free(last);
+    ck_assert_int_eq(post_message("c2", it_admin_key, "{\"message\":\"kept\",\"sender_type\":\"agent\"}",
+                                  out, sizeof(out)), 200);
+}
+END_TEST
+
+START_TEST(test_retry)
+{
+    char out[1024], path[256];
+    ck_assert_int_eq(post_message("c3", it_admin_key, "{\"message\":\"to retry\",\"sender_type\":\"agent\"}",
+                                  out, sizeof(out)), 200);
+    char *muuid = val("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
+                      " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c3' AND"
+                      " m.text_content = 'to retry'", inbox);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s/retry", conv("c3"), muuid);
+    struct http_res r = http_do("PUT", path, tok(it_admin_key), NULL, 0, NULL);
+    assert_error(&r, 400, "Only your own failed replies can be retried", "InputException");
+    http_res_free(&r);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "UPDATE conversation_messages SET status = 'failed' WHERE uuid = '%s'", muuid);
+    sql_exec(sql);
+    r = http_do("PUT", path, tok(it_agent_key), NULL, 0, NULL); /* not the agent's message */
+    assert_error(&r, 400, "Only your own failed replies can be retried", "InputException");
+    http_res_free(&r);
+    r = http_do("PUT", path, tok(it_admin_key), NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    char *st = val("SELECT status FROM conversation_messages WHERE uuid = '%s'", muuid);
+    ck_assert_str_eq(st, "pending");
+    free(st);
+    free(muuid);
+}
+END_TEST
+
 Suite *it_conversations_suite(void)
 {
     Suite *s = suite_create("conversations");
@@ -748,6 +930,10 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_concurrent_status_updates);
     tcase_add_test(tc, test_tags);
     tcase_add_test(tc, test_bad_bodies);
+    tcase_add_test(tc, test_messages_list_and_get);
+    tcase_add_test(tc, test_send_messages);
+    tcase_add_test(tc, test_send_is_atomic);
+    tcase_add_test(tc, test_retry);
     suite_add_tcase(s, tc);
     return s;
 }

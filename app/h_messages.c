@@ -1,0 +1,262 @@
+/*
+ * h_messages.c - a conversation's messages: list, one, send, retry.
+ *
+ * The conversation access rule applies first (before the body is read, as
+ * upstream).  Replies are stored as outgoing/pending (delivery is someone
+ * else's job), private notes as outgoing/sent with mentions, contact
+ * messages (messages:write_as_contact) as incoming/received.
+ */
+#include "handlers.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "../lib/arena.h"
+#include "../lib/http.h"
+#include "../lib/sbuf.h"
+#include "../lib/text.h"
+#include "../lib/validate.h"
+#include "app.h"
+#include "body.h"
+#include "convaccess.h"
+#include "convquery.h"
+#include "queries.h"
+
+#define MAX_MESSAGE (1024 * 1024)
+#define MAX_MENTIONS 50
+
+static int truthy(const char *v)
+{
+    return strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "y") == 0 ||
+           strcasecmp(v, "yes") == 0;
+}
+
+enum app_err h_messages_list(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct q_conv_access ca;
+    int64_t page, size, total;
+    const char *json, *priv = NULL, *types = NULL;
+    size_t len;
+    enum app_err e = conv_access(r, w, "uuid", &ca);
+
+    if (e != APP_OK)
+        return e;
+    cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &page, &size);
+    const char *pv = http_param(r, "private");
+    if (pv != NULL && *pv != '\0')
+        priv = truthy(pv) ? "true" : "false";
+    /* `type` may repeat: incoming, outgoing, activity. */
+    struct sbuf tb;
+    sbuf_init(&tb, r->arena);
+    int ntypes = 0;
+    for (size_t i = 0; i < r->nparams; i++) {
+        const char *v = r->params[i].value;
+        if (strcmp(r->params[i].key, "type") != 0 || *v == '\0')
+            continue;
+        if (strcmp(v, "incoming") != 0 && strcmp(v, "outgoing") != 0 &&
+            strcmp(v, "activity") != 0) {
+            w->message = "Invalid `type`: use incoming, outgoing or activity";
+            return APP_ERR_INPUT;
+        }
+        sbuf_add(&tb, ntypes++ ? "," : "{");
+        sbuf_add(&tb, v);
+    }
+    if (ntypes > 0) {
+        sbuf_add(&tb, "}");
+        types = sbuf_str(&tb);
+    }
+    e = q_messages_page(c->db, r->arena, ca.id, priv, types, size, (page - 1) * size, &total,
+                        &json, &len);
+    if (e != APP_OK)
+        return e;
+    struct sbuf sb;
+    sbuf_init(&sb, r->arena);
+    sbuf_reserve(&sb, len + 128);
+    sbuf_add(&sb, "{\"results\":");
+    sbuf_addn(&sb, json, len);
+    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",
+              (long long)total, (long long)size, (long long)((total + size - 1) / size),
+              (long long)page);
+    w->data_json = sbuf_str(&sb);
+    w->data_len = sb.len;
+    return w->data_json ? APP_OK : APP_ERR_TOO_LARGE;
+}
+
+/* The message named by capture "uuid"; it must belong to the conversation (403 otherwise). */
+static enum app_err message_in(struct req *r, struct resp *w, const struct q_conv_access *ca,
+                               const char **id)
+{
+    struct ctx *c = r->ctx;
+    const char *uuid = router_capture(&r->match, "uuid");
+    const char *conv;
+
+    if (uuid == NULL || !v_uuid(uuid)) {
+        w->message = "Invalid message `uuid`";
+        return APP_ERR_INPUT;
+    }
+    enum app_err e = q_message_of(c->db, r->arena, uuid, id, &conv);
+    if (e != APP_OK)
+        return e;
+    if (*id == NULL) {
+        w->message = "Message not found";
+        return APP_ERR_NOT_FOUND;
+    }
+    if (strcmp(conv, ca->id) != 0)
+        return APP_ERR_PERMISSION;
+    return APP_OK;
+}
+
+enum app_err h_message_get(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct q_conv_access ca;
+    const char *id;
+    enum app_err e = conv_access(r, w, "cuuid", &ca);
+
+    if (e == APP_OK)
+        e = message_in(r, w, &ca, &id);
+    if (e != APP_OK)
+        return e;
+    const char *p[1] = {id};
+    e = q_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
+    if (e == APP_OK && w->data_json == NULL) {
+        w->message = "Message not found";
+        return APP_ERR_NOT_FOUND;
+    }
+    return e;
+}
+
+/* Parses `mentions`: [{"type": "agent"|"team", "id": N}, ...]. */
+static enum app_err mentions(struct req *r, struct resp *w, struct json_object *b,
+                             struct q_message_new *m)
+{
+    struct json_object *list;
+    if (!json_object_object_get_ex(b, "mentions", &list) ||
+        json_object_is_type(list, json_type_null))
+        return APP_OK;
+    size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+    if (!json_object_is_type(list, json_type_array) || n > MAX_MENTIONS)
+        goto bad;
+    const char **types = ARENA_NEW(r->arena, const char *, n + 1);
+    const char **ids = ARENA_NEW(r->arena, const char *, n + 1);
+    if (types == NULL || ids == NULL)
+        return APP_ERR_TOO_LARGE;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *it = json_object_array_get_idx(list, i);
+        const char *t = body_string(it, "type");
+        int64_t id;
+        if (t == NULL || (strcmp(t, "agent") != 0 && strcmp(t, "team") != 0) ||
+            !body_int64(it, "id", &id) || id <= 0 || id > INT32_MAX)
+            goto bad;
+        types[i] = t;
+        ids[i] = arena_printf(r->arena, "%lld", (long long)id);
+    }
+    m->mention_types = types;
+    m->mention_ids = ids;
+    m->nmentions = n;
+    return APP_OK;
+bad:
+    w->message = "Invalid `mentions`: a list of {\"type\": \"agent\"|\"team\", \"id\": N}";
+    return APP_ERR_INPUT;
+}
+
+enum app_err h_message_send(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct q_conv_access ca;
+    struct json_object *b, *pv;
+    struct q_message_new m;
+    const char *msg_id;
+    enum app_err e = conv_access(r, w, "cuuid", &ca); /* before the body, as upstream */
+
+    if (e == APP_OK)
+        e = body_object(r, w, &b);
+    if (e != APP_OK)
+        return e;
+    memset(&m, 0, sizeof(m));
+    const char *sender = body_string(b, "sender_type");
+    if (sender == NULL || (strcmp(sender, "agent") != 0 && strcmp(sender, "contact") != 0)) {
+        w->message = "Invalid `sender_type`: use agent or contact";
+        return APP_ERR_INPUT;
+    }
+    int priv = json_object_object_get_ex(b, "private", &pv) &&
+               json_object_is_type(pv, json_type_boolean) && json_object_get_boolean(pv);
+    const char *html = body_string(b, "message");
+    if (html == NULL || *html == '\0') {
+        w->message = "`message` empty";
+        return APP_ERR_INPUT;
+    }
+    if (strlen(html) > MAX_MESSAGE) {
+        w->message = "`message` is too long";
+        return APP_ERR_INPUT;
+    }
+    if (strcmp(sender, "contact") == 0) {
+        if (!app_has_perm(c->who, "messages:write_as_contact"))
+            return APP_ERR_PERMISSION;
+        if (priv) {
+            w->message = "A contact's message cannot be private";
+            return APP_ERR_INPUT;
+        }
+        m.type = "incoming";
+        m.status = "received";
+        m.sender_id = ca.contact_id;
+    } else {
+        m.type = "outgoing";
+        m.status = priv ? "sent" : "pending";
+        m.sender_id = c->who->id_str;
+        m.add_participant = 1;
+        if ((e = mentions(r, w, b, &m)) != APP_OK)
+            return e;
+        if (!priv)
+            m.nmentions = 0; /* mentions belong to private notes */
+    }
+    m.conv_id = ca.id;
+    m.sender_type = sender;
+    m.private_s = priv ? "true" : "false";
+    m.content = html;
+    m.text = text_from_html(r->arena, html);
+    m.preview = m.text ? text_prefix(r->arena, m.text, 1000) : NULL;
+    /* meta keeps what upstream keeps there: the client's echo id and the recipients. */
+    struct json_object *meta = json_object_new_object();
+    static const char *const keep[] = {"echo_id", "to", "cc", "bcc"};
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        struct json_object *v;
+        if (json_object_object_get_ex(b, keep[i], &v) && !json_object_is_type(v, json_type_null))
+            json_object_object_add(meta, keep[i], json_object_get(v));
+    }
+    m.meta = arena_strdup(r->arena, json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));
+    json_object_put(meta);
+    if (m.text == NULL || m.preview == NULL || m.meta == NULL)
+        return APP_ERR_TOO_LARGE;
+    if ((e = q_message_send(c->db, r->arena, &m, &msg_id)) != APP_OK)
+        return e;
+    const char *p[1] = {msg_id};
+    return q_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
+}
+
+enum app_err h_message_retry(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct q_conv_access ca;
+    const char *id;
+    long rows;
+    enum app_err e = conv_access(r, w, "cuuid", &ca);
+
+    if (e == APP_OK)
+        e = message_in(r, w, &ca, &id);
+    if (e != APP_OK)
+        return e;
+    const char *p[3] = {router_capture(&r->match, "uuid"), ca.id, c->who->id_str};
+    if ((e = q_one(c->db, r->arena, STMT_MESSAGE_RETRY, p, NULL, &rows)) != APP_OK)
+        return e;
+    if (rows == 0) {
+        w->message = "Only your own failed replies can be retried";
+        return APP_ERR_INPUT;
+    }
+    const char *mp[1] = {id};
+    return q_json(c->db, r->arena, STMT_MESSAGE_JSON, mp, &w->data_json, &w->data_len);
+}

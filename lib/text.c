@@ -1,0 +1,71 @@
+/*
+ * text.c - HTML to plain text, bounded and allocation-checked.
+ */
+#include "text.h"
+
+#include <string.h>
+
+#include "arena.h"
+
+static const struct {
+    const char *name;
+    char c;
+} entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
+                {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
+
+char *text_from_html(struct arena *a, const char *html)
+{
+    size_t n = strlen(html), o = 0;
+    char *out = arena_alloc(a, n + 1);
+    int space = 1, in_tag = 0;
+
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char c = html[i];
+        if (in_tag) {
+            if (c == '>') {
+                in_tag = 0;
+                c = ' '; /* tags separate words */
+            } else {
+                continue;
+            }
+        } else if (c == '<') {
+            in_tag = 1;
+            continue;
+        } else if (c == '&') {
+            for (size_t k = 0; k < sizeof(entities) / sizeof(entities[0]); k++) {
+                size_t len = strlen(entities[k].name);
+                if (strncmp(html + i, entities[k].name, len) == 0) {
+                    c = entities[k].c;
+                    i += len - 1;
+                    break;
+                }
+            }
+        }
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+            if (space)
+                continue;
+            space = 1;
+            c = ' ';
+        } else {
+            space = 0;
+        }
+        out[o++] = c;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+    return out;
+}
+
+char *text_prefix(struct arena *a, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--; /* do not split a multi-byte character */
+    }
+    return arena_strndup(a, s, n);
+}

@@ -1,0 +1,19 @@
+/*
+ * text.h - plain text from the HTML of a message body: tags dropped, the
+ * common entities decoded, runs of white space folded.  Used for
+ * text_content and for the conversation's last-message preview.
+ */
+#ifndef LIB_TEXT_H
+#define LIB_TEXT_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* Plain text of html (arena); NULL if the arena is exhausted. */
+char *text_from_html(struct arena *a, const char *html);
+
+/* The first at most max bytes of s, cut at a UTF-8 character boundary (arena). */
+char *text_prefix(struct arena *a, const char *s, size_t max);
+
+#endif
