@@ -50,6 +50,10 @@ CASES = [
     ("POST", "/api/v1/conversations/{conv_uuid}/messages", "admin", 200,
      {"message": "<p>Hello</p>", "sender_type": "agent"}),
     ("PUT", "/api/v1/conversations/{conv_uuid}/messages/{msg_uuid}/retry", "admin", 200),
+    ("GET", "/api/v1/conversations/search?query=customer", "admin", 200),
+    ("GET", "/api/v1/messages/search?query=Hello", "admin", 200),
+    ("GET", "/api/v1/contacts/search?query=customer", "admin", 200),
+    ("GET", "/api/v1/contacts/search?query=ab", "admin", 400),
 ]
 
 # Documented properties that upstream itself never sends, so they are not

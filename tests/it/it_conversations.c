@@ -911,6 +911,65 @@ START_TEST(test_retry)
 }
 END_TEST
 
+/* The subjects (or emails, for contacts) a search returns, comma-separated (malloc'd). */
+static char *search(const char *what, const char *key, const char *q, const char *field_name)
+{
+    char url[512];
+    CURL *c = curl_easy_init();
+    char *e = curl_easy_escape(c, q, 0);
+    snprintf(url, sizeof(url), "/api/v1/%s/search?query=%s", what, e);
+    curl_free(e);
+    curl_easy_cleanup(c);
+    struct http_res r = http_get(url, tok(key));
+    ck_assert_msg(r.status == 200, "%s: %ld %s", url, r.status, r.body);
+    json_object *root = json_body(&r), *d = json_object_object_get(root, "data");
+    char *out = calloc(1, 1024);
+    size_t o = 0;
+    for (size_t i = 0; i < json_object_array_length(d) && o < 900; i++) {
+        json_object *it = json_object_array_get_idx(d, i);
+        const char *v = json_object_get_string(json_object_object_get(it, field_name));
+        o += (size_t)snprintf(out + o, 1024 - o, "%s%.40s", i ? "," : "", v ? v : "?");
+    }
+    json_object_put(root);
+    http_res_free(&r);
+    return out;
+}
+
+START_TEST(test_search)
+{
+    char *got, prefix[16];
+    snprintf(prefix, sizeof(prefix), "%.10s", c1_email); /* "it-c1-<pid>" */
+    got = search("conversations", it_admin_key, prefix, "subject");
+    ck_assert_str_eq(got, "c5,c3,c1"); /* newest first, as upstream */
+    free(got);
+    /* Only what the caller may see: the limited agent sees none of these. */
+    got = search("conversations", limited_key, prefix, "subject");
+    ck_assert_str_eq(got, "");
+    free(got);
+    char *ref = field("c2", "reference_number");
+    got = search("conversations", it_admin_key, ref, "reference_number");
+    ck_assert_int_eq(strncmp(got, ref, strlen(ref)), 0); /* the exact reference first */
+    free(got);
+    free(ref);
+    got = search("messages", it_admin_key, "Hi & bye", "text_content");
+    ck_assert_str_eq(got, "Hi & bye");
+    free(got);
+    got = search("messages", limited_key, "Hi & bye", "text_content");
+    ck_assert_str_eq(got, "");
+    free(got);
+    got = search("contacts", it_admin_key, c1_email, "email");
+    ck_assert_str_eq(got, c1_email);
+    free(got);
+    got = search("contacts", it_admin_key, "it-c_-%", "email"); /* literal, so no match */
+    ck_assert_str_eq(got, "");
+    free(got);
+    expect_error("/api/v1/conversations/search?query=ab", tok(it_admin_key), 400,
+                 "Please enter at least 3 characters to search.", "InputException");
+    expect_error("/api/v1/contacts/search?query=xyz", tok(it_agent_key), 403, "Permission denied",
+                 "PermissionException"); /* the Agent role has no contacts:read */
+}
+END_TEST
+
 Suite *it_conversations_suite(void)
 {
     Suite *s = suite_create("conversations");
@@ -934,6 +993,7 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_send_messages);
     tcase_add_test(tc, test_send_is_atomic);
     tcase_add_test(tc, test_retry);
+    tcase_add_test(tc, test_search);
     suite_add_tcase(s, tc);
     return s;
 }
