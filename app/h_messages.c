@@ -164,6 +164,30 @@ bad:
     return APP_ERR_INPUT;
 }
 
+/* Fills the text, preview and meta of m from the request body (shared by send and create). */
+static enum app_err message_text(struct req *r, struct json_object *b, const char *sender,
+                                 int priv, const char *html, struct q_message_new *m)
+{
+    m->sender_type = sender;
+    m->private_s = priv ? "true" : "false";
+    m->content = html;
+    m->text = text_from_html(r->arena, html);
+    m->preview = m->text ? text_prefix(r->arena, m->text, 1000) : NULL;
+    /* meta keeps what upstream keeps there: the client's echo id and the recipients. */
+    struct json_object *meta = json_object_new_object();
+    static const char *const keep[] = {"echo_id", "to", "cc", "bcc"};
+    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        struct json_object *v;
+        if (json_object_object_get_ex(b, keep[i], &v) && !json_object_is_type(v, json_type_null))
+            json_object_object_add(meta, keep[i], json_object_get(v));
+    }
+    m->meta = arena_strdup(r->arena, json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));
+    json_object_put(meta);
+    if (m->text == NULL || m->preview == NULL || m->meta == NULL)
+        return APP_ERR_TOO_LARGE;
+    return APP_OK;
+}
+
 enum app_err h_message_send(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
@@ -215,23 +239,8 @@ enum app_err h_message_send(struct req *r, struct resp *w)
             m.nmentions = 0; /* mentions belong to private notes */
     }
     m.conv_id = ca.id;
-    m.sender_type = sender;
-    m.private_s = priv ? "true" : "false";
-    m.content = html;
-    m.text = text_from_html(r->arena, html);
-    m.preview = m.text ? text_prefix(r->arena, m.text, 1000) : NULL;
-    /* meta keeps what upstream keeps there: the client's echo id and the recipients. */
-    struct json_object *meta = json_object_new_object();
-    static const char *const keep[] = {"echo_id", "to", "cc", "bcc"};
-    for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-        struct json_object *v;
-        if (json_object_object_get_ex(b, keep[i], &v) && !json_object_is_type(v, json_type_null))
-            json_object_object_add(meta, keep[i], json_object_get(v));
-    }
-    m.meta = arena_strdup(r->arena, json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));
-    json_object_put(meta);
-    if (m.text == NULL || m.preview == NULL || m.meta == NULL)
-        return APP_ERR_TOO_LARGE;
+    if ((e = message_text(r, b, sender, priv, html, &m)) != APP_OK)
+        return e;
     if ((e = q_message_send(c->db, r->arena, &m, &msg_id)) != APP_OK)
         return e;
     const char *p[1] = {msg_id};
@@ -259,4 +268,134 @@ enum app_err h_message_retry(struct req *r, struct resp *w)
     }
     const char *mp[1] = {id};
     return q_json(c->db, r->arena, STMT_MESSAGE_JSON, mp, &w->data_json, &w->data_len);
+}
+
+/* An optional positive id field: APP_OK with *out NULL when absent. */
+static enum app_err optional_id(struct req *r, struct resp *w, struct json_object *b,
+                                const char *key, enum stmt exists, const char *missing,
+                                const char **out)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *v;
+    int64_t id;
+    const char *found;
+
+    *out = NULL;
+    if (!json_object_object_get_ex(b, key, &v) || json_object_is_type(v, json_type_null))
+        return APP_OK;
+    if (!body_int64(b, key, &id) || id < 0 || id > INT32_MAX) {
+        w->message = arena_printf(r->arena, "Invalid `%s`", key);
+        return APP_ERR_INPUT;
+    }
+    if (id == 0)
+        return APP_OK; /* 0 means none, as upstream's clients send it */
+    *out = arena_printf(r->arena, "%lld", (long long)id);
+    const char *p[1] = {*out};
+    enum app_err e = q_one(c->db, r->arena, exists, p, &found, NULL);
+    if (e == APP_OK && found == NULL) {
+        w->message = missing;
+        return APP_ERR_INPUT;
+    }
+    return e;
+}
+
+/* POST /api/v1/conversations (reference §7.4). */
+enum app_err h_conversation_create(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b;
+    struct q_conversation_new cn;
+    struct q_message_new m;
+    const char *conv_id, *found;
+    int64_t inbox;
+    enum app_err e = body_object(r, w, &b);
+
+    if (e != APP_OK)
+        return e;
+    memset(&cn, 0, sizeof(cn));
+    memset(&m, 0, sizeof(m));
+    if (!body_int64(b, "inbox_id", &inbox) || inbox <= 0 || inbox > INT32_MAX) {
+        w->message = "`inbox_id` Required";
+        return APP_ERR_INPUT;
+    }
+    cn.inbox_id = arena_printf(r->arena, "%lld", (long long)inbox);
+    const char *p1[1] = {cn.inbox_id};
+    if ((e = q_one(c->db, r->arena, STMT_INBOX_STATE, p1, &found, NULL)) != APP_OK)
+        return e;
+    if (found == NULL) {
+        w->message = "Inbox not found";
+        return APP_ERR_INPUT;
+    }
+    if (strcmp(found, "disabled") == 0) {
+        w->message = "Inbox is disabled";
+        return APP_ERR_INPUT;
+    }
+    if (strcmp(found, "ok") != 0) {
+        w->message = "Conversations can only be started in an e-mail inbox";
+        return APP_ERR_INPUT;
+    }
+    const char *email = body_string(b, "contact_email");
+    char *lower = email ? arena_strdup(r->arena, email) : NULL;
+    if (lower != NULL) {
+        while (*lower == ' ')
+            lower++;
+        for (char *q = lower + strlen(lower); q > lower && q[-1] == ' ';)
+            *--q = '\0';
+        for (char *q = lower; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q = (char)(*q - 'A' + 'a');
+    }
+    if (lower == NULL || !v_email(lower)) {
+        w->message = "Invalid `contact_email`";
+        return APP_ERR_INPUT;
+    }
+    cn.email = lower;
+    cn.first_name = body_string(b, "first_name");
+    if (cn.first_name == NULL || *cn.first_name == '\0' || strlen(cn.first_name) > 140) {
+        w->message = "`first_name` Required";
+        return APP_ERR_INPUT;
+    }
+    cn.last_name = body_string(b, "last_name");
+    if (cn.last_name == NULL)
+        cn.last_name = "";
+    cn.external_user_id = body_string(b, "external_user_id");
+    cn.subject = body_string(b, "subject");
+    if (strlen(cn.last_name) > 140 || (cn.subject && strlen(cn.subject) > 1000)) {
+        w->message = "`last_name` or `subject` is too long";
+        return APP_ERR_INPUT;
+    }
+    const char *html = body_string(b, "content");
+    if (html == NULL || *html == '\0' || strlen(html) > MAX_MESSAGE) {
+        w->message = "`content` Required";
+        return APP_ERR_INPUT;
+    }
+    const char *initiator = body_string(b, "initiator");
+    if (initiator == NULL || (strcmp(initiator, "agent") != 0 && strcmp(initiator, "contact") != 0)) {
+        w->message = "Invalid `initiator`: use agent or contact";
+        return APP_ERR_INPUT;
+    }
+    if ((e = optional_id(r, w, b, "team_id", STMT_TEAM_EXISTS, "Team not found", &cn.team_id)) !=
+            APP_OK ||
+        (e = optional_id(r, w, b, "agent_id", STMT_AGENT_EXISTS, "Agent not found",
+                         &cn.agent_id)) != APP_OK)
+        return e;
+    if (strcmp(initiator, "agent") == 0) {
+        m.type = "outgoing";
+        m.status = "pending";
+        m.sender_id = c->who->id_str;
+        m.add_participant = 1;
+    } else {
+        m.type = "incoming";
+        m.status = "received";
+        m.sender_id = NULL; /* the contact, known inside the transaction */
+    }
+    if ((e = message_text(r, b, initiator, 0, html, &m)) != APP_OK)
+        return e;
+    if ((e = q_conversation_create(c->db, r->arena, &cn, &m, &conv_id)) != APP_OK) {
+        if (e == APP_ERR_CONFLICT)
+            w->message = "A contact with this e-mail was created at the same moment; retry";
+        return e;
+    }
+    const char *p2[1] = {conv_id};
+    return q_json(c->db, r->arena, STMT_CONV_JSON, p2, &w->data_json, &w->data_len);
 }

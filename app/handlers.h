@@ -42,6 +42,7 @@ enum app_err h_messages_list(struct req *r, struct resp *w);
 enum app_err h_message_get(struct req *r, struct resp *w);
 enum app_err h_message_send(struct req *r, struct resp *w);
 enum app_err h_message_retry(struct req *r, struct resp *w);
+enum app_err h_conversation_create(struct req *r, struct resp *w);
 enum app_err h_search_conversations(struct req *r, struct resp *w);
 enum app_err h_search_messages(struct req *r, struct resp *w);
 enum app_err h_search_contacts(struct req *r, struct resp *w);

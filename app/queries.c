@@ -380,6 +380,34 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                               " FROM users WHERE type = 'contact' AND deleted_at IS NULL"
                               " AND email ILIKE $1::text ORDER BY id LIMIT 15) u",
                               1, 1},
+    /* Whether a conversation may start in this inbox: ok, disabled or not_email. */
+    [STMT_INBOX_STATE] = {"inbox_state",
+                          "SELECT CASE WHEN NOT enabled THEN 'disabled'"
+                          " WHEN channel <> 'email' THEN 'not_email' ELSE 'ok' END"
+                          " FROM inboxes WHERE id = $1::int AND deleted_at IS NULL",
+                          1, 1},
+    /* The live contact with this e-mail, or a new one ($1 e-mail, lower-cased by the caller). */
+    [STMT_CONTACT_FIND_OR_CREATE] = {"contact_find_or_create",
+                                     "WITH found AS (SELECT id FROM users WHERE type = 'contact'"
+                                     " AND deleted_at IS NULL AND lower(email) = $1::text"
+                                     " ORDER BY id LIMIT 1),"
+                                     " made AS (INSERT INTO users (type, email, first_name,"
+                                     " last_name, external_user_id) SELECT 'contact', $1::text,"
+                                     " $2::text, $3::text, $4::text"
+                                     " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"
+                                     " SELECT id FROM found UNION ALL SELECT id FROM made",
+                                     4, 0},
+    /* Open, the next reference number, "<subject> - #<ref>" (or "#<ref>"), team, agent. */
+    [STMT_CONV_CREATE] = {"conv_create",
+                          "INSERT INTO conversations (reference_number, contact_id, inbox_id,"
+                          " status_id, subject, assigned_team_id, assigned_user_id)"
+                          " SELECT s.ref, $1::bigint, $2::int, (SELECT id FROM"
+                          " conversation_statuses WHERE name = 'Open'),"
+                          " CASE WHEN coalesce($3::text, '') = '' THEN '#' || s.ref"
+                          "  ELSE $3::text || ' - #' || s.ref END, $4::int, $5::int"
+                          " FROM (SELECT nextval('conversation_reference_number_sequence')::text"
+                          " AS ref) s RETURNING id",
+                          5, 0},
     [STMT_TEAM_MEMBER] = {"team_member",
                           "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
                           2, 1},
@@ -633,18 +661,14 @@ enum app_err q_one(struct db *db, struct arena *a, enum stmt s, const char *cons
     return APP_OK;
 }
 
-enum app_err q_message_send(struct db *db, struct arena *a, const struct q_message_new *m,
-                            const char **msg_id)
+/* The steps of storing a message, inside the caller's transaction. */
+static enum app_err message_store(struct db *db, struct arena *a, const struct q_message_new *m,
+                                  const char **msg_id)
 {
     struct db_res *res;
-    enum app_err e = db_begin(db);
-
-    *msg_id = NULL;
-    if (e != APP_OK)
-        return e;
     const char *ins[9] = {m->conv_id, m->type,      m->status,      m->private_s, m->content,
                           m->text,    m->sender_id, m->sender_type, m->meta};
-    e = db_run(db, a, STMT_MESSAGE_INSERT, ins, &res);
+    enum app_err e = db_run(db, a, STMT_MESSAGE_INSERT, ins, &res);
     if (e == APP_OK)
         *msg_id = db_value(res, 0, 0);
     if (e == APP_OK) {
@@ -660,11 +684,60 @@ enum app_err q_message_send(struct db *db, struct arena *a, const struct q_messa
         const char *par[2] = {m->conv_id, m->sender_id};
         e = db_run(db, a, STMT_PARTICIPANT_INSERT, par, NULL);
     }
+    return e;
+}
+
+enum app_err q_message_send(struct db *db, struct arena *a, const struct q_message_new *m,
+                            const char **msg_id)
+{
+    enum app_err e = db_begin(db);
+
+    *msg_id = NULL;
+    if (e != APP_OK)
+        return e;
+    e = message_store(db, a, m, msg_id);
     if (e == APP_OK)
         e = db_commit(db);
     if (e != APP_OK) {
         db_rollback(db);
         *msg_id = NULL;
+    }
+    return e;
+}
+
+enum app_err q_conversation_create(struct db *db, struct arena *a,
+                                   const struct q_conversation_new *cn, struct q_message_new *m,
+                                   const char **conv_id)
+{
+    struct db_res *res;
+    const char *msg_id;
+    enum app_err e = db_begin(db);
+
+    *conv_id = NULL;
+    if (e != APP_OK)
+        return e;
+    const char *cp[4] = {cn->email, cn->first_name, cn->last_name, cn->external_user_id};
+    e = db_run(db, a, STMT_CONTACT_FIND_OR_CREATE, cp, &res);
+    const char *contact = (e == APP_OK && db_ntuples(res) > 0) ? db_value(res, 0, 0) : NULL;
+    if (e == APP_OK && contact == NULL)
+        e = APP_ERR_INTERNAL;
+    if (e == APP_OK) {
+        const char *vp[5] = {contact, cn->inbox_id, cn->subject, cn->team_id, cn->agent_id};
+        e = db_run(db, a, STMT_CONV_CREATE, vp, &res);
+        if (e == APP_OK)
+            *conv_id = db_value(res, 0, 0);
+    }
+    if (e == APP_OK) {
+        m->conv_id = *conv_id;
+        if (m->sender_id == NULL) /* a contact-initiated conversation: the contact speaks */
+            m->sender_id = contact;
+        e = message_store(db, a, m, &msg_id);
+    }
+    if (e == APP_OK)
+        e = db_commit(db);
+    if (e != APP_OK) {
+        db_rollback(db);
+        *conv_id = NULL;
     }
     return e;
 }

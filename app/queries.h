@@ -54,6 +54,9 @@ enum stmt {
     STMT_SEARCH_CONVERSATIONS,
     STMT_SEARCH_MESSAGES,
     STMT_SEARCH_CONTACTS,
+    STMT_INBOX_STATE,
+    STMT_CONTACT_FIND_OR_CREATE,
+    STMT_CONV_CREATE,
     STMT__MAX
 };
 
@@ -155,6 +158,22 @@ struct q_message_new {
  */
 enum app_err q_message_send(struct db *db, struct arena *a, const struct q_message_new *m,
                             const char **msg_id);
+
+/* A conversation to create (all text; team/agent may be NULL). */
+struct q_conversation_new {
+    const char *inbox_id;
+    const char *email, *first_name, *last_name, *external_user_id;
+    const char *subject, *team_id, *agent_id;
+};
+
+/*
+ * Finds or creates the contact, creates the conversation and stores its
+ * first message m (m->conv_id is filled in; a NULL m->sender_id means the
+ * contact) in one transaction.  *conv_id (arena) is the new id.
+ */
+enum app_err q_conversation_create(struct db *db, struct arena *a,
+                                   const struct q_conversation_new *cn, struct q_message_new *m,
+                                   const char **conv_id);
 
 /*
  * A page of messages (JSON array text in *json) and the total; private and

@@ -26,6 +26,8 @@ const struct route app_routes[] = {
      h_conversations_mentioned, AUTH_AGENT, "conversations:read", 0},
     {{HTTP_GET, "/api/v1/teams/{id}/conversations/unassigned"}, "teams.conversations.unassigned",
      h_team_conversations_unassigned, AUTH_AGENT, "conversations:read_team_inbox", 0},
+    {{HTTP_POST, "/api/v1/conversations"}, "conversations.create", h_conversation_create,
+     AUTH_AGENT, "conversations:write", 2 * 1024 * KB},
     {{HTTP_GET, "/api/v1/conversations/search"}, "search.conversations", h_search_conversations,
      AUTH_AGENT, "conversations:read", 0},
     {{HTTP_GET, "/api/v1/messages/search"}, "search.messages", h_search_messages, AUTH_AGENT,

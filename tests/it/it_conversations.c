@@ -974,6 +974,124 @@ START_TEST(test_search)
 }
 END_TEST
 
+static long create(const char *key, const char *body, char *out, size_t outlen)
+{
+    struct http_res r = http_do("POST", "/api/v1/conversations", tok(key), body, strlen(body), NULL);
+    long st = r.status;
+    snprintf(out, outlen, "%s", r.body);
+    http_res_free(&r);
+    return st;
+}
+
+START_TEST(test_create_conversation)
+{
+    char body[1024], out[8192], email[96];
+    snprintf(email, sizeof(email), "new-%s@example.org", inbox);
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"  NEW-%s@Example.org \",\"first_name\":\"Nia\","
+             "\"subject\":\"Printer on fire\",\"content\":\"<p>Help!</p>\",\"initiator\":\"contact\"}",
+             inbox, inbox);
+    ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 200);
+    json_object *root = json_tokener_parse(out), *d = json_object_object_get(root, "data");
+    const char *ref = json_object_get_string(json_object_object_get(d, "reference_number"));
+    char want[128];
+    snprintf(want, sizeof(want), "Printer on fire - #%s", ref);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "subject")), want);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status")), "Open");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_object_get(d, "contact"), "email")), email);
+    char *uuid = strdup(json_object_get_string(json_object_object_get(d, "uuid")));
+    json_object_put(root);
+    char *n = val("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
+    ck_assert_str_eq(n, "1");
+    free(n);
+    n = val("SELECT m.type || '/' || m.status || '/' || (m.sender_id = c.contact_id) || '/' ||"
+            " (c.waiting_since IS NOT NULL) FROM conversation_messages m JOIN conversations c"
+            " ON c.id = m.conversation_id WHERE c.uuid = '%s'", uuid);
+    ck_assert_str_eq(n, "incoming/received/true/true");
+    free(n);
+    free(uuid);
+
+    /* The same e-mail again: the contact is reused; an agent start, assigned. */
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"Other\",\"content\":\"Hello\","
+             "\"initiator\":\"agent\",\"team_id\":%s,\"agent_id\":%s}", inbox, email, team, agent_id);
+    ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 200);
+    n = val("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
+    ck_assert_str_eq(n, "1");
+    free(n);
+    n = val("SELECT c.assigned_team_id || '/' || c.assigned_user_id || '/' || m.type || '/' ||"
+            " m.status || '/' || m.sender_id || '/' || (c.subject LIKE '#%%') FROM conversations c"
+            " JOIN conversation_messages m ON m.conversation_id = c.id JOIN users u ON"
+            " u.id = c.contact_id WHERE u.email = '%s' AND m.type = 'outgoing'", email);
+    snprintf(want, sizeof(want), "%s/%s/outgoing/pending/%s/true", team, agent_id, admin_id);
+    ck_assert_str_eq(n, want);
+    free(n);
+}
+END_TEST
+
+START_TEST(test_create_refusals)
+{
+    char body[1024], out[2048];
+    /* inbox: the inbox_id to send (NULL: the fixture's, "" : none); rest: the other fields. */
+    struct {
+        const char *inbox, *rest, *message;
+    } cases[] = {
+        {"999999", "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"agent\"",
+         "Inbox not found"},
+        {NULL, "\"contact_email\":\"not-an-email\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"agent\"",
+         "Invalid `contact_email`"},
+        {NULL, "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"bot\"",
+         "Invalid `initiator`: use agent or contact"},
+        {NULL, "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"initiator\":\"agent\"",
+         "`content` Required"},
+        {NULL, "\"contact_email\":\"a@b.co\",\"content\":\"x\",\"initiator\":\"agent\"",
+         "`first_name` Required"},
+        {NULL, "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"agent\",\"team_id\":999999",
+         "Team not found"},
+        {"", "\"contact_email\":\"a@b.co\"", "`inbox_id` Required"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *ib = cases[i].inbox ? cases[i].inbox : inbox;
+        if (*ib)
+            snprintf(body, sizeof(body), "{\"inbox_id\":%s,%s}", ib, cases[i].rest);
+        else
+            snprintf(body, sizeof(body), "{%s}", cases[i].rest);
+        ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 400);
+        char want[256];
+        snprintf(want, sizeof(want), "\"message\":\"%s\"", cases[i].message);
+        ck_assert_msg(strstr(out, want) != NULL, "%s -> %s", body, out);
+    }
+    char *other = val("INSERT INTO inboxes (name, channel, enabled) VALUES ('IT off %s', 'email',"
+                      " FALSE) RETURNING id", inbox);
+    snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
+             "\"content\":\"x\",\"initiator\":\"agent\"}", other);
+    ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 400);
+    ck_assert_ptr_nonnull(strstr(out, "Inbox is disabled"));
+    free(other);
+    /* The Agent role has no conversations:write. */
+    snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
+             "\"content\":\"x\",\"initiator\":\"agent\"}", inbox);
+    ck_assert_int_eq(create(it_agent_key, body, out, sizeof(out)), 403);
+    /* Atomic: when the first message cannot be stored, neither contact nor conversation stays. */
+    char email[96];
+    snprintf(email, sizeof(email), "atomic-%s@example.org", inbox);
+    snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"A\","
+             "\"content\":\"x\",\"initiator\":\"agent\"}", inbox, email);
+    char *before = val("SELECT count(*) FROM conversations");
+    sql_exec("ALTER TABLE conversation_participants RENAME TO conversation_participants_moved");
+    long st = create(it_admin_key, body, out, sizeof(out));
+    sql_exec("ALTER TABLE conversation_participants_moved RENAME TO conversation_participants");
+    ck_assert_int_eq(st, 500);
+    char *after = val("SELECT count(*) FROM conversations");
+    ck_assert_str_eq(before, after);
+    char *n = val("SELECT count(*) FROM users WHERE email = '%s'", email);
+    ck_assert_str_eq(n, "0");
+    free(n);
+    free(before);
+    free(after);
+}
+END_TEST
+
 Suite *it_conversations_suite(void)
 {
     Suite *s = suite_create("conversations");
@@ -998,6 +1116,8 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_send_is_atomic);
     tcase_add_test(tc, test_retry);
     tcase_add_test(tc, test_search);
+    tcase_add_test(tc, test_create_conversation);
+    tcase_add_test(tc, test_create_refusals);
     suite_add_tcase(s, tc);
     return s;
 }
