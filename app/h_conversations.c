@@ -9,7 +9,6 @@
 
 #include "../lib/arena.h"
 #include "../lib/http.h"
-#include "../lib/sbuf.h"
 #include "../lib/validate.h"
 #include "app.h"
 #include "convquery.h"
@@ -40,17 +39,10 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
     e = q_conversation_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results, &rlen);
     if (e != APP_OK)
         return e;
-    int64_t pages = total == 0 ? 0 : (total + rq.page_size - 1) / rq.page_size;
-    struct sbuf sb;
-    sbuf_init(&sb, r->arena);
-    sbuf_reserve(&sb, rlen + 128);
-    sbuf_add(&sb, "{\"results\":");
-    sbuf_addn(&sb, results, rlen);
-    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",
-              (long long)total, (long long)rq.page_size, (long long)pages, (long long)rq.page);
-    w->data_json = sbuf_str(&sb);
-    w->data_len = sb.len;
-    return w->data_json ? APP_OK : APP_ERR_TOO_LARGE;
+    if (http_page(r->arena, w, results, rlen, (long long)total, (long long)rq.page_size,
+                  (long long)rq.page) != 0)
+        return APP_ERR_TOO_LARGE;
+    return APP_OK;
 }
 
 enum app_err h_conversations_all(struct req *r, struct resp *w)

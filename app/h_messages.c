@@ -73,17 +73,9 @@ enum app_err h_messages_list(struct req *r, struct resp *w)
                         &json, &len);
     if (e != APP_OK)
         return e;
-    struct sbuf sb;
-    sbuf_init(&sb, r->arena);
-    sbuf_reserve(&sb, len + 128);
-    sbuf_add(&sb, "{\"results\":");
-    sbuf_addn(&sb, json, len);
-    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",
-              (long long)total, (long long)size, (long long)((total + size - 1) / size),
-              (long long)page);
-    w->data_json = sbuf_str(&sb);
-    w->data_len = sb.len;
-    return w->data_json ? APP_OK : APP_ERR_TOO_LARGE;
+    if (http_page(r->arena, w, json, len, (long long)total, (long long)size, (long long)page) != 0)
+        return APP_ERR_TOO_LARGE;
+    return APP_OK;
 }
 
 /* The message named by capture "uuid"; it must belong to the conversation (403 otherwise). */

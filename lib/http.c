@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "sbuf.h"
 #include "validate.h"
 
 int http_parse_query(struct arena *a, const char *qs, struct kv **out, size_t *n)
@@ -179,6 +180,23 @@ int http_success_body(struct arena *a, const struct resp *w, const char **body, 
     *body = out;
     *len = sizeof(pre) + dlen;
     return 0;
+}
+
+int http_page(struct arena *a, struct resp *w, const char *results, size_t len, long long total,
+              long long per_page, long long page)
+{
+    struct sbuf sb;
+    long long pages = (total <= 0 || per_page <= 0) ? 0 : (total + per_page - 1) / per_page;
+
+    sbuf_init(&sb, a);
+    sbuf_reserve(&sb, len + 128);
+    sbuf_add(&sb, "{\"results\":");
+    sbuf_addn(&sb, results, len);
+    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",
+              total, per_page, pages, page);
+    w->data_json = sbuf_str(&sb);
+    w->data_len = sb.len;
+    return w->data_json ? 0 : -1;
 }
 
 void http_error_body(struct arena *a, enum app_err err, const char *message, const char **body,
