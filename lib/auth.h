@@ -57,6 +57,24 @@ void auth_cache_store(const char *api_key, const char *stored_hash, const char *
 int auth_cache_touch_due(const char *api_key, const char *stored_hash, time_t now,
                          int interval);
 
+#define AUTH_JWT_MAX 2048
+
+/*
+ * Signs a session token: HS256 over {"sub", "sid", "iat", "exp"} with key.
+ * Returns the token in arena memory, or NULL on failure.
+ */
+char *auth_jwt_sign(struct arena *a, const unsigned char *key, size_t keylen, long sub, long sid,
+                    long iat, long exp);
+
+/*
+ * Verifies a session token: at most AUTH_JWT_MAX bytes, signature under key
+ * (never NULL), algorithm exactly HS256 whatever the token says, `exp`
+ * present and after now, `iat` not more than a minute ahead, integer `sub`
+ * and `sid`.  Returns 0 with *sub and *sid, or -1.
+ */
+int auth_jwt_verify(const char *token, const unsigned char *key, size_t keylen, long now,
+                    long *sub, long *sid);
+
 /* Empties the cache (tests). */
 void auth_cache_clear(void);
 

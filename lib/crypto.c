@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -25,6 +26,14 @@ void crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256
         md = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (md == NULL || EVP_Digest(data, len, out, &n, md, NULL) != 1)
         SHA256(data, len, out);
+}
+
+void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+                        unsigned char out[CRYPTO_SHA256_LEN])
+{
+    unsigned int n = CRYPTO_SHA256_LEN;
+    if (HMAC(EVP_sha256(), key, (int)keylen, data, len, out, &n) == NULL)
+        memset(out, 0, CRYPTO_SHA256_LEN); /* never happens with valid arguments */
 }
 
 int crypto_random(void *buf, size_t n)

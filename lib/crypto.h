@@ -21,6 +21,10 @@ int crypto_random(void *buf, size_t n);
  */
 int crypto_random_string(char *out, size_t n, const char *alphabet);
 
+/* HMAC-SHA-256 of data under key into out. */
+void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+                        unsigned char out[CRYPTO_SHA256_LEN]);
+
 /* 1 if the n bytes at a and b are equal; time independent of the contents. */
 int crypto_equal(const void *a, const void *b, size_t n);
 
