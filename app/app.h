@@ -17,6 +17,7 @@ struct principal {
     const char *const *perms;  /* arena, sorted, nperms entries */
     size_t nperms;
     int via_api_key;
+    const char *session_id;    /* the session row when authenticated by a session (arena) */
 };
 
 struct ctx {

@@ -5,9 +5,13 @@
  * agent row and its permission union come in one query; the secret is
  * checked with bcrypt unless this worker verified the same (key, stored
  * hash, secret) before.  A malformed header falls through to the session
- * path, as upstream.  Sessions (JWT cookies) are not issued yet, so the
- * session path only reproduces upstream's failures: 403 "CSRF token
- * mismatch" for unsafe methods without the double-submit pair, else 401.
+ * path, as upstream.
+ *
+ * Sessions: a signed token (HS256, lib/auth.c) naming the user and the
+ * session row, from `Authorization: Bearer` (no CSRF needed) or the
+ * libredesk_session cookie.  For cookie-authenticated POST/PUT/DELETE the
+ * CSRF double-submit pair is checked first, as upstream (403 before 401).
+ * The session row must be live and the agent enabled and not deleted.
  */
 #include "authn.h"
 
@@ -16,12 +20,27 @@
 
 #include "../lib/arena.h"
 #include "../lib/auth.h"
+#include "../lib/crypto.h"
 #include "../lib/http.h"
 #include "../lib/log.h"
 #include "app.h"
 #include "queries.h"
 
 #define TOUCH_INTERVAL 60 /* seconds between api_key_last_used_at updates per worker */
+
+static unsigned char token_key[CRYPTO_SHA256_LEN];
+
+void authn_init(const char *secret)
+{
+    static const char label[] = "deskd session tokens v1";
+    crypto_hmac_sha256(secret, strlen(secret), label, sizeof(label) - 1, token_key);
+}
+
+const unsigned char *authn_token_key(size_t *len)
+{
+    *len = sizeof(token_key);
+    return token_key;
+}
 
 int app_has_perm(const struct principal *p, const char *perm)
 {
@@ -101,12 +120,49 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
     return APP_ERR_UNAUTHORIZED;
 }
 
+static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, const char *token)
+{
+    long sub, sid;
+    struct q_session qs;
+
+    w->message = "Invalid or expired session";
+    if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0)
+        return APP_ERR_UNAUTHORIZED;
+    const char *subs = arena_printf(r->arena, "%ld", sub);
+    const char *sids = arena_printf(r->arena, "%ld", sid);
+    if (subs == NULL || sids == NULL)
+        return APP_ERR_TOO_LARGE;
+    enum app_err e = q_session_principal(c->db, r->arena, sids, subs, &qs);
+    if (e != APP_OK) {
+        w->message = NULL;
+        return e;
+    }
+    if (!qs.found)
+        return APP_ERR_UNAUTHORIZED;
+    if (!qs.enabled) {
+        w->message = "Your account is disabled, Please contact administrator";
+        return APP_ERR_PERMISSION;
+    }
+    struct principal *p = ARENA_NEW(r->arena, struct principal, 1);
+    if (p == NULL || split_perms(r->arena, qs.perms_csv, p) != 0)
+        return APP_ERR_TOO_LARGE;
+    p->id = sub;
+    p->id_str = subs;
+    p->session_id = sids;
+    c->who = p;
+    c->ref_version = qs.ref_version;
+    w->message = NULL;
+    return APP_OK;
+}
+
 enum app_err authn_request(struct ctx *c, struct req *r, struct resp *w)
 {
     const char *key, *secret;
 
     if (auth_parse_api_key(r->arena, r->authorization, &key, &secret))
         return by_api_key(c, r, w, key, secret);
+    if (r->authorization != NULL && strncmp(r->authorization, "Bearer ", 7) == 0)
+        return by_session(c, r, w, r->authorization + 7);
 
     /* Session path: CSRF is checked before the session, as upstream. */
     if (r->method == HTTP_POST || r->method == HTTP_PUT || r->method == HTTP_DELETE ||
@@ -118,6 +174,9 @@ enum app_err authn_request(struct ctx *c, struct req *r, struct resp *w)
             return APP_ERR_PERMISSION;
         }
     }
+    const char *token = http_cookie(r->arena, r->cookie, "libredesk_session");
+    if (token != NULL && *token != '\0')
+        return by_session(c, r, w, token);
     w->message = "Invalid or expired session";
     return APP_ERR_UNAUTHORIZED;
 }

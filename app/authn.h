@@ -11,6 +11,14 @@ struct ctx;
 struct req;
 struct resp;
 
+#include <stddef.h>
+
+/* Derives the session-token key from the server secret (once per worker). */
+void authn_init(const char *secret);
+
+/* The session-token key (32 bytes). */
+const unsigned char *authn_token_key(size_t *len);
+
 /*
  * Authenticates r.  On success sets c->who and returns APP_OK.  Otherwise
  * returns APP_ERR_UNAUTHORIZED (401) or APP_ERR_PERMISSION (403, CSRF) with

@@ -408,6 +408,38 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                           " FROM (SELECT nextval('conversation_reference_number_sequence')::text"
                           " AS ref) s RETURNING id",
                           5, 0},
+    [STMT_LOGIN_USER] = {"login_user",
+                         "SELECT id, password, enabled FROM users WHERE type = 'agent'"
+                         " AND deleted_at IS NULL AND lower(email) = lower($1::text)"
+                         " ORDER BY id LIMIT 1",
+                         1, 1},
+    /* $1 user, $2 lifetime in seconds, $3 CSRF token, $4 user agent, $5 address. */
+    [STMT_SESSION_CREATE] = {"session_create",
+                             "INSERT INTO sessions (user_id, expires_at, csrf_token, user_agent,"
+                             " remote_addr) VALUES ($1::int, now() + $2::int * interval '1 second',"
+                             " $3::text, left($4::text, 500), $5::text)"
+                             " RETURNING id, extract(epoch FROM created_at)::bigint,"
+                             " extract(epoch FROM expires_at)::bigint",
+                             5, 0},
+    [STMT_LOGIN_TOUCH] = {"login_touch",
+                          "UPDATE users SET last_login_at = now(), last_active_at = now()"
+                          " WHERE id = $1::int",
+                          1, 0},
+    /* A live session of a live agent ($1 sid, $2 sub): enabled, permissions, reference version. */
+    [STMT_AUTH_SESSION] = {"auth_session",
+                           "SELECT u.enabled, (SELECT string_agg(array_to_string(r.permissions,"
+                           " ','), ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+                           " WHERE ur.user_id = u.id),"
+                           " (SELECT version FROM deskd_cache_versions WHERE name = 'reference')"
+                           " FROM sessions s JOIN users u ON u.id = s.user_id"
+                           " WHERE s.id = $1::bigint AND s.user_id = $2::int"
+                           " AND s.revoked_at IS NULL AND s.expires_at > now()"
+                           " AND u.type = 'agent' AND u.deleted_at IS NULL",
+                           2, 1},
+    [STMT_SESSION_REVOKE] = {"session_revoke",
+                             "UPDATE sessions SET revoked_at = now() WHERE id = $1::bigint"
+                             " AND revoked_at IS NULL",
+                             1, 0},
     [STMT_TEAM_MEMBER] = {"team_member",
                           "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
                           2, 1},
@@ -792,5 +824,58 @@ enum app_err q_message_of(struct db *db, struct arena *a, const char *uuid, cons
         return e;
     *id = db_value(res, 0, 0);
     *conv_id = db_value(res, 0, 1);
+    return APP_OK;
+}
+
+enum app_err q_session_principal(struct db *db, struct arena *a, const char *sid, const char *sub,
+                                 struct q_session *out)
+{
+    const char *params[2] = {sid, sub};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, STMT_AUTH_SESSION, params, &res);
+
+    memset(out, 0, sizeof(*out));
+    if (e != APP_OK || db_ntuples(res) == 0)
+        return e;
+    out->found = 1;
+    out->enabled = db_value(res, 0, 0) != NULL && db_value(res, 0, 0)[0] == 't';
+    out->perms_csv = db_value(res, 0, 1) ? db_value(res, 0, 1) : "";
+    out->ref_version = db_value(res, 0, 2) ? strtoll(db_value(res, 0, 2), NULL, 10) : 0;
+    return APP_OK;
+}
+
+enum app_err q_login_user(struct db *db, struct arena *a, const char *email, const char **id,
+                          const char **hash, int *enabled)
+{
+    const char *params[1] = {email};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, STMT_LOGIN_USER, params, &res);
+
+    *id = *hash = NULL;
+    *enabled = 0;
+    if (e != APP_OK || db_ntuples(res) == 0)
+        return e;
+    *id = db_value(res, 0, 0);
+    *hash = db_value(res, 0, 1);
+    *enabled = db_value(res, 0, 2) != NULL && db_value(res, 0, 2)[0] == 't';
+    return APP_OK;
+}
+
+enum app_err q_session_create(struct db *db, struct arena *a, const char *user_id,
+                              const char *ttl, const char *csrf, const char *user_agent,
+                              const char *remote_addr, long long *sid, long long *iat,
+                              long long *exp)
+{
+    const char *params[5] = {user_id, ttl, csrf, user_agent, remote_addr};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, STMT_SESSION_CREATE, params, &res);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) != 1)
+        return APP_ERR_INTERNAL;
+    *sid = strtoll(db_value(res, 0, 0), NULL, 10);
+    *iat = strtoll(db_value(res, 0, 1), NULL, 10);
+    *exp = strtoll(db_value(res, 0, 2), NULL, 10);
     return APP_OK;
 }

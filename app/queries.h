@@ -57,6 +57,11 @@ enum stmt {
     STMT_INBOX_STATE,
     STMT_CONTACT_FIND_OR_CREATE,
     STMT_CONV_CREATE,
+    STMT_LOGIN_USER,
+    STMT_SESSION_CREATE,
+    STMT_LOGIN_TOUCH,
+    STMT_AUTH_SESSION,
+    STMT_SESSION_REVOKE,
     STMT__MAX
 };
 
@@ -186,6 +191,27 @@ enum app_err q_messages_page(struct db *db, struct arena *a, const char *conv_id
 /* A message by uuid: its id and its conversation's id (both NULL if none). */
 enum app_err q_message_of(struct db *db, struct arena *a, const char *uuid, const char **id,
                           const char **conv_id);
+
+/* The live agent with this e-mail: id, bcrypt hash, enabled (id NULL if none). */
+enum app_err q_login_user(struct db *db, struct arena *a, const char *email, const char **id,
+                          const char **hash, int *enabled);
+
+/* A new session row; its id and, in Unix seconds, when it starts and ends. */
+enum app_err q_session_create(struct db *db, struct arena *a, const char *user_id,
+                              const char *ttl, const char *csrf, const char *user_agent,
+                              const char *remote_addr, long long *sid, long long *iat,
+                              long long *exp);
+
+/* What authentication needs of a session. */
+struct q_session {
+    int found;     /* live session of a live agent */
+    int enabled;
+    const char *perms_csv; /* borrowed */
+    int64_t ref_version;
+};
+
+enum app_err q_session_principal(struct db *db, struct arena *a, const char *sid, const char *sub,
+                                 struct q_session *out);
 
 /* 1 in *member if the agent belongs to the team. */
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

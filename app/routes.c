@@ -11,6 +11,9 @@
 
 const struct route app_routes[] = {
     {{HTTP_GET, "/health"}, "health", h_health_get, AUTH_NONE, NULL, 0},
+    {{HTTP_POST, "/api/v1/auth/login"}, "auth.login", h_auth_login, AUTH_NONE, NULL, BODY},
+    {{HTTP_POST, "/api/v1/auth/logout"}, "auth.logout", h_auth_logout, AUTH_AGENT, NULL, BODY},
+    {{HTTP_GET, "/logout"}, "auth.logout_redirect", h_logout_redirect, AUTH_AGENT, NULL, 0},
     {{HTTP_GET, "/api/v1/statuses"}, "statuses.list", h_statuses_list, AUTH_AGENT, NULL, 0},
     {{HTTP_GET, "/api/v1/priorities"}, "priorities.list", h_priorities_list, AUTH_AGENT, NULL, 0},
     {{HTTP_GET, "/api/v1/ai/prompts"}, "ai.prompts.list", h_ai_prompts_list, AUTH_AGENT, NULL, 0},

@@ -152,6 +152,7 @@ int worker_main(void *arg)
 
     memset(&c, 0, sizeof(c));
     c.cfg = env->cfg;
+    authn_init(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
     c.db = db_new(env->cfg->database_url, appname, env->cfg->statement_timeout, app_stmts,
                   STMT__MAX);

@@ -38,6 +38,7 @@ struct req {
     const char *csrf_header;   /* X-CSRFTOKEN */
     const char *content_type;
     const char *remote_addr;
+    const char *user_agent;
     const char *request_id;
     long long content_length; /* -1 if absent */
     const char *body;         /* arena, NUL-terminated; NULL if none */

@@ -22,6 +22,8 @@ DESKD_EXITFILE=$RUN_DIR/deskd.exit
 NGINX_PIDFILE=$RUN_DIR/nginx.pid
 NGINX_CONF=$DESKD_VAR/nginx/nginx.conf
 export DESKD_DATABASE_URL=${DESKD_DATABASE_URL:-"host=$PG_RUN dbname=deskd user=deskd"}
+# The private stack speaks plain HTTP on 127.0.0.1: cookies without the Secure flag.
+export DESKD_SECURE_COOKIES=${DESKD_SECURE_COOKIES:-false}
 
 if [ "$(id -u)" = 0 ]; then
     AS_ROOT=1

@@ -70,5 +70,6 @@ Suite *it_auth_suite(void);
 Suite *it_errors_suite(void);
 Suite *it_fault_suite(void);
 Suite *it_conversations_suite(void);
+Suite *it_sessions_suite(void);
 
 #endif
