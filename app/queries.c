@@ -440,6 +440,72 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                              "UPDATE sessions SET revoked_at = now() WHERE id = $1::bigint"
                              " AND revoked_at IS NULL",
                              1, 0},
+    /* A new key for an agent (not an AI assistant); RETURNING tells whether one was found. */
+    [STMT_API_KEY_SET] = {"api_key_set",
+                          "UPDATE users SET api_key = $2::text, api_secret = $3::text,"
+                          " api_key_last_used_at = NULL, updated_at = now()"
+                          " WHERE id = $1::int AND type = 'agent' AND deleted_at IS NULL RETURNING id",
+                          3, 0},
+    [STMT_API_KEY_REVOKE] = {"api_key_revoke",
+                             "UPDATE users SET api_key = NULL, api_secret = NULL,"
+                             " api_key_last_used_at = NULL, updated_at = now()"
+                             " WHERE id = $1::int AND type = 'agent' AND deleted_at IS NULL"
+                             " RETURNING id",
+                             1, 0},
+    /* Agents as upstream's UserCompact, newest change first. */
+    [STMT_AGENTS_JSON] = {"agents_json",
+                          "SELECT coalesce(json_agg(json_build_object('id', u.id, 'type', u.type,"
+                          " 'first_name', u.first_name, 'last_name', coalesce(u.last_name, ''),"
+                          " 'email', u.email, 'enabled', u.enabled, 'avatar_url', u.avatar_url,"
+                          " 'external_user_id', u.external_user_id, 'availability_status',"
+                          " u.availability_status, 'created_at', u.created_at, 'updated_at',"
+                          " u.updated_at) ORDER BY u.updated_at DESC, u.id DESC), '[]')::text"
+                          " FROM users u WHERE u.type = 'agent' AND u.deleted_at IS NULL",
+                          0, 1},
+    /* Agents and AI assistants for pickers, by name. */
+    [STMT_AGENTS_COMPACT_JSON] = {"agents_compact_json",
+                                  "SELECT coalesce(json_agg(json_build_object('id', id, 'type', type,"
+                                  " 'first_name', first_name, 'last_name', coalesce(last_name, ''),"
+                                  " 'avatar_url', avatar_url, 'enabled', enabled,"
+                                  " 'availability_status', availability_status)"
+                                  " ORDER BY first_name, last_name, id), '[]')::text FROM users"
+                                  " WHERE type IN ('agent', 'ai_assistant') AND deleted_at IS NULL",
+                                  0, 1},
+    [STMT_TEAMS_JSON] = {"teams_json",
+                         "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
+                         " t.id DESC), '[]')::text FROM (SELECT id, created_at, updated_at, emoji,"
+                         " name, conversation_assignment_type, timezone, business_hours_id,"
+                         " sla_policy_id, max_auto_assigned_conversations FROM teams) t",
+                         0, 1},
+    [STMT_TEAM_JSON] = {"team_json",
+                        "SELECT row_to_json(t)::text FROM (SELECT id, created_at, updated_at,"
+                        " emoji, name, conversation_assignment_type, timezone, business_hours_id,"
+                        " sla_policy_id, max_auto_assigned_conversations FROM teams"
+                        " WHERE id = $1::int) t",
+                        1, 1},
+    [STMT_TEAMS_COMPACT_JSON] = {"teams_compact_json",
+                                 "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"
+                                 " 'emoji', emoji) ORDER BY name), '[]')::text FROM teams",
+                                 0, 1},
+    [STMT_MY_TEAMS_JSON] = {"my_teams_json",
+                            "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.name), '[]')::text"
+                            " FROM (SELECT tm2.id, tm2.created_at, tm2.updated_at, tm2.emoji,"
+                            " tm2.name, tm2.conversation_assignment_type, tm2.timezone,"
+                            " tm2.business_hours_id, tm2.sla_policy_id,"
+                            " tm2.max_auto_assigned_conversations FROM team_members m"
+                            " JOIN teams tm2 ON tm2.id = m.team_id WHERE m.user_id = $1::int) t",
+                            1, 1},
+    [STMT_ROLES_JSON] = {"roles_json",
+                         "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at',"
+                         " created_at, 'updated_at', updated_at, 'name', name, 'description',"
+                         " coalesce(description, ''), 'permissions', permissions) ORDER BY id),"
+                         " '[]')::text FROM roles",
+                         0, 1},
+    [STMT_AVAILABILITY_SET] = {"availability_set",
+                               "UPDATE users SET availability_status ="
+                               " $2::user_availability_status, last_active_at = now(),"
+                               " updated_at = now() WHERE id = $1::int",
+                               2, 0},
     [STMT_TEAM_MEMBER] = {"team_member",
                           "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
                           2, 1},

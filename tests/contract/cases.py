@@ -57,6 +57,17 @@ CASES = [
     ("GET", "/api/v1/messages/search?query=Hello", "admin", 200),
     ("GET", "/api/v1/contacts/search?query=customer", "admin", 200),
     ("GET", "/api/v1/contacts/search?query=ab", "admin", 400),
+    ("GET", "/api/v1/agents", "admin", 200),
+    ("GET", "/api/v1/agents", "agent", 403),
+    ("PUT", "/api/v1/agents/me/availability", "agent", 200, {"status": "online", "source": "user"}),
+    ("PUT", "/api/v1/agents/me/availability", "agent", 400, {"status": "available"}),
+    ("GET", "/api/v1/teams", "admin", 200),
+    ("GET", "/api/v1/teams/{team_id}", "admin", 200),
+    ("GET", "/api/v1/teams/999999", "admin", 404),
+    ("GET", "/api/v1/teams", "agent", 403),
+    # These two replace, then remove, the agent's own key: keep them last.
+    ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
+    ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
 ]
 
 # Documented properties that upstream itself never sends, so they are not
@@ -74,6 +85,23 @@ SPEC_FIXES = {
     # A free-form bag: e-mail replies carry to/cc/bcc/from/subject, notes and
     # contact messages do not; the listed keys are possible, not required.
     ("Message", "meta"): {"type": "object"},
+    # The list's items are agents, not {"status","data"} envelopes of one.
+    ("AgentListResponse", "data"): {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "type", "first_name", "last_name", "email", "enabled",
+                         "avatar_url", "created_at", "updated_at"],
+            "properties": {
+                "id": {"type": "integer"}, "type": {"type": "string"},
+                "first_name": {"type": "string"}, "last_name": {"type": "string"},
+                "email": {"type": "string"}, "enabled": {"type": "boolean"},
+                "avatar_url": {"type": ["string", "null"]},
+                "created_at": {"type": "string", "format": "date-time"},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+        },
+    },
 }
 
 # Schemas that describe the payload although upstream wraps it in the

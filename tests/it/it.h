@@ -65,7 +65,13 @@ int run_cmd(const char *cmd, char *last, size_t len);
 pid_t master_pid(void);
 int worker_pids(pid_t master, pid_t *out, int max);
 
+/* POST /api/v1/auth/login; the session token and csrf cookie values into tok/csrf (each may
+ * be NULL).  Returns the status. */
+long it_login(const char *email, const char *password, char *tok, size_t tlen, char *csrf,
+              size_t clen);
+
 Suite *it_api_suite(void);
+Suite *it_agents_suite(void);
 Suite *it_auth_suite(void);
 Suite *it_errors_suite(void);
 Suite *it_fault_suite(void);

@@ -251,3 +251,28 @@ int worker_pids(pid_t master, pid_t *out, int max)
     fclose(f);
     return n;
 }
+
+/* Logs in; the session token and csrf cookie values into tok/csrf. Returns the status. */
+long it_login(const char *email, const char *password, char *tok, size_t tlen, char *csrf,
+              size_t clen)
+{
+    char body[512];
+    snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    struct http_res r = http_do("POST", "/api/v1/auth/login", NULL, body, strlen(body), NULL);
+    long st = r.status;
+    if (tok)
+        tok[0] = '\0';
+    if (csrf)
+        csrf[0] = '\0';
+    for (const char *line = r.headers; line && (line = strcasestr(line, "Set-Cookie: ")) != NULL;
+         line += 12) {
+        const char *v = line + 12;
+        size_t n = strcspn(v, ";\r\n");
+        if (tok && strncmp(v, "libredesk_session=", 18) == 0)
+            snprintf(tok, tlen, "%.*s", (int)(n - 18), v + 18);
+        if (csrf && strncmp(v, "csrf_token=", 11) == 0)
+            snprintf(csrf, clen, "%.*s", (int)(n - 11), v + 11);
+    }
+    http_res_free(&r);
+    return st;
+}

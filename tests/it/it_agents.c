@@ -1,0 +1,361 @@
+/*
+ * it_agents.c - agents, teams, roles and API keys over HTTP: the upstream
+ * bootstrap flow (cookie login, CSRF, key creation, key use), regeneration
+ * and revocation seen by every worker, reads checked against the database,
+ * availability, and the permission wall for the Agent role.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../suite_of.h"
+#include "it.h"
+
+static json_object *data_of(const struct http_res *r, json_object **root)
+{
+    json_object *d;
+    *root = json_body(r);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(*root, "status")), "success");
+    ck_assert(json_object_object_get_ex(*root, "data", &d));
+    return d;
+}
+
+static const char *str_of(json_object *o, const char *key)
+{
+    json_object *v;
+    ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
+    return json_object_get_string(v);
+}
+
+/* A fresh Agent-role agent created by the CLI; its email and id. */
+static void fresh_agent(char *email, size_t elen, char *id, size_t ilen)
+{
+    static int seq;
+    char cmd[1024];
+    snprintf(email, elen, "agt-%ld-%d@example.com", (long)getpid(), ++seq);
+    snprintf(cmd, sizeof(cmd),
+             "'%s/bin/deskd' agent create --email %s --first-name Agt --role Agent"
+             " --password 'Agt-Passw0rd!' >/dev/null",
+             it_root(), email);
+    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
+    snprintf(cmd, sizeof(cmd), "SELECT id FROM users WHERE email = '%s'", email);
+    char *v = sql_value(cmd);
+    snprintf(id, ilen, "%s", v);
+    free(v);
+}
+
+/* Status of GET /api/v1/agents/me with "token KEY:SECRET". */
+static long me_with(const char *key, const char *secret)
+{
+    char pair[200];
+    snprintf(pair, sizeof(pair), "%s:%s", key, secret);
+    struct http_res r = http_get("/api/v1/agents/me", tok(pair));
+    long st = r.status;
+    http_res_free(&r);
+    return st;
+}
+
+/* POSTs the api-key route with auth/extra; the key and secret out of the 200 answer. */
+static void new_key(const char *id, const char *auth, const char *extra, char key[64],
+                    char secret[128])
+{
+    char path[96];
+    json_object *root;
+    snprintf(path, sizeof(path), "/api/v1/agents/%s/api-key", id);
+    struct http_res r = http_do("POST", path, auth, NULL, 0, extra);
+    ck_assert_msg(r.status == 200, "api-key: %ld %s", r.status, r.body);
+    json_object *d = data_of(&r, &root);
+    ck_assert_int_eq(json_object_object_length(d), 2);
+    snprintf(key, 64, "%s", str_of(d, "api_key"));
+    snprintf(secret, 128, "%s", str_of(d, "api_secret"));
+    ck_assert_uint_eq(strlen(key), 32);
+    ck_assert_uint_eq(strlen(secret), 64);
+    ck_assert_uint_eq(strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+                      32);
+    json_object_put(root);
+    http_res_free(&r);
+}
+
+START_TEST(test_bootstrap_flow)
+{
+    char email[96], id[16], session[2048], csrf[128], h[4096], key[64], secret[128], sql[512];
+    fresh_agent(email, sizeof(email), id, sizeof(id));
+
+    /* Log in as the admin with a cookie jar and use the csrf cookie on the write. */
+    ck_assert_int_eq(
+        it_login(it_admin_email, "Test-Passw0rd", session, sizeof(session), csrf, sizeof(csrf)),
+        200);
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/agents/%s/api-key", id);
+    snprintf(h, sizeof(h), "Cookie: libredesk_session=%s; csrf_token=%s", session, csrf);
+    struct http_res r = http_do("POST", path, NULL, NULL, 0, h);
+    assert_error(&r, 403, "CSRF token mismatch", "PermissionException");
+    http_res_free(&r);
+    snprintf(h, sizeof(h), "Cookie: libredesk_session=%s; csrf_token=%s\nX-CSRFTOKEN: %s", session,
+             csrf, csrf);
+    new_key(id, NULL, h, key, secret);
+
+    /* The key works at once; the database holds the key and only a bcrypt of the secret. */
+    ck_assert_int_eq(me_with(key, secret), 200);
+    snprintf(sql, sizeof(sql),
+             "SELECT (api_key = '%s')::text || '/' || (api_secret LIKE '$2%%')::text || '/' ||"
+             " (api_secret <> '%s')::text FROM users WHERE id = %s",
+             key, secret, id);
+    char *v = sql_value(sql);
+    ck_assert_str_eq(v, "true/true/true");
+    free(v);
+
+    /* Warm every worker's cache with the key, then regenerate it over an API key (no CSRF). */
+    for (int i = 0; i < 12; i++)
+        ck_assert_int_eq(me_with(key, secret), 200);
+    char key2[64], secret2[128];
+    new_key(id, tok(it_admin_key), NULL, key2, secret2);
+    ck_assert_str_ne(key, key2);
+    for (int i = 0; i < 12; i++) {
+        ck_assert_int_eq(me_with(key, secret), 401);
+        ck_assert_int_eq(me_with(key2, secret2), 200);
+    }
+
+    /* Revoke: the key is gone from the row and refused everywhere. */
+    r = http_do("DELETE", path, tok(it_admin_key), NULL, 0, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");
+    http_res_free(&r);
+    for (int i = 0; i < 12; i++)
+        ck_assert_int_eq(me_with(key2, secret2), 401);
+    snprintf(sql, sizeof(sql),
+             "SELECT (api_key IS NULL AND api_secret IS NULL)::text FROM users WHERE id = %s", id);
+    v = sql_value(sql);
+    ck_assert_str_eq(v, "true");
+    free(v);
+
+    /* Unknown, malformed and non-agent ids. */
+    r = http_do("POST", "/api/v1/agents/99999999/api-key", tok(it_admin_key), NULL, 0, NULL);
+    assert_error(&r, 404, "User not found", "NotFoundException");
+    http_res_free(&r);
+    r = http_do("DELETE", "/api/v1/agents/0/api-key", tok(it_admin_key), NULL, 0, NULL);
+    assert_error(&r, 400, "Invalid agent `id`", "InputException");
+    http_res_free(&r);
+    v = sql_value("INSERT INTO users (type, first_name, email) VALUES ('contact', 'C',"
+                  " 'api-key-contact-' || pg_backend_pid() || '@example.com') RETURNING id");
+    snprintf(path, sizeof(path), "/api/v1/agents/%s/api-key", v);
+    free(v);
+    r = http_do("POST", path, tok(it_admin_key), NULL, 0, NULL);
+    assert_error(&r, 404, "User not found", "NotFoundException");
+    http_res_free(&r);
+}
+END_TEST
+
+START_TEST(test_agent_role_is_refused_admin_routes)
+{
+    static const struct {
+        const char *method, *path, *body;
+    } admin[] = {
+        {"GET", "/api/v1/agents", NULL},
+        {"GET", "/api/v1/agents/1", NULL},
+        {"POST", "/api/v1/agents/1/api-key", NULL},
+        {"DELETE", "/api/v1/agents/1/api-key", NULL},
+        {"GET", "/api/v1/teams", NULL},
+        {"GET", "/api/v1/teams/1", NULL},
+    };
+    for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
+        const char *b = admin[i].body;
+        struct http_res r =
+            http_do(admin[i].method, admin[i].path, tok(it_agent_key), b, b ? strlen(b) : 0, NULL);
+        ck_assert_msg(r.status == 403, "%s %s: %ld", admin[i].method, admin[i].path, r.status);
+        assert_error(&r, 403, "Permission denied", "PermissionException");
+        http_res_free(&r);
+    }
+    /* The routes every agent may use. */
+    static const char *const open[] = {"/api/v1/agents/compact", "/api/v1/agents/me/teams",
+                                       "/api/v1/teams/compact", "/api/v1/roles"};
+    for (size_t i = 0; i < sizeof(open) / sizeof(open[0]); i++) {
+        struct http_res r = http_get(open[i], tok(it_agent_key));
+        ck_assert_msg(r.status == 200, "%s: %ld", open[i], r.status);
+        http_res_free(&r);
+    }
+}
+END_TEST
+
+/* Index of the element whose key equals want in the array, or -1. */
+static int find_in(json_object *arr, const char *key, const char *want)
+{
+    for (size_t i = 0; i < json_object_array_length(arr); i++)
+        if (strcmp(str_of(json_object_array_get_idx(arr, i), key), want) == 0)
+            return (int)i;
+    return -1;
+}
+
+START_TEST(test_agent_lists)
+{
+    json_object *root;
+    struct http_res r = http_get("/api/v1/agents", tok(it_admin_key));
+    ck_assert_int_eq(r.status, 200);
+    json_object *d = data_of(&r, &root);
+    ck_assert(json_object_is_type(d, json_type_array));
+    char *n = sql_value("SELECT count(*) FROM users WHERE type = 'agent' AND deleted_at IS NULL");
+    ck_assert_int_eq((int)json_object_array_length(d), atoi(n));
+    free(n);
+    int at = find_in(d, "email", it_agent_email);
+    ck_assert_int_ge(at, 0);
+    json_object *a = json_object_array_get_idx(d, (size_t)at);
+    static const char *const compact[] = {"id", "type", "first_name", "last_name", "email",
+                                          "enabled", "avatar_url", "external_user_id",
+                                          "availability_status", "created_at", "updated_at"};
+    ck_assert_int_eq(json_object_object_length(a), (int)(sizeof(compact) / sizeof(compact[0])));
+    for (size_t i = 0; i < sizeof(compact) / sizeof(compact[0]); i++)
+        ck_assert_msg(json_object_object_get_ex(a, compact[i], NULL), "no %s", compact[i]);
+    ck_assert_str_eq(str_of(a, "last_name"), "Agent");
+    ck_assert_ptr_null(strstr(r.body, "api_secret"));
+    ck_assert_ptr_null(strstr(r.body, "password"));
+    /* Newest change first. */
+    for (size_t i = 1; i < json_object_array_length(d); i++)
+        ck_assert_str_ge(str_of(json_object_array_get_idx(d, i - 1), "updated_at"),
+                         str_of(json_object_array_get_idx(d, i), "updated_at"));
+    json_object_put(root);
+    http_res_free(&r);
+
+    /* Compact: agents and AI assistants, by name, no e-mail. */
+    char *ai = sql_value("INSERT INTO users (type, first_name, email) VALUES ('ai_assistant',"
+                         " 'Zz-assistant', 'ai-' || pg_backend_pid() || '@example.com')"
+                         " RETURNING id");
+    r = http_get("/api/v1/agents/compact", tok(it_agent_key));
+    ck_assert_int_eq(r.status, 200);
+    d = data_of(&r, &root);
+    ck_assert_int_ge(find_in(d, "id", ai), 0);
+    ck_assert_ptr_null(strstr(r.body, "\"email\""));
+    for (size_t i = 1; i < json_object_array_length(d); i++)
+        ck_assert_str_le(str_of(json_object_array_get_idx(d, i - 1), "first_name"),
+                         str_of(json_object_array_get_idx(d, i), "first_name"));
+    json_object_put(root);
+    http_res_free(&r);
+    free(ai);
+}
+END_TEST
+
+START_TEST(test_teams_and_roles)
+{
+    char sql[512], path[96], name[64];
+    json_object *root;
+    snprintf(name, sizeof(name), "It team %ld", (long)getpid());
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO teams (name, emoji, timezone) VALUES ('%s', 'T', 'UTC') RETURNING id", name);
+    char *tid = sql_value(sql);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO team_members (team_id, user_id) SELECT %s, id FROM users WHERE email = '%s'",
+             tid, it_agent_email);
+    sql_exec(sql);
+
+    snprintf(path, sizeof(path), "/api/v1/teams/%s", tid);
+    struct http_res r = http_get(path, tok(it_admin_key));
+    ck_assert_int_eq(r.status, 200);
+    json_object *d = data_of(&r, &root);
+    ck_assert_str_eq(str_of(d, "id"), tid);
+    ck_assert_str_eq(str_of(d, "name"), name);
+    ck_assert_str_eq(str_of(d, "emoji"), "T");
+    ck_assert_str_eq(str_of(d, "conversation_assignment_type"), "Manual");
+    ck_assert_str_eq(str_of(d, "timezone"), "UTC");
+    ck_assert_str_eq(str_of(d, "max_auto_assigned_conversations"), "0");
+    ck_assert_int_eq(json_object_object_length(d), 10);
+    json_object_put(root);
+    http_res_free(&r);
+
+    expect_error("/api/v1/teams/99999999", tok(it_admin_key), 404, "Team not found",
+                 "NotFoundException");
+    expect_error("/api/v1/teams/x1", tok(it_admin_key), 400, "Invalid team `id`", "InputException");
+
+    r = http_get("/api/v1/teams", tok(it_admin_key));
+    d = data_of(&r, &root);
+    char *n = sql_value("SELECT count(*) FROM teams");
+    ck_assert_int_eq((int)json_object_array_length(d), atoi(n));
+    free(n);
+    ck_assert_int_ge(find_in(d, "name", name), 0);
+    json_object_put(root);
+    http_res_free(&r);
+
+    r = http_get("/api/v1/teams/compact", tok(it_agent_key));
+    d = data_of(&r, &root);
+    int at = find_in(d, "name", name);
+    ck_assert_int_ge(at, 0);
+    ck_assert_int_eq(json_object_object_length(json_object_array_get_idx(d, (size_t)at)), 3);
+    json_object_put(root);
+    http_res_free(&r);
+
+    /* My teams: the membership just made, for the agent; not for the admin. */
+    r = http_get("/api/v1/agents/me/teams", tok(it_agent_key));
+    d = data_of(&r, &root);
+    ck_assert_int_ge(find_in(d, "name", name), 0);
+    json_object_put(root);
+    http_res_free(&r);
+    r = http_get("/api/v1/agents/me/teams", tok(it_admin_key));
+    d = data_of(&r, &root);
+    ck_assert_int_lt(find_in(d, "name", name), 0);
+    json_object_put(root);
+    http_res_free(&r);
+
+    r = http_get("/api/v1/roles", tok(it_agent_key));
+    d = data_of(&r, &root);
+    at = find_in(d, "name", "Admin");
+    ck_assert_int_ge(at, 0);
+    json_object *perms = json_object_object_get(json_object_array_get_idx(d, (size_t)at), "permissions");
+    ck_assert(json_object_is_type(perms, json_type_array));
+    ck_assert_ptr_nonnull(strstr(json_object_to_json_string(perms), "\"users:manage\""));
+    ck_assert_int_ge(find_in(d, "name", "Agent"), 0);
+    json_object_put(root);
+    http_res_free(&r);
+
+    snprintf(sql, sizeof(sql), "DELETE FROM teams WHERE id = %s", tid);
+    sql_exec(sql);
+    free(tid);
+}
+END_TEST
+
+static void put_availability(const char *body, long status, const char *message)
+{
+    struct http_res r = http_do("PUT", "/api/v1/agents/me/availability", tok(it_agent_key), body,
+                                body ? strlen(body) : 0, "Content-Type: application/json");
+    if (status == 200)
+        ck_assert_msg(r.status == 200, "%s: %ld %s", body, r.status, r.body);
+    else
+        assert_error(&r, status, message, "InputException");
+    http_res_free(&r);
+}
+
+START_TEST(test_availability)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT availability_status::text FROM users WHERE email = '%s'",
+             it_agent_email);
+    put_availability("{\"status\":\"away_manual\",\"source\":\"user\"}", 200, NULL);
+    char *v = sql_value(sql);
+    ck_assert_str_eq(v, "away_manual");
+    free(v);
+    json_object *root;
+    struct http_res r = http_get("/api/v1/agents/me", tok(it_agent_key));
+    ck_assert_str_eq(str_of(data_of(&r, &root), "availability_status"), "away_manual");
+    json_object_put(root);
+    http_res_free(&r);
+
+    const char *const bad_status = "Invalid `status`: use online, away, away_manual, offline or "
+                                   "away_and_reassigning";
+    put_availability("{\"status\":\"available\"}", 400, bad_status);
+    put_availability("{\"source\":\"user\"}", 400, bad_status);
+    put_availability("{\"status\":\"online\",\"source\":\"robot\"}", 400,
+                     "Invalid `source`: use user or idle");
+    v = sql_value(sql);
+    ck_assert_str_eq(v, "away_manual"); /* nothing written by the refusals */
+    free(v);
+    put_availability("{\"status\":\"online\",\"source\":\"idle\"}", 200, NULL);
+    v = sql_value(sql);
+    ck_assert_str_eq(v, "online");
+    free(v);
+}
+END_TEST
+
+Suite *it_agents_suite(void)
+{
+    return SUITE_OF("agents", 60, NULL, NULL, test_bootstrap_flow,
+                    test_agent_role_is_refused_admin_routes, test_agent_lists, test_teams_and_roles,
+                    test_availability);
+}
