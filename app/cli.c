@@ -212,26 +212,6 @@ out:
     return rc;
 }
 
-/* Upstream's agent password rules: 10-72 bytes, upper, lower, digit and special. */
-static int strong_password(const char *p)
-{
-    int up = 0, low = 0, dig = 0, spec = 0;
-    size_t n = strlen(p);
-    if (n < 10 || n > 72)
-        return 0;
-    for (const char *c = p; *c; c++) {
-        if (*c >= 'A' && *c <= 'Z')
-            up = 1;
-        else if (*c >= 'a' && *c <= 'z')
-            low = 1;
-        else if (*c >= '0' && *c <= '9')
-            dig = 1;
-        else
-            spec = 1;
-    }
-    return up && low && dig && spec;
-}
-
 int cli_agent_create(const struct config *cfg, int argc, char **argv)
 {
     static const char *const names[] = {"--email", "--first-name", "--last-name", "--role",
@@ -263,7 +243,7 @@ int cli_agent_create(const struct config *cfg, int argc, char **argv)
             return 1;
         memcpy(generated + 16, "aZ9!", 5);
         v[4] = generated;
-    } else if (!strong_password(v[4])) {
+    } else if (!v_password(v[4])) {
         fprintf(stderr, "deskd: password must be 10-72 characters with an upper-case letter, "
                         "a lower-case letter, a digit and a special character\n");
         return 2;

@@ -327,16 +327,7 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
     const char *email = body_string(b, "contact_email");
-    char *lower = email ? arena_strdup(r->arena, email) : NULL;
-    if (lower != NULL) {
-        while (*lower == ' ')
-            lower++;
-        for (char *q = lower + strlen(lower); q > lower && q[-1] == ' ';)
-            *--q = '\0';
-        for (char *q = lower; *q; q++)
-            if (*q >= 'A' && *q <= 'Z')
-                *q = (char)(*q - 'A' + 'a');
-    }
+    char *lower = email ? text_email_norm(r->arena, email) : NULL;
     if (lower == NULL || !v_email(lower)) {
         w->message = "Invalid `contact_email`";
         return APP_ERR_INPUT;

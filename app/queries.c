@@ -45,6 +45,12 @@
     "   AND ($5::boolean OR ($6::boolean AND c.assigned_user_id IS NULL)))"                       \
     "  OR ($7::boolean AND c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL))"
 
+/* A team as upstream sends it; the time zone is a string, empty when unset. */
+#define TEAM_COLUMNS                                                                               \
+    "id, created_at, updated_at, emoji, name, conversation_assignment_type,"                       \
+    " coalesce(timezone, '') AS timezone, business_hours_id, sla_policy_id,"                       \
+    " max_auto_assigned_conversations"
+
 const struct db_stmt app_stmts[STMT__MAX] = {
     /*
      * One row per candidate agent: its hash, the concatenated permission
@@ -471,16 +477,79 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                   " ORDER BY first_name, last_name, id), '[]')::text FROM users"
                                   " WHERE type IN ('agent', 'ai_assistant') AND deleted_at IS NULL",
                                   0, 1},
+    /* Agent writes; names are JSON arrays of role or team names. */
+    [STMT_AGENT_INSERT] = {"agent_insert",
+                           "INSERT INTO users (type, email, first_name, last_name, password, enabled,"
+                           " availability_status) VALUES ('agent', $1::text, $2::text,"
+                           " nullif($3::text, ''), $4::text, coalesce($5::boolean, TRUE),"
+                           " coalesce($6::user_availability_status, 'offline')) RETURNING id",
+                           6, 0},
+    [STMT_AGENT_UPDATE] = {"agent_update",
+                           "UPDATE users SET email = $2::text, first_name = $3::text,"
+                           " last_name = nullif($4::text, ''), enabled = coalesce($5::boolean, enabled),"
+                           " availability_status = coalesce($6::user_availability_status,"
+                           " availability_status), password = coalesce($7::text, password),"
+                           " updated_at = now() WHERE id = $1::int AND type = 'agent'"
+                           " AND deleted_at IS NULL RETURNING id",
+                           7, 0},
+    [STMT_AGENT_SOFT_DELETE] = {"agent_soft_delete",
+                                "UPDATE users SET deleted_at = now(), enabled = FALSE, api_key = NULL,"
+                                " api_secret = NULL, updated_at = now() WHERE id = $1::int"
+                                " AND type = 'agent' AND deleted_at IS NULL RETURNING id",
+                                1, 0},
+    /* Open means any status not in the resolved category. */
+    [STMT_AGENT_UNASSIGN_OPEN] = {"agent_unassign_open",
+                                  "UPDATE conversations c SET assigned_user_id = NULL,"
+                                  " updated_at = now() FROM conversation_statuses s"
+                                  " WHERE c.assigned_user_id = $1::bigint AND s.id = c.status_id"
+                                  " AND s.category <> 'resolved'",
+                                  1, 0},
+    [STMT_USER_SESSIONS_REVOKE] = {"user_sessions_revoke",
+                                   "UPDATE sessions SET revoked_at = now() WHERE user_id = $1::int"
+                                   " AND revoked_at IS NULL",
+                                   1, 0},
+    [STMT_UNKNOWN_ROLE] = {"unknown_role",
+                           "SELECT n FROM jsonb_array_elements_text($1::jsonb) n WHERE NOT EXISTS"
+                           " (SELECT 1 FROM roles r WHERE r.name = n) LIMIT 1",
+                           1, 0},
+    [STMT_UNKNOWN_TEAM] = {"unknown_team",
+                           "SELECT n FROM jsonb_array_elements_text($1::jsonb) n WHERE NOT EXISTS"
+                           " (SELECT 1 FROM teams t WHERE t.name = n) LIMIT 1",
+                           1, 0},
+    [STMT_USER_ROLES_CLEAR] = {"user_roles_clear", "DELETE FROM user_roles WHERE user_id = $1::int",
+                               1, 0},
+    [STMT_USER_ROLES_ADD] = {"user_roles_add",
+                             "INSERT INTO user_roles (user_id, role_id) SELECT $1::int, r.id FROM"
+                             " roles r WHERE r.name IN (SELECT jsonb_array_elements_text($2::jsonb))"
+                             " ON CONFLICT DO NOTHING",
+                             2, 0},
+    [STMT_USER_TEAMS_CLEAR] = {"user_teams_clear",
+                               "DELETE FROM team_members WHERE user_id = $1::int", 1, 0},
+    [STMT_USER_TEAMS_ADD] = {"user_teams_add",
+                             "INSERT INTO team_members (team_id, user_id) SELECT t.id, $1::int FROM"
+                             " teams t WHERE t.name IN (SELECT jsonb_array_elements_text($2::jsonb))"
+                             " ON CONFLICT DO NOTHING",
+                             2, 0},
+    [STMT_TEAM_INSERT] = {"team_insert",
+                          "INSERT INTO teams (name, emoji, conversation_assignment_type, timezone,"
+                          " business_hours_id, sla_policy_id, max_auto_assigned_conversations)"
+                          " VALUES ($1::text, $2::text, $3::conversation_assignment_type, $4::text,"
+                          " $5::int, $6::int, $7::int) RETURNING id",
+                          7, 0},
+    [STMT_TEAM_UPDATE] = {"team_update",
+                          "UPDATE teams SET name = $2::text, emoji = $3::text,"
+                          " conversation_assignment_type = $4::conversation_assignment_type,"
+                          " timezone = $5::text, business_hours_id = $6::int, sla_policy_id = $7::int,"
+                          " max_auto_assigned_conversations = $8::int, updated_at = now()"
+                          " WHERE id = $1::int RETURNING id",
+                          8, 0},
+    [STMT_TEAM_DELETE] = {"team_delete", "DELETE FROM teams WHERE id = $1::int RETURNING id", 1, 0},
     [STMT_TEAMS_JSON] = {"teams_json",
                          "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
-                         " t.id DESC), '[]')::text FROM (SELECT id, created_at, updated_at, emoji,"
-                         " name, conversation_assignment_type, timezone, business_hours_id,"
-                         " sla_policy_id, max_auto_assigned_conversations FROM teams) t",
+                         " t.id DESC), '[]')::text FROM (SELECT " TEAM_COLUMNS " FROM teams) t",
                          0, 1},
     [STMT_TEAM_JSON] = {"team_json",
-                        "SELECT row_to_json(t)::text FROM (SELECT id, created_at, updated_at,"
-                        " emoji, name, conversation_assignment_type, timezone, business_hours_id,"
-                        " sla_policy_id, max_auto_assigned_conversations FROM teams"
+                        "SELECT row_to_json(t)::text FROM (SELECT " TEAM_COLUMNS " FROM teams"
                         " WHERE id = $1::int) t",
                         1, 1},
     [STMT_TEAMS_COMPACT_JSON] = {"teams_compact_json",
@@ -489,11 +558,8 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                  0, 1},
     [STMT_MY_TEAMS_JSON] = {"my_teams_json",
                             "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.name), '[]')::text"
-                            " FROM (SELECT tm2.id, tm2.created_at, tm2.updated_at, tm2.emoji,"
-                            " tm2.name, tm2.conversation_assignment_type, tm2.timezone,"
-                            " tm2.business_hours_id, tm2.sla_policy_id,"
-                            " tm2.max_auto_assigned_conversations FROM team_members m"
-                            " JOIN teams tm2 ON tm2.id = m.team_id WHERE m.user_id = $1::int) t",
+                            " FROM (SELECT " TEAM_COLUMNS " FROM teams WHERE id IN"
+                            " (SELECT team_id FROM team_members WHERE user_id = $1::int)) t",
                             1, 1},
     [STMT_ROLES_JSON] = {"roles_json",
                          "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at',"

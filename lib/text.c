@@ -69,3 +69,19 @@ char *text_prefix(struct arena *a, const char *s, size_t max)
     }
     return arena_strndup(a, s, n);
 }
+
+char *text_email_norm(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+
+    if (out == NULL)
+        return NULL;
+    while (*out == ' ')
+        out++;
+    for (char *q = out + strlen(out); q > out && q[-1] == ' ';)
+        *--q = '\0';
+    for (char *q = out; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q - 'A' + 'a');
+    return out;
+}

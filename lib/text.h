@@ -16,4 +16,7 @@ char *text_from_html(struct arena *a, const char *html);
 /* The first at most max bytes of s, cut at a UTF-8 character boundary (arena). */
 char *text_prefix(struct arena *a, const char *s, size_t max);
 
+/* An e-mail address as stored: surrounding spaces dropped, ASCII lower-cased (arena copy). */
+char *text_email_norm(struct arena *a, const char *s);
+
 #endif

@@ -4,6 +4,7 @@
  * and revocation seen by every worker, reads checked against the database,
  * availability, and the permission wall for the Agent role.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,12 @@ START_TEST(test_agent_role_is_refused_admin_routes)
         {"DELETE", "/api/v1/agents/1/api-key", NULL},
         {"GET", "/api/v1/teams", NULL},
         {"GET", "/api/v1/teams/1", NULL},
+        {"POST", "/api/v1/agents", "{\"first_name\":\"X\",\"email\":\"x@example.com\",\"roles\":[\"Admin\"]}"},
+        {"PUT", "/api/v1/agents/1", "{}"},
+        {"DELETE", "/api/v1/agents/1", NULL},
+        {"POST", "/api/v1/teams", "{\"name\":\"x\"}"},
+        {"PUT", "/api/v1/teams/1", "{}"},
+        {"DELETE", "/api/v1/teams/1", NULL},
     };
     for (size_t i = 0; i < sizeof(admin) / sizeof(admin[0]); i++) {
         const char *b = admin[i].body;
@@ -353,9 +360,231 @@ START_TEST(test_availability)
 }
 END_TEST
 
+/* Sends method path with the admin key and body; returns the response. */
+static struct http_res admin_do(const char *method, const char *path, const char *body)
+{
+    return http_do(method, path, tok(it_admin_key), body, body ? strlen(body) : 0,
+                   "Content-Type: application/json");
+}
+
+static void admin_err(const char *method, const char *path, const char *body, long status,
+                      const char *message, const char *type)
+{
+    struct http_res r = admin_do(method, path, body);
+    assert_error(&r, status, message, type);
+    http_res_free(&r);
+}
+
+static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sqlf(const char *fmt, ...)
+{
+    char sql[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    return sql_value(sql);
+}
+
+static void expect_sql(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void expect_sql(const char *want, const char *fmt, ...)
+{
+    char sql[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    char *v = sql_value(sql);
+    ck_assert_msg(v != NULL && strcmp(v, want) == 0, "%s: got %s, want %s", sql, v ? v : "NULL",
+                  want);
+    free(v);
+}
+
+START_TEST(test_agent_writes)
+{
+    long pid = (long)getpid();
+    char team[64], email[96], body[1024], path[96], id[16];
+    json_object *root;
+    snprintf(team, sizeof(team), "It writes %ld", pid);
+    free(sqlf("INSERT INTO teams (name) VALUES ('%s') RETURNING id", team));
+    snprintf(email, sizeof(email), "ann-%ld@example.com", pid);
+
+    /* Create: e-mail normalised, roles and teams by name, a bcrypt password nobody knows. */
+    snprintf(body, sizeof(body),
+             "{\"first_name\":\"Ann\",\"last_name\":\"New\",\"email\":\"  Ann-%ld@Example.COM \","
+             "\"roles\":[\"Agent\"],\"teams\":[\"%s\"],\"enabled\":true,\"send_welcome_email\":false}",
+             pid, team);
+    struct http_res r = admin_do("POST", "/api/v1/agents", body);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    json_object *d = data_of(&r, &root);
+    ck_assert_str_eq(str_of(d, "email"), email);
+    ck_assert_str_eq(str_of(d, "first_name"), "Ann");
+    ck_assert_str_eq(json_object_to_json_string(json_object_object_get(d, "roles")), "[ \"Agent\" ]");
+    ck_assert_ptr_nonnull(strstr(json_object_to_json_string(json_object_object_get(d, "teams")), team));
+    snprintf(id, sizeof(id), "%s", str_of(d, "id"));
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sql("1/1/true/agent", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+               " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
+               " (u.password LIKE '$2%%') || '/' || u.type FROM users u WHERE u.id = %s", id);
+
+    /* Refusals write nothing. */
+    snprintf(body, sizeof(body), "{\"first_name\":\"Ann\",\"email\":\"ANN-%ld@example.com\","
+             "\"roles\":[\"Agent\"]}", pid);
+    admin_err("POST", "/api/v1/agents", body, 409, "User with same email already exists",
+              "ConflictException");
+    expect_sql("1", "SELECT count(*) FROM users WHERE lower(email) = '%s'", email);
+    admin_err("POST", "/api/v1/agents", "{\"first_name\":\"B\",\"email\":\"b-new@example.com\"}", 400,
+              "`roles` is required: an array of role names", "InputException");
+    admin_err("POST", "/api/v1/agents",
+              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[]}", 400,
+              "`roles` must be an array of 1 to 100 role names", "InputException");
+    admin_err("POST", "/api/v1/agents",
+              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Nope\"]}", 400,
+              "Role not found: Nope", "InputException");
+    admin_err("POST", "/api/v1/agents",
+              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
+              "\"teams\":[\"No such team\"]}",
+              400, "Team not found: No such team", "InputException");
+    admin_err("POST", "/api/v1/agents", "{\"first_name\":\"B\",\"email\":\"b@\",\"roles\":[\"Agent\"]}",
+              400, "Invalid `email`", "InputException");
+    admin_err("POST", "/api/v1/agents", "{\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"]}", 400,
+              "`first_name` is required (1 to 140 characters)", "InputException");
+    admin_err("POST", "/api/v1/agents",
+              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
+              "\"new_password\":\"short\"}",
+              400, "Password must be 10 to 72 characters with an upper-case letter, a lower-case "
+              "letter, a digit and a special character", "InputException");
+    expect_sql("0", "SELECT count(*) FROM users WHERE email = '%s'", "b-new@example.com");
+
+    /* Update: roles replaced, teams emptied, a new password that logs in. */
+    snprintf(path, sizeof(path), "/api/v1/agents/%s", id);
+    snprintf(body, sizeof(body), "{\"first_name\":\"Anne\",\"email\":\"%s\",\"roles\":[\"Admin\","
+             "\"Agent\"],\"teams\":[],\"new_password\":\"Str0ng-Passw0rd\"}", email);
+    r = admin_do("PUT", path, body);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    d = data_of(&r, &root);
+    ck_assert_str_eq(str_of(d, "first_name"), "Anne");
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sql("2/0", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+               " (SELECT count(*) FROM team_members WHERE user_id = u.id) FROM users u WHERE u.id = %s",
+               id);
+    ck_assert_int_eq(it_login(email, "Str0ng-Passw0rd", NULL, 0, NULL, 0), 200);
+    admin_err("PUT", "/api/v1/agents/99999999", body, 404, "User not found", "NotFoundException");
+    snprintf(body, sizeof(body), "{\"first_name\":\"X\",\"email\":\"%s\",\"roles\":[\"Agent\"]}",
+             it_agent_email);
+    admin_err("PUT", path, body, 409, "User with same email already exists", "ConflictException");
+    expect_sql("Anne", "SELECT first_name FROM users WHERE id = %s", id);
+
+    /* Delete: not oneself; soft, with links, sessions, key and open assignments gone. */
+    char *admin_id = sqlf("SELECT id FROM users WHERE email = '%s'", it_admin_email);
+    char self[96];
+    snprintf(self, sizeof(self), "/api/v1/agents/%s", admin_id);
+    admin_err("DELETE", self, NULL, 400, "You cannot delete yourself", "InputException");
+    free(admin_id);
+    char *inbox = sqlf("INSERT INTO inboxes (name, channel) VALUES ('It del %ld', 'email') RETURNING id",
+                       pid);
+    char *contact = sqlf("INSERT INTO users (type, first_name, email) VALUES ('contact', 'C',"
+                         " 'del-%ld@example.org') RETURNING id", pid);
+    free(sqlf("INSERT INTO conversations (subject, status_id, contact_id, inbox_id, assigned_user_id)"
+              " SELECT v.s, (SELECT id FROM conversation_statuses WHERE name = v.st), %s, %s, %s"
+              " FROM (VALUES ('open one', 'Open'), ('done one', 'Resolved')) v(s, st) RETURNING 1",
+              contact, inbox, id));
+    r = admin_do("DELETE", path, NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");
+    http_res_free(&r);
+    char sql[512];
+    snprintf(sql, sizeof(sql), "SELECT string_agg(subject || '=' || coalesce(assigned_user_id::text,"
+             " '-'), ',' ORDER BY subject) FROM conversations WHERE inbox_id = %s", inbox);
+    char *v = sql_value(sql);
+    char want[64];
+    snprintf(want, sizeof(want), "done one=%s,open one=-", id);
+    ck_assert_str_eq(v, want);
+    free(v);
+    expect_sql("true/false/0/0/true", "SELECT (u.deleted_at IS NOT NULL) || '/' || u.enabled || '/' ||"
+               " (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+               " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
+               " (SELECT bool_and(revoked_at IS NOT NULL) FROM sessions WHERE user_id = u.id)"
+               " FROM users u WHERE u.id = %s", id);
+    admin_err("DELETE", path, NULL, 404, "User not found", "NotFoundException");
+    admin_err("GET", path, NULL, 404, "User not found", "NotFoundException");
+    /* The address is free again for a new agent. */
+    snprintf(body, sizeof(body), "{\"first_name\":\"Ann\",\"email\":\"%s\",\"roles\":[\"Agent\"]}",
+             email);
+    r = admin_do("POST", "/api/v1/agents", body);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    free(inbox);
+    free(contact);
+}
+END_TEST
+
+START_TEST(test_team_writes)
+{
+    long pid = (long)getpid();
+    char body[512], path[96], name[64];
+    json_object *root;
+    snprintf(name, sizeof(name), "It crud %ld", pid);
+    snprintf(body, sizeof(body), "{\"name\":\"%s\",\"emoji\":\"E\",\"conversation_assignment_type\":"
+             "\"Round robin\",\"timezone\":\"Europe/Berlin\",\"max_auto_assigned_conversations\":5}",
+             name);
+    struct http_res r = admin_do("POST", "/api/v1/teams", body);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    json_object *d = data_of(&r, &root);
+    char id[16];
+    snprintf(id, sizeof(id), "%s", str_of(d, "id"));
+    ck_assert_str_eq(str_of(d, "conversation_assignment_type"), "Round robin");
+    ck_assert_str_eq(str_of(d, "max_auto_assigned_conversations"), "5");
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sql("It crud", "SELECT left(name, 7) FROM teams WHERE id = %s", id);
+
+    admin_err("POST", "/api/v1/teams", body, 409, "Team already exists", "ConflictException");
+    admin_err("POST", "/api/v1/teams", "{\"emoji\":\"x\"}", 400,
+              "`name` is required (1 to 140 characters)", "InputException");
+    admin_err("POST", "/api/v1/teams", "{\"name\":\"It t2\",\"conversation_assignment_type\":\"Auto\"}",
+              400, "Invalid `conversation_assignment_type`: use Manual or Round robin",
+              "InputException");
+    admin_err("POST", "/api/v1/teams", "{\"name\":\"It t2\",\"sla_policy_id\":987654}", 400,
+              "Unknown `business_hours_id` or `sla_policy_id`", "InputException");
+    admin_err("POST", "/api/v1/teams", "{\"name\":\"It t2\",\"max_auto_assigned_conversations\":-1}",
+              400, "`max_auto_assigned_conversations` must be 0 to 100000", "InputException");
+    expect_sql("0", "SELECT count(*) FROM teams WHERE name = '%s'", "It t2");
+
+    /* Update replaces every field; a name taken by another team is a conflict. */
+    snprintf(path, sizeof(path), "/api/v1/teams/%s", id);
+    snprintf(body, sizeof(body), "{\"name\":\"%s renamed\"}", name);
+    r = admin_do("PUT", path, body);
+    ck_assert_int_eq(r.status, 200);
+    d = data_of(&r, &root);
+    ck_assert_str_eq(str_of(d, "conversation_assignment_type"), "Manual");
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sql("Manual/0", "SELECT conversation_assignment_type || '/' ||"
+               " max_auto_assigned_conversations FROM teams WHERE id = %s", id);
+    char *other = sqlf("INSERT INTO teams (name) VALUES ('It other %ld') RETURNING id", pid);
+    snprintf(body, sizeof(body), "{\"name\":\"It other %ld\"}", pid);
+    admin_err("PUT", path, body, 409, "Team already exists", "ConflictException");
+    admin_err("PUT", "/api/v1/teams/99999999", body, 404, "Team not found", "NotFoundException");
+
+    /* Delete: members go, conversations keep no team. */
+    r = admin_do("DELETE", path, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sql("0", "SELECT count(*) FROM teams WHERE id = %s", id);
+    admin_err("DELETE", path, NULL, 404, "Team not found", "NotFoundException");
+    char sql[128];
+    snprintf(sql, sizeof(sql), "DELETE FROM teams WHERE id = %s", other);
+    sql_exec(sql);
+    free(other);
+}
+END_TEST
+
 Suite *it_agents_suite(void)
 {
     return SUITE_OF("agents", 60, NULL, NULL, test_bootstrap_flow,
                     test_agent_role_is_refused_admin_routes, test_agent_lists, test_teams_and_roles,
-                    test_availability);
+                    test_availability, test_agent_writes, test_team_writes);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../../lib/arena.h"
+#include "../../lib/text.h"
 #include "../../lib/validate.h"
 #include "../suite_of.h"
 #include "suites.h"
@@ -133,11 +134,37 @@ START_TEST(test_uuid_email)
 }
 END_TEST
 
+START_TEST(test_password_and_email_norm)
+{
+    ck_assert(v_password("Str0ng-Passw0rd"));
+    ck_assert(v_password("Aa1!Aa1!Aa"));          /* exactly 10 */
+    ck_assert(!v_password("Aa1!Aa1!A"));          /* 9 */
+    ck_assert(!v_password("strong-passw0rd"));    /* no upper case */
+    ck_assert(!v_password("STRONG-PASSW0RD"));    /* no lower case */
+    ck_assert(!v_password("Strong-Password"));    /* no digit */
+    ck_assert(!v_password("Str0ngPassw0rd"));     /* nothing else */
+    char long73[74];
+    memset(long73, 'a', 73);
+    memcpy(long73, "A1!", 3);
+    long73[73] = '\0';
+    ck_assert(!v_password(long73));
+    long73[72] = '\0';
+    ck_assert(v_password(long73));
+
+    struct arena *a = arena_new(4096);
+    ck_assert_str_eq(text_email_norm(a, "  Ann@Example.COM "), "ann@example.com");
+    ck_assert_str_eq(text_email_norm(a, ""), "");
+    ck_assert_str_eq(text_email_norm(a, "   "), "");
+    arena_free(a);
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
     return SUITE_OF("validate", 10, NULL, NULL,
                     test_url_decode,
                     test_utf8,
                     test_int64,
-                    test_uuid_email);
+                    test_uuid_email,
+                    test_password_and_email_norm);
 }
