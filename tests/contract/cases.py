@@ -4,8 +4,9 @@ failure worth pinning).  Later work only appends here.
 Each case: (method, path template, who, expected status[, JSON body]).  `who` is "admin",
 "agent" or None (no credentials).  Path templates may use {admin_id},
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
-conversation with a participant) and {msg_uuid} (a failed reply of the admin
-in it).  In bodies, strings "$admin_id",
+conversation with a participant), {msg_uuid} (a failed reply of the admin
+in it), {spare_agent_id} and {spare_team_id} (an agent and a team no other
+case uses, for updates and deletes).  In bodies, strings "$admin_id",
 "$agent_id" and "$team_id" become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
@@ -74,6 +75,10 @@ CASES = [
      {"first_name": "Contract", "email": "contract-agent2@example.org", "roles": ["Nope"]}),
     ("PUT", "/api/v1/agents/999999", "admin", 404,
      {"first_name": "Contract", "email": "contract-agent3@example.org", "roles": ["Agent"]}),
+    ("PUT", "/api/v1/agents/{spare_agent_id}", "admin", 200,
+     {"first_name": "Spare", "last_name": "Renamed", "email": "contract-spare@example.org",
+      "roles": ["Agent"], "teams": [], "enabled": True, "new_password": "Spare-Passw0rd"}),
+    ("DELETE", "/api/v1/agents/{spare_agent_id}", "admin", 200),
     ("DELETE", "/api/v1/agents/999999", "admin", 404),
     ("DELETE", "/api/v1/agents/{admin_id}", "admin", 400),
     ("POST", "/api/v1/teams", "admin", 200,
@@ -83,6 +88,7 @@ CASES = [
     ("PUT", "/api/v1/teams/{team_id}", "admin", 200,
      {"name": "Contract team renamed", "conversation_assignment_type": "Manual"}),
     ("PUT", "/api/v1/teams/999999", "admin", 404, {"name": "Nobody"}),
+    ("DELETE", "/api/v1/teams/{spare_team_id}", "admin", 200),
     ("DELETE", "/api/v1/teams/999999", "admin", 404),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),

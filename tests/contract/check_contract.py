@@ -181,6 +181,9 @@ def main():
     keys = {"admin": make_agent("Admin")[1], "agent": make_agent("Agent")[1], None: None}
     ids = {"admin_id": agent_id(keys["admin"]), "agent_id": agent_id(keys["agent"])}
     ids["team_id"], ids["conv_uuid"], ids["msg_uuid"] = fixtures(ids["admin_id"])
+    # An agent and a team for the update and delete cases to use up.
+    ids["spare_agent_id"] = agent_id(make_agent("Agent")[1])
+    ids["spare_team_id"] = sql("INSERT INTO teams (name) VALUES ('Contract spare') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:
