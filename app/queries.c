@@ -544,6 +544,22 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                           " WHERE id = $1::int RETURNING id",
                           8, 0},
     [STMT_TEAM_DELETE] = {"team_delete", "DELETE FROM teams WHERE id = $1::int RETURNING id", 1, 0},
+    /* Status writes return the row as the list shows it. */
+    [STMT_STATUS_INSERT] = {"status_insert",
+                            "INSERT INTO conversation_statuses (name, category) VALUES ($1::text,"
+                            " $2::conversation_status_category) RETURNING json_build_object('id', id,"
+                            " 'created_at', created_at, 'name', name, 'category', category)::text",
+                            2, 0},
+    [STMT_STATUS_UPDATE] = {"status_update",
+                            "UPDATE conversation_statuses SET name = $2::text,"
+                            " category = $3::conversation_status_category, updated_at = now()"
+                            " WHERE id = $1::int RETURNING json_build_object('id', id, 'created_at',"
+                            " created_at, 'name', name, 'category', category)::text",
+                            3, 0},
+    [STMT_STATUS_DELETE] = {"status_delete",
+                            "DELETE FROM conversation_statuses WHERE id = $1::int RETURNING id", 1, 0},
+    [STMT_STATUS_NAME] = {"status_name", "SELECT name FROM conversation_statuses WHERE id = $1::int",
+                          1, 1},
     [STMT_TEAMS_JSON] = {"teams_json",
                          "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
                          " t.id DESC), '[]')::text FROM (SELECT " TEAM_COLUMNS " FROM teams) t",

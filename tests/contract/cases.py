@@ -5,8 +5,8 @@ Each case: (method, path template, who, expected status[, JSON body]).  `who` is
 "agent" or None (no credentials).  Path templates may use {admin_id},
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
 conversation with a participant), {msg_uuid} (a failed reply of the admin
-in it), {spare_agent_id} and {spare_team_id} (an agent and a team no other
-case uses, for updates and deletes).  In bodies, strings "$admin_id",
+in it), {spare_agent_id}, {spare_team_id} and {spare_status_id} (an agent, a team
+and a status no other case uses, for updates and deletes).  In bodies, strings "$admin_id",
 "$agent_id" and "$team_id" become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
@@ -90,6 +90,16 @@ CASES = [
     ("PUT", "/api/v1/teams/999999", "admin", 404, {"name": "Nobody"}),
     ("DELETE", "/api/v1/teams/{spare_team_id}", "admin", 200),
     ("DELETE", "/api/v1/teams/999999", "admin", 404),
+    ("POST", "/api/v1/statuses", "admin", 200, {"name": "Awaiting vendor", "category": "waiting"}),
+    ("POST", "/api/v1/statuses", "admin", 409, {"name": "Awaiting vendor", "category": "waiting"}),
+    ("POST", "/api/v1/statuses", "admin", 400, {"name": "x" * 26, "category": "open"}),
+    ("POST", "/api/v1/statuses", "agent", 403, {"name": "Agent made", "category": "open"}),
+    ("PUT", "/api/v1/statuses/{spare_status_id}", "admin", 200,
+     {"name": "Contract renamed", "category": "open"}),
+    ("PUT", "/api/v1/statuses/1", "admin", 400, {"name": "Opened", "category": "open"}),
+    ("PUT", "/api/v1/statuses/999999", "admin", 404, {"name": "Nobody", "category": "open"}),
+    ("DELETE", "/api/v1/statuses/{spare_status_id}", "admin", 200),
+    ("DELETE", "/api/v1/statuses/1", "admin", 400),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),

@@ -48,6 +48,7 @@ int main(void)
                sizeof(it_agent_key));
 
     SRunner *sr = srunner_create(it_api_suite());
+    srunner_add_suite(sr, it_statuses_suite());
     srunner_add_suite(sr, it_auth_suite());
     srunner_add_suite(sr, it_agents_suite());
     srunner_add_suite(sr, it_sessions_suite());

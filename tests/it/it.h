@@ -77,5 +77,6 @@ Suite *it_errors_suite(void);
 Suite *it_fault_suite(void);
 Suite *it_conversations_suite(void);
 Suite *it_sessions_suite(void);
+Suite *it_statuses_suite(void);
 
 #endif

@@ -24,6 +24,10 @@ START_TEST(test_method_not_allowed)
     char allow[64];
     struct http_res r = http_do("DELETE", "/api/v1/statuses", tok(it_admin_key), NULL, 0, NULL);
     assert_error(&r, 405, "Request method not allowed", "GeneralException");
+    ck_assert_str_eq(http_header(&r, "Allow", allow, sizeof(allow)), "GET, POST");
+    http_res_free(&r);
+    r = http_do("POST", "/api/v1/priorities", tok(it_admin_key), NULL, 0, NULL);
+    assert_error(&r, 405, "Request method not allowed", "GeneralException");
     ck_assert_str_eq(http_header(&r, "Allow", allow, sizeof(allow)), "GET");
     http_res_free(&r);
     r = http_do("PATCH", "/health", NULL, NULL, 0, NULL);
