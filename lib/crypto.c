@@ -138,3 +138,46 @@ size_t crypto_b64encode(const unsigned char *in, size_t len, char *out)
     int n = EVP_EncodeBlock((unsigned char *)out, in, (int)len);
     return n < 0 ? 0 : (size_t)n;
 }
+
+int crypto_gcm_seal(const unsigned char key[32], const unsigned char *nonce,
+                    const unsigned char *plain, size_t n, unsigned char *out)
+{
+    EVP_CIPHER_CTX *c;
+    int len, ok;
+
+    if (n > INT32_MAX - 64)
+        return -1;
+    if (nonce != NULL)
+        memcpy(out, nonce, CRYPTO_GCM_NONCE);
+    else if (crypto_random(out, CRYPTO_GCM_NONCE) != 0)
+        return -1;
+    if ((c = EVP_CIPHER_CTX_new()) == NULL)
+        return -1;
+    ok = EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) == 1 &&
+         EVP_EncryptUpdate(c, out + CRYPTO_GCM_NONCE, &len, plain, (int)n) == 1 &&
+         EVP_EncryptFinal_ex(c, out + CRYPTO_GCM_NONCE + len, &len) == 1 &&
+         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, CRYPTO_GCM_TAG,
+                             out + CRYPTO_GCM_NONCE + n) == 1;
+    EVP_CIPHER_CTX_free(c);
+    return ok ? 0 : -1;
+}
+
+long crypto_gcm_open(const unsigned char key[32], const unsigned char *in, size_t len,
+                     unsigned char *out)
+{
+    EVP_CIPHER_CTX *c;
+    int n, fin, ok;
+
+    if (len < CRYPTO_GCM_NONCE + CRYPTO_GCM_TAG || len > INT32_MAX)
+        return -1;
+    size_t clen = len - CRYPTO_GCM_NONCE - CRYPTO_GCM_TAG;
+    if ((c = EVP_CIPHER_CTX_new()) == NULL)
+        return -1;
+    ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, in) == 1 &&
+         EVP_DecryptUpdate(c, out, &n, in + CRYPTO_GCM_NONCE, (int)clen) == 1 &&
+         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, CRYPTO_GCM_TAG,
+                             (void *)(in + CRYPTO_GCM_NONCE + clen)) == 1 &&
+         EVP_DecryptFinal_ex(c, out + n, &fin) == 1;
+    EVP_CIPHER_CTX_free(c);
+    return ok ? (long)clen : -1;
+}

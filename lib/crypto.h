@@ -1,6 +1,6 @@
 /*
  * crypto.h - the only libcrypto user: SHA-256, CSPRNG bytes and unbiased
- * random strings, strict base64, constant-time comparison.
+ * random strings, strict base64, constant-time comparison, AES-256-GCM.
  */
 #ifndef LIB_CRYPTO_H
 #define LIB_CRYPTO_H
@@ -37,5 +37,27 @@ long crypto_b64decode(const char *in, size_t len, unsigned char *out);
 
 /* Standard base64 with padding; out must hold 4*((len+2)/3) + 1 bytes.  Returns length. */
 size_t crypto_b64encode(const unsigned char *in, size_t len, char *out);
+
+#define CRYPTO_GCM_NONCE 12
+#define CRYPTO_GCM_TAG 16
+/* Bytes a sealed message takes: nonce, ciphertext, tag. */
+#define CRYPTO_GCM_SEALED(n) ((n) + CRYPTO_GCM_NONCE + CRYPTO_GCM_TAG)
+
+/*
+ * AES-256-GCM, laid out as Go's gcm.Seal(nonce, nonce, plain, nil) with the
+ * nonce in front: out = nonce(12) | ciphertext(n) | tag(16), out holding
+ * CRYPTO_GCM_SEALED(n) bytes.  nonce NULL draws a random one (the normal
+ * case; a fixed nonce is for known-answer tests only).  Returns 0 or -1.
+ */
+int crypto_gcm_seal(const unsigned char key[32], const unsigned char *nonce,
+                    const unsigned char *plain, size_t n, unsigned char *out);
+
+/*
+ * Opens what crypto_gcm_seal() made: len bytes of in, plaintext (len - 28
+ * bytes) into out.  Returns the plaintext length, or -1 if it is too short
+ * or does not authenticate under key.
+ */
+long crypto_gcm_open(const unsigned char key[32], const unsigned char *in, size_t len,
+                     unsigned char *out);
 
 #endif

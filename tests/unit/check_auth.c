@@ -257,6 +257,56 @@ START_TEST(test_jwt_forgeries)
 }
 END_TEST
 
+static void hex(const unsigned char *b, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+START_TEST(test_gcm_known_answers)
+{
+    unsigned char key[32] = {0}, nonce[12] = {0}, plain[16] = {0}, out[CRYPTO_GCM_SEALED(32)];
+    char h[2 * sizeof(out) + 1];
+    /* AES-256-GCM test case 14 of the GCM specification (McGrew and Viega). */
+    ck_assert_int_eq(crypto_gcm_seal(key, nonce, plain, 16, out), 0);
+    hex(out + 12, 32, h);
+    ck_assert_str_eq(h, "cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919");
+    /* A key as stored for a provider, checked against another implementation. */
+    for (int i = 0; i < 32; i++)
+        key[i] = (unsigned char)i;
+    for (int i = 0; i < 12; i++)
+        nonce[i] = (unsigned char)(100 + i);
+    ck_assert_int_eq(crypto_gcm_seal(key, nonce, (const unsigned char *)"sk-test-1234567890", 18, out),
+                     0);
+    hex(out, CRYPTO_GCM_SEALED(18), h);
+    ck_assert_str_eq(h, "6465666768696a6b6c6d6e6f"
+                        "3b70f3121c9a22b30f506cdcef535dc57bf2f13af814ad699983491b1cf0918562e9");
+}
+END_TEST
+
+START_TEST(test_gcm_roundtrip_and_tamper)
+{
+    unsigned char key[32], sealed[CRYPTO_GCM_SEALED(40)], again[CRYPTO_GCM_SEALED(40)], plain[41];
+    const char *msg = "a provider key, never stored in the clear";
+    size_t n = strlen(msg);
+    ck_assert_uint_le(n, 41);
+    memset(key, 7, sizeof(key));
+    ck_assert_int_eq(crypto_gcm_seal(key, NULL, (const unsigned char *)msg, n, sealed), 0);
+    ck_assert_int_eq(crypto_gcm_seal(key, NULL, (const unsigned char *)msg, n, again), 0);
+    ck_assert(memcmp(sealed, again, 12) != 0); /* a fresh nonce each time */
+    ck_assert_int_eq(crypto_gcm_open(key, sealed, CRYPTO_GCM_SEALED(n), plain), (long)n);
+    ck_assert(memcmp(plain, msg, n) == 0);
+    for (size_t i = 0; i < CRYPTO_GCM_SEALED(n); i += 7) {
+        sealed[i] ^= 0x20;
+        ck_assert_int_eq(crypto_gcm_open(key, sealed, CRYPTO_GCM_SEALED(n), plain), -1);
+        sealed[i] ^= 0x20;
+    }
+    key[0] ^= 1;
+    ck_assert_int_eq(crypto_gcm_open(key, sealed, CRYPTO_GCM_SEALED(n), plain), -1);
+    ck_assert_int_eq(crypto_gcm_open(key, sealed, 27, plain), -1);
+}
+END_TEST
+
 Suite *auth_suite(void)
 {
     return SUITE_OF("auth", 30, setup, teardown,
@@ -266,7 +316,8 @@ Suite *auth_suite(void)
                     test_bcrypt_known_vector,
                     test_bcrypt_roundtrip,
                     test_cache,
-                    test_random_string, test_jwt_roundtrip, test_jwt_forgeries);
+                    test_random_string, test_jwt_roundtrip, test_jwt_forgeries,
+                    test_gcm_known_answers, test_gcm_roundtrip_and_tamper);
 }
 
 START_TEST(test_durations)
