@@ -23,6 +23,8 @@ enum app_err h_statuses_create(struct req *r, struct resp *w);
 enum app_err h_statuses_update(struct req *r, struct resp *w);
 enum app_err h_statuses_delete(struct req *r, struct resp *w);
 enum app_err h_ai_prompts_list(struct req *r, struct resp *w);
+enum app_err h_ai_completion(struct req *r, struct resp *w);
+enum app_err h_ai_provider_update(struct req *r, struct resp *w);
 enum app_err h_agents_me(struct req *r, struct resp *w);
 enum app_err h_agents_get(struct req *r, struct resp *w);
 enum app_err h_agents_list(struct req *r, struct resp *w);

@@ -560,6 +560,18 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                             "DELETE FROM conversation_statuses WHERE id = $1::int RETURNING id", 1, 0},
     [STMT_STATUS_NAME] = {"status_name", "SELECT name FROM conversation_statuses WHERE id = $1::int",
                           1, 1},
+    [STMT_AI_PROMPT_CONTENT] = {"ai_prompt_content",
+                                "SELECT content FROM ai_prompts WHERE key = $1::text", 1, 0},
+    /* The default provider's key as stored: "", plain text or "enc:<base64>". */
+    [STMT_AI_PROVIDER_KEY] = {"ai_provider_key",
+                              "SELECT coalesce(config->>'api_key', '') FROM ai_providers"
+                              " WHERE is_default",
+                              0, 0},
+    [STMT_AI_PROVIDER_KEY_SET] = {"ai_provider_key_set",
+                                  "UPDATE ai_providers SET config = jsonb_set(config, '{api_key}',"
+                                  " to_jsonb($1::text)), updated_at = now()"
+                                  " WHERE provider = 'openai' RETURNING id",
+                                  1, 0},
     [STMT_TEAMS_JSON] = {"teams_json",
                          "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
                          " t.id DESC), '[]')::text FROM (SELECT " TEAM_COLUMNS " FROM teams) t",

@@ -156,6 +156,22 @@ int config_load(struct config *c, char *err, size_t errlen)
     }
     c->ai_base_url = xstrdup(v ? v : "https://api.openai.com/v1");
 
+    v = env("DESKD_AI_MODEL");
+    if (v != NULL && (*v == '\0' || strlen(v) > 100 || strpbrk(v, "\" \\\r\n\t") != NULL)) {
+        snprintf(err, errlen, "DESKD_AI_MODEL: expected a model name such as gpt-4o-mini");
+        return -1;
+    }
+    c->ai_model = xstrdup(v ? v : "gpt-4o-mini");
+
+    c->ai_timeout = 10;
+    if ((v = env("DESKD_AI_TIMEOUT")) != NULL) {
+        c->ai_timeout = config_parse_duration(v);
+        if (c->ai_timeout < 1 || c->ai_timeout > 50) { /* under nginx's 60 s read timeout */
+            snprintf(err, errlen, "DESKD_AI_TIMEOUT=%s: expected a duration from 1s to 50s", v);
+            return -1;
+        }
+    }
+
     v = env("DESKD_UPLOAD_DIR");
     c->upload_dir = v ? absolute(v) : joinf(c->var_dir, "/uploads");
 
@@ -252,6 +268,7 @@ void config_free(struct config *c)
     free(c->listen);
     free(c->secret_key);
     free(c->ai_base_url);
+    free(c->ai_model);
     free(c->upload_dir);
     free(c->user);
     free(c->sql_dir);

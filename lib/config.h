@@ -17,6 +17,8 @@ struct config {
     long session_ttl;      /* DESKD_SESSION_TTL, seconds */
     int secure_cookies;    /* DESKD_SECURE_COOKIES */
     char *ai_base_url;     /* DESKD_AI_BASE_URL */
+    char *ai_model;        /* DESKD_AI_MODEL */
+    long ai_timeout;       /* DESKD_AI_TIMEOUT, seconds */
     char *upload_dir;      /* DESKD_UPLOAD_DIR */
     int log_level;         /* DESKD_LOG_LEVEL */
     char *user;            /* DESKD_USER: drop to this user when started as root */

@@ -22,7 +22,9 @@ enum app_err {
     APP_ERR_DATA,             /* 422 DataException */
     APP_ERR_RATE_LIMIT,       /* 429 RateLimitException */
     APP_ERR_INTERNAL,         /* 500 GeneralException */
+    APP_ERR_BAD_GATEWAY,      /* 502 GeneralException: an upstream service failed */
     APP_ERR_UNAVAILABLE,      /* 503 GeneralException */
+    APP_ERR_GATEWAY_TIMEOUT,  /* 504 GeneralException: an upstream service was too slow */
     APP_ERR__MAX
 };
 

@@ -78,5 +78,6 @@ Suite *it_fault_suite(void);
 Suite *it_conversations_suite(void);
 Suite *it_sessions_suite(void);
 Suite *it_statuses_suite(void);
+Suite *it_ai_suite(void);
 
 #endif
