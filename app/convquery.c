@@ -579,6 +579,40 @@ static void add_joins(struct sbuf *sb, unsigned joins)
         sbuf_add(sb, " JOIN conversation_statuses st ON st.id = c.status_id");
 }
 
+/* The OR of the list scopes a view may show (CQ_SCOPE_ALL handled by the caller); NULL if none. */
+static const char *view_scope(struct arena *a, unsigned scopes)
+{
+    static const struct {
+        unsigned bit;
+        const char *sql;
+    } parts[] = {
+        {CQ_SCOPE_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"},
+        {CQ_SCOPE_ASSIGNED, "c.assigned_user_id = $1::bigint"},
+        {CQ_SCOPE_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
+        {CQ_SCOPE_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS},
+    };
+    struct sbuf sb;
+    int n = 0;
+
+    if (scopes & CQ_SCOPE_TEAM_ALL)
+        scopes &= ~(unsigned)CQ_SCOPE_TEAM_INBOX; /* contained in it */
+    sbuf_init(&sb, a);
+    sbuf_add(&sb, "(");
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+        if (scopes & parts[i].bit)
+            sbuf_addf(&sb, "%s%s", n++ ? " OR " : "", parts[i].sql);
+    sbuf_add(&sb, ")");
+    return n ? sbuf_str(&sb) : NULL;
+}
+
+enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message)
+{
+    struct cq_request rq = {.list = CQ_ALL, .user_id = "0", .filters = filters, .page = 1,
+                            .page_size = 1};
+    struct cq_query q;
+    return cq_build(a, &rq, &q, message);
+}
+
 enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
                       const char **message)
 {
@@ -618,6 +652,13 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     case CQ_MENTIONED:
         scope = "c.id IN (SELECT m.conversation_id FROM conversation_mentions m"
                 " WHERE m.mentioned_user_id = $1::bigint OR m.mentioned_team_id IN " MY_TEAMS ")";
+        c.summarizable = 0;
+        break;
+    case CQ_VIEW:
+        if (rq->scopes & CQ_SCOPE_ALL)
+            break;
+        if ((scope = view_scope(a, rq->scopes)) == NULL)
+            return APP_ERR_INTERNAL;
         c.summarizable = 0;
         break;
     default:

@@ -6,8 +6,8 @@
  * nested {logic, rules} groups), `order_by`/`order` and the page into one
  * statement returning the exact total and the ids of the page; the items
  * themselves come from a prepared statement (queries.c), so the costly
- * part is planned once per connection, not per request.  Identifiers come only from allow-lists; every value is a
- * bound parameter.
+ * part is planned once per connection, not per request.  Identifiers come
+ * only from allow-lists; every value is a bound parameter.
  */
 #ifndef APP_CONVQUERY_H
 #define APP_CONVQUERY_H
@@ -25,7 +25,17 @@ enum cq_list {
     CQ_ASSIGNED,
     CQ_TEAM_UNASSIGNED,
     CQ_MENTIONED,
+    CQ_VIEW, /* the union of the scopes in cq_request.scopes */
     CQ__MAX
+};
+
+/* What a view list may show, from the caller's permissions (reference 7.1). */
+enum cq_scope {
+    CQ_SCOPE_ALL = 1,         /* conversations:read_all: everything, the rest is moot */
+    CQ_SCOPE_UNASSIGNED = 2,  /* conversations:read_unassigned */
+    CQ_SCOPE_ASSIGNED = 4,    /* conversations:read_assigned: assigned to me */
+    CQ_SCOPE_TEAM_INBOX = 8,  /* conversations:read_team_inbox: my teams', without an agent */
+    CQ_SCOPE_TEAM_ALL = 16    /* conversations:read_team_all: my teams' */
 };
 
 #define CQ_MAX_GROUPS 10
@@ -43,6 +53,7 @@ struct cq_request {
     const char *order;    /* "asc"/"desc" in any case; NULL = DESC */
     int64_t page;         /* >= 1 */
     int64_t page_size;    /* 1..CQ_MAX_PAGE_SIZE */
+    unsigned scopes;      /* CQ_VIEW only: enum cq_scope bits, at least one */
 };
 
 struct cq_query {
@@ -61,6 +72,13 @@ struct cq_query {
  */
 enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
                       const char **message);
+
+/*
+ * Checks a filters JSON text as a list would read it (for views, when they
+ * are saved).  Returns APP_OK, or APP_ERR_INPUT with *message naming the
+ * problem.
+ */
+enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message);
 
 /* Parses page/page_size as upstream does: missing or bad -> defaults, too large -> clamped. */
 void cq_page_params(const char *page, const char *page_size, int64_t *p, int64_t *ps);

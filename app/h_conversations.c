@@ -14,7 +14,8 @@
 #include "convquery.h"
 #include "queries.h"
 
-static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const char *team_id)
+static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, const char *team_id,
+                             const char *filters, unsigned scopes)
 {
     struct ctx *c = r->ctx;
     struct cq_request rq = {0};
@@ -26,7 +27,8 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
     rq.list = type;
     rq.user_id = c->who->id_str;
     rq.team_id = team_id;
-    rq.filters = http_param(r, "filters");
+    rq.scopes = scopes;
+    rq.filters = filters;
     rq.order_by = http_param(r, "order_by");
     rq.order = http_param(r, "order");
     cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &rq.page, &rq.page_size);
@@ -43,6 +45,18 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
                   (long long)rq.page) != 0)
         return APP_ERR_TOO_LARGE;
     return APP_OK;
+}
+
+static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const char *team_id)
+{
+    return run_list(r, w, type, team_id, http_param(r, "filters"), 0);
+}
+
+/* A view's list: its stored filters (the `filters` parameter is ignored, as upstream). */
+enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
+                                   unsigned scopes)
+{
+    return run_list(r, w, CQ_VIEW, NULL, filters, scopes);
 }
 
 enum app_err h_conversations_all(struct req *r, struct resp *w)

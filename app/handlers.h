@@ -44,6 +44,20 @@ enum app_err h_teams_get(struct req *r, struct resp *w);
 enum app_err h_teams_compact(struct req *r, struct resp *w);
 enum app_err h_roles_list(struct req *r, struct resp *w);
 enum app_err h_conversations_all(struct req *r, struct resp *w);
+/* The list of a view (h_conversations.c): filters as stored, scopes as enum cq_scope bits. */
+enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
+                                   unsigned scopes);
+enum app_err h_views_mine_list(struct req *r, struct resp *w);
+enum app_err h_views_mine_create(struct req *r, struct resp *w);
+enum app_err h_views_mine_update(struct req *r, struct resp *w);
+enum app_err h_views_mine_delete(struct req *r, struct resp *w);
+enum app_err h_shared_views_list(struct req *r, struct resp *w);
+enum app_err h_shared_views_get(struct req *r, struct resp *w);
+enum app_err h_shared_views_create(struct req *r, struct resp *w);
+enum app_err h_shared_views_update(struct req *r, struct resp *w);
+enum app_err h_shared_views_delete(struct req *r, struct resp *w);
+enum app_err h_views_visible(struct req *r, struct resp *w);
+enum app_err h_view_conversations(struct req *r, struct resp *w);
 enum app_err h_conversations_unassigned(struct req *r, struct resp *w);
 enum app_err h_conversations_assigned(struct req *r, struct resp *w);
 enum app_err h_conversations_mentioned(struct req *r, struct resp *w);

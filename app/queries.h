@@ -87,6 +87,13 @@ enum stmt {
     STMT_AI_PROMPT_CONTENT,
     STMT_AI_PROVIDER_KEY,
     STMT_AI_PROVIDER_KEY_SET,
+    STMT_VIEWS_MINE_JSON,
+    STMT_VIEWS_SHARED_JSON,
+    STMT_VIEWS_VISIBLE_JSON,
+    STMT_VIEW_GET,
+    STMT_VIEW_INSERT,
+    STMT_VIEW_UPDATE,
+    STMT_VIEW_DELETE,
     STMT_TEAMS_JSON,
     STMT_TEAM_JSON,
     STMT_TEAMS_COMPACT_JSON,
@@ -172,6 +179,18 @@ enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, con
  */
 enum app_err q_one(struct db *db, struct arena *a, enum stmt s, const char *const *params,
                    const char **first, long *rows);
+
+/* One view as stored, for the access rules (reference 9). */
+struct q_view {
+    int found;
+    const char *json;       /* the view object (borrowed) */
+    const char *visibility; /* "user", "team" or "all" */
+    const char *user_id;    /* NULL unless a personal view */
+    const char *team_id;    /* NULL unless a team view */
+    const char *filters;    /* JSON text */
+};
+
+enum app_err q_view(struct db *db, struct arena *a, const char *id, struct q_view *out);
 
 /* A message to store, with what it changes around it. */
 struct q_message_new {

@@ -6,7 +6,8 @@ Each case: (method, path template, who, expected status[, JSON body]).  `who` is
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
 conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id} and {spare_status_id} (an agent, a team
-and a status no other case uses, for updates and deletes).  In bodies, strings "$admin_id",
+and a status no other case uses, for updates and deletes) and {view_id} (a
+view for everyone without filters).  In bodies, strings "$admin_id",
 "$agent_id" and "$team_id" become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
@@ -107,6 +108,8 @@ CASES = [
     ("POST", "/api/v1/ai/completion", "agent", 200,
      {"prompt_key": "make_friendly", "content": "Hello"}),  # the fake provider of scripts/test
     ("POST", "/api/v1/ai/completion", "agent", 400, {"prompt_key": "nope", "content": "Hello"}),
+    ("GET", "/api/v1/views/{view_id}/conversations?page_size=5", "agent", 200),
+    ("GET", "/api/v1/views/999999/conversations", "agent", 404),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),

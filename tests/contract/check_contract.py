@@ -184,6 +184,8 @@ def main():
     # An agent and a team for the update and delete cases to use up.
     ids["spare_agent_id"] = agent_id(make_agent("Agent")[1])
     ids["spare_team_id"] = sql("INSERT INTO teams (name) VALUES ('Contract spare') RETURNING id")
+    ids["view_id"] = sql("INSERT INTO views (name, filters, visibility) VALUES"
+                         " ('Contract view', '[]', 'all') RETURNING id")
     ids["spare_status_id"] = sql("INSERT INTO conversation_statuses (name, category)"
                                  " VALUES ('Contract spare', 'waiting') RETURNING id")
     failures = 0

@@ -50,6 +50,7 @@ int main(void)
     SRunner *sr = srunner_create(it_api_suite());
     srunner_add_suite(sr, it_statuses_suite());
     srunner_add_suite(sr, it_ai_suite());
+    srunner_add_suite(sr, it_views_suite());
     srunner_add_suite(sr, it_auth_suite());
     srunner_add_suite(sr, it_agents_suite());
     srunner_add_suite(sr, it_sessions_suite());

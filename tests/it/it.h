@@ -79,5 +79,6 @@ Suite *it_conversations_suite(void);
 Suite *it_sessions_suite(void);
 Suite *it_statuses_suite(void);
 Suite *it_ai_suite(void);
+Suite *it_views_suite(void);
 
 #endif

@@ -23,7 +23,7 @@ static void teardown(void)
 
 static struct cq_query build_ok(enum cq_list list, const char *filters)
 {
-    struct cq_request rq = {list, "7", "3", filters, NULL, NULL, 1, 30};
+    struct cq_request rq = {list, "7", "3", filters, NULL, NULL, 1, 30, 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
@@ -33,7 +33,7 @@ static struct cq_query build_ok(enum cq_list list, const char *filters)
 
 static const char *build_err(const char *filters, const char *order_by, const char *order)
 {
-    struct cq_request rq = {CQ_ALL, "7", NULL, filters, order_by, order, 1, 30};
+    struct cq_request rq = {CQ_ALL, "7", NULL, filters, order_by, order, 1, 30, 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
@@ -300,7 +300,7 @@ END_TEST
 
 START_TEST(test_order_and_pages)
 {
-    struct cq_request rq = {CQ_ALL, "7", NULL, NULL, "conversation_statuses.name", "AsC", 3, 20};
+    struct cq_request rq = {CQ_ALL, "7", NULL, NULL, "conversation_statuses.name", "AsC", 3, 20, 0};
     struct cq_query q;
     const char *msg;
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
