@@ -108,6 +108,14 @@ CASES = [
     ("POST", "/api/v1/ai/completion", "agent", 200,
      {"prompt_key": "make_friendly", "content": "Hello"}),  # the fake provider of scripts/test
     ("POST", "/api/v1/ai/completion", "agent", 400, {"prompt_key": "nope", "content": "Hello"}),
+    # Operations of the older full spec only (validated against it).
+    ("POST", "/api/v1/views/me", "agent", 200,
+     {"name": "Contract mine", "filters": [{"model": "conversations", "field": "status_id",
+                                            "operator": "equals", "value": "1"}]}),
+    ("POST", "/api/v1/views/me", "agent", 400, {"name": "Contract bad", "filters": "nope"}),
+    ("GET", "/api/v1/views/me", "agent", 200),
+    ("PUT", "/api/v1/views/me/{view_id}", "agent", 403, {"name": "Not mine", "filters": []}),
+    ("DELETE", "/api/v1/views/me/999999", "agent", 404),
     ("GET", "/api/v1/views/{view_id}/conversations?page_size=5", "agent", 200),
     ("GET", "/api/v1/views/999999/conversations", "agent", 404),
     # These two replace, then remove, the agent's own key: keep them last.

@@ -85,14 +85,19 @@ def convert(node, name=None):
     return out
 
 
-def load_spec():
-    if SPEC is None:
+def load_spec(path=None):
+    if path is None and SPEC is None:
         sys.exit("contract: libredesk-openapi.json not found (set DESKD_SPEC); tried: "
                  + ", ".join(p for p in SPEC_CANDIDATES if p))
-    with open(SPEC) as f:
+    with open(path or SPEC) as f:
         spec = json.load(f)
     defs = {name: convert(s, name) for name, s in spec["components"]["schemas"].items()}
     return spec, defs
+
+
+# The older, fuller spec documents operations the current one dropped (views,
+# login, ...): cases for those are validated against it.
+FULL_SPEC = os.path.join(os.path.dirname(SPEC or "."), "libredesk-openapi-full-2025-09-15.json")
 
 
 def find_operation(spec, method, path):
@@ -178,6 +183,7 @@ def fill(body, ids):
 
 def main():
     spec, defs = load_spec()
+    full = load_spec(FULL_SPEC) if os.path.exists(FULL_SPEC) else (None, None)
     keys = {"admin": make_agent("Admin")[1], "agent": make_agent("Agent")[1], None: None}
     ids = {"admin_id": agent_id(keys["admin"]), "agent_id": agent_id(keys["agent"])}
     ids["team_id"], ids["conv_uuid"], ids["msg_uuid"] = fixtures(ids["admin_id"])
@@ -195,6 +201,10 @@ def main():
         body = fill(case[4], ids) if len(case) > 4 else None
         path = template.format(**ids)
         op_path, op = find_operation(spec, method, path)
+        case_defs, documented = defs, True
+        if op is None and full[0] is not None:
+            op_path, op = find_operation(full[0], method, path)
+            case_defs, documented = full[1], False
         status, raw = request(method, path, keys[who], body)
         verdict, detail = "valid", ""
         try:
@@ -215,7 +225,7 @@ def main():
                 else:
                     ref = schema.get("$ref", "").rsplit("/", 1)[-1]
                     schema = dict(convert(schema))
-                    schema["definitions"] = defs
+                    schema["definitions"] = case_defs
                     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
                     if ref in PAYLOAD_ONLY:
                         if body.get("status") != "success":
@@ -231,7 +241,8 @@ def main():
                     detail = "; ".join(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message}"
                                        for e in errors[:3])
         if verdict == "valid" and 200 <= status < 300:
-            covered.add((method, op_path))
+            if documented:
+                covered.add((method, op_path))
             data = body.get("data") if isinstance(body, dict) else None
             results = data.get("results") if isinstance(data, dict) else None
             if results == []:
