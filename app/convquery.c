@@ -86,6 +86,8 @@ static const char *const op_names[OP__MAX] = {
 
 struct compiler {
     struct arena *a;
+    const struct column *cols; /* the allow-list in force */
+    size_t ncols;
     const char **params;
     int nparams, cap;
     int summarizable;
@@ -146,11 +148,12 @@ static int is_timestamp(const char *s)
     return strlen(s) <= 40 && regexec(&re, s, 0, NULL, 0) == 0;
 }
 
-static const struct column *find_column(const char *model, const char *field)
+static const struct column *find_column(const struct compiler *c, const char *model,
+                                        const char *field)
 {
-    for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++)
-        if (strcmp(columns[i].model, model) == 0 && strcmp(columns[i].field, field) == 0)
-            return &columns[i];
+    for (size_t i = 0; i < c->ncols; i++)
+        if (strcmp(c->cols[i].model, model) == 0 && strcmp(c->cols[i].field, field) == 0)
+            return &c->cols[i];
     return NULL;
 }
 
@@ -357,7 +360,7 @@ static enum app_err leaf(struct compiler *c, struct json_object *node, struct fr
         return fail(c, "Too many filter conditions: at most 50");
     if (!jsonio_string(jsonio_get(node, "model"), &model))
         model = "conversations";
-    const struct column *col = find_column(model, field);
+    const struct column *col = find_column(c, model, field);
     if (col == NULL)
         return fail(c, "Invalid filter: unknown field `%s.%s`", model, field);
     if (!jsonio_string(jsonio_get(node, "operator"), &opname))
@@ -579,6 +582,97 @@ static void add_joins(struct sbuf *sb, unsigned joins)
         sbuf_add(sb, " JOIN conversation_statuses st ON st.id = c.status_id");
 }
 
+/*
+ * order_by ("model.field" from the allow-list, sortable) and order (asc or
+ * desc, any case) over *col and *dir, which hold the defaults on entry.
+ */
+static enum app_err ordering(struct compiler *c, const char *order_by, const char *order,
+                             const struct column **col, const char **dir, const char **message)
+{
+    if (order_by != NULL && *order_by != '\0') {
+        const char *dot = strchr(order_by, '.');
+        char model[64];
+        *col = NULL;
+        if (dot != NULL && (size_t)(dot - order_by) < sizeof(model)) {
+            memcpy(model, order_by, (size_t)(dot - order_by));
+            model[dot - order_by] = '\0';
+            *col = find_column(c, model, dot + 1);
+        }
+        if (*col == NULL || !(*col)->orderable) {
+            *message = arena_printf(c->a, "Invalid `order_by`: `%s` is not a sortable field",
+                                    order_by);
+            return *message ? APP_ERR_INPUT : APP_ERR_TOO_LARGE;
+        }
+    }
+    if (order != NULL && *order != '\0') {
+        if (strcasecmp(order, "asc") == 0)
+            *dir = "ASC";
+        else if (strcasecmp(order, "desc") != 0) {
+            *message = "Invalid `order`: use asc or desc";
+            return APP_ERR_INPUT;
+        }
+    }
+    return APP_OK;
+}
+
+/* The contacts list's allow-list (reference 6.2): users.{email, created_at, updated_at}. */
+static const struct column contact_columns[] = {
+    {"users", "email", "u.email", NULL, T_TEXT, 0, 1},
+    {"users", "created_at", "u.created_at", NULL, T_TS, 0, 1},
+    {"users", "updated_at", "u.updated_at", NULL, T_TS, 0, 1},
+};
+
+enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
+                               const char **message)
+{
+    struct compiler c;
+    struct frag f;
+    const char *dir = "DESC";
+
+    memset(&c, 0, sizeof(c));
+    memset(out, 0, sizeof(*out));
+    *message = NULL;
+    c.a = a;
+    c.cols = contact_columns;
+    c.ncols = sizeof(contact_columns) / sizeof(contact_columns[0]);
+    const struct column *ocol = find_column(&c, "users", "created_at");
+    c.cap = CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
+    c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
+    if (c.params == NULL)
+        return APP_ERR_TOO_LARGE;
+    enum app_err e = compile_filters(&c, rq->filters, &f);
+    if (e != APP_OK) {
+        *message = c.msg;
+        return e;
+    }
+    if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK)
+        return e;
+    const char *where = arena_printf(a,
+                                     " FROM users u WHERE u.type IN ('contact', 'visitor')"
+                                     " AND u.deleted_at IS NULL%s%s",
+                                     f.page ? " AND " : "", f.page ? f.page : "");
+    if (where == NULL)
+        return APP_ERR_TOO_LARGE;
+    out->count_sql = arena_printf(a, "SELECT count(*)%s", where);
+    /* The page as UserCompact objects, in order. */
+    out->page_sql = arena_printf(
+        a,
+        "SELECT coalesce(json_agg(p.j ORDER BY p.ord), '[]')::text FROM (SELECT"
+        " json_build_object('id', u.id, 'type', u.type, 'first_name', u.first_name, 'last_name',"
+        " coalesce(u.last_name, ''), 'email', coalesce(u.email, ''), 'enabled', u.enabled,"
+        " 'avatar_url', u.avatar_url, 'created_at', u.created_at, 'updated_at', u.updated_at) j,"
+        " row_number() OVER (ORDER BY %s %s NULLS LAST, u.id %s) ord%s ORDER BY %s %s NULLS LAST,"
+        " u.id %s LIMIT %lld OFFSET %lld) p",
+        ocol->expr, dir, dir, where, ocol->expr, dir, dir, (long long)rq->page_size,
+        (long long)((rq->page - 1) * rq->page_size));
+    out->list_sql = out->count_sql && out->page_sql
+                         ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
+                         : NULL;
+    out->params = c.params;
+    out->nparams = c.nparams;
+    return out->list_sql ? APP_OK : APP_ERR_TOO_LARGE;
+}
+
 /* The OR of the list scopes a view may show (CQ_SCOPE_ALL handled by the caller); NULL if none. */
 static const char *view_scope(struct arena *a, unsigned scopes)
 {
@@ -618,7 +712,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
 {
     struct compiler c;
     struct frag f;
-    const struct column *ocol = find_column("conversations", "last_message_at");
+    const struct column *ocol;
     const char *dir = "DESC";
     const char *scope = NULL, *scope_sum = NULL;
 
@@ -626,6 +720,9 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     memset(out, 0, sizeof(*out));
     *message = NULL;
     c.a = a;
+    c.cols = columns;
+    c.ncols = sizeof(columns) / sizeof(columns[0]);
+    ocol = find_column(&c, "conversations", "last_message_at");
     c.cap = 2 + CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
     c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
     if (c.params == NULL)
@@ -671,30 +768,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
         return e;
     }
 
-    if (rq->order_by != NULL && *rq->order_by != '\0') {
-        const char *dot = strchr(rq->order_by, '.');
-        char model[64];
-        if (dot == NULL || (size_t)(dot - rq->order_by) >= sizeof(model)) {
-            ocol = NULL;
-        } else {
-            memcpy(model, rq->order_by, (size_t)(dot - rq->order_by));
-            model[dot - rq->order_by] = '\0';
-            ocol = find_column(model, dot + 1);
-        }
-        if (ocol == NULL || !ocol->orderable) {
-            *message = arena_printf(a, "Invalid `order_by`: `%s` is not a sortable field",
-                                    rq->order_by);
-            return *message ? APP_ERR_INPUT : APP_ERR_TOO_LARGE;
-        }
-    }
-    if (rq->order != NULL && *rq->order != '\0') {
-        if (strcasecmp(rq->order, "asc") == 0)
-            dir = "ASC";
-        else if (strcasecmp(rq->order, "desc") != 0) {
-            *message = "Invalid `order`: use asc or desc";
-            return APP_ERR_INPUT;
-        }
-    }
+    if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK)
+        return e;
     if (ocol == NULL)
         return APP_ERR_INTERNAL;
     c.joins |= ocol->joins;

@@ -74,6 +74,16 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
                       const char **message);
 
 /*
+ * The contacts list (contacts and visitors, live): filters and ordering over
+ * users.{email, created_at, updated_at} in the same language.  list_sql
+ * returns one row: the exact total and the page as a JSON array of
+ * UserCompact objects.  Uses filters, order_by, order, page and page_size
+ * of rq.
+ */
+enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
+                               const char **message);
+
+/*
  * Checks a filters JSON text as a list would read it (for views, when they
  * are saved).  Returns APP_OK, or APP_ERR_INPUT with *message naming the
  * problem.

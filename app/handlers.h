@@ -48,6 +48,13 @@ enum app_err h_conversations_all(struct req *r, struct resp *w);
 enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
                                    unsigned scopes);
 enum app_err h_views_mine_list(struct req *r, struct resp *w);
+enum app_err h_contacts_list(struct req *r, struct resp *w);
+enum app_err h_contacts_get(struct req *r, struct resp *w);
+enum app_err h_contacts_update(struct req *r, struct resp *w);
+enum app_err h_contacts_block(struct req *r, struct resp *w);
+enum app_err h_contact_notes_list(struct req *r, struct resp *w);
+enum app_err h_contact_notes_create(struct req *r, struct resp *w);
+enum app_err h_contact_notes_delete(struct req *r, struct resp *w);
 enum app_err h_views_mine_create(struct req *r, struct resp *w);
 enum app_err h_views_mine_update(struct req *r, struct resp *w);
 enum app_err h_views_mine_delete(struct req *r, struct resp *w);

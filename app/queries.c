@@ -17,7 +17,7 @@
 #include "convquery.h"
 
 /* The full agent object (reference §12), by id.  Never the password or secret. */
-#define AGENT_JSON_SQL                                                                             \
+#define USER_JSON_SQL                                                                              \
     "SELECT json_build_object("                                                                    \
     " 'id', u.id, 'created_at', u.created_at, 'updated_at', u.updated_at,"                        \
     " 'first_name', u.first_name, 'last_name', coalesce(u.last_name, ''),"                        \
@@ -36,7 +36,11 @@
     "   'emoji', t.emoji) ORDER BY t.name) FROM team_members tm JOIN teams t"                     \
     "   ON t.id = tm.team_id WHERE tm.user_id = u.id), '[]'),"                                    \
     " 'api_key', u.api_key, 'api_key_last_used_at', u.api_key_last_used_at)::text"                \
-    " FROM users u WHERE u.id = $1::int AND u.type = 'agent' AND u.deleted_at IS NULL"
+    " FROM users u WHERE u.id = $1::int AND u.deleted_at IS NULL AND "
+
+#define AGENT_JSON_SQL USER_JSON_SQL "u.type = 'agent'"
+/* A contact or visitor, in the same shape (its roles, permissions and teams are empty). */
+#define CONTACT_JSON_SQL USER_JSON_SQL "u.type IN ('contact', 'visitor')"
 
 /* The per-conversation access rule over c, for the search statements ($3..$8). */
 #define SEARCH_ACCESS                                                                              \
@@ -612,6 +616,52 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                           " WHERE v.id = $1::int RETURNING " VIEW_OBJECT "::text",
                           5, 0},
     [STMT_VIEW_DELETE] = {"view_delete", "DELETE FROM views WHERE id = $1::int RETURNING id", 1, 0},
+    [STMT_CONTACT_JSON] = {"contact_json", CONTACT_JSON_SQL, 1, 1},
+    [STMT_CONTACT_BLOCK] = {"contact_block",
+                            "UPDATE users SET enabled = $2::boolean, updated_at = now()"
+                            " WHERE id = $1::int AND type IN ('contact', 'visitor')"
+                            " AND deleted_at IS NULL RETURNING id",
+                            2, 0},
+    [STMT_CONTACT_EXISTS] = {"contact_exists",
+                             "SELECT id FROM users WHERE id = $1::int AND type IN ('contact',"
+                             " 'visitor') AND deleted_at IS NULL",
+                             1, 0},
+    /* Notes with their author, newest first. */
+    [STMT_NOTES_JSON] = {"notes_json",
+                         "SELECT coalesce(json_agg(json_build_object('id', n.id, 'created_at',"
+                         " n.created_at, 'updated_at', n.updated_at, 'contact_id', n.contact_id,"
+                         " 'note', n.note, 'user_id', n.user_id, 'first_name', coalesce(a.first_name,"
+                         " ''), 'last_name', coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)"
+                         " ORDER BY n.created_at DESC, n.id DESC), '[]')::text FROM contact_notes n"
+                         " LEFT JOIN users a ON a.id = n.user_id WHERE n.contact_id = $1::int",
+                         1, 0},
+    [STMT_NOTE_INSERT] = {"note_insert",
+                          "WITH n AS (INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
+                          " ($1::int, $2::text, $3::int) RETURNING *) SELECT json_build_object('id',"
+                          " n.id, 'created_at', n.created_at, 'updated_at', n.updated_at,"
+                          " 'contact_id', n.contact_id, 'note', n.note, 'user_id', n.user_id,"
+                          " 'first_name', coalesce(a.first_name, ''), 'last_name',"
+                          " coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)::text FROM n"
+                          " LEFT JOIN users a ON a.id = n.user_id",
+                          3, 0},
+    [STMT_NOTE_AUTHOR] = {"note_author",
+                          "SELECT coalesce(user_id::text, '') FROM contact_notes WHERE id = $1::int"
+                          " AND contact_id = $2::int",
+                          2, 0},
+    [STMT_NOTE_DELETE] = {"note_delete", "DELETE FROM contact_notes WHERE id = $1::int RETURNING id",
+                          1, 0},
+    [STMT_HAS_ADMIN_ROLE] = {"has_admin_role",
+                             "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+                             " WHERE ur.user_id = $1::int AND r.name = 'Admin'",
+                             1, 0},
+    [STMT_CONTACT_UPDATE] = {"contact_update",
+                             "UPDATE users SET first_name = $2::text, last_name = nullif($3::text, ''),"
+                             " email = $4::text, phone_number = nullif($5::text, ''),"
+                             " phone_number_country_code = nullif($6::text, ''),"
+                             " country = nullif($7::text, ''), avatar_url = coalesce($8::text,"
+                             " avatar_url), updated_at = now() WHERE id = $1::int"
+                             " AND type IN ('contact', 'visitor') AND deleted_at IS NULL RETURNING id",
+                             8, 0},
     [STMT_TEAMS_JSON] = {"teams_json",
                          "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
                          " t.id DESC), '[]')::text FROM (SELECT " TEAM_COLUMNS " FROM teams) t",
@@ -759,6 +809,22 @@ enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq
     *results = sbuf_str(&sb);
     *len = sb.len;
     return *results ? APP_OK : APP_ERR_TOO_LARGE;
+}
+
+enum app_err q_contact_list(struct db *db, struct arena *a, const struct cq_query *q,
+                            int64_t *total, const char **results, size_t *len)
+{
+    struct db_res *res;
+    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &res);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) != 1 || db_value(res, 0, 0) == NULL || db_value(res, 0, 1) == NULL)
+        return APP_ERR_INTERNAL;
+    *total = strtoll(db_value(res, 0, 0), NULL, 10);
+    *results = db_value(res, 0, 1);
+    *len = db_length(res, 0, 1);
+    return APP_OK;
 }
 
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,

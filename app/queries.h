@@ -94,6 +94,15 @@ enum stmt {
     STMT_VIEW_INSERT,
     STMT_VIEW_UPDATE,
     STMT_VIEW_DELETE,
+    STMT_CONTACT_JSON,
+    STMT_CONTACT_BLOCK,
+    STMT_CONTACT_EXISTS,
+    STMT_NOTES_JSON,
+    STMT_NOTE_INSERT,
+    STMT_NOTE_AUTHOR,
+    STMT_NOTE_DELETE,
+    STMT_HAS_ADMIN_ROLE,
+    STMT_CONTACT_UPDATE,
     STMT_TEAMS_JSON,
     STMT_TEAM_JSON,
     STMT_TEAMS_COMPACT_JSON,
@@ -179,6 +188,10 @@ enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, con
  */
 enum app_err q_one(struct db *db, struct arena *a, enum stmt s, const char *const *params,
                    const char **first, long *rows);
+
+/* The contacts list built by cq_contacts_build(): the exact total and the page (JSON array). */
+enum app_err q_contact_list(struct db *db, struct arena *a, const struct cq_query *q,
+                            int64_t *total, const char **results, size_t *len);
 
 /* One view as stored, for the access rules (reference 9). */
 struct q_view {

@@ -6,8 +6,9 @@ Each case: (method, path template, who, expected status[, JSON body]).  `who` is
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
 conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id} and {spare_status_id} (an agent, a team
-and a status no other case uses, for updates and deletes) and {view_id} (a
-view for everyone without filters).  In bodies, strings "$admin_id",
+and a status no other case uses, for updates and deletes) {view_id} (a
+view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
+(a note of the admin on it).  In bodies, strings "$admin_id",
 "$agent_id" and "$team_id" become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
@@ -108,6 +109,20 @@ CASES = [
     ("POST", "/api/v1/ai/completion", "agent", 200,
      {"prompt_key": "make_friendly", "content": "Hello"}),  # the fake provider of scripts/test
     ("POST", "/api/v1/ai/completion", "agent", 400, {"prompt_key": "nope", "content": "Hello"}),
+    ("GET", "/api/v1/contacts?page_size=5", "admin", 200),
+    ("GET", "/api/v1/contacts?order_by=users.first_name", "admin", 400),
+    ("GET", "/api/v1/contacts", "agent", 403),
+    ("GET", "/api/v1/contacts/{contact_id}", "admin", 200),
+    ("GET", "/api/v1/contacts/999999", "admin", 404),
+    ("PUT", "/api/v1/contacts/{contact_id}/block", "admin", 200, {"enabled": False}),
+    ("PUT", "/api/v1/contacts/{contact_id}/block", "admin", 200, {"enabled": True}),
+    ("PUT", "/api/v1/contacts/{contact_id}", "admin", 200,
+     {"first_name": "Contract", "last_name": "Contact", "email": "contract-contact@example.org",
+      "phone_number": "5550100", "phone_number_country_code": "+1", "country": "US"}),
+    ("GET", "/api/v1/contacts/{contact_id}/notes", "admin", 200),
+    ("POST", "/api/v1/contacts/{contact_id}/notes", "admin", 200, {"note": "Called back"}),
+    ("POST", "/api/v1/contacts/999999/notes", "admin", 404, {"note": "Nobody"}),
+    ("DELETE", "/api/v1/contacts/{contact_id}/notes/{note_id}", "admin", 200),
     # Operations of the older full spec only (validated against it).
     ("POST", "/api/v1/views/me", "agent", 200,
      {"name": "Contract mine", "filters": [{"model": "conversations", "field": "status_id",

@@ -190,6 +190,9 @@ def main():
     # An agent and a team for the update and delete cases to use up.
     ids["spare_agent_id"] = agent_id(make_agent("Agent")[1])
     ids["spare_team_id"] = sql("INSERT INTO teams (name) VALUES ('Contract spare') RETURNING id")
+    ids["contact_id"] = sql("SELECT min(id) FROM users WHERE type = 'contact'")
+    ids["note_id"] = sql("INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
+                         f" ({ids['contact_id']}, 'Contract note', {ids['admin_id']}) RETURNING id")
     ids["view_id"] = sql("INSERT INTO views (name, filters, visibility) VALUES"
                          " ('Contract view', '[]', 'all') RETURNING id")
     ids["spare_status_id"] = sql("INSERT INTO conversation_statuses (name, category)"

@@ -80,5 +80,6 @@ Suite *it_sessions_suite(void);
 Suite *it_statuses_suite(void);
 Suite *it_ai_suite(void);
 Suite *it_views_suite(void);
+Suite *it_contacts_suite(void);
 
 #endif
