@@ -7,6 +7,7 @@ int main(void)
 {
     SRunner *sr = srunner_create(arena_suite());
     srunner_add_suite(sr, validate_suite());
+    srunner_add_suite(sr, multipart_suite());
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, http_suite());
     srunner_add_suite(sr, auth_suite());

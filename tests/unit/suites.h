@@ -11,5 +11,6 @@ Suite *http_suite(void);
 Suite *auth_suite(void);
 Suite *config_suite(void);
 Suite *convquery_suite(void);
+Suite *multipart_suite(void);
 
 #endif

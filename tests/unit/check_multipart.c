@@ -1,0 +1,114 @@
+/* check_multipart.c - the multipart/form-data parser: good bodies and every refusal. */
+#include <string.h>
+
+#include "../../lib/arena.h"
+#include "../../lib/multipart.h"
+#include "../suite_of.h"
+#include "suites.h"
+
+static struct arena *a;
+static struct mp_part parts[MP_MAX_PARTS];
+static int n;
+static const char *err;
+
+static void setup(void)
+{
+    a = arena_new(1 << 16);
+}
+
+static void teardown(void)
+{
+    arena_free(a);
+}
+
+static int parse(const char *ctype, const char *body)
+{
+    err = NULL;
+    return multipart_parse(a, ctype, body, strlen(body), parts, MP_MAX_PARTS, &n, &err);
+}
+
+static const char *const CT = "multipart/form-data; boundary=XyZ";
+
+START_TEST(test_good_body)
+{
+    const char *body = "--XyZ\r\n"
+                       "Content-Disposition: form-data; name=\"inline\"\r\n\r\n"
+                       "true\r\n"
+                       "--XyZ\r\n"
+                       "Content-Disposition: form-data; name=\"files\"; filename=\"a \\\"b\\\".txt\"\r\n"
+                       "Content-Type: text/plain\r\n\r\n"
+                       "line 1\r\n-XyZ no delimiter\r\n"
+                       "--XyZ--\r\n";
+    ck_assert_int_eq(parse(CT, body), 0);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(parts[0].name, "inline");
+    ck_assert_ptr_null(parts[0].filename);
+    ck_assert_uint_eq(parts[0].len, 4);
+    ck_assert(memcmp(parts[0].data, "true", 4) == 0);
+    ck_assert_str_eq(parts[1].name, "files");
+    ck_assert_str_eq(parts[1].filename, "a \"b\".txt");
+    ck_assert_str_eq(parts[1].content_type, "text/plain");
+    ck_assert_uint_eq(parts[1].len, strlen("line 1\r\n-XyZ no delimiter"));
+    /* A quoted boundary, an empty part, no trailing CRLF. */
+    ck_assert_int_eq(parse("multipart/form-data; boundary=\"q b\"",
+                           "--q b\r\nContent-Disposition: form-data; name=x\r\n\r\n\r\n--q b--"),
+                     0);
+    ck_assert_int_eq(n, 1);
+    ck_assert_uint_eq(parts[0].len, 0);
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+    static const struct {
+        const char *ctype, *body, *why;
+    } bad[] = {
+        {"application/json", "{}", "not multipart/form-data"},
+        {"multipart/form-data", "--x--", "missing or bad multipart boundary"},
+        {"multipart/form-data; boundary=", "--x--", "missing or bad multipart boundary"},
+        {"multipart/form-data; boundary=XyZ", "preamble\r\n--XyZ--",
+         "the body does not start with the multipart boundary"},
+        {"multipart/form-data; boundary=XyZ",
+         "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end",
+         "truncated multipart body"},
+        {"multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: form-data; name=\"a\"",
+         "truncated multipart body"},
+        {"multipart/form-data; boundary=XyZ",
+         "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--XyZ--junk",
+         "data after the closing multipart boundary"},
+        {"multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--",
+         "a part has no form-data name"},
+        {"multipart/form-data; boundary=XyZ",
+         "--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--XyZ--",
+         "a part's Content-Disposition is not form-data"},
+        {"multipart/form-data; boundary=XyZ", "--XyZ\r\nno colon here\r\n\r\nv\r\n--XyZ--",
+         "a multipart header line has no colon"},
+        {"multipart/form-data; boundary=XyZ", "--XyZ\r\n\r\nv\r\n--XyZ--",
+         "a part has no form-data name"},
+        {"multipart/form-data; boundary=XyZ", "--XyZjunk", 
+         "a multipart boundary is not followed by a line break"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(parse(bad[i].ctype, bad[i].body) == -1, "case %zu accepted", i);
+        ck_assert_msg(strcmp(err, bad[i].why) == 0, "case %zu: %s", i, err);
+    }
+    /* Too many parts, and headers over the bound. */
+    char body[8192 + 512] = "";
+    for (int i = 0; i <= MP_MAX_PARTS; i++)
+        strcat(body, "--XyZ\r\nContent-Disposition: form-data; name=\"p\"\r\n\r\nv\r\n");
+    strcat(body, "--XyZ--");
+    ck_assert_int_eq(parse(CT, body), -1);
+    ck_assert_str_eq(err, "too many multipart parts");
+    strcpy(body, "--XyZ\r\nX-Pad: ");
+    memset(body + strlen(body), 'p', MP_MAX_HEADERS + 10);
+    body[15 + MP_MAX_HEADERS + 10] = '\0';
+    strcat(body, "\r\n\r\nv\r\n--XyZ--");
+    ck_assert_int_eq(parse(CT, body), -1);
+    ck_assert_str_eq(err, "multipart part headers too long");
+}
+END_TEST
+
+Suite *multipart_suite(void)
+{
+    return SUITE_OF("multipart", 10, setup, teardown, test_good_body, test_refusals);
+}
