@@ -10,6 +10,7 @@
 #include "../lib/arena.h"
 #include "../lib/http.h"
 #include "../lib/jsonio.h"
+#include "../lib/multipart.h"
 #include "../lib/validate.h"
 
 #define BODY_DEPTH 16
@@ -43,6 +44,30 @@ enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj
             return APP_ERR_TOO_LARGE;
         for (size_t i = 0; i < n; i++)
             json_object_object_add(*obj, kv[i].key, json_object_new_string(kv[i].value));
+        return APP_OK;
+    }
+    if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        /* The text fields; file parts are for the handlers that take files (body_files()). */
+        struct mp_part parts[MP_MAX_PARTS];
+        const char *why;
+        int n;
+        if (multipart_parse(r->arena, ct, r->body, r->body_len, parts, MP_MAX_PARTS, &n, &why) !=
+            0) {
+            w->message = arena_printf(r->arena, "Error parsing request: %s", why);
+            return APP_ERR_INPUT;
+        }
+        *obj = json_object_new_object();
+        if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
+            return APP_ERR_TOO_LARGE;
+        for (int i = 0; i < n; i++) {
+            if (parts[i].filename != NULL)
+                continue;
+            if (memchr(parts[i].data, '\0', parts[i].len) != NULL ||
+                !v_utf8(parts[i].data, parts[i].len))
+                goto bad;
+            json_object_object_add(*obj, parts[i].name,
+                                   json_object_new_string_len(parts[i].data, (int)parts[i].len));
+        }
         return APP_OK;
     }
     *obj = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);

@@ -49,6 +49,8 @@ enum app_err conversations_of_view(struct req *r, struct resp *w, const char *fi
                                    unsigned scopes);
 enum app_err h_views_mine_list(struct req *r, struct resp *w);
 enum app_err h_contacts_list(struct req *r, struct resp *w);
+enum app_err h_media_upload(struct req *r, struct resp *w);
+enum app_err h_uploads_get(struct req *r, struct resp *w);
 enum app_err h_contacts_get(struct req *r, struct resp *w);
 enum app_err h_contacts_update(struct req *r, struct resp *w);
 enum app_err h_contacts_block(struct req *r, struct resp *w);

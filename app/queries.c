@@ -662,6 +662,25 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                              " avatar_url), updated_at = now() WHERE id = $1::int"
                              " AND type IN ('contact', 'visitor') AND deleted_at IS NULL RETURNING id",
                              8, 0},
+    [STMT_SETTING] = {"setting", "SELECT value::text FROM settings WHERE key = $1::text", 1, 0},
+    [STMT_MEDIA_INSERT] = {"media_insert",
+                           "INSERT INTO media (filename, content_type, disposition, size,"
+                           " model_type) VALUES ($1::text, $2::text, $3::media_disposition,"
+                           " $4::int, nullif($5::text, '')) RETURNING uuid",
+                           5, 0},
+    /* A media row as upstream sends it, with the URL that serves it. */
+    [STMT_MEDIA_JSON] = {"media_json",
+                         "SELECT json_build_object('id', id, 'created_at', created_at, 'updated_at',"
+                         " updated_at, 'uuid', uuid, 'store', store, 'filename', filename,"
+                         " 'content_type', content_type, 'content_id', coalesce(content_id, ''),"
+                         " 'model_id', model_id, 'model_type', model_type, 'disposition',"
+                         " disposition, 'size', size, 'meta', meta, 'url', '/uploads/' || uuid)::text"
+                         " FROM media WHERE uuid = $1::uuid",
+                         1, 0},
+    [STMT_MEDIA_BY_UUID] = {"media_by_uuid",
+                            "SELECT filename, content_type, coalesce(disposition::text,"
+                            " 'attachment') FROM media WHERE uuid = $1::uuid",
+                            1, 0},
     [STMT_TEAMS_JSON] = {"teams_json",
                          "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
                          " t.id DESC), '[]')::text FROM (SELECT " TEAM_COLUMNS " FROM teams) t",

@@ -8,6 +8,8 @@
 #define KB 1024
 /* Small JSON bodies of the update routes. */
 #define BODY (64 * KB)
+/* Media uploads: nginx's client_max_body_size; the setting's limit is checked per file. */
+#define UPLOAD (32 * 1024 * KB)
 
 const struct route app_routes[] = {
     {{HTTP_GET, "/health"}, "health", h_health_get, AUTH_NONE, NULL, 0},
@@ -88,6 +90,8 @@ const struct route app_routes[] = {
      AUTH_AGENT, "contact_notes:write", BODY},
     {{HTTP_DELETE, "/api/v1/contacts/{id}/notes/{note_id}"}, "contacts.notes.delete",
      h_contact_notes_delete, AUTH_AGENT, "contact_notes:delete", 0},
+    {{HTTP_POST, "/api/v1/media"}, "media.upload", h_media_upload, AUTH_AGENT, NULL, UPLOAD},
+    {{HTTP_GET, "/uploads/{uuid}"}, "uploads.get", h_uploads_get, AUTH_AGENT, NULL, 0},
     {{HTTP_GET, "/api/v1/roles"}, "roles.list", h_roles_list, AUTH_AGENT, NULL, 0},
     {{HTTP_GET, "/api/v1/conversations/all"}, "conversations.all", h_conversations_all, AUTH_AGENT,
      "conversations:read_all", 0},
