@@ -81,5 +81,6 @@ Suite *it_statuses_suite(void);
 Suite *it_ai_suite(void);
 Suite *it_views_suite(void);
 Suite *it_contacts_suite(void);
+Suite *it_media_suite(void);
 
 #endif
