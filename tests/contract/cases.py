@@ -1,7 +1,10 @@
 """Contract cases: one request per documented operation (and per documented
 failure worth pinning).  Later work only appends here.
 
-Each case: (method, path template, who, expected status[, JSON body]).  `who` is "admin",
+Each case: (method, path template, who, expected status[, JSON body]); a body
+{"__multipart__": {name: text or (filename, bytes)}} is sent as multipart/form-data.
+Every documented operation must have a case answered with a valid 2xx, or the
+run fails.  `who` is "admin",
 "agent" or None (no credentials).  Path templates may use {admin_id},
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
 conversation with a participant), {msg_uuid} (a failed reply of the admin
@@ -117,12 +120,16 @@ CASES = [
     ("PUT", "/api/v1/contacts/{contact_id}/block", "admin", 200, {"enabled": False}),
     ("PUT", "/api/v1/contacts/{contact_id}/block", "admin", 200, {"enabled": True}),
     ("PUT", "/api/v1/contacts/{contact_id}", "admin", 200,
-     {"first_name": "Contract", "last_name": "Contact", "email": "contract-contact@example.org",
-      "phone_number": "5550100", "phone_number_country_code": "+1", "country": "US"}),
+     {"__multipart__": {"first_name": "Contract", "last_name": "Contact",
+                        "email": "contract-contact@example.org", "phone_number": "5550100",
+                        "phone_number_country_code": "+1", "country": "US"}}),
     ("GET", "/api/v1/contacts/{contact_id}/notes", "admin", 200),
     ("POST", "/api/v1/contacts/{contact_id}/notes", "admin", 200, {"note": "Called back"}),
     ("POST", "/api/v1/contacts/999999/notes", "admin", 404, {"note": "Nobody"}),
     ("DELETE", "/api/v1/contacts/{contact_id}/notes/{note_id}", "admin", 200),
+    ("POST", "/api/v1/media", "agent", 200,
+     {"__multipart__": {"files": ("contract.txt", b"contract upload\n"), "inline": "false"}}),
+    ("POST", "/api/v1/media", "agent", 400, {"__multipart__": {"inline": "true"}}),
     # Operations of the older full spec only (validated against it).
     ("POST", "/api/v1/views/me", "agent", 200,
      {"name": "Contract mine", "filters": [{"model": "conversations", "field": "status_id",
