@@ -45,6 +45,49 @@ static const char *sniff(struct arena *a, const char *data, size_t len)
     return arena_strdup(a, t ? t : "application/octet-stream");
 }
 
+/*
+ * Width and height of an image from libmagic's description ("PNG image data,
+ * 2 x 3, ...", "JPEG image data, ..., density 1x1, ..., 640x480, ..."): the
+ * last "W x H" or "WxH" item of the comma-separated list.  0 if none.
+ */
+static int dimensions(const char *data, size_t len, long *wd, long *ht)
+{
+    static magic_t cookie;
+    static int tried;
+    if (!tried) {
+        tried = 1;
+        cookie = magic_open(MAGIC_NONE | MAGIC_NO_CHECK_COMPRESS);
+        if (cookie != NULL && magic_load(cookie, NULL) != 0) {
+            magic_close(cookie);
+            cookie = NULL;
+        }
+    }
+    const char *d = cookie ? magic_buffer(cookie, data, len) : NULL;
+    int found = 0;
+    for (const char *p = d; p != NULL && *p; p++) {
+        if (p != d && !(p[-1] == ' ' && p - d >= 2 && p[-2] == ','))
+            continue;
+        char *e;
+        long x = strtol(p, &e, 10), y;
+        if (e == p || x <= 0 || x > 1000000)
+            continue;
+        if (strncmp(e, " x ", 3) == 0)
+            e += 3;
+        else if (*e == 'x')
+            e++;
+        else
+            continue;
+        const char *yp = e;
+        y = strtol(yp, &e, 10);
+        if (e == yp || y <= 0 || y > 1000000 || (*e != ',' && *e != '\0'))
+            continue;
+        *wd = x;
+        *ht = y;
+        found = 1;
+    }
+    return found;
+}
+
 /* The client's file name reduced to its last path component; NULL if unusable. */
 static const char *clean_name(const char *name)
 {
@@ -180,7 +223,11 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
     const char *type = sniff(r->arena, file->data, file->len);
     const char *size = arena_printf(r->arena, "%zu", file->len);
     const char *disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment";
-    const char *p[5] = {name, type, disp, size, model ? model : ""};
+    long wd, ht;
+    const char *meta = strncmp(type, "image/", 6) == 0 && dimensions(file->data, file->len, &wd, &ht)
+                           ? arena_printf(r->arena, "{\"width\": %ld, \"height\": %ld}", wd, ht)
+                           : "{}";
+    const char *p[6] = {name, type, disp, size, model ? model : "", meta};
     if ((e = db_begin(c->db)) != APP_OK)
         return e;
     e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, &uuid, NULL);

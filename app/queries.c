@@ -665,9 +665,9 @@ const struct db_stmt app_stmts[STMT__MAX] = {
     [STMT_SETTING] = {"setting", "SELECT value::text FROM settings WHERE key = $1::text", 1, 0},
     [STMT_MEDIA_INSERT] = {"media_insert",
                            "INSERT INTO media (filename, content_type, disposition, size,"
-                           " model_type) VALUES ($1::text, $2::text, $3::media_disposition,"
-                           " $4::int, nullif($5::text, '')) RETURNING uuid",
-                           5, 0},
+                           " model_type, meta) VALUES ($1::text, $2::text, $3::media_disposition,"
+                           " $4::int, nullif($5::text, ''), $6::jsonb) RETURNING uuid",
+                           6, 0},
     /* A media row as upstream sends it, with the URL that serves it. */
     [STMT_MEDIA_JSON] = {"media_json",
                          "SELECT json_build_object('id', id, 'created_at', created_at, 'updated_at',"

@@ -53,6 +53,12 @@ static const unsigned char PNG[] = {
     0, 0, 0, 3, 8, 2, 0, 0, 0, 0x12, 0x16, 0xf1, 0x4d, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae,
     0x42, 0x60, 0x82};
 
+/* A JPEG header (JFIF, then a baseline frame of 640 x 480): enough for the type and size. */
+static const unsigned char JPEG[] = {
+    0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    0xff, 0xc0, 0, 0x11, 8, 0x01, 0xe0, 0x02, 0x80, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
+    0xff, 0xd9};
+
 START_TEST(test_upload_and_download)
 {
     static char body[1 << 16];
@@ -69,6 +75,7 @@ START_TEST(test_upload_and_download)
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "disposition")), "attachment");
     ck_assert_int_eq(json_object_get_int(json_object_object_get(d, "size")), 13);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "store")), "fs");
+    ck_assert_int_eq(json_object_object_length(json_object_object_get(d, "meta")), 0);
     json_object_put(root);
     http_res_free(&r);
     char want_url[128];
@@ -117,7 +124,21 @@ START_TEST(test_upload_and_download)
     d = json_object_object_get(root, "data");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")), "image/png");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "disposition")), "inline");
+    ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "meta"),
+                                                    JSON_C_TO_STRING_PLAIN),
+                     "{\"width\":2,\"height\":3}");
     snprintf(url, sizeof(url), "%s", json_object_get_string(json_object_object_get(d, "url")));
+    json_object_put(root);
+    http_res_free(&r);
+    len = body_with(body, sizeof(body), "photo.jpg", (const char *)JPEG, sizeof(JPEG), 0);
+    r = upload(body, len, CT);
+    ck_assert_int_eq(r.status, 200);
+    root = json_body(&r);
+    d = json_object_object_get(root, "data");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")), "image/jpeg");
+    ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "meta"),
+                                                    JSON_C_TO_STRING_PLAIN),
+                     "{\"width\":640,\"height\":480}");
     json_object_put(root);
     http_res_free(&r);
     r = http_get(url, tok(it_agent_key));
