@@ -6,16 +6,19 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
 #include "../lib/arena.h"
 #include "../lib/http.h"
+#include "../lib/multipart.h"
 #include "../lib/text.h"
 #include "../lib/validate.h"
 #include "app.h"
 #include "body.h"
 #include "convquery.h"
+#include "media.h"
 #include "queries.h"
 
 enum app_err h_contacts_list(struct req *r, struct resp *w)
@@ -109,6 +112,44 @@ static const char *field(struct json_object *b, const char *key)
     return v == NULL || strcmp(v, "null") == 0 ? "" : v;
 }
 
+#define AVATAR_MAX (2 * 1024 * 1024)
+
+/*
+ * The avatar of a multipart update: the `files` part, an image (not SVG) of
+ * at most 2 MB, checked before anything is written.  *file NULL if none.
+ */
+static enum app_err avatar_part(struct req *r, struct resp *w, const struct mp_part **file,
+                                const char **name)
+{
+    static struct mp_part parts[MP_MAX_PARTS]; /* one request at a time per worker */
+    const char *why;
+    int n;
+
+    *file = NULL;
+    if (r->content_type == NULL || strncasecmp(r->content_type, "multipart/form-data", 19) != 0)
+        return APP_OK;
+    if (multipart_parse(r->arena, r->content_type, r->body, r->body_len, parts, MP_MAX_PARTS, &n,
+                        &why) != 0)
+        return APP_ERR_INPUT; /* body_object() already refused it */
+    for (int i = 0; i < n && *file == NULL; i++)
+        if (strcmp(parts[i].name, "files") == 0 && parts[i].filename != NULL)
+            *file = &parts[i];
+    if (*file == NULL)
+        return APP_OK;
+    const char *type = media_type(r->arena, (*file)->data, (*file)->len);
+    *name = media_clean_name((*file)->filename);
+    if ((*file)->len == 0 || *name == NULL || strncmp(type, "image/", 6) != 0 ||
+        strcmp(type, "image/svg+xml") == 0) {
+        w->message = "The avatar must be a PNG, JPEG, GIF or WebP image";
+        return APP_ERR_INPUT;
+    }
+    if ((*file)->len > AVATAR_MAX) {
+        w->message = "The avatar is larger than 2 MB";
+        return APP_ERR_TOO_LARGE;
+    }
+    return APP_OK;
+}
+
 /*
  * PUT /api/v1/contacts/{id}: first_name and email required, the rest
  * replaced (empty clears).  As a form (multipart or urlencoded) or JSON.
@@ -147,6 +188,10 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     const char *avatar = body_string(b, "avatar_url");
     if (avatar != NULL && strcmp(avatar, "null") == 0)
         avatar = NULL;
+    const struct mp_part *file = NULL;
+    const char *fname = NULL;
+    if ((e = avatar_part(r, w, &file, &fname)) != APP_OK)
+        return e;
     const char *p[8] = {id, field(b, "first_name"), field(b, "last_name"), email,
                         field(b, "phone_number"), field(b, "phone_number_country_code"),
                         field(b, "country"), avatar};
@@ -158,6 +203,13 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     if (e == APP_OK && found == NULL) {
         w->message = "User not found";
         return APP_ERR_NOT_FOUND;
+    }
+    if (e == APP_OK && file != NULL) {
+        const char *uuid;
+        e = media_save(r, fname, file->data, file->len, "inline", "users", NULL, &uuid);
+        const char *ap[2] = {id, uuid ? arena_printf(r->arena, "/uploads/%s", uuid) : NULL};
+        if (e == APP_OK)
+            e = q_one(c->db, r->arena, STMT_CONTACT_AVATAR_SET, ap, NULL, NULL);
     }
     return e == APP_OK ? contact_json(r, w, id) : e;
 }

@@ -25,10 +25,11 @@
 #include "../lib/multipart.h"
 #include "../lib/validate.h"
 #include "app.h"
+#include "media.h"
 #include "queries.h"
 
 /* The MIME type of the bytes, from libmagic (one cookie per worker). */
-static const char *sniff(struct arena *a, const char *data, size_t len)
+const char *media_type(struct arena *a, const char *data, size_t len)
 {
     static magic_t cookie;
     static int tried;
@@ -89,7 +90,7 @@ static int dimensions(const char *data, size_t len, long *wd, long *ht)
 }
 
 /* The client's file name reduced to its last path component; NULL if unusable. */
-static const char *clean_name(const char *name)
+const char *media_clean_name(const char *name)
 {
     const char *base = name;
     for (const char *p = name; *p; p++)
@@ -159,6 +160,39 @@ static int store(struct arena *a, const char *dir, const char *uuid, const char 
     return 0;
 }
 
+enum app_err media_save(struct req *r, const char *name, const char *data, size_t len,
+                        const char *disp, const char *model, const char **type_out,
+                        const char **uuid)
+{
+    struct ctx *c = r->ctx;
+    const char *type = media_type(r->arena, data, len);
+    const char *size = arena_printf(r->arena, "%zu", len);
+    long wd, ht;
+    const char *meta = strncmp(type, "image/", 6) == 0 && dimensions(data, len, &wd, &ht)
+                           ? arena_printf(r->arena, "{\"width\": %ld, \"height\": %ld}", wd, ht)
+                           : "{}";
+    const char *p[6] = {name, type, disp, size, model ? model : "", meta};
+    enum app_err e;
+
+    *uuid = NULL;
+    if (type_out)
+        *type_out = type;
+    if ((e = db_begin(c->db)) != APP_OK)
+        return e;
+    e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
+    if (e == APP_OK && (*uuid == NULL || store(r->arena, c->cfg->upload_dir, *uuid, data, len) != 0))
+        e = APP_ERR_INTERNAL;
+    if (e == APP_OK)
+        e = db_commit(c->db);
+    if (e != APP_OK) {
+        db_rollback(c->db);
+        if (*uuid != NULL)
+            unlink(arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, *uuid));
+        *uuid = NULL;
+    }
+    return e;
+}
+
 enum app_err h_media_upload(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
@@ -193,7 +227,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         w->message = "The file is empty";
         return APP_ERR_INPUT;
     }
-    const char *name = clean_name(file->filename);
+    const char *name = media_clean_name(file->filename);
     if (name == NULL) {
         w->message = "Invalid file name";
         return APP_ERR_INPUT;
@@ -220,28 +254,9 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
 
-    const char *type = sniff(r->arena, file->data, file->len);
-    const char *size = arena_printf(r->arena, "%zu", file->len);
     const char *disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment";
-    long wd, ht;
-    const char *meta = strncmp(type, "image/", 6) == 0 && dimensions(file->data, file->len, &wd, &ht)
-                           ? arena_printf(r->arena, "{\"width\": %ld, \"height\": %ld}", wd, ht)
-                           : "{}";
-    const char *p[6] = {name, type, disp, size, model ? model : "", meta};
-    if ((e = db_begin(c->db)) != APP_OK)
+    if ((e = media_save(r, name, file->data, file->len, disp, model, NULL, &uuid)) != APP_OK)
         return e;
-    e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, &uuid, NULL);
-    if (e == APP_OK && (uuid == NULL || store(r->arena, c->cfg->upload_dir, uuid, file->data,
-                                               file->len) != 0))
-        e = APP_ERR_INTERNAL;
-    if (e == APP_OK)
-        e = db_commit(c->db);
-    if (e != APP_OK) {
-        db_rollback(c->db);
-        if (uuid != NULL)
-            unlink(arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, uuid));
-        return e;
-    }
     const char *j[1] = {uuid};
     return q_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);
 }

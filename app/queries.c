@@ -681,6 +681,10 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                             "SELECT filename, content_type, coalesce(disposition::text,"
                             " 'attachment') FROM media WHERE uuid = $1::uuid",
                             1, 0},
+    [STMT_CONTACT_AVATAR_SET] = {"contact_avatar_set",
+                                 "UPDATE users SET avatar_url = $2::text, updated_at = now()"
+                                 " WHERE id = $1::int",
+                                 2, 0},
     [STMT_TEAMS_JSON] = {"teams_json",
                          "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.updated_at DESC,"
                          " t.id DESC), '[]')::text FROM (SELECT " TEAM_COLUMNS " FROM teams) t",

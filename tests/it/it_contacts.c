@@ -170,6 +170,38 @@ START_TEST(test_contacts)
     snprintf(want, sizeof(want), "Form/form-%ld@example.org/-", pid);
     expect_sql(want, q("SELECT first_name || '/' || email || '/' || coalesce(phone_number, '-')"
                        " FROM users WHERE id = %s", ids[1]));
+
+    /* As multipart, as upstream's clients send it, with an avatar image; a non-image is refused. */
+    static const unsigned char png[] = {
+        0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 4,
+        0, 0, 0, 4, 8, 2, 0, 0, 0, 0x26, 0x93, 0x09, 0x29, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae,
+        0x42, 0x60, 0x82};
+    static char mp[4096];
+    for (int round = 0; round < 2; round++) {
+        int n = snprintf(mp, sizeof(mp),
+                         "--AvB\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\n"
+                         "Multi%d\r\n--AvB\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n"
+                         "multi-%ld@example.org\r\n--AvB\r\nContent-Disposition: form-data;"
+                         " name=\"files\"; filename=\"me.png\"\r\n\r\n",
+                         round, pid);
+        size_t flen = round == 0 ? sizeof(png) : 5;
+        memcpy(mp + n, round == 0 ? (const void *)png : (const void *)"plain", flen);
+        n += (int)flen;
+        n += snprintf(mp + n, sizeof(mp) - (size_t)n, "\r\n--AvB--\r\n");
+        r = http_do("PUT", path, tok(it_admin_key), mp, (size_t)n,
+                    "Content-Type: multipart/form-data; boundary=AvB");
+        if (round == 0) {
+            ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+        } else {
+            assert_error(&r, 400, "The avatar must be a PNG, JPEG, GIF or WebP image",
+                         "InputException");
+        }
+        http_res_free(&r);
+    }
+    expect_sql("Multi0/t/users/image/png",
+               q("SELECT u.first_name || '/' || (u.avatar_url = '/uploads/' || m.uuid)::text::char"
+                 " || '/' || m.model_type || '/' || m.content_type FROM users u JOIN media m"
+                 " ON u.avatar_url = '/uploads/' || m.uuid WHERE u.id = %s", ids[1]));
 }
 END_TEST
 
