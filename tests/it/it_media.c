@@ -199,6 +199,16 @@ START_TEST(test_hostile_uploads)
     http_res_free(&r);
     sql_exec("UPDATE settings SET value = '[\"*\"]' WHERE key = 'app.allowed_file_upload_extensions'");
 
+    /* Over nginx's 32 MiB: refused before deskd sees it, in the same envelope. */
+    size_t huge = (size_t)33 << 20;
+    char *hbody = malloc(huge), *hdata = malloc(huge);
+    ck_assert(hbody != NULL && hdata != NULL);
+    memset(hdata, 'h', huge - 4096);
+    len = body_with(hbody, huge, "huge.txt", hdata, huge - 4096, 0);
+    refused(hbody, len, CT, 413, "Request body too large");
+    free(hbody);
+    free(hdata);
+
     char *after = q("SELECT count(*) - 1 FROM media");
     ck_assert_str_eq(after, before); /* only the allowed PNG was stored */
     free(before);
