@@ -22,10 +22,20 @@ static void put(void *p)
 
 enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj)
 {
+    return body_form(r, w, obj, NULL, NULL);
+}
+
+enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
+                       const struct mp_part **files, int *nfiles)
+{
     const char *ct = r->content_type ? r->content_type : "";
     int ok;
 
     *obj = NULL;
+    if (files != NULL) {
+        *files = NULL;
+        *nfiles = 0;
+    }
     if (r->body == NULL || r->body_len == 0) {
         *obj = json_object_new_object();
         if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
@@ -47,10 +57,11 @@ enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj
         return APP_OK;
     }
     if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
-        /* The text fields; file parts are for the handlers that take files (body_files()). */
-        struct mp_part parts[MP_MAX_PARTS];
+        struct mp_part *parts = ARENA_NEW(r->arena, struct mp_part, MP_MAX_PARTS);
         const char *why;
-        int n;
+        int n, nf = 0;
+        if (parts == NULL)
+            return APP_ERR_TOO_LARGE;
         if (multipart_parse(r->arena, ct, r->body, r->body_len, parts, MP_MAX_PARTS, &n, &why) !=
             0) {
             w->message = arena_printf(r->arena, "Error parsing request: %s", why);
@@ -59,14 +70,21 @@ enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj
         *obj = json_object_new_object();
         if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
             return APP_ERR_TOO_LARGE;
+        /* Text fields into the object; file parts, moved to the front, for the caller. */
         for (int i = 0; i < n; i++) {
-            if (parts[i].filename != NULL)
+            if (parts[i].filename != NULL) {
+                parts[nf++] = parts[i];
                 continue;
+            }
             if (memchr(parts[i].data, '\0', parts[i].len) != NULL ||
                 !v_utf8(parts[i].data, parts[i].len))
                 goto bad;
             json_object_object_add(*obj, parts[i].name,
                                    json_object_new_string_len(parts[i].data, (int)parts[i].len));
+        }
+        if (files != NULL) {
+            *files = parts;
+            *nfiles = nf;
         }
         return APP_OK;
     }
@@ -77,6 +95,14 @@ enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj
 bad:
     w->message = "Error parsing request";
     return APP_ERR_INPUT;
+}
+
+const struct mp_part *body_file(const struct mp_part *files, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(files[i].name, name) == 0)
+            return &files[i];
+    return NULL;
 }
 
 const char *body_string(struct json_object *obj, const char *key)

@@ -19,19 +19,11 @@
 #include "app.h"
 #include "body.h"
 #include "queries.h"
+#include "reply.h"
 
 static enum app_err agent_json(struct req *r, struct resp *w, const char *id)
 {
-    struct ctx *c = r->ctx;
-    const char *params[1] = {id};
-    enum app_err e = q_json(c->db, r->arena, STMT_AGENT_JSON, params, &w->data_json, &w->data_len);
-    if (e != APP_OK)
-        return e;
-    if (w->data_json == NULL) {
-        w->message = "User not found";
-        return APP_ERR_NOT_FOUND;
-    }
-    return APP_OK;
+    return reply_json_found(r, w, STMT_AGENT_JSON, id, "User not found");
 }
 
 enum app_err h_agents_me(struct req *r, struct resp *w)
@@ -42,29 +34,12 @@ enum app_err h_agents_me(struct req *r, struct resp *w)
 
 enum app_err h_agents_get(struct req *r, struct resp *w)
 {
-    const char *id = router_capture(&r->match, "id");
-    int64_t v;
-
-    if (id == NULL || v_int64(id, 1, INT32_MAX, &v) != 0) {
-        w->message = "Invalid agent `id`";
-        return APP_ERR_INPUT;
-    }
-    return agent_json(r, w, id);
+    const char *id;
+    enum app_err e = reply_path_id(r, w, "id", "agent", &id);
+    return e == APP_OK ? agent_json(r, w, id) : e;
 }
 
 #define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-
-/* The {id} capture as a positive int, or a 400. */
-static enum app_err path_id(struct req *r, struct resp *w, const char *what, const char **id)
-{
-    int64_t v;
-    *id = router_capture(&r->match, "id");
-    if (*id == NULL || v_int64(*id, 1, INT32_MAX, &v) != 0) {
-        w->message = arena_printf(r->arena, "Invalid %s `id`", what);
-        return APP_ERR_INPUT;
-    }
-    return APP_OK;
-}
 
 /* POST /api/v1/agents/{id}/api-key: a new key (32) and secret (64), the secret shown once. */
 enum app_err h_agents_api_key_create(struct req *r, struct resp *w)
@@ -72,7 +47,7 @@ enum app_err h_agents_api_key_create(struct req *r, struct resp *w)
     struct ctx *c = r->ctx;
     const char *id, *found;
     char key[33], secret[65], hash[128];
-    enum app_err e = path_id(r, w, "agent", &id);
+    enum app_err e = reply_path_id(r, w, "id", "agent", &id);
 
     if (e != APP_OK)
         return e;
@@ -98,7 +73,7 @@ enum app_err h_agents_api_key_revoke(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     const char *id, *found;
-    enum app_err e = path_id(r, w, "agent", &id);
+    enum app_err e = reply_path_id(r, w, "id", "agent", &id);
 
     if (e != APP_OK)
         return e;
@@ -112,55 +87,42 @@ enum app_err h_agents_api_key_revoke(struct req *r, struct resp *w)
     return APP_OK;
 }
 
-static enum app_err list_of(struct req *r, struct resp *w, enum stmt s, const char *param)
-{
-    struct ctx *c = r->ctx;
-    const char *p[1] = {param};
-    return q_json(c->db, r->arena, s, param ? p : NULL, &w->data_json, &w->data_len);
-}
-
 enum app_err h_agents_list(struct req *r, struct resp *w)
 {
-    return list_of(r, w, STMT_AGENTS_JSON, NULL);
+    return reply_json(r, w, STMT_AGENTS_JSON, NULL);
 }
 
 enum app_err h_agents_compact(struct req *r, struct resp *w)
 {
-    return list_of(r, w, STMT_AGENTS_COMPACT_JSON, NULL);
+    return reply_json(r, w, STMT_AGENTS_COMPACT_JSON, NULL);
 }
 
 enum app_err h_agents_me_teams(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    return list_of(r, w, STMT_MY_TEAMS_JSON, c->who->id_str);
+    return reply_json(r, w, STMT_MY_TEAMS_JSON, c->who->id_str);
 }
 
 enum app_err h_teams_list(struct req *r, struct resp *w)
 {
-    return list_of(r, w, STMT_TEAMS_JSON, NULL);
+    return reply_json(r, w, STMT_TEAMS_JSON, NULL);
 }
 
 enum app_err h_teams_compact(struct req *r, struct resp *w)
 {
-    return list_of(r, w, STMT_TEAMS_COMPACT_JSON, NULL);
+    return reply_json(r, w, STMT_TEAMS_COMPACT_JSON, NULL);
 }
 
 enum app_err h_roles_list(struct req *r, struct resp *w)
 {
-    return list_of(r, w, STMT_ROLES_JSON, NULL);
+    return reply_json(r, w, STMT_ROLES_JSON, NULL);
 }
 
 enum app_err h_teams_get(struct req *r, struct resp *w)
 {
     const char *id;
-    enum app_err e = path_id(r, w, "team", &id);
-    if (e == APP_OK)
-        e = list_of(r, w, STMT_TEAM_JSON, id);
-    if (e == APP_OK && w->data_json == NULL) {
-        w->message = "Team not found";
-        return APP_ERR_NOT_FOUND;
-    }
-    return e;
+    enum app_err e = reply_path_id(r, w, "id", "team", &id);
+    return e == APP_OK ? reply_json_found(r, w, STMT_TEAM_JSON, id, "Team not found") : e;
 }
 
 /* A JSON array of 1..100 non-empty name strings at key, as JSON text; NULL if absent. */
@@ -366,7 +328,7 @@ enum app_err h_agents_update(struct req *r, struct resp *w)
 {
     struct agent_in in;
     const char *id;
-    enum app_err e = path_id(r, w, "agent", &id);
+    enum app_err e = reply_path_id(r, w, "id", "agent", &id);
 
     if (e == APP_OK)
         e = agent_body(r, w, 0, &in);
@@ -380,7 +342,7 @@ enum app_err h_agents_delete(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     const char *id, *found = NULL;
-    enum app_err e = path_id(r, w, "agent", &id);
+    enum app_err e = reply_path_id(r, w, "id", "agent", &id);
 
     if (e != APP_OK)
         return e;
@@ -481,14 +443,14 @@ enum app_err h_teams_create(struct req *r, struct resp *w)
 
     if (e == APP_OK && (e = q_one(c->db, r->arena, STMT_TEAM_INSERT, p, &id, NULL)) != APP_OK)
         return team_refused(w, e);
-    return e == APP_OK ? list_of(r, w, STMT_TEAM_JSON, id) : e;
+    return e == APP_OK ? reply_json(r, w, STMT_TEAM_JSON, id) : e;
 }
 
 enum app_err h_teams_update(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     const char *p[8], *found = NULL;
-    enum app_err e = path_id(r, w, "team", &p[0]);
+    enum app_err e = reply_path_id(r, w, "id", "team", &p[0]);
 
     if (e == APP_OK)
         e = team_body(r, w, p + 1);
@@ -498,7 +460,7 @@ enum app_err h_teams_update(struct req *r, struct resp *w)
         w->message = "Team not found";
         return APP_ERR_NOT_FOUND;
     }
-    return e == APP_OK ? list_of(r, w, STMT_TEAM_JSON, found) : e;
+    return e == APP_OK ? reply_json(r, w, STMT_TEAM_JSON, found) : e;
 }
 
 /* DELETE /api/v1/teams/{id}: members go with it; its conversations keep no team. */
@@ -506,7 +468,7 @@ enum app_err h_teams_delete(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     const char *id, *found = NULL;
-    enum app_err e = path_id(r, w, "team", &id);
+    enum app_err e = reply_path_id(r, w, "id", "team", &id);
 
     if (e != APP_OK)
         return e;

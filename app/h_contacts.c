@@ -6,7 +6,6 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -20,6 +19,7 @@
 #include "convquery.h"
 #include "media.h"
 #include "queries.h"
+#include "reply.h"
 
 enum app_err h_contacts_list(struct req *r, struct resp *w)
 {
@@ -47,35 +47,15 @@ enum app_err h_contacts_list(struct req *r, struct resp *w)
     return APP_OK;
 }
 
-/* The {name} capture as a positive int, or a 400 naming it. */
-static enum app_err capture_id(struct req *r, struct resp *w, const char *name, const char *what,
-                               const char **id)
-{
-    int64_t v;
-    *id = router_capture(&r->match, name);
-    if (*id == NULL || v_int64(*id, 1, INT32_MAX, &v) != 0) {
-        w->message = arena_printf(r->arena, "Invalid %s `id`", what);
-        return APP_ERR_INPUT;
-    }
-    return APP_OK;
-}
-
 static enum app_err contact_json(struct req *r, struct resp *w, const char *id)
 {
-    struct ctx *c = r->ctx;
-    const char *p[1] = {id};
-    enum app_err e = q_json(c->db, r->arena, STMT_CONTACT_JSON, p, &w->data_json, &w->data_len);
-    if (e == APP_OK && w->data_json == NULL) {
-        w->message = "User not found";
-        return APP_ERR_NOT_FOUND;
-    }
-    return e;
+    return reply_json_found(r, w, STMT_CONTACT_JSON, id, "User not found");
 }
 
 enum app_err h_contacts_get(struct req *r, struct resp *w)
 {
     const char *id;
-    enum app_err e = capture_id(r, w, "id", "contact", &id);
+    enum app_err e = reply_path_id(r, w, "id", "contact", &id);
     return e == APP_OK ? contact_json(r, w, id) : e;
 }
 
@@ -85,7 +65,7 @@ enum app_err h_contacts_block(struct req *r, struct resp *w)
     struct ctx *c = r->ctx;
     struct json_object *b, *v;
     const char *id, *found = NULL;
-    enum app_err e = capture_id(r, w, "id", "contact", &id);
+    enum app_err e = reply_path_id(r, w, "id", "contact", &id);
 
     if (e == APP_OK)
         e = body_object(r, w, &b);
@@ -118,23 +98,10 @@ static const char *field(struct json_object *b, const char *key)
  * The avatar of a multipart update: the `files` part, an image (not SVG) of
  * at most 2 MB, checked before anything is written.  *file NULL if none.
  */
-static enum app_err avatar_part(struct req *r, struct resp *w, const struct mp_part **file,
-                                const char **name)
+static enum app_err avatar_part(struct req *r, struct resp *w, const struct mp_part *files,
+                                int nfiles, const struct mp_part **file, const char **name)
 {
-    static struct mp_part parts[MP_MAX_PARTS]; /* one request at a time per worker */
-    const char *why;
-    int n;
-
-    *file = NULL;
-    if (r->content_type == NULL || strncasecmp(r->content_type, "multipart/form-data", 19) != 0)
-        return APP_OK;
-    if (multipart_parse(r->arena, r->content_type, r->body, r->body_len, parts, MP_MAX_PARTS, &n,
-                        &why) != 0)
-        return APP_ERR_INPUT; /* body_object() already refused it */
-    for (int i = 0; i < n && *file == NULL; i++)
-        if (strcmp(parts[i].name, "files") == 0 && parts[i].filename != NULL)
-            *file = &parts[i];
-    if (*file == NULL)
+    if ((*file = body_file(files, nfiles, "files")) == NULL)
         return APP_OK;
     const char *type = media_type(r->arena, (*file)->data, (*file)->len);
     *name = media_clean_name((*file)->filename);
@@ -163,11 +130,13 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
                   {"phone_number_country_code", 10}, {"country", 140}, {"avatar_url", 2048}};
     struct ctx *c = r->ctx;
     struct json_object *b;
+    const struct mp_part *files, *file = NULL;
+    int nfiles;
     const char *id, *found = NULL;
-    enum app_err e = capture_id(r, w, "id", "contact", &id);
+    enum app_err e = reply_path_id(r, w, "id", "contact", &id);
 
     if (e == APP_OK)
-        e = body_object(r, w, &b);
+        e = body_form(r, w, &b, &files, &nfiles);
     if (e != APP_OK)
         return e;
     for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
@@ -188,9 +157,8 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     const char *avatar = body_string(b, "avatar_url");
     if (avatar != NULL && strcmp(avatar, "null") == 0)
         avatar = NULL;
-    const struct mp_part *file = NULL;
     const char *fname = NULL;
-    if ((e = avatar_part(r, w, &file, &fname)) != APP_OK)
+    if ((e = avatar_part(r, w, files, nfiles, &file, &fname)) != APP_OK)
         return e;
     const char *p[8] = {id, field(b, "first_name"), field(b, "last_name"), email,
                         field(b, "phone_number"), field(b, "phone_number_country_code"),
@@ -219,7 +187,7 @@ static enum app_err note_contact(struct req *r, struct resp *w, const char **id)
 {
     struct ctx *c = r->ctx;
     const char *found = NULL;
-    enum app_err e = capture_id(r, w, "id", "contact", id);
+    enum app_err e = reply_path_id(r, w, "id", "contact", id);
 
     if (e != APP_OK)
         return e;
@@ -235,14 +203,9 @@ static enum app_err note_contact(struct req *r, struct resp *w, const char **id)
 
 enum app_err h_contact_notes_list(struct req *r, struct resp *w)
 {
-    struct ctx *c = r->ctx;
     const char *id;
     enum app_err e = note_contact(r, w, &id);
-
-    if (e != APP_OK)
-        return e;
-    const char *p[1] = {id};
-    return q_json(c->db, r->arena, STMT_NOTES_JSON, p, &w->data_json, &w->data_len);
+    return e == APP_OK ? reply_json(r, w, STMT_NOTES_JSON, id) : e;
 }
 
 enum app_err h_contact_notes_create(struct req *r, struct resp *w)
@@ -273,7 +236,7 @@ enum app_err h_contact_notes_delete(struct req *r, struct resp *w)
     enum app_err e = note_contact(r, w, &id);
 
     if (e == APP_OK)
-        e = capture_id(r, w, "note_id", "note", &note_id);
+        e = reply_path_id(r, w, "note_id", "note", &note_id);
     if (e != APP_OK)
         return e;
     const char *p[2] = {note_id, id};

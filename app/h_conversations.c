@@ -13,6 +13,7 @@
 #include "app.h"
 #include "convquery.h"
 #include "queries.h"
+#include "reply.h"
 
 static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, const char *team_id,
                              const char *filters, unsigned scopes)
@@ -82,15 +83,13 @@ enum app_err h_conversations_mentioned(struct req *r, struct resp *w)
 enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    const char *id = router_capture(&r->match, "id");
-    int64_t v;
+    const char *id;
     int member;
+    enum app_err e = reply_path_id(r, w, "id", "team", &id);
 
-    if (id == NULL || v_int64(id, 1, INT32_MAX, &v) != 0) {
-        w->message = "Invalid team `id`";
-        return APP_ERR_INPUT;
-    }
-    enum app_err e = q_team_member(c->db, r->arena, id, c->who->id_str, &member);
+    if (e != APP_OK)
+        return e;
+    e = q_team_member(c->db, r->arena, id, c->who->id_str, &member);
     if (e != APP_OK)
         return e;
     if (!member) {

@@ -25,24 +25,34 @@
 #include "../lib/multipart.h"
 #include "../lib/validate.h"
 #include "app.h"
+#include "body.h"
 #include "media.h"
 #include "queries.h"
 
-/* The MIME type of the bytes, from libmagic (one cookie per worker). */
-const char *media_type(struct arena *a, const char *data, size_t len)
+/*
+ * What libmagic says of the bytes: with MAGIC_MIME_TYPE the type, else the
+ * description.  One loaded cookie per flag set and worker; NULL if libmagic
+ * cannot be used (logged once).
+ */
+static const char *magic_of(int mime, const char *data, size_t len)
 {
-    static magic_t cookie;
-    static int tried;
-    if (!tried) {
-        tried = 1;
-        cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
-        if (cookie != NULL && magic_load(cookie, NULL) != 0) {
-            log_err("media: libmagic: %s", magic_error(cookie));
-            magic_close(cookie);
-            cookie = NULL;
+    static magic_t cookies[2];
+    static int tried[2];
+    if (!tried[mime]) {
+        tried[mime] = 1;
+        cookies[mime] = magic_open((mime ? MAGIC_MIME_TYPE : MAGIC_NONE) | MAGIC_NO_CHECK_COMPRESS);
+        if (cookies[mime] != NULL && magic_load(cookies[mime], NULL) != 0) {
+            log_err("media: libmagic: %s", magic_error(cookies[mime]));
+            magic_close(cookies[mime]);
+            cookies[mime] = NULL;
         }
     }
-    const char *t = cookie ? magic_buffer(cookie, data, len) : NULL;
+    return cookies[mime] ? magic_buffer(cookies[mime], data, len) : NULL;
+}
+
+const char *media_type(struct arena *a, const char *data, size_t len)
+{
+    const char *t = magic_of(1, data, len);
     return arena_strdup(a, t ? t : "application/octet-stream");
 }
 
@@ -53,17 +63,7 @@ const char *media_type(struct arena *a, const char *data, size_t len)
  */
 static int dimensions(const char *data, size_t len, long *wd, long *ht)
 {
-    static magic_t cookie;
-    static int tried;
-    if (!tried) {
-        tried = 1;
-        cookie = magic_open(MAGIC_NONE | MAGIC_NO_CHECK_COMPRESS);
-        if (cookie != NULL && magic_load(cookie, NULL) != 0) {
-            magic_close(cookie);
-            cookie = NULL;
-        }
-    }
-    const char *d = cookie ? magic_buffer(cookie, data, len) : NULL;
+    const char *d = magic_of(0, data, len);
     int found = 0;
     for (const char *p = d; p != NULL && *p; p++) {
         if (p != d && !(p[-1] == ' ' && p - d >= 2 && p[-2] == ','))
@@ -196,29 +196,20 @@ enum app_err media_save(struct req *r, const char *name, const char *data, size_
 enum app_err h_media_upload(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    struct mp_part parts[MP_MAX_PARTS];
-    const struct mp_part *file = NULL;
-    const char *why, *inline_v = NULL, *model = NULL, *max_s = NULL, *exts = NULL, *uuid = NULL;
+    struct json_object *b;
+    const struct mp_part *files, *file;
+    const char *max_s = NULL, *exts = NULL, *uuid = NULL;
     int n;
 
     if (r->content_type == NULL || strncasecmp(r->content_type, "multipart/form-data", 19) != 0) {
         w->message = "Expected a multipart/form-data body with a `files` part";
         return APP_ERR_INPUT;
     }
-    if (multipart_parse(r->arena, r->content_type, r->body ? r->body : "", r->body_len, parts,
-                        MP_MAX_PARTS, &n, &why) != 0) {
-        w->message = arena_printf(r->arena, "Error parsing request: %s", why);
-        return APP_ERR_INPUT;
-    }
-    for (int i = 0; i < n; i++) {
-        const char *v = arena_strndup(r->arena, parts[i].data, parts[i].len);
-        if (strcmp(parts[i].name, "files") == 0 && parts[i].filename != NULL && file == NULL)
-            file = &parts[i];
-        else if (strcmp(parts[i].name, "inline") == 0)
-            inline_v = v;
-        else if (strcmp(parts[i].name, "linked_model") == 0)
-            model = v;
-    }
+    enum app_err e = body_form(r, w, &b, &files, &n);
+    if (e != APP_OK)
+        return e;
+    file = body_file(files, n, "files");
+    const char *inline_v = body_string(b, "inline"), *model = body_string(b, "linked_model");
     if (file == NULL) {
         w->message = "File not found";
         return APP_ERR_INPUT;
@@ -237,7 +228,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
     const char *k1[1] = {"app.max_file_upload_size"}, *k2[1] = {"app.allowed_file_upload_extensions"};
-    enum app_err e = q_one(c->db, r->arena, STMT_SETTING, k1, &max_s, NULL);
+    e = q_one(c->db, r->arena, STMT_SETTING, k1, &max_s, NULL);
     if (e == APP_OK)
         e = q_one(c->db, r->arena, STMT_SETTING, k2, &exts, NULL);
     if (e != APP_OK)

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "body.h"
 #include "queries.h"
+#include "reply.h"
 
 enum app_err h_health_get(struct req *r, struct resp *w)
 {
@@ -132,15 +133,12 @@ static enum app_err status_target(struct req *r, struct resp *w, const char *ver
 {
     struct ctx *c = r->ctx;
     const char *name = NULL;
-    int64_t v;
+    enum app_err e = reply_path_id(r, w, "id", "status", id);
 
-    *id = router_capture(&r->match, "id");
-    if (*id == NULL || v_int64(*id, 1, INT32_MAX, &v) != 0) {
-        w->message = "Invalid status `id`";
-        return APP_ERR_INPUT;
-    }
+    if (e != APP_OK)
+        return e;
     const char *p[1] = {*id};
-    enum app_err e = q_one(c->db, r->arena, STMT_STATUS_NAME, p, &name, NULL);
+    e = q_one(c->db, r->arena, STMT_STATUS_NAME, p, &name, NULL);
     if (e != APP_OK)
         return e;
     if (name == NULL) {

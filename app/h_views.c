@@ -17,6 +17,7 @@
 #include "body.h"
 #include "convquery.h"
 #include "queries.h"
+#include "reply.h"
 
 /* What a view write carries, validated; params in STMT_VIEW_INSERT's order. */
 struct view_in {
@@ -82,14 +83,11 @@ static enum app_err view_body(struct req *r, struct resp *w, int shared, struct 
 static enum app_err path_view(struct req *r, struct resp *w, const char **id, struct q_view *v)
 {
     struct ctx *c = r->ctx;
-    int64_t n;
+    enum app_err e = reply_path_id(r, w, "id", "view", id);
 
-    *id = router_capture(&r->match, "id");
-    if (*id == NULL || v_int64(*id, 1, INT32_MAX, &n) != 0) {
-        w->message = "Invalid view `id`";
-        return APP_ERR_INPUT;
-    }
-    enum app_err e = q_view(c->db, r->arena, *id, v);
+    if (e != APP_OK)
+        return e;
+    e = q_view(c->db, r->arena, *id, v);
     if (e == APP_OK && !v->found) {
         w->message = "View not found";
         return APP_ERR_NOT_FOUND;
@@ -104,18 +102,11 @@ static enum app_err write_result(struct resp *w, enum app_err e)
     return e;
 }
 
-static enum app_err list_json(struct req *r, struct resp *w, enum stmt s, const char *param)
-{
-    struct ctx *c = r->ctx;
-    const char *p[1] = {param};
-    return q_json(c->db, r->arena, s, param ? p : NULL, &w->data_json, &w->data_len);
-}
-
 /* --- personal views ------------------------------------------------------------------------ */
 
 enum app_err h_views_mine_list(struct req *r, struct resp *w)
 {
-    return list_json(r, w, STMT_VIEWS_MINE_JSON, ((struct ctx *)r->ctx)->who->id_str);
+    return reply_json(r, w, STMT_VIEWS_MINE_JSON, ((struct ctx *)r->ctx)->who->id_str);
 }
 
 enum app_err h_views_mine_create(struct req *r, struct resp *w)
@@ -179,7 +170,7 @@ enum app_err h_views_mine_delete(struct req *r, struct resp *w)
 
 enum app_err h_shared_views_list(struct req *r, struct resp *w)
 {
-    return list_json(r, w, STMT_VIEWS_SHARED_JSON, NULL);
+    return reply_json(r, w, STMT_VIEWS_SHARED_JSON, NULL);
 }
 
 /* A shared view; a personal one is not found through these routes. */
@@ -246,7 +237,7 @@ enum app_err h_shared_views_delete(struct req *r, struct resp *w)
 
 enum app_err h_views_visible(struct req *r, struct resp *w)
 {
-    return list_json(r, w, STMT_VIEWS_VISIBLE_JSON, ((struct ctx *)r->ctx)->who->id_str);
+    return reply_json(r, w, STMT_VIEWS_VISIBLE_JSON, ((struct ctx *)r->ctx)->who->id_str);
 }
 
 /* --- a view's conversations ------------------------------------------------------------------ */

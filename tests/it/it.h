@@ -65,6 +65,33 @@ int run_cmd(const char *cmd, char *last, size_t len);
 pid_t master_pid(void);
 int worker_pids(pid_t master, pid_t *out, int max);
 
+/* A request with a JSON body (or none) and "token key" auth (key NULL: none). */
+struct http_res http_json(const char *method, const char *path, const char *key, const char *body);
+/* http_json(), then assert_error() on the answer. */
+void expect_json_error(const char *method, const char *path, const char *key, const char *body,
+                       long status, const char *message, const char *type);
+
+/* The data of a success envelope (asserted); *root is the parsed body to put. */
+json_object *json_data(const struct http_res *r, json_object **root);
+/* The value of key in o as a string; the key must be there. */
+const char *json_str(json_object *o, const char *key);
+
+/* sql_value() of the statement fmt builds (caller frees). */
+char *sql_valuef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Asserts that the first value of the statement fmt builds is want. */
+void expect_sqlf(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Copies v (asserted non-NULL) into dst and frees it. */
+void copy_value(char *dst, size_t len, char *v);
+/* s percent-encoded for a query string. */
+void url_escape(const char *s, char *out, size_t len);
+
+/*
+ * Creates an agent with the CLI (password NULL: a generated one); its id
+ * into id and an API key "KEY:SECRET" into key, each when not NULL.
+ */
+void it_make_agent(const char *email, const char *first_name, const char *role,
+                   const char *password, char *id, size_t ilen, char *key, size_t klen);
+
 /* POST /api/v1/auth/login; the session token and csrf cookie values into tok/csrf (each may
  * be NULL).  Returns the status. */
 long it_login(const char *email, const char *password, char *tok, size_t tlen, char *csrf,

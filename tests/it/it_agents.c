@@ -4,7 +4,6 @@
  * and revocation seen by every worker, reads checked against the database,
  * availability, and the permission wall for the Agent role.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,37 +12,12 @@
 #include "../suite_of.h"
 #include "it.h"
 
-static json_object *data_of(const struct http_res *r, json_object **root)
-{
-    json_object *d;
-    *root = json_body(r);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(*root, "status")), "success");
-    ck_assert(json_object_object_get_ex(*root, "data", &d));
-    return d;
-}
-
-static const char *str_of(json_object *o, const char *key)
-{
-    json_object *v;
-    ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
-    return json_object_get_string(v);
-}
-
 /* A fresh Agent-role agent created by the CLI; its email and id. */
 static void fresh_agent(char *email, size_t elen, char *id, size_t ilen)
 {
     static int seq;
-    char cmd[1024];
     snprintf(email, elen, "agt-%ld-%d@example.com", (long)getpid(), ++seq);
-    snprintf(cmd, sizeof(cmd),
-             "'%s/bin/deskd' agent create --email %s --first-name Agt --role Agent"
-             " --password 'Agt-Passw0rd!' >/dev/null",
-             it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
-    snprintf(cmd, sizeof(cmd), "SELECT id FROM users WHERE email = '%s'", email);
-    char *v = sql_value(cmd);
-    snprintf(id, ilen, "%s", v);
-    free(v);
+    it_make_agent(email, "Agt", "Agent", "Agt-Passw0rd!", id, ilen, NULL, 0);
 }
 
 /* Status of GET /api/v1/agents/me with "token KEY:SECRET". */
@@ -66,10 +40,10 @@ static void new_key(const char *id, const char *auth, const char *extra, char ke
     snprintf(path, sizeof(path), "/api/v1/agents/%s/api-key", id);
     struct http_res r = http_do("POST", path, auth, NULL, 0, extra);
     ck_assert_msg(r.status == 200, "api-key: %ld %s", r.status, r.body);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     ck_assert_int_eq(json_object_object_length(d), 2);
-    snprintf(key, 64, "%s", str_of(d, "api_key"));
-    snprintf(secret, 128, "%s", str_of(d, "api_secret"));
+    snprintf(key, 64, "%s", json_str(d, "api_key"));
+    snprintf(secret, 128, "%s", json_str(d, "api_secret"));
     ck_assert_uint_eq(strlen(key), 32);
     ck_assert_uint_eq(strlen(secret), 64);
     ck_assert_uint_eq(strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
@@ -189,7 +163,7 @@ END_TEST
 static int find_in(json_object *arr, const char *key, const char *want)
 {
     for (size_t i = 0; i < json_object_array_length(arr); i++)
-        if (strcmp(str_of(json_object_array_get_idx(arr, i), key), want) == 0)
+        if (strcmp(json_str(json_object_array_get_idx(arr, i), key), want) == 0)
             return (int)i;
     return -1;
 }
@@ -199,7 +173,7 @@ START_TEST(test_agent_lists)
     json_object *root;
     struct http_res r = http_get("/api/v1/agents", tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     ck_assert(json_object_is_type(d, json_type_array));
     char *n = sql_value("SELECT count(*) FROM users WHERE type = 'agent' AND deleted_at IS NULL");
     ck_assert_int_eq((int)json_object_array_length(d), atoi(n));
@@ -213,13 +187,13 @@ START_TEST(test_agent_lists)
     ck_assert_int_eq(json_object_object_length(a), (int)(sizeof(compact) / sizeof(compact[0])));
     for (size_t i = 0; i < sizeof(compact) / sizeof(compact[0]); i++)
         ck_assert_msg(json_object_object_get_ex(a, compact[i], NULL), "no %s", compact[i]);
-    ck_assert_str_eq(str_of(a, "last_name"), "Agent");
+    ck_assert_str_eq(json_str(a, "last_name"), "Agent");
     ck_assert_ptr_null(strstr(r.body, "api_secret"));
     ck_assert_ptr_null(strstr(r.body, "password"));
     /* Newest change first. */
     for (size_t i = 1; i < json_object_array_length(d); i++)
-        ck_assert_str_ge(str_of(json_object_array_get_idx(d, i - 1), "updated_at"),
-                         str_of(json_object_array_get_idx(d, i), "updated_at"));
+        ck_assert_str_ge(json_str(json_object_array_get_idx(d, i - 1), "updated_at"),
+                         json_str(json_object_array_get_idx(d, i), "updated_at"));
     json_object_put(root);
     http_res_free(&r);
 
@@ -229,12 +203,12 @@ START_TEST(test_agent_lists)
                          " RETURNING id");
     r = http_get("/api/v1/agents/compact", tok(it_agent_key));
     ck_assert_int_eq(r.status, 200);
-    d = data_of(&r, &root);
+    d = json_data(&r, &root);
     ck_assert_int_ge(find_in(d, "id", ai), 0);
     ck_assert_ptr_null(strstr(r.body, "\"email\""));
     for (size_t i = 1; i < json_object_array_length(d); i++)
-        ck_assert_str_le(str_of(json_object_array_get_idx(d, i - 1), "first_name"),
-                         str_of(json_object_array_get_idx(d, i), "first_name"));
+        ck_assert_str_le(json_str(json_object_array_get_idx(d, i - 1), "first_name"),
+                         json_str(json_object_array_get_idx(d, i), "first_name"));
     json_object_put(root);
     http_res_free(&r);
     free(ai);
@@ -257,13 +231,13 @@ START_TEST(test_teams_and_roles)
     snprintf(path, sizeof(path), "/api/v1/teams/%s", tid);
     struct http_res r = http_get(path, tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
-    json_object *d = data_of(&r, &root);
-    ck_assert_str_eq(str_of(d, "id"), tid);
-    ck_assert_str_eq(str_of(d, "name"), name);
-    ck_assert_str_eq(str_of(d, "emoji"), "T");
-    ck_assert_str_eq(str_of(d, "conversation_assignment_type"), "Manual");
-    ck_assert_str_eq(str_of(d, "timezone"), "UTC");
-    ck_assert_str_eq(str_of(d, "max_auto_assigned_conversations"), "0");
+    json_object *d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "id"), tid);
+    ck_assert_str_eq(json_str(d, "name"), name);
+    ck_assert_str_eq(json_str(d, "emoji"), "T");
+    ck_assert_str_eq(json_str(d, "conversation_assignment_type"), "Manual");
+    ck_assert_str_eq(json_str(d, "timezone"), "UTC");
+    ck_assert_str_eq(json_str(d, "max_auto_assigned_conversations"), "0");
     ck_assert_int_eq(json_object_object_length(d), 10);
     json_object_put(root);
     http_res_free(&r);
@@ -273,7 +247,7 @@ START_TEST(test_teams_and_roles)
     expect_error("/api/v1/teams/x1", tok(it_admin_key), 400, "Invalid team `id`", "InputException");
 
     r = http_get("/api/v1/teams", tok(it_admin_key));
-    d = data_of(&r, &root);
+    d = json_data(&r, &root);
     char *n = sql_value("SELECT count(*) FROM teams");
     ck_assert_int_eq((int)json_object_array_length(d), atoi(n));
     free(n);
@@ -282,7 +256,7 @@ START_TEST(test_teams_and_roles)
     http_res_free(&r);
 
     r = http_get("/api/v1/teams/compact", tok(it_agent_key));
-    d = data_of(&r, &root);
+    d = json_data(&r, &root);
     int at = find_in(d, "name", name);
     ck_assert_int_ge(at, 0);
     ck_assert_int_eq(json_object_object_length(json_object_array_get_idx(d, (size_t)at)), 3);
@@ -291,18 +265,18 @@ START_TEST(test_teams_and_roles)
 
     /* My teams: the membership just made, for the agent; not for the admin. */
     r = http_get("/api/v1/agents/me/teams", tok(it_agent_key));
-    d = data_of(&r, &root);
+    d = json_data(&r, &root);
     ck_assert_int_ge(find_in(d, "name", name), 0);
     json_object_put(root);
     http_res_free(&r);
     r = http_get("/api/v1/agents/me/teams", tok(it_admin_key));
-    d = data_of(&r, &root);
+    d = json_data(&r, &root);
     ck_assert_int_lt(find_in(d, "name", name), 0);
     json_object_put(root);
     http_res_free(&r);
 
     r = http_get("/api/v1/roles", tok(it_agent_key));
-    d = data_of(&r, &root);
+    d = json_data(&r, &root);
     at = find_in(d, "name", "Admin");
     ck_assert_int_ge(at, 0);
     json_object *perms = json_object_object_get(json_object_array_get_idx(d, (size_t)at), "permissions");
@@ -340,7 +314,7 @@ START_TEST(test_availability)
     free(v);
     json_object *root;
     struct http_res r = http_get("/api/v1/agents/me", tok(it_agent_key));
-    ck_assert_str_eq(str_of(data_of(&r, &root), "availability_status"), "away_manual");
+    ck_assert_str_eq(json_str(json_data(&r, &root), "availability_status"), "away_manual");
     json_object_put(root);
     http_res_free(&r);
 
@@ -360,53 +334,13 @@ START_TEST(test_availability)
 }
 END_TEST
 
-/* Sends method path with the admin key and body; returns the response. */
-static struct http_res admin_do(const char *method, const char *path, const char *body)
-{
-    return http_do(method, path, tok(it_admin_key), body, body ? strlen(body) : 0,
-                   "Content-Type: application/json");
-}
-
-static void admin_err(const char *method, const char *path, const char *body, long status,
-                      const char *message, const char *type)
-{
-    struct http_res r = admin_do(method, path, body);
-    assert_error(&r, status, message, type);
-    http_res_free(&r);
-}
-
-static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return sql_value(sql);
-}
-
-static void expect_sql(const char *want, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void expect_sql(const char *want, const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    char *v = sql_value(sql);
-    ck_assert_msg(v != NULL && strcmp(v, want) == 0, "%s: got %s, want %s", sql, v ? v : "NULL",
-                  want);
-    free(v);
-}
-
 START_TEST(test_agent_writes)
 {
     long pid = (long)getpid();
     char team[64], email[96], body[1024], path[96], id[16];
     json_object *root;
     snprintf(team, sizeof(team), "It writes %ld", pid);
-    free(sqlf("INSERT INTO teams (name) VALUES ('%s') RETURNING id", team));
+    free(sql_valuef("INSERT INTO teams (name) VALUES ('%s') RETURNING id", team));
     snprintf(email, sizeof(email), "ann-%ld@example.com", pid);
 
     /* Create: e-mail normalised, roles and teams by name, a bcrypt password nobody knows. */
@@ -414,84 +348,72 @@ START_TEST(test_agent_writes)
              "{\"first_name\":\"Ann\",\"last_name\":\"New\",\"email\":\"  Ann-%ld@Example.COM \","
              "\"roles\":[\"Agent\"],\"teams\":[\"%s\"],\"enabled\":true,\"send_welcome_email\":false}",
              pid, team);
-    struct http_res r = admin_do("POST", "/api/v1/agents", body);
+    struct http_res r = http_json("POST", "/api/v1/agents", it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-    json_object *d = data_of(&r, &root);
-    ck_assert_str_eq(str_of(d, "email"), email);
-    ck_assert_str_eq(str_of(d, "first_name"), "Ann");
+    json_object *d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "email"), email);
+    ck_assert_str_eq(json_str(d, "first_name"), "Ann");
     ck_assert_str_eq(json_object_to_json_string(json_object_object_get(d, "roles")), "[ \"Agent\" ]");
     ck_assert_ptr_nonnull(strstr(json_object_to_json_string(json_object_object_get(d, "teams")), team));
-    snprintf(id, sizeof(id), "%s", str_of(d, "id"));
+    snprintf(id, sizeof(id), "%s", json_str(d, "id"));
     json_object_put(root);
     http_res_free(&r);
-    expect_sql("1/1/true/agent", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+    expect_sqlf("1/1/true/agent", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
                " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
                " (u.password LIKE '$2%%') || '/' || u.type FROM users u WHERE u.id = %s", id);
 
     /* Refusals write nothing. */
     snprintf(body, sizeof(body), "{\"first_name\":\"Ann\",\"email\":\"ANN-%ld@example.com\","
              "\"roles\":[\"Agent\"]}", pid);
-    admin_err("POST", "/api/v1/agents", body, 409, "User with same email already exists",
-              "ConflictException");
-    expect_sql("1", "SELECT count(*) FROM users WHERE lower(email) = '%s'", email);
-    admin_err("POST", "/api/v1/agents", "{\"first_name\":\"B\",\"email\":\"b-new@example.com\"}", 400,
-              "`roles` is required: an array of role names", "InputException");
-    admin_err("POST", "/api/v1/agents",
-              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[]}", 400,
-              "`roles` must be an array of 1 to 100 role names", "InputException");
-    admin_err("POST", "/api/v1/agents",
-              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Nope\"]}", 400,
-              "Role not found: Nope", "InputException");
-    admin_err("POST", "/api/v1/agents",
-              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
-              "\"teams\":[\"No such team\"]}",
-              400, "Team not found: No such team", "InputException");
-    admin_err("POST", "/api/v1/agents", "{\"first_name\":\"B\",\"email\":\"b@\",\"roles\":[\"Agent\"]}",
-              400, "Invalid `email`", "InputException");
-    admin_err("POST", "/api/v1/agents", "{\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"]}", 400,
-              "`first_name` is required (1 to 140 characters)", "InputException");
-    admin_err("POST", "/api/v1/agents",
-              "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
-              "\"new_password\":\"short\"}",
-              400, "Password must be 10 to 72 characters with an upper-case letter, a lower-case "
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, body, 409, "User with same email already exists", "ConflictException");
+    expect_sqlf("1", "SELECT count(*) FROM users WHERE lower(email) = '%s'", email);
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\"}", 400, "`roles` is required: an array of role names", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[]}", 400, "`roles` must be an array of 1 to 100 role names", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Nope\"]}", 400, "Role not found: Nope", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
+              "\"teams\":[\"No such team\"]}", 400, "Team not found: No such team", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b@\",\"roles\":[\"Agent\"]}", 400, "Invalid `email`", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"]}", 400, "`first_name` is required (1 to 140 characters)", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
+              "\"new_password\":\"short\"}", 400, "Password must be 10 to 72 characters with an upper-case letter, a lower-case "
               "letter, a digit and a special character", "InputException");
-    expect_sql("0", "SELECT count(*) FROM users WHERE email = '%s'", "b-new@example.com");
+    expect_sqlf("0", "SELECT count(*) FROM users WHERE email = '%s'", "b-new@example.com");
 
     /* Update: roles replaced, teams emptied, a new password that logs in. */
     snprintf(path, sizeof(path), "/api/v1/agents/%s", id);
     snprintf(body, sizeof(body), "{\"first_name\":\"Anne\",\"email\":\"%s\",\"roles\":[\"Admin\","
              "\"Agent\"],\"teams\":[],\"new_password\":\"Str0ng-Passw0rd\"}", email);
-    r = admin_do("PUT", path, body);
+    r = http_json("PUT", path, it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-    d = data_of(&r, &root);
-    ck_assert_str_eq(str_of(d, "first_name"), "Anne");
+    d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "first_name"), "Anne");
     json_object_put(root);
     http_res_free(&r);
-    expect_sql("2/0", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+    expect_sqlf("2/0", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
                " (SELECT count(*) FROM team_members WHERE user_id = u.id) FROM users u WHERE u.id = %s",
                id);
     ck_assert_int_eq(it_login(email, "Str0ng-Passw0rd", NULL, 0, NULL, 0), 200);
-    admin_err("PUT", "/api/v1/agents/99999999", body, 404, "User not found", "NotFoundException");
+    expect_json_error("PUT", "/api/v1/agents/99999999", it_admin_key, body, 404, "User not found", "NotFoundException");
     snprintf(body, sizeof(body), "{\"first_name\":\"X\",\"email\":\"%s\",\"roles\":[\"Agent\"]}",
              it_agent_email);
-    admin_err("PUT", path, body, 409, "User with same email already exists", "ConflictException");
-    expect_sql("Anne", "SELECT first_name FROM users WHERE id = %s", id);
+    expect_json_error("PUT", path, it_admin_key, body, 409, "User with same email already exists", "ConflictException");
+    expect_sqlf("Anne", "SELECT first_name FROM users WHERE id = %s", id);
 
     /* Delete: not oneself; soft, with links, sessions, key and open assignments gone. */
-    char *admin_id = sqlf("SELECT id FROM users WHERE email = '%s'", it_admin_email);
+    char *admin_id = sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email);
     char self[96];
     snprintf(self, sizeof(self), "/api/v1/agents/%s", admin_id);
-    admin_err("DELETE", self, NULL, 400, "You cannot delete yourself", "InputException");
+    expect_json_error("DELETE", self, it_admin_key, NULL, 400, "You cannot delete yourself", "InputException");
     free(admin_id);
-    char *inbox = sqlf("INSERT INTO inboxes (name, channel) VALUES ('It del %ld', 'email') RETURNING id",
+    char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It del %ld', 'email') RETURNING id",
                        pid);
-    char *contact = sqlf("INSERT INTO users (type, first_name, email) VALUES ('contact', 'C',"
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'C',"
                          " 'del-%ld@example.org') RETURNING id", pid);
-    free(sqlf("INSERT INTO conversations (subject, status_id, contact_id, inbox_id, assigned_user_id)"
+    free(sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id, assigned_user_id)"
               " SELECT v.s, (SELECT id FROM conversation_statuses WHERE name = v.st), %s, %s, %s"
               " FROM (VALUES ('open one', 'Open'), ('done one', 'Resolved')) v(s, st) RETURNING 1",
               contact, inbox, id));
-    r = admin_do("DELETE", path, NULL);
+    r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");
     http_res_free(&r);
@@ -503,17 +425,17 @@ START_TEST(test_agent_writes)
     snprintf(want, sizeof(want), "done one=%s,open one=-", id);
     ck_assert_str_eq(v, want);
     free(v);
-    expect_sql("true/false/0/0/true", "SELECT (u.deleted_at IS NOT NULL) || '/' || u.enabled || '/' ||"
+    expect_sqlf("true/false/0/0/true", "SELECT (u.deleted_at IS NOT NULL) || '/' || u.enabled || '/' ||"
                " (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
                " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
                " (SELECT bool_and(revoked_at IS NOT NULL) FROM sessions WHERE user_id = u.id)"
                " FROM users u WHERE u.id = %s", id);
-    admin_err("DELETE", path, NULL, 404, "User not found", "NotFoundException");
-    admin_err("GET", path, NULL, 404, "User not found", "NotFoundException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "User not found", "NotFoundException");
+    expect_json_error("GET", path, it_admin_key, NULL, 404, "User not found", "NotFoundException");
     /* The address is free again for a new agent. */
     snprintf(body, sizeof(body), "{\"first_name\":\"Ann\",\"email\":\"%s\",\"roles\":[\"Agent\"]}",
              email);
-    r = admin_do("POST", "/api/v1/agents", body);
+    r = http_json("POST", "/api/v1/agents", it_admin_key, body);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
     free(inbox);
@@ -530,51 +452,46 @@ START_TEST(test_team_writes)
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"emoji\":\"E\",\"conversation_assignment_type\":"
              "\"Round robin\",\"timezone\":\"Europe/Berlin\",\"max_auto_assigned_conversations\":5}",
              name);
-    struct http_res r = admin_do("POST", "/api/v1/teams", body);
+    struct http_res r = http_json("POST", "/api/v1/teams", it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     char id[16];
-    snprintf(id, sizeof(id), "%s", str_of(d, "id"));
-    ck_assert_str_eq(str_of(d, "conversation_assignment_type"), "Round robin");
-    ck_assert_str_eq(str_of(d, "max_auto_assigned_conversations"), "5");
+    snprintf(id, sizeof(id), "%s", json_str(d, "id"));
+    ck_assert_str_eq(json_str(d, "conversation_assignment_type"), "Round robin");
+    ck_assert_str_eq(json_str(d, "max_auto_assigned_conversations"), "5");
     json_object_put(root);
     http_res_free(&r);
-    expect_sql("It crud", "SELECT left(name, 7) FROM teams WHERE id = %s", id);
+    expect_sqlf("It crud", "SELECT left(name, 7) FROM teams WHERE id = %s", id);
 
-    admin_err("POST", "/api/v1/teams", body, 409, "Team already exists", "ConflictException");
-    admin_err("POST", "/api/v1/teams", "{\"emoji\":\"x\"}", 400,
-              "`name` is required (1 to 140 characters)", "InputException");
-    admin_err("POST", "/api/v1/teams", "{\"name\":\"It t2\",\"conversation_assignment_type\":\"Auto\"}",
-              400, "Invalid `conversation_assignment_type`: use Manual or Round robin",
-              "InputException");
-    admin_err("POST", "/api/v1/teams", "{\"name\":\"It t2\",\"sla_policy_id\":987654}", 400,
-              "Unknown `business_hours_id` or `sla_policy_id`", "InputException");
-    admin_err("POST", "/api/v1/teams", "{\"name\":\"It t2\",\"max_auto_assigned_conversations\":-1}",
-              400, "`max_auto_assigned_conversations` must be 0 to 100000", "InputException");
-    expect_sql("0", "SELECT count(*) FROM teams WHERE name = '%s'", "It t2");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, body, 409, "Team already exists", "ConflictException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"emoji\":\"x\"}", 400, "`name` is required (1 to 140 characters)", "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"name\":\"It t2\",\"conversation_assignment_type\":\"Auto\"}", 400, "Invalid `conversation_assignment_type`: use Manual or Round robin", "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"name\":\"It t2\",\"sla_policy_id\":987654}", 400, "Unknown `business_hours_id` or `sla_policy_id`", "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"name\":\"It t2\",\"max_auto_assigned_conversations\":-1}", 400, "`max_auto_assigned_conversations` must be 0 to 100000", "InputException");
+    expect_sqlf("0", "SELECT count(*) FROM teams WHERE name = '%s'", "It t2");
 
     /* Update replaces every field; a name taken by another team is a conflict. */
     snprintf(path, sizeof(path), "/api/v1/teams/%s", id);
     snprintf(body, sizeof(body), "{\"name\":\"%s renamed\"}", name);
-    r = admin_do("PUT", path, body);
+    r = http_json("PUT", path, it_admin_key, body);
     ck_assert_int_eq(r.status, 200);
-    d = data_of(&r, &root);
-    ck_assert_str_eq(str_of(d, "conversation_assignment_type"), "Manual");
+    d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "conversation_assignment_type"), "Manual");
     json_object_put(root);
     http_res_free(&r);
-    expect_sql("Manual/0", "SELECT conversation_assignment_type || '/' ||"
+    expect_sqlf("Manual/0", "SELECT conversation_assignment_type || '/' ||"
                " max_auto_assigned_conversations FROM teams WHERE id = %s", id);
-    char *other = sqlf("INSERT INTO teams (name) VALUES ('It other %ld') RETURNING id", pid);
+    char *other = sql_valuef("INSERT INTO teams (name) VALUES ('It other %ld') RETURNING id", pid);
     snprintf(body, sizeof(body), "{\"name\":\"It other %ld\"}", pid);
-    admin_err("PUT", path, body, 409, "Team already exists", "ConflictException");
-    admin_err("PUT", "/api/v1/teams/99999999", body, 404, "Team not found", "NotFoundException");
+    expect_json_error("PUT", path, it_admin_key, body, 409, "Team already exists", "ConflictException");
+    expect_json_error("PUT", "/api/v1/teams/99999999", it_admin_key, body, 404, "Team not found", "NotFoundException");
 
     /* Delete: members go, conversations keep no team. */
-    r = admin_do("DELETE", path, NULL);
+    r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    expect_sql("0", "SELECT count(*) FROM teams WHERE id = %s", id);
-    admin_err("DELETE", path, NULL, 404, "Team not found", "NotFoundException");
+    expect_sqlf("0", "SELECT count(*) FROM teams WHERE id = %s", id);
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "Team not found", "NotFoundException");
     char sql[128];
     snprintf(sql, sizeof(sql), "DELETE FROM teams WHERE id = %s", other);
     sql_exec(sql);

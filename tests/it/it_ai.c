@@ -16,12 +16,6 @@ static const char *const COMPLETION = "/api/v1/ai/completion";
 static const char *const PROVIDER = "/api/v1/ai/provider";
 static const char *const KEY = "sk-test-abc123";
 
-static struct http_res post(const char *path, const char *method, const char *key,
-                            const char *body)
-{
-    return http_do(method, path, tok(key), body, strlen(body), "Content-Type: application/json");
-}
-
 /* Lines in the fake provider's record and the last one (malloc'd, NULL if none). */
 static int records(char **last)
 {
@@ -49,7 +43,7 @@ static void complete_err(const char *content, long status, const char *message, 
 {
     char body[512];
     snprintf(body, sizeof(body), "{\"prompt_key\":\"make_friendly\",\"content\":\"%s\"}", content);
-    struct http_res r = post(COMPLETION, "POST", it_agent_key, body);
+    struct http_res r = http_json("POST", COMPLETION, it_agent_key, body);
     assert_error(&r, status, message, type);
     http_res_free(&r);
 }
@@ -58,7 +52,7 @@ static void complete_ok(const char *content, const char *want_data)
 {
     char body[512], want[512];
     snprintf(body, sizeof(body), "{\"prompt_key\":\"make_friendly\",\"content\":\"%s\"}", content);
-    struct http_res r = post(COMPLETION, "POST", it_agent_key, body);
+    struct http_res r = http_json("POST", COMPLETION, it_agent_key, body);
     snprintf(want, sizeof(want), "{\"status\":\"success\",\"data\":\"%s\"}", want_data);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     ck_assert_str_eq(r.body, want);
@@ -69,7 +63,7 @@ static void set_key(const char *key)
 {
     char body[256];
     snprintf(body, sizeof(body), "{\"provider\":\"openai\",\"api_key\":\"%s\"}", key);
-    struct http_res r = post(PROVIDER, "PUT", it_admin_key, body);
+    struct http_res r = http_json("PUT", PROVIDER, it_admin_key, body);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":\"Provider updated successfully\"}");
     http_res_free(&r);
@@ -81,17 +75,16 @@ START_TEST(test_refusals_before_the_provider)
     set_key("");
     complete_err("hello", 400, "OpenAI API Key is not set. Please ask your administrator to set it up",
                  "InputException");
-    struct http_res r = post(COMPLETION, "POST", it_agent_key,
-                             "{\"prompt_key\":\"no_such_prompt\",\"content\":\"hello\"}");
+    struct http_res r = http_json("POST", COMPLETION, it_agent_key, "{\"prompt_key\":\"no_such_prompt\",\"content\":\"hello\"}");
     assert_error(&r, 400, "Template not found", "InputException");
     http_res_free(&r);
-    r = post(COMPLETION, "POST", it_agent_key, "{\"prompt_key\":\"make_friendly\"}");
+    r = http_json("POST", COMPLETION, it_agent_key, "{\"prompt_key\":\"make_friendly\"}");
     assert_error(&r, 400, "`content` is required", "InputException");
     http_res_free(&r);
-    r = post(PROVIDER, "PUT", it_agent_key, "{\"provider\":\"openai\",\"api_key\":\"x\"}");
+    r = http_json("PUT", PROVIDER, it_agent_key, "{\"provider\":\"openai\",\"api_key\":\"x\"}");
     assert_error(&r, 403, "Permission denied", "PermissionException");
     http_res_free(&r);
-    r = post(PROVIDER, "PUT", it_admin_key, "{\"provider\":\"anthropic\",\"api_key\":\"x\"}");
+    r = http_json("PUT", PROVIDER, it_admin_key, "{\"provider\":\"anthropic\",\"api_key\":\"x\"}");
     assert_error(&r, 400, "Invalid provider: only openai is supported", "InputException");
     http_res_free(&r);
     ck_assert_int_eq(records(NULL), before); /* nothing reached the provider */

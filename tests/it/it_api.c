@@ -34,15 +34,6 @@ static void assert_rfc3339(const char *s)
     regfree(&re);
 }
 
-static json_object *data_of(const struct http_res *r, json_object **root)
-{
-    json_object *d;
-    *root = json_body(r);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(*root, "status")), "success");
-    ck_assert(json_object_object_get_ex(*root, "data", &d));
-    return d;
-}
-
 START_TEST(test_health)
 {
     struct http_res r = http_get("/health", NULL);
@@ -72,7 +63,7 @@ START_TEST(test_statuses)
     ck_assert_uint_ge(n, 4);
     struct http_res r = http_get("/api/v1/statuses", tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     ck_assert_uint_eq(json_object_array_length(d), n);
     for (size_t i = 0; i < 4; i++) {
         json_object *s = json_object_array_get_idx(d, i);
@@ -93,7 +84,7 @@ START_TEST(test_statuses)
     for (int i = 0; i < 12; i++) {
         r = http_get("/api/v1/statuses", tok(it_agent_key));
         ck_assert_int_eq(r.status, 200);
-        d = data_of(&r, &root);
+        d = json_data(&r, &root);
         ck_assert_uint_eq(json_object_array_length(d), n + 1);
         ck_assert_str_eq(json_object_get_string(json_object_object_get(
                              json_object_array_get_idx(d, n), "name")),
@@ -111,7 +102,7 @@ START_TEST(test_statuses)
     sql_exec("DELETE FROM conversation_statuses WHERE name = 'It parked'");
     for (int i = 0; i < 12; i++) {
         r = http_get("/api/v1/statuses", tok(it_agent_key));
-        d = data_of(&r, &root);
+        d = json_data(&r, &root);
         ck_assert_uint_eq(json_object_array_length(d), n);
         json_object_put(root);
         http_res_free(&r);
@@ -143,7 +134,7 @@ START_TEST(test_priorities)
     json_object *root;
     struct http_res r = http_get("/api/v1/priorities", tok(it_agent_key));
     ck_assert_int_eq(r.status, 200);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     ck_assert_int_eq(json_object_array_length(d), 3);
     for (size_t i = 0; i < 3; i++) {
         json_object *p = json_object_array_get_idx(d, i);
@@ -165,7 +156,7 @@ START_TEST(test_ai_prompts)
     struct http_res r = http_get("/api/v1/ai/prompts", tok(it_agent_key));
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_null(strstr(r.body, "\"content\""));
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     ck_assert_int_eq(json_object_array_length(d), 6);
     for (size_t i = 0; i < 6; i++) {
         json_object *p = json_object_array_get_idx(d, i);
@@ -201,7 +192,7 @@ START_TEST(test_agents_me)
     sql_exec(sql);
     struct http_res r = http_get("/api/v1/agents/me", tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     assert_keys(d, keys, sizeof(keys) / sizeof(keys[0]));
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "email")), it_admin_email);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "type")), "agent");
@@ -261,7 +252,7 @@ START_TEST(test_agents_get)
     snprintf(path, sizeof(path), "/api/v1/agents/%s", id);
     struct http_res r = http_get(path, tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
-    json_object *d = data_of(&r, &root);
+    json_object *d = json_data(&r, &root);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "email")), it_agent_email);
     ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "roles"),
                                                     JSON_C_TO_STRING_PLAIN),

@@ -23,16 +23,9 @@ static void expect(const char *auth, long status, const char *msg)
 /* Creates a fresh agent through the CLI; key receives KEY:SECRET. */
 static void fresh_agent(const char *role, char *email, size_t elen, char *key, size_t klen)
 {
-    char cmd[1024];
     static int seq;
     snprintf(email, elen, "auth-%ld-%ld-%d@example.com", (long)time(NULL), (long)getpid(), ++seq);
-    snprintf(cmd, sizeof(cmd),
-             "'%s/bin/deskd' agent create --email %s --first-name A --role %s >/dev/null", it_root(),
-             email, role);
-    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
-    snprintf(cmd, sizeof(cmd), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, key, klen), 0);
-    ck_assert_ptr_nonnull(strchr(key, ':'));
+    it_make_agent(email, "A", role, NULL, NULL, 0, key, klen);
 }
 
 START_TEST(test_no_credentials)

@@ -3,7 +3,6 @@
  * checks: the list's filters, order and pages, one contact, blocking,
  * updates as JSON and as a form, and who may delete which note.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,43 +11,11 @@
 #include "../suite_of.h"
 #include "it.h"
 
-static char *q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *q(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return sql_value(sql);
-}
-
-static void expect_sql(const char *want, char *got)
-{
-    ck_assert_ptr_nonnull(got);
-    ck_assert_str_eq(got, want);
-    free(got);
-}
-
-static struct http_res send_as(const char *method, const char *path, const char *key,
-                               const char *body, const char *ctype)
+static struct http_res send_as(const char *method, const char *path, const char *key, const char *body, const char *ctype)
 {
     char h[128];
     snprintf(h, sizeof(h), "Content-Type: %s", ctype);
     return http_do(method, path, tok(key), body, body ? strlen(body) : 0, h);
-}
-
-static void expect_err(const char *method, const char *path, const char *key, const char *body,
-                       long status, const char *message, const char *type)
-{
-    struct http_res r = send_as(method, path, key, body, "application/json");
-    assert_error(&r, status, message, type);
-    http_res_free(&r);
-}
-
-static const char *str_at(json_object *o, const char *key)
-{
-    return json_object_get_string(json_object_object_get(o, key));
 }
 
 START_TEST(test_contacts)
@@ -56,7 +23,7 @@ START_TEST(test_contacts)
     long pid = (long)getpid();
     char ids[3][16], path[256], body[512];
     for (int i = 0; i < 3; i++) {
-        char *v = q("INSERT INTO users (type, first_name, email, created_at) VALUES ('contact',"
+        char *v = sql_valuef("INSERT INTO users (type, first_name, email, created_at) VALUES ('contact',"
                     " 'Ct%d', 'ct-%ld-%c@example.org', now() - interval '%d hours') RETURNING id",
                     i, pid, 'a' + i, i);
         snprintf(ids[i], sizeof(ids[i]), "%s", v);
@@ -76,10 +43,10 @@ START_TEST(test_contacts)
     ck_assert_int_eq(json_object_get_int(json_object_object_get(d, "total_pages")), 2);
     ck_assert_int_eq((int)json_object_array_length(res), 2);
     json_object *first = json_object_array_get_idx(res, 0);
-    ck_assert_str_eq(str_at(first, "id"), ids[0]);
-    ck_assert_str_eq(str_at(json_object_array_get_idx(res, 1), "id"), ids[1]);
+    ck_assert_str_eq(json_str(first, "id"), ids[0]);
+    ck_assert_str_eq(json_str(json_object_array_get_idx(res, 1), "id"), ids[1]);
     ck_assert_int_eq(json_object_object_length(first), 9);
-    ck_assert_str_eq(str_at(first, "type"), "contact");
+    ck_assert_str_eq(json_str(first, "type"), "contact");
     json_object_put(root);
     http_res_free(&r);
     /* Default order: newest first. */
@@ -88,14 +55,12 @@ START_TEST(test_contacts)
     r = http_get(path, tok(it_admin_key));
     root = json_body(&r);
     res = json_object_object_get(json_object_object_get(root, "data"), "results");
-    ck_assert_str_eq(str_at(json_object_array_get_idx(res, 0), "id"), ids[0]);
+    ck_assert_str_eq(json_str(json_object_array_get_idx(res, 0), "id"), ids[0]);
     json_object_put(root);
     http_res_free(&r);
 
-    expect_err("GET", "/api/v1/contacts?order_by=users.first_name", it_admin_key, NULL, 400,
-               "Invalid `order_by`: `users.first_name` is not a sortable field", "InputException");
-    expect_err("GET", "/api/v1/contacts", it_agent_key, NULL, 403, "Permission denied",
-               "PermissionException");
+    expect_json_error("GET", "/api/v1/contacts?order_by=users.first_name", it_admin_key, NULL, 400, "Invalid `order_by`: `users.first_name` is not a sortable field", "InputException");
+    expect_json_error("GET", "/api/v1/contacts", it_agent_key, NULL, 403, "Permission denied", "PermissionException");
 
     /* One contact; agents are not contacts. */
     char email[96];
@@ -105,61 +70,55 @@ START_TEST(test_contacts)
     ck_assert_int_eq(r.status, 200);
     root = json_body(&r);
     d = json_object_object_get(root, "data");
-    ck_assert_str_eq(str_at(d, "email"), email);
-    ck_assert_str_eq(str_at(d, "type"), "contact");
+    ck_assert_str_eq(json_str(d, "email"), email);
+    ck_assert_str_eq(json_str(d, "type"), "contact");
     ck_assert_ptr_null(strstr(r.body, "password"));
     json_object_put(root);
     http_res_free(&r);
-    expect_err("GET", "/api/v1/contacts/99999999", it_admin_key, NULL, 404, "User not found",
-               "NotFoundException");
-    char *agent = q("SELECT id FROM users WHERE email = '%s'", it_agent_email);
+    expect_json_error("GET", "/api/v1/contacts/99999999", it_admin_key, NULL, 404, "User not found", "NotFoundException");
+    char *agent = sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email);
     char apath[64];
     snprintf(apath, sizeof(apath), "/api/v1/contacts/%s", agent);
     free(agent);
-    expect_err("GET", apath, it_admin_key, NULL, 404, "User not found", "NotFoundException");
-    expect_err("GET", "/api/v1/contacts/0", it_admin_key, NULL, 400, "Invalid contact `id`",
-               "InputException");
+    expect_json_error("GET", apath, it_admin_key, NULL, 404, "User not found", "NotFoundException");
+    expect_json_error("GET", "/api/v1/contacts/0", it_admin_key, NULL, 400, "Invalid contact `id`", "InputException");
 
     /* Block and unblock. */
     char bpath[64];
     snprintf(bpath, sizeof(bpath), "/api/v1/contacts/%s/block", ids[1]);
-    r = send_as("PUT", bpath, it_admin_key, "{\"enabled\":false}", "application/json");
+    r = http_json("PUT", bpath, it_admin_key, "{\"enabled\":false}");
     ck_assert_int_eq(r.status, 200);
     root = json_body(&r);
     ck_assert(!json_object_get_boolean(json_object_object_get(json_object_object_get(root, "data"),
                                                               "enabled")));
     json_object_put(root);
     http_res_free(&r);
-    expect_sql("false", q("SELECT enabled::text FROM users WHERE id = %s", ids[1]));
-    expect_err("PUT", bpath, it_admin_key, "{\"enabled\":\"no\"}", 400,
-               "`enabled` must be true or false", "InputException");
-    r = send_as("PUT", bpath, it_admin_key, "{\"enabled\":true}", "application/json");
+    expect_sqlf("false", "SELECT enabled::text FROM users WHERE id = %s", ids[1]);
+    expect_json_error("PUT", bpath, it_admin_key, "{\"enabled\":\"no\"}", 400, "`enabled` must be true or false", "InputException");
+    r = http_json("PUT", bpath, it_admin_key, "{\"enabled\":true}");
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    expect_sql("true", q("SELECT enabled::text FROM users WHERE id = %s", ids[1]));
+    expect_sqlf("true", "SELECT enabled::text FROM users WHERE id = %s", ids[1]);
 
     /* Update as JSON: e-mail normalised; a clash is a conflict and changes nothing. */
     snprintf(body, sizeof(body),
              "{\"first_name\":\"New\",\"email\":\" NEW-%ld@Example.org\",\"phone_number\":"
              "\"12345\",\"country\":\"DE\"}",
              pid);
-    r = send_as("PUT", path, it_admin_key, body, "application/json");
+    r = http_json("PUT", path, it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     http_res_free(&r);
     char want[160];
     snprintf(want, sizeof(want), "New/new-%ld@example.org/12345/DE", pid);
-    expect_sql(want, q("SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
-                       " FROM users WHERE id = %s", ids[1]));
+    expect_sqlf(want, "SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
+                       " FROM users WHERE id = %s", ids[1]);
     snprintf(body, sizeof(body), "{\"first_name\":\"X\",\"email\":\"ct-%ld-a@example.org\"}",
              pid);
-    expect_err("PUT", path, it_admin_key, body, 409, "Another contact with same email already exists",
-               "ConflictException");
-    expect_err("PUT", path, it_admin_key, "{\"email\":\"x@example.org\"}", 400,
-               "`first_name` is required", "InputException");
-    expect_err("PUT", path, it_admin_key, "{\"first_name\":\"X\",\"email\":\"nope\"}", 400,
-               "Invalid `email`", "InputException");
-    expect_sql(want, q("SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
-                       " FROM users WHERE id = %s", ids[1]));
+    expect_json_error("PUT", path, it_admin_key, body, 409, "Another contact with same email already exists", "ConflictException");
+    expect_json_error("PUT", path, it_admin_key, "{\"email\":\"x@example.org\"}", 400, "`first_name` is required", "InputException");
+    expect_json_error("PUT", path, it_admin_key, "{\"first_name\":\"X\",\"email\":\"nope\"}", 400, "Invalid `email`", "InputException");
+    expect_sqlf(want, "SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
+                       " FROM users WHERE id = %s", ids[1]);
 
     /* As an urlencoded form; the literal "null" clears a field, as upstream reads forms. */
     snprintf(body, sizeof(body), "first_name=Form&email=form-%ld%%40example.org&phone_number=null",
@@ -168,8 +127,8 @@ START_TEST(test_contacts)
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     http_res_free(&r);
     snprintf(want, sizeof(want), "Form/form-%ld@example.org/-", pid);
-    expect_sql(want, q("SELECT first_name || '/' || email || '/' || coalesce(phone_number, '-')"
-                       " FROM users WHERE id = %s", ids[1]));
+    expect_sqlf(want, "SELECT first_name || '/' || email || '/' || coalesce(phone_number, '-')"
+                       " FROM users WHERE id = %s", ids[1]);
 
     /* As multipart, as upstream's clients send it, with an avatar image; a non-image is refused. */
     static const unsigned char png[] = {
@@ -198,94 +157,81 @@ START_TEST(test_contacts)
         }
         http_res_free(&r);
     }
-    expect_sql("Multi0/t/users/image/png",
-               q("SELECT u.first_name || '/' || (u.avatar_url = '/uploads/' || m.uuid)::text::char"
+    expect_sqlf("Multi0/t/users/image/png", "SELECT u.first_name || '/' || (u.avatar_url = '/uploads/' || m.uuid)::text::char"
                  " || '/' || m.model_type || '/' || m.content_type FROM users u JOIN media m"
-                 " ON u.avatar_url = '/uploads/' || m.uuid WHERE u.id = %s", ids[1]));
+                 " ON u.avatar_url = '/uploads/' || m.uuid WHERE u.id = %s", ids[1]);
 }
 END_TEST
 
 START_TEST(test_notes)
 {
     long pid = (long)getpid();
-    char cmd[1024], email[96], key[256], path[96], other[256], body[256];
+    char email[96], key[256], path[96], other[256];
     sql_exec("INSERT INTO roles (name, permissions) VALUES ('It notes', ARRAY['contact_notes:read',"
              " 'contact_notes:write', 'contact_notes:delete']) ON CONFLICT (name) DO NOTHING");
     snprintf(email, sizeof(email), "notes-%ld@example.com", pid);
-    snprintf(cmd, sizeof(cmd),
-             "'%s/bin/deskd' agent create --email %s --first-name Nora --last-name Notes"
-             " --role 'It notes' >/dev/null",
-             it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
-    snprintf(cmd, sizeof(cmd), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, key, sizeof(key)), 0);
-    char *nora = q("SELECT id FROM users WHERE email = '%s'", email);
-    char *contact = q("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N',"
+    char nora[16];
+    it_make_agent(email, "Nora", "It notes", NULL, nora, sizeof(nora), key, sizeof(key));
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N',"
                       " 'noted-%ld@example.org') RETURNING id", pid);
-    char *contact2 = q("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N2',"
+    char *contact2 = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N2',"
                        " 'noted2-%ld@example.org') RETURNING id", pid);
     snprintf(path, sizeof(path), "/api/v1/contacts/%s/notes", contact);
 
     /* Nora writes a note; it comes back with her name, newest first. */
-    struct http_res r = send_as("POST", path, key, "{\"note\":\"Prefers e-mail\"}",
-                                "application/json");
+    struct http_res r = http_json("POST", path, key, "{\"note\":\"Prefers e-mail\"}");
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     json_object *root = json_body(&r), *d = json_object_object_get(root, "data");
-    ck_assert_str_eq(str_at(d, "note"), "Prefers e-mail");
-    ck_assert_str_eq(str_at(d, "first_name"), "Nora");
-    ck_assert_str_eq(str_at(d, "user_id"), nora);
-    ck_assert_str_eq(str_at(d, "contact_id"), contact);
+    ck_assert_str_eq(json_str(d, "note"), "Prefers e-mail");
+    ck_assert_str_eq(json_str(d, "first_name"), "Nora");
+    ck_assert_str_eq(json_str(d, "user_id"), nora);
+    ck_assert_str_eq(json_str(d, "contact_id"), contact);
     ck_assert_int_eq(json_object_object_length(d), 9);
     char nora_note[16];
-    snprintf(nora_note, sizeof(nora_note), "%s", str_at(d, "id"));
+    snprintf(nora_note, sizeof(nora_note), "%s", json_str(d, "id"));
     json_object_put(root);
     http_res_free(&r);
-    r = send_as("POST", path, it_admin_key, "{\"note\":\"Admin's note\"}", "application/json");
+    r = http_json("POST", path, it_admin_key, "{\"note\":\"Admin's note\"}");
     ck_assert_int_eq(r.status, 200);
     root = json_body(&r);
     char admin_note[16];
     snprintf(admin_note, sizeof(admin_note), "%s",
-             str_at(json_object_object_get(root, "data"), "id"));
+             json_str(json_object_object_get(root, "data"), "id"));
     json_object_put(root);
     http_res_free(&r);
     r = http_get(path, tok(key));
     root = json_body(&r);
     d = json_object_object_get(root, "data");
     ck_assert_int_eq((int)json_object_array_length(d), 2);
-    ck_assert_str_eq(str_at(json_object_array_get_idx(d, 0), "id"), admin_note);
+    ck_assert_str_eq(json_str(json_object_array_get_idx(d, 0), "id"), admin_note);
     json_object_put(root);
     http_res_free(&r);
 
-    expect_err("POST", path, key, "{\"note\":\"\"}", 400, "`note` is required", "InputException");
-    expect_err("GET", "/api/v1/contacts/99999999/notes", key, NULL, 404, "User not found",
-               "NotFoundException");
-    expect_err("POST", "/api/v1/contacts/99999999/notes", key, "{\"note\":\"x\"}", 404,
-               "User not found", "NotFoundException");
-    expect_err("GET", path, it_agent_key, NULL, 403, "Permission denied", "PermissionException");
+    expect_json_error("POST", path, key, "{\"note\":\"\"}", 400, "`note` is required", "InputException");
+    expect_json_error("GET", "/api/v1/contacts/99999999/notes", key, NULL, 404, "User not found", "NotFoundException");
+    expect_json_error("POST", "/api/v1/contacts/99999999/notes", key, "{\"note\":\"x\"}", 404, "User not found", "NotFoundException");
+    expect_json_error("GET", path, it_agent_key, NULL, 403, "Permission denied", "PermissionException");
 
     /* Deleting: not another's note without the Admin role; not through another contact. */
     snprintf(other, sizeof(other), "%s/%s", path, admin_note);
-    expect_err("DELETE", other, key, NULL, 403, "You can only delete your own note",
-               "PermissionException");
+    expect_json_error("DELETE", other, key, NULL, 403, "You can only delete your own note", "PermissionException");
     snprintf(other, sizeof(other), "/api/v1/contacts/%s/notes/%s", contact2, nora_note);
-    expect_err("DELETE", other, key, NULL, 404, "Note not found", "NotFoundException");
+    expect_json_error("DELETE", other, key, NULL, 404, "Note not found", "NotFoundException");
     snprintf(other, sizeof(other), "%s/%s", path, nora_note);
-    r = send_as("DELETE", other, key, NULL, "application/json");
+    r = http_json("DELETE", other, key, NULL);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    r = send_as("POST", path, key, "{\"note\":\"Second\"}", "application/json");
+    r = http_json("POST", path, key, "{\"note\":\"Second\"}");
     root = json_body(&r);
     snprintf(other, sizeof(other), "%s/%s", path,
-             str_at(json_object_object_get(root, "data"), "id"));
+             json_str(json_object_object_get(root, "data"), "id"));
     json_object_put(root);
     http_res_free(&r);
-    r = send_as("DELETE", other, it_admin_key, NULL, "application/json"); /* the Admin may */
+    r = http_json("DELETE", other, it_admin_key, NULL); /* the Admin may */
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    snprintf(body, sizeof(body), "SELECT string_agg(note, ',') FROM contact_notes WHERE contact_id = %s",
-             contact);
-    expect_sql("Admin's note", sql_value(body));
-    free(nora);
+    expect_sqlf("Admin's note", "SELECT string_agg(note, ',') FROM contact_notes WHERE contact_id = %s",
+                contact);
     free(contact);
     free(contact2);
 }

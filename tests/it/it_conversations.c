@@ -7,7 +7,6 @@
  * conversations; every request filters on that inbox, so other data in the
  * database does not change the answers.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,46 +21,19 @@ static char inbox[32], team[32], tag[32], agent_id[32], admin_id[32], open_id[32
     high_id[32], low_id[32], c1_email[96];
 static char limited_key[256], limited_id[32];
 
-static char *val(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *val(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return sql_value(sql);
-}
-
-static void copy(char *dst, char *src)
-{
-    ck_assert_ptr_nonnull(src);
-    snprintf(dst, 32, "%s", src);
-    free(src);
-}
-
-/*
- *  conv  status    priority  user   team   created     last message  contact  tag  mention
- *  c1    Open      High      -      -      2026-01-10  now - 1h      c1
- *  c2    Open      Low       agent  T      2026-01-11  now - 2h      c2
- *  c3    Resolved  -         -      T      2026-01-12  now - 3h      c1
- *  c4    Closed    Medium    admin  -      2026-02-01  now - 4h      c2
- *  c5    Snoozed   High      -      -      2026-02-02  now - 5h      c1       yes
- *  c6    Open      -         agent  T      2026-03-05  now - 6h      c2            agent
- */
 static void fixture(void)
 {
     long pid = (long)getpid();
     char sql[4096], c2_email[96], email[160];
 
-    copy(agent_id, val("SELECT id FROM users WHERE email = '%s'", it_agent_email));
-    copy(admin_id, val("SELECT id FROM users WHERE email = '%s'", it_admin_email));
-    copy(open_id, val("SELECT id FROM conversation_statuses WHERE name = 'Open'"));
-    copy(high_id, val("SELECT id FROM conversation_priorities WHERE name = 'High'"));
-    copy(low_id, val("SELECT id FROM conversation_priorities WHERE name = 'Low'"));
-    copy(inbox, val("INSERT INTO inboxes (name, channel) VALUES ('IT conv %ld', 'email') RETURNING id", pid));
-    copy(team, val("INSERT INTO teams (name) VALUES ('IT conv team %ld') RETURNING id", pid));
-    copy(tag, val("INSERT INTO tags (name) VALUES ('it-tag-%ld') RETURNING id", pid));
+    copy_value(agent_id, sizeof(agent_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email));
+    copy_value(admin_id, sizeof(admin_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
+    copy_value(open_id, sizeof(open_id), sql_valuef("SELECT id FROM conversation_statuses WHERE name = 'Open'"));
+    copy_value(high_id, sizeof(high_id), sql_valuef("SELECT id FROM conversation_priorities WHERE name = 'High'"));
+    copy_value(low_id, sizeof(low_id), sql_valuef("SELECT id FROM conversation_priorities WHERE name = 'Low'"));
+    copy_value(inbox, sizeof(inbox), sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('IT conv %ld', 'email') RETURNING id", pid));
+    copy_value(team, sizeof(team), sql_valuef("INSERT INTO teams (name) VALUES ('IT conv team %ld') RETURNING id", pid));
+    copy_value(tag, sizeof(tag), sql_valuef("INSERT INTO tags (name) VALUES ('it-tag-%ld') RETURNING id", pid));
     snprintf(c1_email, sizeof(c1_email), "it-c1-%ld@example.org", pid);
     snprintf(c2_email, sizeof(c2_email), "it-c2-%ld@example.org", pid);
     snprintf(sql, sizeof(sql),
@@ -119,7 +91,7 @@ static void fixture(void)
     sql_exec(sql);
     snprintf(sql, sizeof(sql), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
     ck_assert_int_eq(run_cmd(sql, limited_key, sizeof(limited_key)), 0);
-    copy(limited_id, val("SELECT id FROM users WHERE email = '%s'", email));
+    copy_value(limited_id, sizeof(limited_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", email));
 }
 
 /* uuid of fixture conversation cN (static buffer per call slot). */
@@ -128,7 +100,7 @@ static const char *conv(const char *subject)
     static char slots[4][48];
     static int next;
     char *s = slots[next++ % 4];
-    char *u = val("SELECT uuid FROM conversations WHERE inbox_id = %s AND subject = '%s'", inbox,
+    char *u = sql_valuef("SELECT uuid FROM conversations WHERE inbox_id = %s AND subject = '%s'", inbox,
                   subject);
     snprintf(s, 48, "%s", u);
     free(u);
@@ -137,7 +109,7 @@ static const char *conv(const char *subject)
 
 static char *field(const char *subject, const char *column)
 {
-    return val("SELECT %s FROM conversations WHERE inbox_id = %s AND subject = '%s'", column,
+    return sql_valuef("SELECT %s FROM conversations WHERE inbox_id = %s AND subject = '%s'", column,
                inbox, subject);
 }
 
@@ -484,7 +456,7 @@ START_TEST(test_get_one)
     ck_assert_str_eq(json_object_get_string(json_object_object_get(contact, "type")), "contact");
     json_object *tags = json_object_object_get(d, "tags");
     ck_assert_int_eq(json_object_array_length(tags), 1);
-    char *want = val("SELECT name FROM tags WHERE id = %s", tag);
+    char *want = sql_valuef("SELECT name FROM tags WHERE id = %s", tag);
     ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(tags, 0)), want);
     free(want);
     /* The contact's other conversations, newest first: c1 (1h ago), c3 (3h ago). */
@@ -625,7 +597,7 @@ START_TEST(test_seen_and_unread)
     ck_assert_int_eq(unread("c6"), 1); /* the note; never seen */
     put_ok("c6", "last-seen", NULL);
     ck_assert_int_eq(unread("c6"), 0);
-    char *n = val("SELECT count(*) FROM conversation_last_seen ls JOIN users u ON u.id = ls.user_id"
+    char *n = sql_valuef("SELECT count(*) FROM conversation_last_seen ls JOIN users u ON u.id = ls.user_id"
                   " WHERE u.email = '%s'", it_admin_email);
     ck_assert_str_eq(n, "1");
     free(n);
@@ -657,7 +629,7 @@ START_TEST(test_concurrent_status_updates)
     char *s = field("c4", "(SELECT name FROM conversation_statuses WHERE id = status_id)");
     ck_assert(strcmp(s, "Open") == 0 || strcmp(s, "Resolved") == 0);
     free(s);
-    char *mismatch = val("SELECT count(*) FROM (SELECT status_id, coalesce(priority_id, 0),"
+    char *mismatch = sql_valuef("SELECT count(*) FROM (SELECT status_id, coalesce(priority_id, 0),"
                          " coalesce(assigned_user_id, 0), coalesce(assigned_team_id, 0), inbox_id,"
                          " count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT status_id,"
                          " priority_id, assigned_user_id, assigned_team_id, inbox_id, n FROM"
@@ -680,7 +652,7 @@ static long post_tags(const char *subject, const char *body, char *out, size_t o
 
 static void expect_tags(const char *subject, const char *want)
 {
-    char *got = val("SELECT coalesce(string_agg(t.name, ',' ORDER BY t.name), '') FROM"
+    char *got = sql_valuef("SELECT coalesce(string_agg(t.name, ',' ORDER BY t.name), '') FROM"
                     " conversation_tags ct JOIN tags t ON t.id = ct.tag_id JOIN conversations c"
                     " ON c.id = ct.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'",
                     inbox, subject);
@@ -744,7 +716,7 @@ static long post_message(const char *subject, const char *key, const char *body,
 
 static char *messages_count(const char *subject)
 {
-    return val("SELECT count(*) FROM conversation_messages m JOIN conversations c ON c.id ="
+    return sql_valuef("SELECT count(*) FROM conversation_messages m JOIN conversations c ON c.id ="
                " m.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'", inbox, subject);
 }
 
@@ -773,7 +745,7 @@ START_TEST(test_messages_list_and_get)
     expect_error(path, tok(it_admin_key), 400, "Invalid `type`: use incoming, outgoing or activity",
                  "InputException");
 
-    char *muuid = val("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
+    char *muuid = sql_valuef("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
                       " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c6'", inbox);
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s", conv("c6"), muuid);
     struct http_res r = http_get(path, tok(it_admin_key));
@@ -809,7 +781,7 @@ START_TEST(test_send_messages)
     expect_field("c1", "last_message", "Hi & bye");
     expect_field("c1", "last_message_sender::text", "agent");
     expect_field("c1", "waiting_since IS NULL AND first_reply_at IS NOT NULL", "t");
-    char *n = val("SELECT count(*) FROM conversation_participants p JOIN conversations c ON"
+    char *n = sql_valuef("SELECT count(*) FROM conversation_participants p JOIN conversations c ON"
                   " c.id = p.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1' AND"
                   " p.user_id = %s", inbox, admin_id);
     ck_assert_str_eq(n, "1");
@@ -823,7 +795,7 @@ START_TEST(test_send_messages)
              "{\"type\":\"agent\",\"id\":999999}]}", agent_id, team);
     ck_assert_int_eq(post_message("c1", it_admin_key, body, out, sizeof(out)), 200);
     expect_field("c1", "last_message", "Hi & bye");
-    n = val("SELECT count(*) FROM conversation_mentions m JOIN conversations c ON c.id ="
+    n = sql_valuef("SELECT count(*) FROM conversation_mentions m JOIN conversations c ON c.id ="
             " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1'", inbox);
     ck_assert_str_eq(n, "2"); /* the unknown agent is not mentioned */
     free(n);
@@ -888,7 +860,7 @@ START_TEST(test_retry)
     char out[1024], path[256];
     ck_assert_int_eq(post_message("c3", it_admin_key, "{\"message\":\"to retry\",\"sender_type\":\"agent\"}",
                                   out, sizeof(out)), 200);
-    char *muuid = val("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
+    char *muuid = sql_valuef("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
                       " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c3' AND"
                       " m.text_content = 'to retry'", inbox);
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s/retry", conv("c3"), muuid);
@@ -904,7 +876,7 @@ START_TEST(test_retry)
     r = http_do("PUT", path, tok(it_admin_key), NULL, 0, NULL);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    char *st = val("SELECT status FROM conversation_messages WHERE uuid = '%s'", muuid);
+    char *st = sql_valuef("SELECT status FROM conversation_messages WHERE uuid = '%s'", muuid);
     ck_assert_str_eq(st, "pending");
     free(st);
     free(muuid);
@@ -1001,10 +973,10 @@ START_TEST(test_create_conversation)
     ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_object_get(d, "contact"), "email")), email);
     char *uuid = strdup(json_object_get_string(json_object_object_get(d, "uuid")));
     json_object_put(root);
-    char *n = val("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
+    char *n = sql_valuef("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
     ck_assert_str_eq(n, "1");
     free(n);
-    n = val("SELECT m.type || '/' || m.status || '/' || (m.sender_id = c.contact_id) || '/' ||"
+    n = sql_valuef("SELECT m.type || '/' || m.status || '/' || (m.sender_id = c.contact_id) || '/' ||"
             " (c.waiting_since IS NOT NULL) FROM conversation_messages m JOIN conversations c"
             " ON c.id = m.conversation_id WHERE c.uuid = '%s'", uuid);
     ck_assert_str_eq(n, "incoming/received/true/true");
@@ -1016,10 +988,10 @@ START_TEST(test_create_conversation)
              "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"Other\",\"content\":\"Hello\","
              "\"initiator\":\"agent\",\"team_id\":%s,\"agent_id\":%s}", inbox, email, team, agent_id);
     ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 200);
-    n = val("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
+    n = sql_valuef("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
     ck_assert_str_eq(n, "1");
     free(n);
-    n = val("SELECT c.assigned_team_id || '/' || c.assigned_user_id || '/' || m.type || '/' ||"
+    n = sql_valuef("SELECT c.assigned_team_id || '/' || c.assigned_user_id || '/' || m.type || '/' ||"
             " m.status || '/' || m.sender_id || '/' || (c.subject LIKE '#%%') FROM conversations c"
             " JOIN conversation_messages m ON m.conversation_id = c.id JOIN users u ON"
             " u.id = c.contact_id WHERE u.email = '%s' AND m.type = 'outgoing'", email);
@@ -1061,7 +1033,7 @@ START_TEST(test_create_refusals)
         snprintf(want, sizeof(want), "\"message\":\"%s\"", cases[i].message);
         ck_assert_msg(strstr(out, want) != NULL, "%s -> %s", body, out);
     }
-    char *other = val("INSERT INTO inboxes (name, channel, enabled) VALUES ('IT off %s', 'email',"
+    char *other = sql_valuef("INSERT INTO inboxes (name, channel, enabled) VALUES ('IT off %s', 'email',"
                       " FALSE) RETURNING id", inbox);
     snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
              "\"content\":\"x\",\"initiator\":\"agent\"}", other);
@@ -1077,14 +1049,14 @@ START_TEST(test_create_refusals)
     snprintf(email, sizeof(email), "atomic-%s@example.org", inbox);
     snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"A\","
              "\"content\":\"x\",\"initiator\":\"agent\"}", inbox, email);
-    char *before = val("SELECT count(*) FROM conversations");
+    char *before = sql_valuef("SELECT count(*) FROM conversations");
     sql_exec("ALTER TABLE conversation_participants RENAME TO conversation_participants_moved");
     long st = create(it_admin_key, body, out, sizeof(out));
     sql_exec("ALTER TABLE conversation_participants_moved RENAME TO conversation_participants");
     ck_assert_int_eq(st, 500);
-    char *after = val("SELECT count(*) FROM conversations");
+    char *after = sql_valuef("SELECT count(*) FROM conversations");
     ck_assert_str_eq(before, after);
-    char *n = val("SELECT count(*) FROM users WHERE email = '%s'", email);
+    char *n = sql_valuef("SELECT count(*) FROM users WHERE email = '%s'", email);
     ck_assert_str_eq(n, "0");
     free(n);
     free(before);

@@ -4,7 +4,6 @@
  * hostile bodies (traversal names, double extensions, truncated or
  * boundary-less bodies, oversized files).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +34,6 @@ static size_t body_with(char *out, size_t cap, const char *filename, const char 
 static struct http_res upload(const char *body, size_t len, const char *ctype)
 {
     return http_do("POST", "/api/v1/media", tok(it_agent_key), body, len, ctype);
-}
-
-static char *q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *q(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return sql_value(sql);
 }
 
 static const unsigned char PNG[] = {
@@ -88,7 +76,7 @@ START_TEST(test_upload_and_download)
     struct stat st;
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert_int_eq((int)st.st_size, 13);
-    char *v = q("SELECT filename || '/' || size FROM media WHERE uuid = '%s'", uuid);
+    char *v = sql_valuef("SELECT filename || '/' || size FROM media WHERE uuid = '%s'", uuid);
     ck_assert_str_eq(v, "report.txt/13");
     free(v);
 
@@ -161,7 +149,7 @@ static void refused(const char *body, size_t len, const char *ctype, long status
 START_TEST(test_hostile_uploads)
 {
     static char body[1 << 16];
-    char *before = q("SELECT count(*) FROM media");
+    char *before = sql_valuef("SELECT count(*) FROM media");
     size_t len;
 
     len = body_with(body, sizeof(body), "..", "x", 1, 0);
@@ -209,7 +197,7 @@ START_TEST(test_hostile_uploads)
     free(hbody);
     free(hdata);
 
-    char *after = q("SELECT count(*) - 1 FROM media");
+    char *after = sql_valuef("SELECT count(*) - 1 FROM media");
     ck_assert_str_eq(after, before); /* only the allowed PNG was stored */
     free(before);
     free(after);

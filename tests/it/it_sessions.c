@@ -47,16 +47,8 @@ static long with_bearer(const char *method, const char *path, const char *tok, c
 static void agent(char *email, size_t elen, char *id, size_t ilen)
 {
     static int seq;
-    char cmd[1024];
     snprintf(email, elen, "sess-%ld-%d@example.com", (long)getpid(), ++seq);
-    snprintf(cmd, sizeof(cmd),
-             "'%s/bin/deskd' agent create --email %s --first-name S --role Agent"
-             " --password 'Sess-Passw0rd!' >/dev/null", it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
-    snprintf(cmd, sizeof(cmd), "SELECT id FROM users WHERE email = '%s'", email);
-    char *v = sql_value(cmd);
-    snprintf(id, ilen, "%s", v);
-    free(v);
+    it_make_agent(email, "S", "Agent", "Sess-Passw0rd!", id, ilen, NULL, 0);
 }
 
 START_TEST(test_login_and_use)

@@ -3,7 +3,6 @@
  * delete, the protected defaults, a status in use, and every worker's
  * cached list seeing each change at once.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,21 +10,6 @@
 
 #include "../suite_of.h"
 #include "it.h"
-
-static struct http_res send_json(const char *method, const char *path, const char *key,
-                                 const char *body)
-{
-    return http_do(method, path, tok(key), body, body ? strlen(body) : 0,
-                   "Content-Type: application/json");
-}
-
-static void refused(const char *method, const char *path, const char *body, long status,
-                    const char *message, const char *type)
-{
-    struct http_res r = send_json(method, path, it_admin_key, body);
-    assert_error(&r, status, message, type);
-    http_res_free(&r);
-}
 
 /* How many times name appears in GET /api/v1/statuses, asked enough times to reach every worker. */
 static void listed(const char *name, int want)
@@ -40,17 +24,6 @@ static void listed(const char *name, int want)
     }
 }
 
-static char *q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *q(const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return sql_value(sql);
-}
-
 START_TEST(test_status_writes)
 {
     long pid = (long)getpid();
@@ -60,7 +33,7 @@ START_TEST(test_status_writes)
     listed(name, 0); /* warm every worker's cache first */
 
     snprintf(body, sizeof(body), "{\"name\":\"%s\",\"category\":\"waiting\"}", name);
-    struct http_res r = send_json("POST", "/api/v1/statuses", it_admin_key, body);
+    struct http_res r = http_json("POST", "/api/v1/statuses", it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     json_object *root = json_body(&r), *d = json_object_object_get(root, "data");
     ck_assert_int_eq(json_object_object_length(d), 4);
@@ -70,7 +43,7 @@ START_TEST(test_status_writes)
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "category")), "waiting");
     json_object_put(root);
     http_res_free(&r);
-    char *v = q("SELECT name || '/' || category FROM conversation_statuses WHERE id = %s", id);
+    char *v = sql_valuef("SELECT name || '/' || category FROM conversation_statuses WHERE id = %s", id);
     char want[96];
     snprintf(want, sizeof(want), "%s/waiting", name);
     ck_assert_str_eq(v, want);
@@ -78,69 +51,61 @@ START_TEST(test_status_writes)
     listed(name, 1);
 
     /* Refusals write nothing. */
-    char *before = q("SELECT count(*) FROM conversation_statuses");
-    refused("POST", "/api/v1/statuses", body, 409, "Status already exists", "ConflictException");
-    refused("POST", "/api/v1/statuses", "{\"name\":\"abcdefghijklmnopqrstuvwxyz\"}", 400,
-            "Status is too long, should be at most 25 characters", "InputException");
-    refused("POST", "/api/v1/statuses", "{\"category\":\"open\"}", 400, "`name` is required",
-            "InputException");
-    refused("POST", "/api/v1/statuses", "{\"name\":\"Done-ish\",\"category\":\"done\"}", 400,
-            "Invalid `category`: use open, waiting or resolved", "InputException");
-    r = send_json("POST", "/api/v1/statuses", it_agent_key, "{\"name\":\"Agent made\"}");
+    char *before = sql_valuef("SELECT count(*) FROM conversation_statuses");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key, body, 409, "Status already exists", "ConflictException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"name\":\"abcdefghijklmnopqrstuvwxyz\"}", 400, "Status is too long, should be at most 25 characters", "InputException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"category\":\"open\"}", 400, "`name` is required", "InputException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"name\":\"Done-ish\",\"category\":\"done\"}", 400, "Invalid `category`: use open, waiting or resolved", "InputException");
+    r = http_json("POST", "/api/v1/statuses", it_agent_key, "{\"name\":\"Agent made\"}");
     assert_error(&r, 403, "Permission denied", "PermissionException");
     http_res_free(&r);
-    v = q("SELECT count(*) FROM conversation_statuses");
+    v = sql_valuef("SELECT count(*) FROM conversation_statuses");
     ck_assert_str_eq(v, before);
     free(v);
     free(before);
 
     /* The defaults are fixed; unknown and malformed ids. */
-    char *open_id = q("SELECT id FROM conversation_statuses WHERE name = 'Open'");
+    char *open_id = sql_valuef("SELECT id FROM conversation_statuses WHERE name = 'Open'");
     snprintf(path, sizeof(path), "/api/v1/statuses/%s", open_id);
     free(open_id);
-    refused("PUT", path, "{\"name\":\"Opened\"}", 400, "Cannot update default conversation status",
-            "InputException");
-    refused("DELETE", path, NULL, 400, "Cannot delete default conversation status", "InputException");
-    refused("PUT", "/api/v1/statuses/99999999", "{\"name\":\"X\"}", 404, "Status not found",
-            "NotFoundException");
-    refused("DELETE", "/api/v1/statuses/99999999", NULL, 404, "Status not found",
-            "NotFoundException");
-    refused("DELETE", "/api/v1/statuses/abc", NULL, 400, "Invalid status `id`", "InputException");
+    expect_json_error("PUT", path, it_admin_key, "{\"name\":\"Opened\"}", 400, "Cannot update default conversation status", "InputException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 400, "Cannot delete default conversation status", "InputException");
+    expect_json_error("PUT", "/api/v1/statuses/99999999", it_admin_key, "{\"name\":\"X\"}", 404, "Status not found", "NotFoundException");
+    expect_json_error("DELETE", "/api/v1/statuses/99999999", it_admin_key, NULL, 404, "Status not found", "NotFoundException");
+    expect_json_error("DELETE", "/api/v1/statuses/abc", it_admin_key, NULL, 400, "Invalid status `id`", "InputException");
 
     /* Rename (category back to open when not given). */
     snprintf(path, sizeof(path), "/api/v1/statuses/%s", id);
     snprintf(body, sizeof(body), "{\"name\":\"%s\"}", renamed);
-    r = send_json("PUT", path, it_admin_key, body);
+    r = http_json("PUT", path, it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     http_res_free(&r);
-    v = q("SELECT name || '/' || category FROM conversation_statuses WHERE id = %s", id);
+    v = sql_valuef("SELECT name || '/' || category FROM conversation_statuses WHERE id = %s", id);
     snprintf(want, sizeof(want), "%s/open", renamed);
     ck_assert_str_eq(v, want);
     free(v);
     listed(name, 0);
     listed(renamed, 1);
-    refused("PUT", path, "{\"name\":\"Closed\"}", 409, "Status already exists", "ConflictException");
+    expect_json_error("PUT", path, it_admin_key, "{\"name\":\"Closed\"}", 409, "Status already exists", "ConflictException");
 
     /* In use: refused and kept; free again: deleted. */
-    char *inbox = q("INSERT INTO inboxes (name, channel) VALUES ('It status %ld', 'email')"
+    char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It status %ld', 'email')"
                     " RETURNING id", pid);
-    char *contact = q("INSERT INTO users (type, first_name, email) VALUES ('contact', 'S',"
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'S',"
                       " 'status-%ld@example.org') RETURNING id", pid);
-    char *conv = q("INSERT INTO conversations (subject, status_id, contact_id, inbox_id) VALUES"
+    char *conv = sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id) VALUES"
                    " ('uses it', %s, %s, %s) RETURNING id", id, contact, inbox);
-    refused("DELETE", path, NULL, 400,
-            "Cannot delete status as it is in use, reassign its conversations first",
-            "InputException");
-    v = q("SELECT count(*) FROM conversation_statuses WHERE id = %s", id);
+    expect_json_error("DELETE", path, it_admin_key, NULL, 400, "Cannot delete status as it is in use, reassign its conversations first", "InputException");
+    v = sql_valuef("SELECT count(*) FROM conversation_statuses WHERE id = %s", id);
     ck_assert_str_eq(v, "1");
     free(v);
-    free(q("UPDATE conversations SET status_id = (SELECT id FROM conversation_statuses WHERE"
+    free(sql_valuef("UPDATE conversations SET status_id = (SELECT id FROM conversation_statuses WHERE"
            " name = 'Open') WHERE id = %s RETURNING id", conv));
-    r = send_json("DELETE", path, it_admin_key, NULL);
+    r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");
     http_res_free(&r);
-    v = q("SELECT count(*) FROM conversation_statuses WHERE id = %s", id);
+    v = sql_valuef("SELECT count(*) FROM conversation_statuses WHERE id = %s", id);
     ck_assert_str_eq(v, "0");
     free(v);
     listed(renamed, 0);

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,4 +276,97 @@ long it_login(const char *email, const char *password, char *tok, size_t tlen, c
     }
     http_res_free(&r);
     return st;
+}
+
+struct http_res http_json(const char *method, const char *path, const char *key, const char *body)
+{
+    return http_do(method, path, key ? tok(key) : NULL, body, body ? strlen(body) : 0,
+                   "Content-Type: application/json");
+}
+
+void expect_json_error(const char *method, const char *path, const char *key, const char *body,
+                       long status, const char *message, const char *type)
+{
+    struct http_res r = http_json(method, path, key, body);
+    assert_error(&r, status, message, type);
+    http_res_free(&r);
+}
+
+json_object *json_data(const struct http_res *r, json_object **root)
+{
+    json_object *d;
+    *root = json_body(r);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(*root, "status")), "success");
+    ck_assert(json_object_object_get_ex(*root, "data", &d));
+    return d;
+}
+
+const char *json_str(json_object *o, const char *key)
+{
+    json_object *v;
+    ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
+    return json_object_get_string(v);
+}
+
+static char *vsql_value(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+static char *vsql_value(const char *fmt, va_list ap)
+{
+    char sql[4096];
+    int n = vsnprintf(sql, sizeof(sql), fmt, ap);
+    ck_assert_msg(n >= 0 && (size_t)n < sizeof(sql), "SQL too long");
+    return sql_value(sql);
+}
+
+char *sql_valuef(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *v = vsql_value(fmt, ap);
+    va_end(ap);
+    return v;
+}
+
+void expect_sqlf(const char *want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *v = vsql_value(fmt, ap);
+    va_end(ap);
+    ck_assert_msg(v != NULL && strcmp(v, want) == 0, "%s: got %s, want %s", fmt, v ? v : "NULL",
+                  want);
+    free(v);
+}
+
+void copy_value(char *dst, size_t len, char *v)
+{
+    ck_assert_ptr_nonnull(v);
+    snprintf(dst, len, "%s", v);
+    free(v);
+}
+
+void url_escape(const char *s, char *out, size_t len)
+{
+    char *e = curl_easy_escape(NULL, s, 0);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_uint_lt(strlen(e), len);
+    snprintf(out, len, "%s", e);
+    curl_free(e);
+}
+
+void it_make_agent(const char *email, const char *first_name, const char *role,
+                   const char *password, char *id, size_t ilen, char *key, size_t klen)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "'%s/bin/deskd' agent create --email %s --first-name %s --role '%s'%s%s%s >/dev/null",
+             it_root(), email, first_name, role, password ? " --password '" : "",
+             password ? password : "", password ? "'" : "");
+    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
+    if (id != NULL)
+        copy_value(id, ilen, sql_valuef("SELECT id FROM users WHERE email = '%s'", email));
+    if (key != NULL) {
+        snprintf(cmd, sizeof(cmd), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
+        ck_assert_int_eq(run_cmd(cmd, key, klen), 0);
+        ck_assert_ptr_nonnull(strchr(key, ':'));
+    }
 }

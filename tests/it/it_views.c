@@ -3,7 +3,6 @@
  * and run which view, filters checked when saved, and a view's list equal
  * to the list endpoint's answer for the same filters and scope.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,42 +14,6 @@
 static char inbox[16], team[16], r_id[16], r_key[256], admin_id[16];
 static char filters[256], conv[4][16];
 
-static char *q(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *q(const char *fmt, ...)
-{
-    char sql[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof(sql), fmt, ap);
-    va_end(ap);
-    return sql_value(sql);
-}
-
-static void keep(char *dst, size_t len, char *v)
-{
-    ck_assert_ptr_nonnull(v);
-    snprintf(dst, len, "%s", v);
-    free(v);
-}
-
-static void url_encode(const char *s, char *out, size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-    for (; *s && o + 4 < len; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-            ch == '-' || ch == '_' || ch == '.') {
-            out[o++] = (char)ch;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[ch >> 4];
-            out[o++] = hex[ch & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 /*
  * An inbox of four conversations (a: assigned to R, b: nobody, c: the admin,
  * d: team T without an agent) and agent R, who may read only what is
@@ -59,29 +22,23 @@ static void url_encode(const char *s, char *out, size_t len)
 static void fixture(void)
 {
     long pid = (long)getpid();
-    char cmd[1024], email[96];
-    keep(inbox, sizeof(inbox),
-         q("INSERT INTO inboxes (name, channel) VALUES ('It views %ld', 'email') RETURNING id", pid));
-    keep(team, sizeof(team), q("INSERT INTO teams (name) VALUES ('It views %ld') RETURNING id", pid));
+    char email[96];
+    copy_value(inbox, sizeof(inbox),
+         sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It views %ld', 'email') RETURNING id", pid));
+    copy_value(team, sizeof(team), sql_valuef("INSERT INTO teams (name) VALUES ('It views %ld') RETURNING id", pid));
     sql_exec("INSERT INTO roles (name, permissions) VALUES ('It narrow', ARRAY["
              "'conversations:read_assigned', 'conversations:read_team_inbox', 'view:manage'])"
              " ON CONFLICT (name) DO NOTHING");
     snprintf(email, sizeof(email), "views-r-%ld@example.com", pid);
-    snprintf(cmd, sizeof(cmd),
-             "'%s/bin/deskd' agent create --email %s --first-name R --role 'It narrow' >/dev/null",
-             it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, NULL, 0), 0);
-    snprintf(cmd, sizeof(cmd), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
-    ck_assert_int_eq(run_cmd(cmd, r_key, sizeof(r_key)), 0);
-    keep(r_id, sizeof(r_id), q("SELECT id FROM users WHERE email = '%s'", email));
-    keep(admin_id, sizeof(admin_id), q("SELECT id FROM users WHERE email = '%s'", it_admin_email));
-    free(q("INSERT INTO team_members (team_id, user_id) VALUES (%s, %s) RETURNING 1", team, r_id));
-    char *contact = q("INSERT INTO users (type, first_name, email) VALUES ('contact', 'V',"
+    it_make_agent(email, "R", "It narrow", NULL, r_id, sizeof(r_id), r_key, sizeof(r_key));
+    copy_value(admin_id, sizeof(admin_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
+    free(sql_valuef("INSERT INTO team_members (team_id, user_id) VALUES (%s, %s) RETURNING 1", team, r_id));
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'V',"
                       " 'views-%ld@example.org') RETURNING id", pid);
     const char *assign[4][2] = {{r_id, NULL}, {NULL, NULL}, {admin_id, NULL}, {NULL, team}};
     for (int i = 0; i < 4; i++)
-        keep(conv[i], sizeof(conv[i]),
-             q("INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
+        copy_value(conv[i], sizeof(conv[i]),
+             sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
                " assigned_user_id, assigned_team_id, last_message_at) VALUES ('v%d',"
                " (SELECT id FROM conversation_statuses WHERE name = 'Open'), %s, %s, %s, %s,"
                " now() - interval '%d minutes') RETURNING id",
@@ -94,25 +51,10 @@ static void fixture(void)
              inbox);
 }
 
-static struct http_res send_json(const char *method, const char *path, const char *key,
-                                 const char *body)
-{
-    return http_do(method, path, tok(key), body, body ? strlen(body) : 0,
-                   "Content-Type: application/json");
-}
-
-static void expect_err(const char *method, const char *path, const char *key, const char *body,
-                       long status, const char *message, const char *type)
-{
-    struct http_res r = send_json(method, path, key, body);
-    assert_error(&r, status, message, type);
-    http_res_free(&r);
-}
-
 /* Creates a view through path; its id. */
 static void create(const char *path, const char *key, const char *body, char id[16])
 {
-    struct http_res r = send_json("POST", path, key, body);
+    struct http_res r = http_json("POST", path, key, body);
     ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
     json_object *root = json_body(&r);
     snprintf(id, 16, "%s",
@@ -157,7 +99,7 @@ START_TEST(test_personal_views)
     fixture();
     snprintf(body, sizeof(body), "{\"name\":\"Mine\",\"filters\":%s}", filters);
     create("/api/v1/views/me", r_key, body, id);
-    char *v = q("SELECT visibility || '/' || user_id || '/' || coalesce(team_id::text, '-') || '/' ||"
+    char *v = sql_valuef("SELECT visibility || '/' || user_id || '/' || coalesce(team_id::text, '-') || '/' ||"
                 " (filters = '%s'::jsonb) FROM views WHERE id = %s", filters, id);
     char want[64];
     snprintf(want, sizeof(want), "user/%s/-/true", r_id);
@@ -181,10 +123,10 @@ START_TEST(test_personal_views)
 
     /* Not the admin's to change, nor to run. */
     snprintf(path, sizeof(path), "/api/v1/views/me/%s", id);
-    expect_err("PUT", path, it_admin_key, body, 403, "Permission denied", "PermissionException");
-    expect_err("DELETE", path, it_admin_key, NULL, 403, "Permission denied", "PermissionException");
+    expect_json_error("PUT", path, it_admin_key, body, 403, "Permission denied", "PermissionException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 403, "Permission denied", "PermissionException");
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations", id);
-    expect_err("GET", path, it_admin_key, NULL, 403, "You do not have access to this view",
+    expect_json_error("GET", path, it_admin_key, NULL, 403, "You do not have access to this view",
                "PermissionException");
 
     /* R sees what is assigned to it and its team's unassigned ones, newest first. */
@@ -203,7 +145,7 @@ START_TEST(test_personal_views)
     /* Bad filters are refused when saved, with the list's own reason. */
     const char *bad = "[{\"model\":\"conversations\",\"field\":\"nope\",\"operator\":\"equals\","
                       "\"value\":\"1\"}]";
-    url_encode(bad, enc, sizeof(enc));
+    url_escape(bad, enc, sizeof(enc));
     snprintf(p2, sizeof(p2), "/api/v1/conversations/all?filters=%s", enc);
     r = http_get(p2, tok(it_admin_key));
     ck_assert_int_eq(r.status, 400);
@@ -214,33 +156,33 @@ START_TEST(test_personal_views)
     json_object_put(root);
     http_res_free(&r);
     snprintf(body, sizeof(body), "{\"name\":\"Bad\",\"filters\":%s}", bad);
-    expect_err("POST", "/api/v1/views/me", r_key, body, 400, why, "InputException");
-    expect_err("POST", "/api/v1/views/me", r_key, "{\"name\":\"No filters\"}", 400,
+    expect_json_error("POST", "/api/v1/views/me", r_key, body, 400, why, "InputException");
+    expect_json_error("POST", "/api/v1/views/me", r_key, "{\"name\":\"No filters\"}", 400,
                "`filters` is required", "InputException");
     snprintf(body, sizeof(body), "{\"filters\":%s}", filters);
-    expect_err("POST", "/api/v1/views/me", r_key, body, 400,
+    expect_json_error("POST", "/api/v1/views/me", r_key, body, 400,
                "`name` is required (1 to 140 characters)", "InputException");
-    v = q("SELECT count(*) FROM views WHERE user_id = %s", r_id);
+    v = sql_valuef("SELECT count(*) FROM views WHERE user_id = %s", r_id);
     ck_assert_str_eq(v, "1");
     free(v);
 
     /* Rename, then delete. */
     snprintf(path, sizeof(path), "/api/v1/views/me/%s", id);
     snprintf(body, sizeof(body), "{\"name\":\"Mine, renamed\",\"filters\":%s}", filters);
-    r = send_json("PUT", path, r_key, body);
+    r = http_json("PUT", path, r_key, body);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "Mine, renamed"));
     http_res_free(&r);
-    r = send_json("DELETE", path, r_key, NULL);
+    r = http_json("DELETE", path, r_key, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");
     http_res_free(&r);
-    v = q("SELECT count(*) FROM views WHERE id = %s", id);
+    v = sql_valuef("SELECT count(*) FROM views WHERE id = %s", id);
     ck_assert_str_eq(v, "0");
     free(v);
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations", id);
-    expect_err("GET", path, r_key, NULL, 404, "View not found", "NotFoundException");
-    expect_err("GET", "/api/v1/views/x/conversations", r_key, NULL, 400, "Invalid view `id`",
+    expect_json_error("GET", path, r_key, NULL, 404, "View not found", "NotFoundException");
+    expect_json_error("GET", "/api/v1/views/x/conversations", r_key, NULL, 400, "Invalid view `id`",
                "InputException");
 
     /* With read_all, a view's list is exactly the list endpoint's answer. */
@@ -248,7 +190,7 @@ START_TEST(test_personal_views)
     create("/api/v1/views/me", it_admin_key, body, id);
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations?page_size=3", id);
     struct http_res a = http_get(path, tok(it_admin_key));
-    url_encode(filters, enc, sizeof(enc));
+    url_escape(filters, enc, sizeof(enc));
     snprintf(p2, sizeof(p2), "/api/v1/conversations/all?page_size=3&filters=%s", enc);
     struct http_res b = http_get(p2, tok(it_admin_key));
     ck_assert_int_eq(a.status, 200);
@@ -269,13 +211,13 @@ START_TEST(test_shared_views)
     snprintf(body, sizeof(body),
              "{\"name\":\"Team view\",\"filters\":%s,\"visibility\":\"team\",\"team_id\":%s}",
              filters, team);
-    expect_err("POST", "/api/v1/shared-views", r_key, body, 403, "Permission denied",
+    expect_json_error("POST", "/api/v1/shared-views", r_key, body, 403, "Permission denied",
                "PermissionException");
     create("/api/v1/shared-views", it_admin_key, body, tv);
     snprintf(body, sizeof(body), "{\"name\":\"All view\",\"filters\":%s,\"visibility\":\"all\"}",
              filters);
     create("/api/v1/shared-views", it_admin_key, body, av);
-    char *v = q("SELECT string_agg(visibility || ':' || coalesce(team_id::text, '-') || ':' ||"
+    char *v = sql_valuef("SELECT string_agg(visibility || ':' || coalesce(team_id::text, '-') || ':' ||"
                 " coalesce(user_id::text, '-'), ',' ORDER BY id) FROM views WHERE id IN (%s, %s)",
                 tv, av);
     char want[96];
@@ -284,14 +226,14 @@ START_TEST(test_shared_views)
     free(v);
 
     snprintf(body, sizeof(body), "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"user\"}", filters);
-    expect_err("POST", "/api/v1/shared-views", it_admin_key, body, 400,
+    expect_json_error("POST", "/api/v1/shared-views", it_admin_key, body, 400,
                "Invalid `visibility`: use all or team", "InputException");
     snprintf(body, sizeof(body), "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"team\"}", filters);
-    expect_err("POST", "/api/v1/shared-views", it_admin_key, body, 400,
+    expect_json_error("POST", "/api/v1/shared-views", it_admin_key, body, 400,
                "`team_id` is required for a team view", "InputException");
     snprintf(body, sizeof(body),
              "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"team\",\"team_id\":99999999}", filters);
-    expect_err("POST", "/api/v1/shared-views", it_admin_key, body, 400, "Unknown `team_id`",
+    expect_json_error("POST", "/api/v1/shared-views", it_admin_key, body, 400, "Unknown `team_id`",
                "InputException");
 
     /* Listing and getting; a personal view is not a shared one. */
@@ -303,8 +245,8 @@ START_TEST(test_shared_views)
     snprintf(body, sizeof(body), "{\"name\":\"Personal\",\"filters\":%s}", filters);
     create("/api/v1/views/me", r_key, body, mine);
     snprintf(path, sizeof(path), "/api/v1/shared-views/%s", mine);
-    expect_err("GET", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
-    expect_err("DELETE", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
+    expect_json_error("GET", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
     snprintf(path, sizeof(path), "/api/v1/shared-views/%s", tv);
     r = http_get(path, tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
@@ -325,7 +267,7 @@ START_TEST(test_shared_views)
     /* Running them: membership for the team view, then each caller's own scope. */
     expect_view_list(tv, r_key, "v0,v3", 2);
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations", tv);
-    expect_err("GET", path, it_admin_key, NULL, 403, "You do not have access to this view",
+    expect_json_error("GET", path, it_admin_key, NULL, 403, "You do not have access to this view",
                "PermissionException");
     expect_view_list(av, it_admin_key, "v0,v1,v2,v3", 4);
     expect_view_list(av, r_key, "v0,v3", 2);
@@ -334,16 +276,16 @@ START_TEST(test_shared_views)
     snprintf(path, sizeof(path), "/api/v1/shared-views/%s", tv);
     snprintf(body, sizeof(body), "{\"name\":\"Now for all\",\"filters\":%s,\"visibility\":\"all\"}",
              filters);
-    r = send_json("PUT", path, it_admin_key, body);
+    r = http_json("PUT", path, it_admin_key, body);
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_null(strstr(r.body, "team_id"));
     http_res_free(&r);
     expect_view_list(tv, it_admin_key, "v0,v1,v2,v3", 4);
-    r = send_json("DELETE", path, it_admin_key, NULL);
+    r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    expect_err("GET", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
-    v = q("SELECT count(*) FROM views WHERE id = %s", tv);
+    expect_json_error("GET", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
+    v = sql_valuef("SELECT count(*) FROM views WHERE id = %s", tv);
     ck_assert_str_eq(v, "0");
     free(v);
 }
