@@ -144,6 +144,6 @@ enum ai_outcome ai_complete(struct arena *a, const struct ai_call *call, const c
                                                                                     : AI_BAD_ANSWER;
     if (out != AI_OK)
         log_warnx("ai: %s: %s (HTTP %ld)", call->base_url,
-                 rc != CURLE_OK ? curl_easy_strerror(rc) : "refused", *status);
+                  rc != CURLE_OK ? curl_easy_strerror(rc) : "refused", *status);
     return out;
 }

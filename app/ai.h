@@ -19,8 +19,8 @@ enum ai_outcome {
 
 struct ai_call {
     const char *base_url, *model, *api_key;
-    long timeout;                 /* seconds, the whole exchange */
-    const char *system, *user;    /* the two messages */
+    long timeout;              /* seconds, the whole exchange */
+    const char *system, *user; /* the two messages */
 };
 
 /*

@@ -13,11 +13,11 @@ struct config;
 
 struct principal {
     int64_t id;
-    const char *id_str;        /* arena */
-    const char *const *perms;  /* arena, sorted, nperms entries */
+    const char *id_str;       /* arena */
+    const char *const *perms; /* arena, sorted, nperms entries */
     size_t nperms;
     int via_api_key;
-    const char *session_id;    /* the session row when authenticated by a session (arena) */
+    const char *session_id; /* the session row when authenticated by a session (arena) */
 };
 
 struct ctx {

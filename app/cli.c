@@ -95,8 +95,7 @@ static int is_migration(const char *name)
 {
     size_t n = strlen(name);
     return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' &&
-           name[2] >= '0' && name[2] <= '9' && name[3] == '_' &&
-           strcmp(name + n - 4, ".sql") == 0;
+           name[2] >= '0' && name[2] <= '9' && name[3] == '_' && strcmp(name + n - 4, ".sql") == 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -309,8 +308,7 @@ int cli_agent_api_key(const struct config *cfg, int argc, char **argv)
         fprintf(stderr, "deskd: agent api-key needs --email\n");
         return 2;
     }
-    if (crypto_random_string(key, 32, ALNUM) != 0 ||
-        crypto_random_string(secret, 64, ALNUM) != 0 ||
+    if (crypto_random_string(key, 32, ALNUM) != 0 || crypto_random_string(secret, 64, ALNUM) != 0 ||
         auth_bcrypt_hash(secret, BCRYPT_COST, hash, sizeof(hash)) != 0) {
         fprintf(stderr, "deskd: could not generate a key\n");
         return 1;

@@ -15,39 +15,38 @@
  * which is cheaper than having PostgreSQL build and print the JSON.
  */
 #define ITEM_COLUMNS(MENTION)                                                                      \
-    "c.id, c.created_at, c.updated_at, c.uuid, c.reference_number, c.waiting_since,"              \
-    " ct.created_at, ct.updated_at, ct.first_name, coalesce(ct.last_name, ''), ct.email,"        \
-    " ct.avatar_url, i.channel::text, i.name, c.sla_policy_id, c.first_reply_at,"                 \
-    " c.last_reply_at, c.resolved_at, c.subject, c.last_message, c.last_message_at,"              \
-    " c.last_message_sender::text, c.last_interaction, c.last_interaction_at,"                    \
-    " c.last_interaction_sender::text, c.next_sla_deadline_at, c.priority_id,"                    \
-    " c.assigned_user_id, c.assigned_team_id,"                                                    \
-    " (SELECT count(*) FROM (SELECT 1 FROM conversation_messages um"                              \
-    "   WHERE um.conversation_id = c.id AND um.created_at > coalesce(ls.last_seen_at, 'epoch')"   \
-    "   LIMIT 10) u),"                                                                            \
-    " st.name, pr.name, sla.first_response_deadline_at, sla.resolution_deadline_at, sla.id,"     \
+    "c.id, c.created_at, c.updated_at, c.uuid, c.reference_number, c.waiting_since,"               \
+    " ct.created_at, ct.updated_at, ct.first_name, coalesce(ct.last_name, ''), ct.email,"          \
+    " ct.avatar_url, i.channel::text, i.name, c.sla_policy_id, c.first_reply_at,"                  \
+    " c.last_reply_at, c.resolved_at, c.subject, c.last_message, c.last_message_at,"               \
+    " c.last_message_sender::text, c.last_interaction, c.last_interaction_at,"                     \
+    " c.last_interaction_sender::text, c.next_sla_deadline_at, c.priority_id,"                     \
+    " c.assigned_user_id, c.assigned_team_id,"                                                     \
+    " (SELECT count(*) FROM (SELECT 1 FROM conversation_messages um"                               \
+    "   WHERE um.conversation_id = c.id AND um.created_at > coalesce(ls.last_seen_at, 'epoch')"    \
+    "   LIMIT 10) u),"                                                                             \
+    " st.name, pr.name, sla.first_response_deadline_at, sla.resolution_deadline_at, sla.id,"       \
     " nr.deadline_at, nr.met_at, " MENTION
 
 #define ITEM_JOINS                                                                                 \
-    " JOIN conversations c ON c.id = p.id"                                                        \
-    " JOIN users ct ON ct.id = c.contact_id"                                                      \
-    " JOIN inboxes i ON i.id = c.inbox_id"                                                        \
-    " JOIN conversation_statuses st ON st.id = c.status_id"                                       \
-    " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"                              \
-    " LEFT JOIN conversation_last_seen ls ON ls.conversation_id = c.id"                           \
-    "  AND ls.user_id = $1::bigint"                                                               \
-    " LEFT JOIN LATERAL (SELECT a.id, a.first_response_deadline_at, a.resolution_deadline_at"     \
-    "  FROM applied_slas a WHERE a.conversation_id = c.id"                                        \
-    "  ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"                                \
-    " LEFT JOIN LATERAL (SELECT e.deadline_at, e.met_at FROM sla_events e"                        \
-    "  WHERE e.applied_sla_id = sla.id AND e.type = 'next_response'"                              \
+    " JOIN conversations c ON c.id = p.id"                                                         \
+    " JOIN users ct ON ct.id = c.contact_id"                                                       \
+    " JOIN inboxes i ON i.id = c.inbox_id"                                                         \
+    " JOIN conversation_statuses st ON st.id = c.status_id"                                        \
+    " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"                               \
+    " LEFT JOIN conversation_last_seen ls ON ls.conversation_id = c.id"                            \
+    "  AND ls.user_id = $1::bigint"                                                                \
+    " LEFT JOIN LATERAL (SELECT a.id, a.first_response_deadline_at, a.resolution_deadline_at"      \
+    "  FROM applied_slas a WHERE a.conversation_id = c.id"                                         \
+    "  ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"                                 \
+    " LEFT JOIN LATERAL (SELECT e.deadline_at, e.met_at FROM sla_events e"                         \
+    "  WHERE e.applied_sla_id = sla.id AND e.type = 'next_response'"                               \
     "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) nr ON TRUE"
 
-
 #define MENTION_JOIN                                                                               \
-    " LEFT JOIN LATERAL (SELECT msg.uuid FROM conversation_mentions m"                            \
-    "  JOIN conversation_messages msg ON msg.id = m.message_id WHERE m.conversation_id = c.id"    \
-    "  AND (m.mentioned_user_id = $1::bigint OR m.mentioned_team_id IN " MY_TEAMS ")"             \
+    " LEFT JOIN LATERAL (SELECT msg.uuid FROM conversation_mentions m"                             \
+    "  JOIN conversation_messages msg ON msg.id = m.message_id WHERE m.conversation_id = c.id"     \
+    "  AND (m.mentioned_user_id = $1::bigint OR m.mentioned_team_id IN " MY_TEAMS ")"              \
     "  ORDER BY m.created_at DESC, m.id DESC LIMIT 1) mm ON TRUE"
 
 /*
@@ -55,18 +54,18 @@
  * c and its sender u; attachments are the media linked to the message.
  */
 #define MESSAGE_JSON                                                                               \
-    "json_build_object('id', m.id, 'created_at', m.created_at, 'updated_at', m.updated_at,"       \
-    " 'uuid', m.uuid, 'type', m.type, 'status', m.status, 'conversation_id', m.conversation_id,"  \
-    " 'conversation_uuid', c.uuid, 'content', m.content, 'text_content', m.text_content,"         \
-    " 'content_type', m.content_type, 'private', m.private, 'sender_id', m.sender_id,"            \
-    " 'sender_type', m.sender_type, 'meta', m.meta,"                                              \
+    "json_build_object('id', m.id, 'created_at', m.created_at, 'updated_at', m.updated_at,"        \
+    " 'uuid', m.uuid, 'type', m.type, 'status', m.status, 'conversation_id', m.conversation_id,"   \
+    " 'conversation_uuid', c.uuid, 'content', m.content, 'text_content', m.text_content,"          \
+    " 'content_type', m.content_type, 'private', m.private, 'sender_id', m.sender_id,"             \
+    " 'sender_type', m.sender_type, 'meta', m.meta,"                                               \
     " 'attachments', coalesce((SELECT json_agg(json_build_object('name', md.filename,"             \
     "  'size', md.size, 'content', NULL, 'content_id', md.content_id,"                             \
     "  'content_type', md.content_type, 'disposition', md.disposition, 'uuid', md.uuid,"           \
     "  'url', '/uploads/' || md.uuid, 'thumbnail_url', NULL) ORDER BY md.id) FROM media md"        \
     "  WHERE md.model_type = 'messages' AND md.model_id = m.id), '[]'),"                           \
     " 'author', json_build_object('id', u.id, 'first_name', u.first_name,"                         \
-    "  'last_name', coalesce(u.last_name, ''), 'email', u.email, 'avatar_url', u.avatar_url,"     \
+    "  'last_name', coalesce(u.last_name, ''), 'email', u.email, 'avatar_url', u.avatar_url,"      \
     "  'availability_status', u.availability_status, 'type', u.type,"                              \
     "  'last_active_at', u.last_active_at))::text"
 

@@ -50,8 +50,8 @@ static const struct column columns[] = {
     {"conversations", "inbox_id", "c.inbox_id", "s.inbox_id", T_INT, 0, 1},
     {"conversations", "last_message_at", "c.last_message_at", NULL, T_TS, 0, 1},
     {"conversations", "last_interaction_at", "c.last_interaction_at", NULL, T_TS, 0, 1},
-    {"conversations", "last_interaction_sender", "c.last_interaction_sender::text", NULL, T_TEXT,
-     0, 1},
+    {"conversations", "last_interaction_sender", "c.last_interaction_sender::text", NULL, T_TEXT, 0,
+     1},
     {"conversations", "created_at", "c.created_at", NULL, T_TS, 0, 1},
     {"conversations", "waiting_since", "c.waiting_since", NULL, T_TS, 0, 1},
     {"conversations", "next_sla_deadline_at", "c.next_sla_deadline_at", NULL, T_TS, 0, 1},
@@ -65,8 +65,20 @@ static const struct column columns[] = {
     {"inboxes", "channel", "i.channel::text", "i.channel::text", T_TEXT, J_INBOX, 1},
 };
 
-enum op { OP_EQ, OP_NE, OP_GT, OP_LT, OP_BETWEEN, OP_IN, OP_SET, OP_NOT_SET, OP_CONTAINS,
-          OP_ILIKE, OP_NOT_CONTAINS, OP__MAX };
+enum op {
+    OP_EQ,
+    OP_NE,
+    OP_GT,
+    OP_LT,
+    OP_BETWEEN,
+    OP_IN,
+    OP_SET,
+    OP_NOT_SET,
+    OP_CONTAINS,
+    OP_ILIKE,
+    OP_NOT_CONTAINS,
+    OP__MAX
+};
 
 static const char *const op_names[OP__MAX] = {
     "equals",       /* OP_EQ */
@@ -186,8 +198,8 @@ static int bind_value(struct compiler *c, const struct column *col, const char *
         return -1;
     }
     if (col->type == T_TS && !is_date(v) && !is_timestamp(v)) {
-        fail(c, "Invalid filter: `%s` needs a date (YYYY-MM-DD) or timestamp, not `%s`",
-             col->field, v);
+        fail(c, "Invalid filter: `%s` needs a date (YYYY-MM-DD) or timestamp, not `%s`", col->field,
+             v);
         return -1;
     }
     int k = param(c, v);
@@ -464,8 +476,7 @@ static int is_group(struct json_object *node)
             json_object_array_length(rules) > 0);
 }
 
-static enum app_err child(struct compiler *c, struct json_object *n, int depth,
-                          struct frag *out);
+static enum app_err child(struct compiler *c, struct json_object *n, int depth, struct frag *out);
 
 /* Joins the children of an array with AND or OR. */
 static enum app_err group_of(struct compiler *c, struct json_object *rules, int or, int depth,
@@ -599,8 +610,8 @@ static enum app_err ordering(struct compiler *c, const char *order_by, const cha
             *col = find_column(c, model, dot + 1);
         }
         if (*col == NULL || !(*col)->orderable) {
-            *message = arena_printf(c->a, "Invalid `order_by`: `%s` is not a sortable field",
-                                    order_by);
+            *message =
+                arena_printf(c->a, "Invalid `order_by`: `%s` is not a sortable field", order_by);
             return *message ? APP_ERR_INPUT : APP_ERR_TOO_LARGE;
         }
     }
@@ -666,8 +677,8 @@ enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, str
         ocol->expr, dir, dir, where, ocol->expr, dir, dir, (long long)rq->page_size,
         (long long)((rq->page - 1) * rq->page_size));
     out->list_sql = out->count_sql && out->page_sql
-                         ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
-                         : NULL;
+                        ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
+                        : NULL;
     out->params = c.params;
     out->nparams = c.nparams;
     return out->list_sql ? APP_OK : APP_ERR_TOO_LARGE;
@@ -682,7 +693,8 @@ static const char *view_scope(struct arena *a, unsigned scopes)
     } parts[] = {
         {CQ_SCOPE_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"},
         {CQ_SCOPE_ASSIGNED, "c.assigned_user_id = $1::bigint"},
-        {CQ_SCOPE_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
+        {CQ_SCOPE_TEAM_INBOX,
+         "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
         {CQ_SCOPE_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS},
     };
     struct sbuf sb;
@@ -701,8 +713,8 @@ static const char *view_scope(struct arena *a, unsigned scopes)
 
 enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message)
 {
-    struct cq_request rq = {.list = CQ_ALL, .user_id = "0", .filters = filters, .page = 1,
-                            .page_size = 1};
+    struct cq_request rq = {
+        .list = CQ_ALL, .user_id = "0", .filters = filters, .page = 1, .page_size = 1};
     struct cq_query q;
     return cq_build(a, &rq, &q, message);
 }
@@ -826,9 +838,9 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     out->page_sql = sbuf_str(&pg);
     out->count_sql = sbuf_str(&cnt);
     /* One round trip: the exact total and the page's ids. */
-    out->list_sql = arena_printf(a, "SELECT (%s), array_to_string(ARRAY(%s), ',')",
-                                 out->count_sql ? out->count_sql : "",
-                                 out->page_sql ? out->page_sql : "");
+    out->list_sql =
+        arena_printf(a, "SELECT (%s), array_to_string(ARRAY(%s), ',')",
+                     out->count_sql ? out->count_sql : "", out->page_sql ? out->page_sql : "");
     out->params = c.params;
     out->nparams = c.nparams;
     if (out->page_sql == NULL || out->count_sql == NULL || out->list_sql == NULL ||

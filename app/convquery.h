@@ -31,11 +31,11 @@ enum cq_list {
 
 /* What a view list may show, from the caller's permissions (reference 7.1). */
 enum cq_scope {
-    CQ_SCOPE_ALL = 1,         /* conversations:read_all: everything, the rest is moot */
-    CQ_SCOPE_UNASSIGNED = 2,  /* conversations:read_unassigned */
-    CQ_SCOPE_ASSIGNED = 4,    /* conversations:read_assigned: assigned to me */
-    CQ_SCOPE_TEAM_INBOX = 8,  /* conversations:read_team_inbox: my teams', without an agent */
-    CQ_SCOPE_TEAM_ALL = 16    /* conversations:read_team_all: my teams' */
+    CQ_SCOPE_ALL = 1,        /* conversations:read_all: everything, the rest is moot */
+    CQ_SCOPE_UNASSIGNED = 2, /* conversations:read_unassigned */
+    CQ_SCOPE_ASSIGNED = 4,   /* conversations:read_assigned: assigned to me */
+    CQ_SCOPE_TEAM_INBOX = 8, /* conversations:read_team_inbox: my teams', without an agent */
+    CQ_SCOPE_TEAM_ALL = 16   /* conversations:read_team_all: my teams' */
 };
 
 #define CQ_MAX_GROUPS 10
@@ -57,11 +57,11 @@ struct cq_request {
 };
 
 struct cq_query {
-    const char *list_sql;       /* arena; one row: the exact total, the page's ids ("1,2,3") */
-    const char *page_sql;       /* arena; the ids query alone (part of list_sql) */
-    const char *count_sql;      /* arena; the total query alone (part of list_sql) */
-    int count_from_summary;     /* count_sql reads deskd_conversation_counts */
-    const char **params;        /* arena; shared by both statements */
+    const char *list_sql;   /* arena; one row: the exact total, the page's ids ("1,2,3") */
+    const char *page_sql;   /* arena; the ids query alone (part of list_sql) */
+    const char *count_sql;  /* arena; the total query alone (part of list_sql) */
+    int count_from_summary; /* count_sql reads deskd_conversation_counts */
+    const char **params;    /* arena; shared by both statements */
     int nparams;
 };
 

@@ -126,8 +126,8 @@ enum app_err h_teams_get(struct req *r, struct resp *w)
 }
 
 /* A JSON array of 1..100 non-empty name strings at key, as JSON text; NULL if absent. */
-static enum app_err names_of(struct json_object *b, const char *key, int required,
-                             struct resp *w, struct arena *a, const char **out)
+static enum app_err names_of(struct json_object *b, const char *key, int required, struct resp *w,
+                             struct arena *a, const char **out)
 {
     struct json_object *v;
     *out = NULL;
@@ -337,7 +337,8 @@ enum app_err h_agents_update(struct req *r, struct resp *w)
     return e == APP_OK ? agent_json(r, w, id) : e;
 }
 
-/* DELETE /api/v1/agents/{id}: soft delete, links and sessions gone, open conversations unassigned. */
+/* DELETE /api/v1/agents/{id}: soft delete, links and sessions gone, open conversations unassigned.
+ */
 enum app_err h_agents_delete(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;

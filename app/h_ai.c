@@ -93,8 +93,8 @@ enum app_err h_ai_completion(struct req *r, struct resp *w)
     if ((e = stored_key(r, stored, &api_key)) != APP_OK)
         return e;
 
-    struct ai_call call = {c->cfg->ai_base_url, c->cfg->ai_model, api_key, c->cfg->ai_timeout,
-                           prompt, content};
+    struct ai_call call = {c->cfg->ai_base_url, c->cfg->ai_model, api_key,
+                           c->cfg->ai_timeout,  prompt,           content};
     long status;
     switch (ai_complete(r->arena, &call, &text, &status)) {
     case AI_OK:

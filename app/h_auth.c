@@ -70,8 +70,8 @@ enum app_err h_auth_login(struct req *r, struct resp *w)
         return e;
     size_t klen;
     const unsigned char *key = authn_token_key(&klen);
-    char *token = auth_jwt_sign(r->arena, key, klen, strtol(id, NULL, 10), (long)sid, (long)iat,
-                                (long)exp);
+    char *token =
+        auth_jwt_sign(r->arena, key, klen, strtol(id, NULL, 10), (long)sid, (long)iat, (long)exp);
     if (token == NULL)
         return APP_ERR_INTERNAL;
     const char *secure = c->cfg->secure_cookies ? "; Secure" : "";
@@ -81,9 +81,9 @@ enum app_err h_auth_login(struct req *r, struct resp *w)
                                  "SameSite=Lax%s",
                                  token, c->cfg->session_ttl, secure));
     if (new_csrf)
-        http_add_header(w, "Set-Cookie",
-                        arena_printf(r->arena, "csrf_token=%s; Path=/; SameSite=Lax%s", csrf,
-                                     secure));
+        http_add_header(
+            w, "Set-Cookie",
+            arena_printf(r->arena, "csrf_token=%s; Path=/; SameSite=Lax%s", csrf, secure));
     const char *p2[1] = {id};
     (void)q_one(c->db, r->arena, STMT_LOGIN_TOUCH, p2, NULL, NULL);
     return q_json(c->db, r->arena, STMT_AGENT_JSON, p2, &w->data_json, &w->data_len);

@@ -71,7 +71,8 @@ enum app_err h_contacts_block(struct req *r, struct resp *w)
         e = body_object(r, w, &b);
     if (e != APP_OK)
         return e;
-    if (!json_object_object_get_ex(b, "enabled", &v) || !json_object_is_type(v, json_type_boolean)) {
+    if (!json_object_object_get_ex(b, "enabled", &v) ||
+        !json_object_is_type(v, json_type_boolean)) {
         w->message = "`enabled` must be true or false";
         return APP_ERR_INPUT;
     }
@@ -126,8 +127,9 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     static const struct {
         const char *key;
         size_t max;
-    } limits[] = {{"first_name", 140}, {"last_name", 140}, {"phone_number", 20},
-                  {"phone_number_country_code", 10}, {"country", 140}, {"avatar_url", 2048}};
+    } limits[] = {{"first_name", 140},  {"last_name", 140},
+                  {"phone_number", 20}, {"phone_number_country_code", 10},
+                  {"country", 140},     {"avatar_url", 2048}};
     struct ctx *c = r->ctx;
     struct json_object *b;
     const struct mp_part *files, *file = NULL;
@@ -160,9 +162,14 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     const char *fname = NULL;
     if ((e = avatar_part(r, w, files, nfiles, &file, &fname)) != APP_OK)
         return e;
-    const char *p[8] = {id, field(b, "first_name"), field(b, "last_name"), email,
-                        field(b, "phone_number"), field(b, "phone_number_country_code"),
-                        field(b, "country"), avatar};
+    const char *p[8] = {id,
+                        field(b, "first_name"),
+                        field(b, "last_name"),
+                        email,
+                        field(b, "phone_number"),
+                        field(b, "phone_number_country_code"),
+                        field(b, "country"),
+                        avatar};
     e = q_one(c->db, r->arena, STMT_CONTACT_UPDATE, p, &found, NULL);
     if (e == APP_ERR_CONFLICT) {
         w->message = "Another contact with same email already exists";

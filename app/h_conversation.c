@@ -43,13 +43,13 @@ enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
         w->message = "Conversation not found";
         return APP_ERR_NOT_FOUND;
     }
-    int ok = app_has_perm(p, "conversations:read") &&
-             (app_has_perm(p, "conversations:read_all") ||
-              (app_has_perm(p, "conversations:read_assigned") && ca.has_user &&
-               ca.user_id == p->id) ||
-              (app_has_perm(p, "conversations:read_team_all") && ca.my_team) ||
-              (app_has_perm(p, "conversations:read_team_inbox") && ca.my_team && !ca.has_user) ||
-              (app_has_perm(p, "conversations:read_unassigned") && !ca.has_user && !ca.has_team));
+    int ok =
+        app_has_perm(p, "conversations:read") &&
+        (app_has_perm(p, "conversations:read_all") ||
+         (app_has_perm(p, "conversations:read_assigned") && ca.has_user && ca.user_id == p->id) ||
+         (app_has_perm(p, "conversations:read_team_all") && ca.my_team) ||
+         (app_has_perm(p, "conversations:read_team_inbox") && ca.my_team && !ca.has_user) ||
+         (app_has_perm(p, "conversations:read_unassigned") && !ca.has_user && !ca.has_team));
     if (!ok)
         return APP_ERR_PERMISSION;
     *out = ca;

@@ -97,8 +97,7 @@ const char *media_clean_name(const char *name)
         if (*p == '/' || *p == '\\')
             base = p + 1;
     size_t n = strlen(base);
-    if (n == 0 || n > 255 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
-        !v_utf8(base, n))
+    if (n == 0 || n > 255 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || !v_utf8(base, n))
         return NULL;
     for (const char *p = base; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -180,7 +179,8 @@ enum app_err media_save(struct req *r, const char *name, const char *data, size_
     if ((e = db_begin(c->db)) != APP_OK)
         return e;
     e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
-    if (e == APP_OK && (*uuid == NULL || store(r->arena, c->cfg->upload_dir, *uuid, data, len) != 0))
+    if (e == APP_OK &&
+        (*uuid == NULL || store(r->arena, c->cfg->upload_dir, *uuid, data, len) != 0))
         e = APP_ERR_INTERNAL;
     if (e == APP_OK)
         e = db_commit(c->db);
@@ -227,7 +227,8 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         w->message = "Invalid `linked_model`: use messages";
         return APP_ERR_INPUT;
     }
-    const char *k1[1] = {"app.max_file_upload_size"}, *k2[1] = {"app.allowed_file_upload_extensions"};
+    const char *k1[1] = {"app.max_file_upload_size"},
+               *k2[1] = {"app.allowed_file_upload_extensions"};
     e = q_one(c->db, r->arena, STMT_SETTING, k1, &max_s, NULL);
     if (e == APP_OK)
         e = q_one(c->db, r->arena, STMT_SETTING, k2, &exts, NULL);

@@ -69,8 +69,8 @@ enum app_err h_messages_list(struct req *r, struct resp *w)
         sbuf_add(&tb, "}");
         types = sbuf_str(&tb);
     }
-    e = q_messages_page(c->db, r->arena, ca.id, priv, types, size, (page - 1) * size, &total,
-                        &json, &len);
+    e = q_messages_page(c->db, r->arena, ca.id, priv, types, size, (page - 1) * size, &total, &json,
+                        &len);
     if (e != APP_OK)
         return e;
     if (http_page(r->arena, w, json, len, (long long)total, (long long)size, (long long)page) != 0)
@@ -157,8 +157,8 @@ bad:
 }
 
 /* Fills the text, preview and meta of m from the request body (shared by send and create). */
-static enum app_err message_text(struct req *r, struct json_object *b, const char *sender,
-                                 int priv, const char *html, struct q_message_new *m)
+static enum app_err message_text(struct req *r, struct json_object *b, const char *sender, int priv,
+                                 const char *html, struct q_message_new *m)
 {
     m->sender_type = sender;
     m->private_s = priv ? "true" : "false";
@@ -353,7 +353,8 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
     const char *initiator = body_string(b, "initiator");
-    if (initiator == NULL || (strcmp(initiator, "agent") != 0 && strcmp(initiator, "contact") != 0)) {
+    if (initiator == NULL ||
+        (strcmp(initiator, "agent") != 0 && strcmp(initiator, "contact") != 0)) {
         w->message = "Invalid `initiator`: use agent or contact";
         return APP_ERR_INPUT;
     }

@@ -128,8 +128,7 @@ static enum app_err status_body(struct req *r, struct resp *w, const char **name
 }
 
 /* The {id} of a status route, refused (404) if unknown and (400) if one of the defaults. */
-static enum app_err status_target(struct req *r, struct resp *w, const char *verb,
-                                  const char **id)
+static enum app_err status_target(struct req *r, struct resp *w, const char *verb, const char **id)
 {
     struct ctx *c = r->ctx;
     const char *name = NULL;

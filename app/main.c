@@ -32,36 +32,37 @@ static struct worker_env wenv;
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "deskd %s - a Libredesk-compatible helpdesk API server\n"
-            "\n"
-            "usage:\n"
-            "  deskd [serve]                      run the FastCGI server (master + workers)\n"
-            "  deskd migrate                      apply pending sql/ migrations\n"
-            "  deskd agent create --email E --first-name F [--last-name L]\n"
-            "                     --role Admin|Agent [--password P]\n"
-            "                                     create an agent (prints a generated password\n"
-            "                                     when --password is not given)\n"
-            "  deskd agent api-key --email E      generate an API key; prints KEY:SECRET last\n"
-            "  deskd seed --conversations N       add demo agents, teams, contacts, inboxes\n"
-            "                                     and N conversations with messages\n"
-            "  deskd --help | --version\n"
-            "\n"
-            "configuration (environment):\n"
-            "  DESKD_VAR             state directory (default ./var)\n"
-            "  DESKD_DATABASE_URL    libpq connection string or URI\n"
-            "                        (default: the private cluster under DESKD_VAR)\n"
-            "  DESKD_LISTEN          unix:/path or host:port (default unix:$DESKD_VAR/run/deskd.sock)\n"
-            "  DESKD_WORKERS         worker processes (default 2 per core)\n"
-            "  DESKD_SECRET_KEY      server secret, >= 32 chars (default: $DESKD_VAR/secret)\n"
-            "  DESKD_SESSION_TTL     session lifetime, e.g. 9h (default 9h)\n"
-            "  DESKD_SECURE_COOKIES  true|false (default true)\n"
-            "  DESKD_AI_BASE_URL     OpenAI-compatible API base URL\n"
-            "  DESKD_UPLOAD_DIR      upload directory (default $DESKD_VAR/uploads)\n"
-            "  DESKD_LOG_LEVEL       error|warn|info|debug (default info)\n"
-            "  DESKD_USER            user to switch to when started as root\n"
-            "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
-            DESKD_VERSION);
+    fprintf(
+        f,
+        "deskd %s - a Libredesk-compatible helpdesk API server\n"
+        "\n"
+        "usage:\n"
+        "  deskd [serve]                      run the FastCGI server (master + workers)\n"
+        "  deskd migrate                      apply pending sql/ migrations\n"
+        "  deskd agent create --email E --first-name F [--last-name L]\n"
+        "                     --role Admin|Agent [--password P]\n"
+        "                                     create an agent (prints a generated password\n"
+        "                                     when --password is not given)\n"
+        "  deskd agent api-key --email E      generate an API key; prints KEY:SECRET last\n"
+        "  deskd seed --conversations N       add demo agents, teams, contacts, inboxes\n"
+        "                                     and N conversations with messages\n"
+        "  deskd --help | --version\n"
+        "\n"
+        "configuration (environment):\n"
+        "  DESKD_VAR             state directory (default ./var)\n"
+        "  DESKD_DATABASE_URL    libpq connection string or URI\n"
+        "                        (default: the private cluster under DESKD_VAR)\n"
+        "  DESKD_LISTEN          unix:/path or host:port (default unix:$DESKD_VAR/run/deskd.sock)\n"
+        "  DESKD_WORKERS         worker processes (default 2 per core)\n"
+        "  DESKD_SECRET_KEY      server secret, >= 32 chars (default: $DESKD_VAR/secret)\n"
+        "  DESKD_SESSION_TTL     session lifetime, e.g. 9h (default 9h)\n"
+        "  DESKD_SECURE_COOKIES  true|false (default true)\n"
+        "  DESKD_AI_BASE_URL     OpenAI-compatible API base URL\n"
+        "  DESKD_UPLOAD_DIR      upload directory (default $DESKD_VAR/uploads)\n"
+        "  DESKD_LOG_LEVEL       error|warn|info|debug (default info)\n"
+        "  DESKD_USER            user to switch to when started as root\n"
+        "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
+        DESKD_VERSION);
 }
 
 static int drop_privileges(const char *user)

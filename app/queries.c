@@ -19,23 +19,23 @@
 /* The full agent object (reference §12), by id.  Never the password or secret. */
 #define USER_JSON_SQL                                                                              \
     "SELECT json_build_object("                                                                    \
-    " 'id', u.id, 'created_at', u.created_at, 'updated_at', u.updated_at,"                        \
-    " 'first_name', u.first_name, 'last_name', coalesce(u.last_name, ''),"                        \
-    " 'email', u.email, 'type', u.type, 'availability_status', u.availability_status,"            \
-    " 'phone_number_country_code', u.phone_number_country_code,"                                  \
-    " 'phone_number', u.phone_number, 'avatar_url', u.avatar_url, 'enabled', u.enabled,"          \
-    " 'last_active_at', u.last_active_at, 'last_login_at', u.last_login_at,"                      \
-    " 'roles', coalesce((SELECT json_agg(r.name ORDER BY r.name) FROM user_roles ur"              \
-    "   JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '[]'),"                       \
-    " 'permissions', coalesce((SELECT json_agg(DISTINCT p ORDER BY p) FROM user_roles ur"         \
-    "   JOIN roles r ON r.id = ur.role_id, unnest(r.permissions) p WHERE ur.user_id = u.id),"     \
+    " 'id', u.id, 'created_at', u.created_at, 'updated_at', u.updated_at,"                         \
+    " 'first_name', u.first_name, 'last_name', coalesce(u.last_name, ''),"                         \
+    " 'email', u.email, 'type', u.type, 'availability_status', u.availability_status,"             \
+    " 'phone_number_country_code', u.phone_number_country_code,"                                   \
+    " 'phone_number', u.phone_number, 'avatar_url', u.avatar_url, 'enabled', u.enabled,"           \
+    " 'last_active_at', u.last_active_at, 'last_login_at', u.last_login_at,"                       \
+    " 'roles', coalesce((SELECT json_agg(r.name ORDER BY r.name) FROM user_roles ur"               \
+    "   JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = u.id), '[]'),"                        \
+    " 'permissions', coalesce((SELECT json_agg(DISTINCT p ORDER BY p) FROM user_roles ur"          \
+    "   JOIN roles r ON r.id = ur.role_id, unnest(r.permissions) p WHERE ur.user_id = u.id),"      \
     "   '[]'),"                                                                                    \
-    " 'country', u.country, 'meta', u.meta, 'custom_attributes', u.custom_attributes,"            \
-    " 'external_user_id', u.external_user_id,"                                                    \
-    " 'teams', coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name,"           \
-    "   'emoji', t.emoji) ORDER BY t.name) FROM team_members tm JOIN teams t"                     \
-    "   ON t.id = tm.team_id WHERE tm.user_id = u.id), '[]'),"                                    \
-    " 'api_key', u.api_key, 'api_key_last_used_at', u.api_key_last_used_at)::text"                \
+    " 'country', u.country, 'meta', u.meta, 'custom_attributes', u.custom_attributes,"             \
+    " 'external_user_id', u.external_user_id,"                                                     \
+    " 'teams', coalesce((SELECT json_agg(json_build_object('id', t.id, 'name', t.name,"            \
+    "   'emoji', t.emoji) ORDER BY t.name) FROM team_members tm JOIN teams t"                      \
+    "   ON t.id = tm.team_id WHERE tm.user_id = u.id), '[]'),"                                     \
+    " 'api_key', u.api_key, 'api_key_last_used_at', u.api_key_last_used_at)::text"                 \
     " FROM users u WHERE u.id = $1::int AND u.deleted_at IS NULL AND "
 
 #define AGENT_JSON_SQL USER_JSON_SQL "u.type = 'agent'"
@@ -44,9 +44,9 @@
 
 /* The per-conversation access rule over c, for the search statements ($3..$8). */
 #define SEARCH_ACCESS                                                                              \
-    " AND ($3::boolean OR ($4::boolean AND c.assigned_user_id = $8::int)"                        \
-    "  OR (c.assigned_team_id IN (SELECT team_id FROM team_members WHERE user_id = $8::int)"      \
-    "   AND ($5::boolean OR ($6::boolean AND c.assigned_user_id IS NULL)))"                       \
+    " AND ($3::boolean OR ($4::boolean AND c.assigned_user_id = $8::int)"                          \
+    "  OR (c.assigned_team_id IN (SELECT team_id FROM team_members WHERE user_id = $8::int)"       \
+    "   AND ($5::boolean OR ($6::boolean AND c.assigned_user_id IS NULL)))"                        \
     "  OR ($7::boolean AND c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL))"
 
 /* A team as upstream sends it; the time zone is a string, empty when unset. */
@@ -57,8 +57,8 @@
 
 /* A view as upstream sends it: user_id and team_id only when set. */
 #define VIEW_OBJECT                                                                                \
-    "(jsonb_build_object('id', v.id, 'created_at', v.created_at, 'updated_at', v.updated_at,"     \
-    " 'name', v.name, 'filters', v.filters, 'visibility', v.visibility)"                          \
+    "(jsonb_build_object('id', v.id, 'created_at', v.created_at, 'updated_at', v.updated_at,"      \
+    " 'name', v.name, 'filters', v.filters, 'visibility', v.visibility)"                           \
     " || CASE WHEN v.user_id IS NULL THEN '{}'::jsonb"                                             \
     " ELSE jsonb_build_object('user_id', v.user_id) END"                                           \
     " || CASE WHEN v.team_id IS NULL THEN '{}'::jsonb"                                             \
@@ -100,16 +100,18 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                               0, 1},
     [STMT_AGENT_JSON] = {"agent_json", AGENT_JSON_SQL, 1, 1},
     /* $1 the caller, $2 the page's ids ("{1,2,3}"): the items' columns, in that order. */
-    [STMT_CONV_ITEMS] = {"conv_items",
-                         "SELECT " ITEM_COLUMNS("NULL::uuid")
-                         " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
-                         " ORDER BY p.ord",
-                         2, 1},
-    [STMT_CONV_ITEMS_MENTIONED] = {"conv_items_mentioned",
-                                   "SELECT " ITEM_COLUMNS("mm.uuid")
-                                   " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)"
-                                   ITEM_JOINS MENTION_JOIN " ORDER BY p.ord",
-                                   2, 1},
+    [STMT_CONV_ITEMS] =
+        {"conv_items",
+         "SELECT " ITEM_COLUMNS(
+             "NULL::uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
+                           " ORDER BY p.ord",
+         2, 1},
+    [STMT_CONV_ITEMS_MENTIONED] =
+        {"conv_items_mentioned",
+         "SELECT " ITEM_COLUMNS(
+             "mm.uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
+             MENTION_JOIN " ORDER BY p.ord",
+         2, 1},
     [STMT_CONV_ACCESS] = {"conv_access",
                           "SELECT c.id, c.assigned_user_id, c.assigned_team_id, EXISTS (SELECT 1"
                           " FROM team_members tm WHERE tm.team_id = c.assigned_team_id"
@@ -117,60 +119,61 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                           " WHERE c.uuid = $1::uuid",
                           2, 1},
     /* The full conversation (reference §7.3), by id; row_to_json keeps the column order. */
-    [STMT_CONV_JSON] = {"conv_json",
-                        "SELECT row_to_json(x)::text FROM (SELECT c.id, c.created_at, c.updated_at,"
-                        " c.uuid, c.contact_id, c.inbox_id, c.closed_at, c.resolved_at,"
-                        " c.reference_number, pr.name AS priority, c.priority_id, st.name AS status,"
-                        " st.category AS status_category, c.status_id, c.first_reply_at,"
-                        " c.last_reply_at, c.assigned_user_id, c.assigned_team_id, c.waiting_since,"
-                        " c.snoozed_until, c.subject,"
-                        " coalesce(substring(i.\"from\" from '<([^>]+)>'), i.\"from\") AS inbox_mail,"
-                        " i.config ->> 'reply_to' AS inbox_reply_to, i.name AS inbox_name,"
-                        " i.channel AS inbox_channel,"
-                        " coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM conversation_tags ctg"
-                        "  JOIN tags t ON t.id = ctg.tag_id WHERE ctg.conversation_id = c.id), '[]')"
-                        "  AS tags,"
-                        " c.meta, c.custom_attributes, c.last_message_at, c.last_message,"
-                        " c.last_message_sender, c.last_interaction, c.last_interaction_at,"
-                        " c.last_interaction_sender,"
-                        " json_build_object('id', ct.id, 'created_at', ct.created_at,"
-                        "  'updated_at', ct.updated_at, 'first_name', ct.first_name,"
-                        "  'last_name', coalesce(ct.last_name, ''), 'email', ct.email, 'type', ct.type,"
-                        "  'availability_status', ct.availability_status, 'avatar_url', ct.avatar_url,"
-                        "  'phone_number', ct.phone_number,"
-                        "  'phone_number_country_code', ct.phone_number_country_code,"
-                        "  'country', ct.country, 'custom_attributes', ct.custom_attributes,"
-                        "  'enabled', ct.enabled, 'last_active_at', ct.last_active_at,"
-                        "  'last_login_at', ct.last_login_at, 'external_user_id', ct.external_user_id)"
-                        "  AS contact,"
-                        " c.sla_policy_id, sp.name AS sla_policy_name, sla.id AS applied_sla_id,"
-                        " sla.first_response_deadline_at, sla.resolution_deadline_at,"
-                        " nr.deadline_at AS next_response_deadline_at,"
-                        " nr.met_at AS next_response_met_at,"
-                        " NULL::int AS csat_rating, NULL::text AS csat_feedback,"
-                        " NULL::timestamptz AS csat_responded_at,"
-                        " coalesce((SELECT json_agg(json_build_object('id', pc.id, 'created_at',"
-                        "  pc.created_at, 'updated_at', pc.updated_at, 'uuid', pc.uuid, 'subject',"
-                        "  pc.subject, 'contact', json_build_object('first_name', ct.first_name,"
-                        "  'last_name', coalesce(ct.last_name, ''), 'avatar_url', ct.avatar_url),"
-                        "  'last_message', pc.last_message, 'last_message_at', pc.last_message_at)"
-                        "  ORDER BY pc.last_message_at DESC NULLS LAST, pc.id DESC)"
-                        "  FROM (SELECT * FROM conversations p2 WHERE p2.contact_id = c.contact_id"
-                        "  AND p2.id <> c.id ORDER BY p2.last_message_at DESC NULLS LAST, p2.id DESC"
-                        "  LIMIT 10) pc), '[]') AS previous_conversations"
-                        " FROM conversations c JOIN users ct ON ct.id = c.contact_id"
-                        " JOIN inboxes i ON i.id = c.inbox_id"
-                        " JOIN conversation_statuses st ON st.id = c.status_id"
-                        " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"
-                        " LEFT JOIN sla_policies sp ON sp.id = c.sla_policy_id"
-                        " LEFT JOIN LATERAL (SELECT a.id, a.first_response_deadline_at,"
-                        "  a.resolution_deadline_at FROM applied_slas a WHERE a.conversation_id = c.id"
-                        "  ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"
-                        " LEFT JOIN LATERAL (SELECT e.deadline_at, e.met_at FROM sla_events e"
-                        "  WHERE e.applied_sla_id = sla.id AND e.type = 'next_response'"
-                        "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) nr ON TRUE"
-                        " WHERE c.id = $1::bigint) x",
-                        1, 1},
+    [STMT_CONV_JSON] =
+        {"conv_json",
+         "SELECT row_to_json(x)::text FROM (SELECT c.id, c.created_at, c.updated_at,"
+         " c.uuid, c.contact_id, c.inbox_id, c.closed_at, c.resolved_at,"
+         " c.reference_number, pr.name AS priority, c.priority_id, st.name AS status,"
+         " st.category AS status_category, c.status_id, c.first_reply_at,"
+         " c.last_reply_at, c.assigned_user_id, c.assigned_team_id, c.waiting_since,"
+         " c.snoozed_until, c.subject,"
+         " coalesce(substring(i.\"from\" from '<([^>]+)>'), i.\"from\") AS inbox_mail,"
+         " i.config ->> 'reply_to' AS inbox_reply_to, i.name AS inbox_name,"
+         " i.channel AS inbox_channel,"
+         " coalesce((SELECT json_agg(t.name ORDER BY t.name) FROM conversation_tags ctg"
+         "  JOIN tags t ON t.id = ctg.tag_id WHERE ctg.conversation_id = c.id), '[]')"
+         "  AS tags,"
+         " c.meta, c.custom_attributes, c.last_message_at, c.last_message,"
+         " c.last_message_sender, c.last_interaction, c.last_interaction_at,"
+         " c.last_interaction_sender,"
+         " json_build_object('id', ct.id, 'created_at', ct.created_at,"
+         "  'updated_at', ct.updated_at, 'first_name', ct.first_name,"
+         "  'last_name', coalesce(ct.last_name, ''), 'email', ct.email, 'type', ct.type,"
+         "  'availability_status', ct.availability_status, 'avatar_url', ct.avatar_url,"
+         "  'phone_number', ct.phone_number,"
+         "  'phone_number_country_code', ct.phone_number_country_code,"
+         "  'country', ct.country, 'custom_attributes', ct.custom_attributes,"
+         "  'enabled', ct.enabled, 'last_active_at', ct.last_active_at,"
+         "  'last_login_at', ct.last_login_at, 'external_user_id', ct.external_user_id)"
+         "  AS contact,"
+         " c.sla_policy_id, sp.name AS sla_policy_name, sla.id AS applied_sla_id,"
+         " sla.first_response_deadline_at, sla.resolution_deadline_at,"
+         " nr.deadline_at AS next_response_deadline_at,"
+         " nr.met_at AS next_response_met_at,"
+         " NULL::int AS csat_rating, NULL::text AS csat_feedback,"
+         " NULL::timestamptz AS csat_responded_at,"
+         " coalesce((SELECT json_agg(json_build_object('id', pc.id, 'created_at',"
+         "  pc.created_at, 'updated_at', pc.updated_at, 'uuid', pc.uuid, 'subject',"
+         "  pc.subject, 'contact', json_build_object('first_name', ct.first_name,"
+         "  'last_name', coalesce(ct.last_name, ''), 'avatar_url', ct.avatar_url),"
+         "  'last_message', pc.last_message, 'last_message_at', pc.last_message_at)"
+         "  ORDER BY pc.last_message_at DESC NULLS LAST, pc.id DESC)"
+         "  FROM (SELECT * FROM conversations p2 WHERE p2.contact_id = c.contact_id"
+         "  AND p2.id <> c.id ORDER BY p2.last_message_at DESC NULLS LAST, p2.id DESC"
+         "  LIMIT 10) pc), '[]') AS previous_conversations"
+         " FROM conversations c JOIN users ct ON ct.id = c.contact_id"
+         " JOIN inboxes i ON i.id = c.inbox_id"
+         " JOIN conversation_statuses st ON st.id = c.status_id"
+         " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"
+         " LEFT JOIN sla_policies sp ON sp.id = c.sla_policy_id"
+         " LEFT JOIN LATERAL (SELECT a.id, a.first_response_deadline_at,"
+         "  a.resolution_deadline_at FROM applied_slas a WHERE a.conversation_id = c.id"
+         "  ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"
+         " LEFT JOIN LATERAL (SELECT e.deadline_at, e.met_at FROM sla_events e"
+         "  WHERE e.applied_sla_id = sla.id AND e.type = 'next_response'"
+         "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) nr ON TRUE"
+         " WHERE c.id = $1::bigint) x",
+         1, 1},
     [STMT_CONV_PARTICIPANTS_JSON] = {"conv_participants_json",
                                      "SELECT coalesce(json_agg(json_build_object('id', u.id,"
                                      " 'first_name', u.first_name, 'last_name',"
@@ -182,7 +185,8 @@ const struct db_stmt app_stmts[STMT__MAX] = {
     [STMT_STATUS_BY_NAME] = {"status_by_name",
                              "SELECT id FROM conversation_statuses WHERE name = $1::text", 1, 1},
     [STMT_PRIORITY_BY_NAME] = {"priority_by_name",
-                               "SELECT id FROM conversation_priorities WHERE name = $1::text", 1, 1},
+                               "SELECT id FROM conversation_priorities WHERE name = $1::text", 1,
+                               1},
     [STMT_AGENT_EXISTS] = {"agent_exists",
                            "SELECT id FROM users WHERE id = $1::int AND type = 'agent'"
                            " AND deleted_at IS NULL",
@@ -209,10 +213,11 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                 "UPDATE conversations SET priority_id = $2::int, updated_at = now()"
                                 " WHERE id = $1::bigint AND priority_id IS DISTINCT FROM $2::int",
                                 2, 0},
-    [STMT_CONV_SET_USER] = {"conv_set_user",
-                            "UPDATE conversations SET assigned_user_id = $2::int, updated_at = now()"
-                            " WHERE id = $1::bigint AND assigned_user_id IS DISTINCT FROM $2::int",
-                            2, 0},
+    [STMT_CONV_SET_USER] =
+        {"conv_set_user",
+         "UPDATE conversations SET assigned_user_id = $2::int, updated_at = now()"
+         " WHERE id = $1::bigint AND assigned_user_id IS DISTINCT FROM $2::int",
+         2, 0},
     /* A new team clears the agent (upstream); removing the team keeps it. */
     [STMT_CONV_SET_TEAM] = {"conv_set_team",
                             "UPDATE conversations SET assigned_team_id = $2::int,"
@@ -227,27 +232,29 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                              " SET last_seen_at = now(), updated_at = now()",
                              2, 0},
     /* Unread from the latest message on: last seen just before it. */
-    [STMT_CONV_MARK_UNREAD] = {"conv_mark_unread",
-                               "INSERT INTO conversation_last_seen (user_id, conversation_id,"
-                               " last_seen_at) SELECT $2::int, $1::bigint, coalesce(max(created_at)"
-                               " - interval '1 microsecond', '-infinity') FROM conversation_messages"
-                               " WHERE conversation_id = $1::bigint"
-                               " ON CONFLICT (conversation_id, user_id) DO UPDATE"
-                               " SET last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
-                               2, 0},
+    [STMT_CONV_MARK_UNREAD] =
+        {"conv_mark_unread",
+         "INSERT INTO conversation_last_seen (user_id, conversation_id,"
+         " last_seen_at) SELECT $2::int, $1::bigint, coalesce(max(created_at)"
+         " - interval '1 microsecond', '-infinity') FROM conversation_messages"
+         " WHERE conversation_id = $1::bigint"
+         " ON CONFLICT (conversation_id, user_id) DO UPDATE"
+         " SET last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
+         2, 0},
     /* Tag names come as one JSON array ($n::jsonb): no array-literal quoting. */
     [STMT_TAGS_UNKNOWN] = {"tags_unknown",
                            "SELECT n FROM jsonb_array_elements_text($1::jsonb) n"
                            " WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.name = n) LIMIT 1",
                            1, 1},
-    [STMT_CONV_TAGS_SET] = {"conv_tags_set",
-                            "WITH wanted AS (SELECT t.id FROM tags t WHERE t.name IN"
-                            "  (SELECT jsonb_array_elements_text($2::jsonb))),"
-                            " gone AS (DELETE FROM conversation_tags WHERE conversation_id = $1::bigint"
-                            "  AND tag_id NOT IN (SELECT id FROM wanted))"
-                            " INSERT INTO conversation_tags (tag_id, conversation_id)"
-                            " SELECT id, $1::bigint FROM wanted ON CONFLICT DO NOTHING",
-                            2, 0},
+    [STMT_CONV_TAGS_SET] =
+        {"conv_tags_set",
+         "WITH wanted AS (SELECT t.id FROM tags t WHERE t.name IN"
+         "  (SELECT jsonb_array_elements_text($2::jsonb))),"
+         " gone AS (DELETE FROM conversation_tags WHERE conversation_id = $1::bigint"
+         "  AND tag_id NOT IN (SELECT id FROM wanted))"
+         " INSERT INTO conversation_tags (tag_id, conversation_id)"
+         " SELECT id, $1::bigint FROM wanted ON CONFLICT DO NOTHING",
+         2, 0},
     [STMT_CONV_TAGS_ADD] = {"conv_tags_add",
                             "INSERT INTO conversation_tags (tag_id, conversation_id)"
                             " SELECT t.id, $1::bigint FROM tags t WHERE t.name IN"
@@ -302,33 +309,34 @@ const struct db_stmt app_stmts[STMT__MAX] = {
      * customer-facing fields alone; a contact message starts the wait, an
      * agent reply ends it and sets first/last reply.
      */
-    [STMT_CONV_AFTER_MESSAGE] = {"conv_after_message",
-                                 "UPDATE conversations SET updated_at = now(),"
-                                 " last_message = CASE WHEN $4::boolean THEN last_message"
-                                 "  ELSE $3::text END,"
-                                 " last_message_at = CASE WHEN $4::boolean THEN last_message_at"
-                                 "  ELSE now() END,"
-                                 " last_message_sender = CASE WHEN $4::boolean"
-                                 "  THEN last_message_sender ELSE $2::message_sender_type END,"
-                                 " last_message_sender_id = CASE WHEN $4::boolean"
-                                 "  THEN last_message_sender_id ELSE $5::int END,"
-                                 " last_interaction = CASE WHEN $4::boolean THEN last_interaction"
-                                 "  ELSE $3::text END,"
-                                 " last_interaction_at = CASE WHEN $4::boolean"
-                                 "  THEN last_interaction_at ELSE now() END,"
-                                 " last_interaction_sender = CASE WHEN $4::boolean"
-                                 "  THEN last_interaction_sender ELSE $2::message_sender_type END,"
-                                 " last_interaction_sender_id = CASE WHEN $4::boolean"
-                                 "  THEN last_interaction_sender_id ELSE $5::int END,"
-                                 " waiting_since = CASE WHEN $4::boolean THEN waiting_since"
-                                 "  WHEN $2::text = 'contact' THEN coalesce(waiting_since, now())"
-                                 "  ELSE NULL END,"
-                                 " first_reply_at = CASE WHEN NOT $4::boolean AND $2::text = 'agent'"
-                                 "  THEN coalesce(first_reply_at, now()) ELSE first_reply_at END,"
-                                 " last_reply_at = CASE WHEN NOT $4::boolean AND $2::text = 'agent'"
-                                 "  THEN now() ELSE last_reply_at END"
-                                 " WHERE id = $1::bigint",
-                                 5, 0},
+    [STMT_CONV_AFTER_MESSAGE] =
+        {"conv_after_message",
+         "UPDATE conversations SET updated_at = now(),"
+         " last_message = CASE WHEN $4::boolean THEN last_message"
+         "  ELSE $3::text END,"
+         " last_message_at = CASE WHEN $4::boolean THEN last_message_at"
+         "  ELSE now() END,"
+         " last_message_sender = CASE WHEN $4::boolean"
+         "  THEN last_message_sender ELSE $2::message_sender_type END,"
+         " last_message_sender_id = CASE WHEN $4::boolean"
+         "  THEN last_message_sender_id ELSE $5::int END,"
+         " last_interaction = CASE WHEN $4::boolean THEN last_interaction"
+         "  ELSE $3::text END,"
+         " last_interaction_at = CASE WHEN $4::boolean"
+         "  THEN last_interaction_at ELSE now() END,"
+         " last_interaction_sender = CASE WHEN $4::boolean"
+         "  THEN last_interaction_sender ELSE $2::message_sender_type END,"
+         " last_interaction_sender_id = CASE WHEN $4::boolean"
+         "  THEN last_interaction_sender_id ELSE $5::int END,"
+         " waiting_since = CASE WHEN $4::boolean THEN waiting_since"
+         "  WHEN $2::text = 'contact' THEN coalesce(waiting_since, now())"
+         "  ELSE NULL END,"
+         " first_reply_at = CASE WHEN NOT $4::boolean AND $2::text = 'agent'"
+         "  THEN coalesce(first_reply_at, now()) ELSE first_reply_at END,"
+         " last_reply_at = CASE WHEN NOT $4::boolean AND $2::text = 'agent'"
+         "  THEN now() ELSE last_reply_at END"
+         " WHERE id = $1::bigint",
+         5, 0},
     /* $4 'agent' or 'team', $5 its id: only existing agents and teams are mentioned. */
     [STMT_MENTION_INSERT] = {"mention_insert",
                              "INSERT INTO conversation_mentions (conversation_id, message_id,"
@@ -346,34 +354,35 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                  " VALUES ($2::int, $1::bigint) ON CONFLICT DO NOTHING",
                                  2, 0},
     /* Only the caller's own failed outgoing reply in that conversation goes back to pending. */
-    [STMT_MESSAGE_RETRY] = {"message_retry",
-                            "UPDATE conversation_messages SET status = 'pending', updated_at = now()"
-                            " WHERE uuid = $1::uuid AND conversation_id = $2::bigint"
-                            " AND sender_id = $3::int AND sender_type = 'agent'"
-                            " AND type = 'outgoing' AND status = 'failed'",
-                            3, 0},
+    [STMT_MESSAGE_RETRY] =
+        {"message_retry",
+         "UPDATE conversation_messages SET status = 'pending', updated_at = now()"
+         " WHERE uuid = $1::uuid AND conversation_id = $2::bigint"
+         " AND sender_id = $3::int AND sender_type = 'agent'"
+         " AND type = 'outgoing' AND status = 'failed'",
+         3, 0},
     /*
      * Search.  $1 the query as written (reference numbers), $2 the same as a
      * literal ILIKE pattern ('%', '_' escaped); $3..$8 the caller's access
      * (read_all, read_assigned, read_team_all, read_team_inbox,
      * read_unassigned, user id) for the per-conversation rule.
      */
-    [STMT_SEARCH_CONVERSATIONS] = {"search_conversations",
-                                   "SELECT coalesce(json_agg(json_build_object('created_at',"
-                                   " x.created_at, 'uuid', x.uuid, 'reference_number',"
-                                   " x.reference_number, 'subject', x.subject, 'status', x.status)"
-                                   " ORDER BY x.rank, x.created_at DESC), '[]')::text FROM ("
-                                   " SELECT DISTINCT ON (c.id) c.created_at, c.uuid,"
-                                   " c.reference_number, c.subject, st.name AS status,"
-                                   " CASE WHEN c.reference_number = $1::text THEN 0 ELSE 1 END"
-                                   "  AS rank"
-                                   " FROM conversations c JOIN users ct ON ct.id = c.contact_id"
-                                   " JOIN conversation_statuses st ON st.id = c.status_id"
-                                   " WHERE (c.reference_number = $1::text"
-                                   "  OR c.contact_id IN (SELECT id FROM users WHERE type = 'contact'"
-                                   "  AND email ILIKE $2::text))" SEARCH_ACCESS
-                                   " ORDER BY c.id LIMIT 1000) x",
-                                   8, 1},
+    [STMT_SEARCH_CONVERSATIONS] =
+        {"search_conversations",
+         "SELECT coalesce(json_agg(json_build_object('created_at',"
+         " x.created_at, 'uuid', x.uuid, 'reference_number',"
+         " x.reference_number, 'subject', x.subject, 'status', x.status)"
+         " ORDER BY x.rank, x.created_at DESC), '[]')::text FROM ("
+         " SELECT DISTINCT ON (c.id) c.created_at, c.uuid,"
+         " c.reference_number, c.subject, st.name AS status,"
+         " CASE WHEN c.reference_number = $1::text THEN 0 ELSE 1 END"
+         "  AS rank"
+         " FROM conversations c JOIN users ct ON ct.id = c.contact_id"
+         " JOIN conversation_statuses st ON st.id = c.status_id"
+         " WHERE (c.reference_number = $1::text"
+         "  OR c.contact_id IN (SELECT id FROM users WHERE type = 'contact'"
+         "  AND email ILIKE $2::text))" SEARCH_ACCESS " ORDER BY c.id LIMIT 1000) x",
+         8, 1},
     [STMT_SEARCH_MESSAGES] = {"search_messages",
                               "SELECT coalesce(json_agg(json_build_object('created_at',"
                               " x.created_at, 'text_content', x.text_content,"
@@ -460,11 +469,12 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                              " AND revoked_at IS NULL",
                              1, 0},
     /* A new key for an agent (not an AI assistant); RETURNING tells whether one was found. */
-    [STMT_API_KEY_SET] = {"api_key_set",
-                          "UPDATE users SET api_key = $2::text, api_secret = $3::text,"
-                          " api_key_last_used_at = NULL, updated_at = now()"
-                          " WHERE id = $1::int AND type = 'agent' AND deleted_at IS NULL RETURNING id",
-                          3, 0},
+    [STMT_API_KEY_SET] =
+        {"api_key_set",
+         "UPDATE users SET api_key = $2::text, api_secret = $3::text,"
+         " api_key_last_used_at = NULL, updated_at = now()"
+         " WHERE id = $1::int AND type = 'agent' AND deleted_at IS NULL RETURNING id",
+         3, 0},
     [STMT_API_KEY_REVOKE] = {"api_key_revoke",
                              "UPDATE users SET api_key = NULL, api_secret = NULL,"
                              " api_key_last_used_at = NULL, updated_at = now()"
@@ -482,34 +492,38 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                           " FROM users u WHERE u.type = 'agent' AND u.deleted_at IS NULL",
                           0, 1},
     /* Agents and AI assistants for pickers, by name. */
-    [STMT_AGENTS_COMPACT_JSON] = {"agents_compact_json",
-                                  "SELECT coalesce(json_agg(json_build_object('id', id, 'type', type,"
-                                  " 'first_name', first_name, 'last_name', coalesce(last_name, ''),"
-                                  " 'avatar_url', avatar_url, 'enabled', enabled,"
-                                  " 'availability_status', availability_status)"
-                                  " ORDER BY first_name, last_name, id), '[]')::text FROM users"
-                                  " WHERE type IN ('agent', 'ai_assistant') AND deleted_at IS NULL",
-                                  0, 1},
+    [STMT_AGENTS_COMPACT_JSON] =
+        {"agents_compact_json",
+         "SELECT coalesce(json_agg(json_build_object('id', id, 'type', type,"
+         " 'first_name', first_name, 'last_name', coalesce(last_name, ''),"
+         " 'avatar_url', avatar_url, 'enabled', enabled,"
+         " 'availability_status', availability_status)"
+         " ORDER BY first_name, last_name, id), '[]')::text FROM users"
+         " WHERE type IN ('agent', 'ai_assistant') AND deleted_at IS NULL",
+         0, 1},
     /* Agent writes; names are JSON arrays of role or team names. */
-    [STMT_AGENT_INSERT] = {"agent_insert",
-                           "INSERT INTO users (type, email, first_name, last_name, password, enabled,"
-                           " availability_status) VALUES ('agent', $1::text, $2::text,"
-                           " nullif($3::text, ''), $4::text, coalesce($5::boolean, TRUE),"
-                           " coalesce($6::user_availability_status, 'offline')) RETURNING id",
-                           6, 0},
-    [STMT_AGENT_UPDATE] = {"agent_update",
-                           "UPDATE users SET email = $2::text, first_name = $3::text,"
-                           " last_name = nullif($4::text, ''), enabled = coalesce($5::boolean, enabled),"
-                           " availability_status = coalesce($6::user_availability_status,"
-                           " availability_status), password = coalesce($7::text, password),"
-                           " updated_at = now() WHERE id = $1::int AND type = 'agent'"
-                           " AND deleted_at IS NULL RETURNING id",
-                           7, 0},
-    [STMT_AGENT_SOFT_DELETE] = {"agent_soft_delete",
-                                "UPDATE users SET deleted_at = now(), enabled = FALSE, api_key = NULL,"
-                                " api_secret = NULL, updated_at = now() WHERE id = $1::int"
-                                " AND type = 'agent' AND deleted_at IS NULL RETURNING id",
-                                1, 0},
+    [STMT_AGENT_INSERT] =
+        {"agent_insert",
+         "INSERT INTO users (type, email, first_name, last_name, password, enabled,"
+         " availability_status) VALUES ('agent', $1::text, $2::text,"
+         " nullif($3::text, ''), $4::text, coalesce($5::boolean, TRUE),"
+         " coalesce($6::user_availability_status, 'offline')) RETURNING id",
+         6, 0},
+    [STMT_AGENT_UPDATE] =
+        {"agent_update",
+         "UPDATE users SET email = $2::text, first_name = $3::text,"
+         " last_name = nullif($4::text, ''), enabled = coalesce($5::boolean, enabled),"
+         " availability_status = coalesce($6::user_availability_status,"
+         " availability_status), password = coalesce($7::text, password),"
+         " updated_at = now() WHERE id = $1::int AND type = 'agent'"
+         " AND deleted_at IS NULL RETURNING id",
+         7, 0},
+    [STMT_AGENT_SOFT_DELETE] =
+        {"agent_soft_delete",
+         "UPDATE users SET deleted_at = now(), enabled = FALSE, api_key = NULL,"
+         " api_secret = NULL, updated_at = now() WHERE id = $1::int"
+         " AND type = 'agent' AND deleted_at IS NULL RETURNING id",
+         1, 0},
     /* Open means any status not in the resolved category. */
     [STMT_AGENT_UNASSIGN_OPEN] = {"agent_unassign_open",
                                   "UPDATE conversations c SET assigned_user_id = NULL,"
@@ -531,48 +545,54 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                            1, 0},
     [STMT_USER_ROLES_CLEAR] = {"user_roles_clear", "DELETE FROM user_roles WHERE user_id = $1::int",
                                1, 0},
-    [STMT_USER_ROLES_ADD] = {"user_roles_add",
-                             "INSERT INTO user_roles (user_id, role_id) SELECT $1::int, r.id FROM"
-                             " roles r WHERE r.name IN (SELECT jsonb_array_elements_text($2::jsonb))"
-                             " ON CONFLICT DO NOTHING",
-                             2, 0},
+    [STMT_USER_ROLES_ADD] =
+        {"user_roles_add",
+         "INSERT INTO user_roles (user_id, role_id) SELECT $1::int, r.id FROM"
+         " roles r WHERE r.name IN (SELECT jsonb_array_elements_text($2::jsonb))"
+         " ON CONFLICT DO NOTHING",
+         2, 0},
     [STMT_USER_TEAMS_CLEAR] = {"user_teams_clear",
                                "DELETE FROM team_members WHERE user_id = $1::int", 1, 0},
-    [STMT_USER_TEAMS_ADD] = {"user_teams_add",
-                             "INSERT INTO team_members (team_id, user_id) SELECT t.id, $1::int FROM"
-                             " teams t WHERE t.name IN (SELECT jsonb_array_elements_text($2::jsonb))"
-                             " ON CONFLICT DO NOTHING",
-                             2, 0},
+    [STMT_USER_TEAMS_ADD] =
+        {"user_teams_add",
+         "INSERT INTO team_members (team_id, user_id) SELECT t.id, $1::int FROM"
+         " teams t WHERE t.name IN (SELECT jsonb_array_elements_text($2::jsonb))"
+         " ON CONFLICT DO NOTHING",
+         2, 0},
     [STMT_TEAM_INSERT] = {"team_insert",
                           "INSERT INTO teams (name, emoji, conversation_assignment_type, timezone,"
                           " business_hours_id, sla_policy_id, max_auto_assigned_conversations)"
                           " VALUES ($1::text, $2::text, $3::conversation_assignment_type, $4::text,"
                           " $5::int, $6::int, $7::int) RETURNING id",
                           7, 0},
-    [STMT_TEAM_UPDATE] = {"team_update",
-                          "UPDATE teams SET name = $2::text, emoji = $3::text,"
-                          " conversation_assignment_type = $4::conversation_assignment_type,"
-                          " timezone = $5::text, business_hours_id = $6::int, sla_policy_id = $7::int,"
-                          " max_auto_assigned_conversations = $8::int, updated_at = now()"
-                          " WHERE id = $1::int RETURNING id",
-                          8, 0},
+    [STMT_TEAM_UPDATE] =
+        {"team_update",
+         "UPDATE teams SET name = $2::text, emoji = $3::text,"
+         " conversation_assignment_type = $4::conversation_assignment_type,"
+         " timezone = $5::text, business_hours_id = $6::int, sla_policy_id = $7::int,"
+         " max_auto_assigned_conversations = $8::int, updated_at = now()"
+         " WHERE id = $1::int RETURNING id",
+         8, 0},
     [STMT_TEAM_DELETE] = {"team_delete", "DELETE FROM teams WHERE id = $1::int RETURNING id", 1, 0},
     /* Status writes return the row as the list shows it. */
-    [STMT_STATUS_INSERT] = {"status_insert",
-                            "INSERT INTO conversation_statuses (name, category) VALUES ($1::text,"
-                            " $2::conversation_status_category) RETURNING json_build_object('id', id,"
-                            " 'created_at', created_at, 'name', name, 'category', category)::text",
-                            2, 0},
-    [STMT_STATUS_UPDATE] = {"status_update",
-                            "UPDATE conversation_statuses SET name = $2::text,"
-                            " category = $3::conversation_status_category, updated_at = now()"
-                            " WHERE id = $1::int RETURNING json_build_object('id', id, 'created_at',"
-                            " created_at, 'name', name, 'category', category)::text",
-                            3, 0},
+    [STMT_STATUS_INSERT] =
+        {"status_insert",
+         "INSERT INTO conversation_statuses (name, category) VALUES ($1::text,"
+         " $2::conversation_status_category) RETURNING json_build_object('id', id,"
+         " 'created_at', created_at, 'name', name, 'category', category)::text",
+         2, 0},
+    [STMT_STATUS_UPDATE] =
+        {"status_update",
+         "UPDATE conversation_statuses SET name = $2::text,"
+         " category = $3::conversation_status_category, updated_at = now()"
+         " WHERE id = $1::int RETURNING json_build_object('id', id, 'created_at',"
+         " created_at, 'name', name, 'category', category)::text",
+         3, 0},
     [STMT_STATUS_DELETE] = {"status_delete",
-                            "DELETE FROM conversation_statuses WHERE id = $1::int RETURNING id", 1, 0},
-    [STMT_STATUS_NAME] = {"status_name", "SELECT name FROM conversation_statuses WHERE id = $1::int",
-                          1, 1},
+                            "DELETE FROM conversation_statuses WHERE id = $1::int RETURNING id", 1,
+                            0},
+    [STMT_STATUS_NAME] = {"status_name",
+                          "SELECT name FROM conversation_statuses WHERE id = $1::int", 1, 1},
     [STMT_AI_PROMPT_CONTENT] = {"ai_prompt_content",
                                 "SELECT content FROM ai_prompts WHERE key = $1::text", 1, 0},
     /* The default provider's key as stored: "", plain text or "enc:<base64>". */
@@ -590,10 +610,11 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                               " '[]')::text FROM views v WHERE v.visibility = 'user'"
                               " AND v.user_id = $1::int",
                               1, 0},
-    [STMT_VIEWS_SHARED_JSON] = {"views_shared_json",
-                                "SELECT coalesce(jsonb_agg(" VIEW_OBJECT " ORDER BY v.updated_at DESC,"
-                                " v.id DESC), '[]')::text FROM views v WHERE v.visibility <> 'user'",
-                                0, 0},
+    [STMT_VIEWS_SHARED_JSON] =
+        {"views_shared_json",
+         "SELECT coalesce(jsonb_agg(" VIEW_OBJECT " ORDER BY v.updated_at DESC,"
+         " v.id DESC), '[]')::text FROM views v WHERE v.visibility <> 'user'",
+         0, 0},
     /* Shared views I may open: for everyone, or for one of my teams. */
     [STMT_VIEWS_VISIBLE_JSON] = {"views_visible_json",
                                  "SELECT coalesce(jsonb_agg(" VIEW_OBJECT " ORDER BY v.name, v.id),"
@@ -627,41 +648,44 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                              " 'visitor') AND deleted_at IS NULL",
                              1, 0},
     /* Notes with their author, newest first. */
-    [STMT_NOTES_JSON] = {"notes_json",
-                         "SELECT coalesce(json_agg(json_build_object('id', n.id, 'created_at',"
-                         " n.created_at, 'updated_at', n.updated_at, 'contact_id', n.contact_id,"
-                         " 'note', n.note, 'user_id', n.user_id, 'first_name', coalesce(a.first_name,"
-                         " ''), 'last_name', coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)"
-                         " ORDER BY n.created_at DESC, n.id DESC), '[]')::text FROM contact_notes n"
-                         " LEFT JOIN users a ON a.id = n.user_id WHERE n.contact_id = $1::int",
-                         1, 0},
-    [STMT_NOTE_INSERT] = {"note_insert",
-                          "WITH n AS (INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
-                          " ($1::int, $2::text, $3::int) RETURNING *) SELECT json_build_object('id',"
-                          " n.id, 'created_at', n.created_at, 'updated_at', n.updated_at,"
-                          " 'contact_id', n.contact_id, 'note', n.note, 'user_id', n.user_id,"
-                          " 'first_name', coalesce(a.first_name, ''), 'last_name',"
-                          " coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)::text FROM n"
-                          " LEFT JOIN users a ON a.id = n.user_id",
-                          3, 0},
+    [STMT_NOTES_JSON] =
+        {"notes_json",
+         "SELECT coalesce(json_agg(json_build_object('id', n.id, 'created_at',"
+         " n.created_at, 'updated_at', n.updated_at, 'contact_id', n.contact_id,"
+         " 'note', n.note, 'user_id', n.user_id, 'first_name', coalesce(a.first_name,"
+         " ''), 'last_name', coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)"
+         " ORDER BY n.created_at DESC, n.id DESC), '[]')::text FROM contact_notes n"
+         " LEFT JOIN users a ON a.id = n.user_id WHERE n.contact_id = $1::int",
+         1, 0},
+    [STMT_NOTE_INSERT] =
+        {"note_insert",
+         "WITH n AS (INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
+         " ($1::int, $2::text, $3::int) RETURNING *) SELECT json_build_object('id',"
+         " n.id, 'created_at', n.created_at, 'updated_at', n.updated_at,"
+         " 'contact_id', n.contact_id, 'note', n.note, 'user_id', n.user_id,"
+         " 'first_name', coalesce(a.first_name, ''), 'last_name',"
+         " coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)::text FROM n"
+         " LEFT JOIN users a ON a.id = n.user_id",
+         3, 0},
     [STMT_NOTE_AUTHOR] = {"note_author",
                           "SELECT coalesce(user_id::text, '') FROM contact_notes WHERE id = $1::int"
                           " AND contact_id = $2::int",
                           2, 0},
-    [STMT_NOTE_DELETE] = {"note_delete", "DELETE FROM contact_notes WHERE id = $1::int RETURNING id",
-                          1, 0},
+    [STMT_NOTE_DELETE] = {"note_delete",
+                          "DELETE FROM contact_notes WHERE id = $1::int RETURNING id", 1, 0},
     [STMT_HAS_ADMIN_ROLE] = {"has_admin_role",
                              "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
                              " WHERE ur.user_id = $1::int AND r.name = 'Admin'",
                              1, 0},
-    [STMT_CONTACT_UPDATE] = {"contact_update",
-                             "UPDATE users SET first_name = $2::text, last_name = nullif($3::text, ''),"
-                             " email = $4::text, phone_number = nullif($5::text, ''),"
-                             " phone_number_country_code = nullif($6::text, ''),"
-                             " country = nullif($7::text, ''), avatar_url = coalesce($8::text,"
-                             " avatar_url), updated_at = now() WHERE id = $1::int"
-                             " AND type IN ('contact', 'visitor') AND deleted_at IS NULL RETURNING id",
-                             8, 0},
+    [STMT_CONTACT_UPDATE] =
+        {"contact_update",
+         "UPDATE users SET first_name = $2::text, last_name = nullif($3::text, ''),"
+         " email = $4::text, phone_number = nullif($5::text, ''),"
+         " phone_number_country_code = nullif($6::text, ''),"
+         " country = nullif($7::text, ''), avatar_url = coalesce($8::text,"
+         " avatar_url), updated_at = now() WHERE id = $1::int"
+         " AND type IN ('contact', 'visitor') AND deleted_at IS NULL RETURNING id",
+         8, 0},
     [STMT_SETTING] = {"setting", "SELECT value::text FROM settings WHERE key = $1::text", 1, 0},
     [STMT_MEDIA_INSERT] = {"media_insert",
                            "INSERT INTO media (filename, content_type, disposition, size,"
@@ -669,14 +693,15 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                            " $4::int, nullif($5::text, ''), $6::jsonb) RETURNING uuid",
                            6, 0},
     /* A media row as upstream sends it, with the URL that serves it. */
-    [STMT_MEDIA_JSON] = {"media_json",
-                         "SELECT json_build_object('id', id, 'created_at', created_at, 'updated_at',"
-                         " updated_at, 'uuid', uuid, 'store', store, 'filename', filename,"
-                         " 'content_type', content_type, 'content_id', coalesce(content_id, ''),"
-                         " 'model_id', model_id, 'model_type', model_type, 'disposition',"
-                         " disposition, 'size', size, 'meta', meta, 'url', '/uploads/' || uuid)::text"
-                         " FROM media WHERE uuid = $1::uuid",
-                         1, 0},
+    [STMT_MEDIA_JSON] =
+        {"media_json",
+         "SELECT json_build_object('id', id, 'created_at', created_at, 'updated_at',"
+         " updated_at, 'uuid', uuid, 'store', store, 'filename', filename,"
+         " 'content_type', content_type, 'content_id', coalesce(content_id, ''),"
+         " 'model_id', model_id, 'model_type', model_type, 'disposition',"
+         " disposition, 'size', size, 'meta', meta, 'url', '/uploads/' || uuid)::text"
+         " FROM media WHERE uuid = $1::uuid",
+         1, 0},
     [STMT_MEDIA_BY_UUID] = {"media_by_uuid",
                             "SELECT filename, content_type, coalesce(disposition::text,"
                             " 'attachment') FROM media WHERE uuid = $1::uuid",
@@ -693,10 +718,11 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                         "SELECT row_to_json(t)::text FROM (SELECT " TEAM_COLUMNS " FROM teams"
                         " WHERE id = $1::int) t",
                         1, 1},
-    [STMT_TEAMS_COMPACT_JSON] = {"teams_compact_json",
-                                 "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"
-                                 " 'emoji', emoji) ORDER BY name), '[]')::text FROM teams",
-                                 0, 1},
+    [STMT_TEAMS_COMPACT_JSON] =
+        {"teams_compact_json",
+         "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"
+         " 'emoji', emoji) ORDER BY name), '[]')::text FROM teams",
+         0, 1},
     [STMT_MY_TEAMS_JSON] = {"my_teams_json",
                             "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.name), '[]')::text"
                             " FROM (SELECT " TEAM_COLUMNS " FROM teams WHERE id IN"
@@ -713,9 +739,9 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                                " $2::user_availability_status, last_active_at = now(),"
                                " updated_at = now() WHERE id = $1::int",
                                2, 0},
-    [STMT_TEAM_MEMBER] = {"team_member",
-                          "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
-                          2, 1},
+    [STMT_TEAM_MEMBER] =
+        {"team_member", "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int",
+         2, 1},
 };
 
 const struct db_stmt cli_stmts[CLI__MAX] = {
@@ -795,8 +821,7 @@ enum app_err q_json(struct db *db, struct arena *a, enum stmt s, const char *con
 }
 
 enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
-                                 int mentioned, int64_t *total, const char **results,
-                                 size_t *len)
+                                 int mentioned, int64_t *total, const char **results, size_t *len)
 {
     struct db_res *list, *items;
     enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
@@ -850,8 +875,8 @@ enum app_err q_contact_list(struct db *db, struct arena *a, const struct cq_quer
     return APP_OK;
 }
 
-enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,
-                           const char *user_id, int *member)
+enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id, const char *user_id,
+                           int *member)
 {
     const char *params[2] = {team_id, user_id};
     struct db_res *res;
@@ -885,20 +910,44 @@ static const struct {
     const char *key;
     enum col_kind kind;
 } item_cols[] = {
-    {"id", K_INT}, {"created_at", K_TS}, {"updated_at", K_TS}, {"uuid", K_UUID},
-    {"reference_number", K_TEXT}, {"waiting_since", K_TS},
+    {"id", K_INT},
+    {"created_at", K_TS},
+    {"updated_at", K_TS},
+    {"uuid", K_UUID},
+    {"reference_number", K_TEXT},
+    {"waiting_since", K_TS},
     /* contact object: columns 6..11 */
-    {"created_at", K_TS}, {"updated_at", K_TS}, {"first_name", K_TEXT}, {"last_name", K_TEXT},
-    {"email", K_TEXT}, {"avatar_url", K_TEXT},
-    {"inbox_channel", K_TEXT}, {"inbox_name", K_TEXT}, {"sla_policy_id", K_INT},
-    {"first_reply_at", K_TS}, {"last_reply_at", K_TS}, {"resolved_at", K_TS}, {"subject", K_TEXT},
-    {"last_message", K_TEXT}, {"last_message_at", K_TS}, {"last_message_sender", K_TEXT},
-    {"last_interaction", K_TEXT}, {"last_interaction_at", K_TS},
-    {"last_interaction_sender", K_TEXT}, {"next_sla_deadline_at", K_TS}, {"priority_id", K_INT},
-    {"assigned_user_id", K_INT}, {"assigned_team_id", K_INT}, {"unread_message_count", K_INT},
-    {"status", K_TEXT}, {"priority", K_TEXT}, {"first_response_deadline_at", K_TS},
-    {"resolution_deadline_at", K_TS}, {"applied_sla_id", K_INT},
-    {"next_response_deadline_at", K_TS}, {"next_response_met_at", K_TS},
+    {"created_at", K_TS},
+    {"updated_at", K_TS},
+    {"first_name", K_TEXT},
+    {"last_name", K_TEXT},
+    {"email", K_TEXT},
+    {"avatar_url", K_TEXT},
+    {"inbox_channel", K_TEXT},
+    {"inbox_name", K_TEXT},
+    {"sla_policy_id", K_INT},
+    {"first_reply_at", K_TS},
+    {"last_reply_at", K_TS},
+    {"resolved_at", K_TS},
+    {"subject", K_TEXT},
+    {"last_message", K_TEXT},
+    {"last_message_at", K_TS},
+    {"last_message_sender", K_TEXT},
+    {"last_interaction", K_TEXT},
+    {"last_interaction_at", K_TS},
+    {"last_interaction_sender", K_TEXT},
+    {"next_sla_deadline_at", K_TS},
+    {"priority_id", K_INT},
+    {"assigned_user_id", K_INT},
+    {"assigned_team_id", K_INT},
+    {"unread_message_count", K_INT},
+    {"status", K_TEXT},
+    {"priority", K_TEXT},
+    {"first_response_deadline_at", K_TS},
+    {"resolution_deadline_at", K_TS},
+    {"applied_sla_id", K_INT},
+    {"next_response_deadline_at", K_TS},
+    {"next_response_met_at", K_TS},
     {"mentioned_message_uuid", K_UUID},
 };
 
@@ -1168,10 +1217,9 @@ enum app_err q_login_user(struct db *db, struct arena *a, const char *email, con
     return APP_OK;
 }
 
-enum app_err q_session_create(struct db *db, struct arena *a, const char *user_id,
-                              const char *ttl, const char *csrf, const char *user_agent,
-                              const char *remote_addr, long long *sid, long long *iat,
-                              long long *exp)
+enum app_err q_session_create(struct db *db, struct arena *a, const char *user_id, const char *ttl,
+                              const char *csrf, const char *user_agent, const char *remote_addr,
+                              long long *sid, long long *iat, long long *exp)
 {
     const char *params[5] = {user_id, ttl, csrf, user_agent, remote_addr};
     struct db_res *res;

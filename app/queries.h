@@ -134,10 +134,10 @@ extern const struct db_stmt cli_stmts[CLI__MAX];
 /* One API-key candidate row: the agent and its stored bcrypt hash. */
 struct q_api_key_row {
     int64_t id;
-    const char *id_str;     /* borrowed from the result (arena lifetime) */
-    const char *hash;       /* borrowed */
-    const char *perms_csv;  /* arena or borrowed, comma-separated union of the roles */
-    int64_t ref_version;    /* deskd_cache_versions 'reference' as of this query */
+    const char *id_str;    /* borrowed from the result (arena lifetime) */
+    const char *hash;      /* borrowed */
+    const char *perms_csv; /* arena or borrowed, comma-separated union of the roles */
+    int64_t ref_version;   /* deskd_cache_versions 'reference' as of this query */
 };
 
 /*
@@ -165,8 +165,7 @@ struct cq_query;
  * page.  *results is a JSON array (arena), *total the count of the scope.
  */
 enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
-                                 int mentioned, int64_t *total, const char **results,
-                                 size_t *len);
+                                 int mentioned, int64_t *total, const char **results, size_t *len);
 
 struct sbuf;
 
@@ -176,11 +175,11 @@ void conv_item_json(const struct db_res *r, int row, struct sbuf *sb);
 /* What the per-conversation access rule needs to know about one conversation. */
 struct q_conv_access {
     int found;
-    const char *id;          /* borrowed */
+    const char *id; /* borrowed */
     int has_user, has_team;
     int64_t user_id;
-    int my_team;             /* the assigned team is one of the caller's teams */
-    const char *contact_id;  /* borrowed */
+    int my_team;            /* the assigned team is one of the caller's teams */
+    const char *contact_id; /* borrowed */
 };
 
 enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, const char *user_id,
@@ -213,15 +212,15 @@ enum app_err q_view(struct db *db, struct arena *a, const char *id, struct q_vie
 /* A message to store, with what it changes around it. */
 struct q_message_new {
     const char *conv_id;
-    const char *type, *status;    /* message_type, message_status */
-    const char *private_s;        /* "true" / "false" */
-    const char *content, *text;   /* HTML and its plain text */
-    const char *preview;          /* the conversation's last-message text */
+    const char *type, *status;  /* message_type, message_status */
+    const char *private_s;      /* "true" / "false" */
+    const char *content, *text; /* HTML and its plain text */
+    const char *preview;        /* the conversation's last-message text */
     const char *sender_id, *sender_type;
-    const char *meta;             /* JSON object */
+    const char *meta; /* JSON object */
     const char *const *mention_types, *const *mention_ids;
     size_t nmentions;
-    int add_participant;          /* the sender (an agent) joins the participants */
+    int add_participant; /* the sender (an agent) joins the participants */
 };
 
 /*
@@ -265,14 +264,13 @@ enum app_err q_login_user(struct db *db, struct arena *a, const char *email, con
                           const char **hash, int *enabled);
 
 /* A new session row; its id and, in Unix seconds, when it starts and ends. */
-enum app_err q_session_create(struct db *db, struct arena *a, const char *user_id,
-                              const char *ttl, const char *csrf, const char *user_agent,
-                              const char *remote_addr, long long *sid, long long *iat,
-                              long long *exp);
+enum app_err q_session_create(struct db *db, struct arena *a, const char *user_id, const char *ttl,
+                              const char *csrf, const char *user_agent, const char *remote_addr,
+                              long long *sid, long long *iat, long long *exp);
 
 /* What authentication needs of a session. */
 struct q_session {
-    int found;     /* live session of a live agent */
+    int found; /* live session of a live agent */
     int enabled;
     const char *perms_csv; /* borrowed */
     int64_t ref_version;
@@ -282,7 +280,7 @@ enum app_err q_session_principal(struct db *db, struct arena *a, const char *sid
                                  struct q_session *out);
 
 /* 1 in *member if the agent belongs to the team. */
-enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id,
-                           const char *user_id, int *member);
+enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id, const char *user_id,
+                           int *member);
 
 #endif

@@ -20,7 +20,7 @@ struct route {
     const char *name;     /* for logs */
     handler_fn fn;
     enum route_auth auth;
-    const char *perm; /* required permission, or NULL for any agent */
+    const char *perm;  /* required permission, or NULL for any agent */
     size_t body_limit; /* bytes; 0 = no body accepted */
 };
 

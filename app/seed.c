@@ -197,8 +197,7 @@ int cli_seed(const struct config *cfg, int argc, char **argv)
     a = arena_new(1 << 20);
     big = n >= BIG_SEED;
 
-    if (db_begin(db) != APP_OK || db_script(db, people_sql) != APP_OK ||
-        db_commit(db) != APP_OK) {
+    if (db_begin(db) != APP_OK || db_script(db, people_sql) != APP_OK || db_commit(db) != APP_OK) {
         db_rollback(db);
         fprintf(stderr, "deskd: seeding agents, teams and inboxes failed (migrated?)\n");
         goto out;
@@ -238,10 +237,10 @@ int cli_seed(const struct config *cfg, int argc, char **argv)
     if (big) {
         printf("seed: building the message trigram index\n");
         fflush(stdout);
-        if (db_script(db, "CREATE INDEX IF NOT EXISTS "
-                          "index_conversation_messages_on_text_content_trgm"
-                          " ON conversation_messages USING GIN (text_content gin_trgm_ops)") !=
-            APP_OK)
+        if (db_script(db,
+                      "CREATE INDEX IF NOT EXISTS "
+                      "index_conversation_messages_on_text_content_trgm"
+                      " ON conversation_messages USING GIN (text_content gin_trgm_ops)") != APP_OK)
             goto out;
     }
     /* Bulk inserts leave dead row versions behind in the count table: clean up. */

@@ -64,8 +64,7 @@ static void respond(struct fcgi_io *io, struct req *r, struct resp *w, enum app_
         log_info("client went away before the response was written");
 }
 
-static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx *c,
-                   struct arena *a)
+static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx *c, struct arena *a)
 {
     struct req r;
     struct resp w;
@@ -107,8 +106,8 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
 
     if (e == APP_OK && rt != NULL) {
         if (r.content_length > (long long)rt->body_limit) {
-            w.message = rt->body_limit ? "Request body too large"
-                                       : "This endpoint takes no request body";
+            w.message =
+                rt->body_limit ? "Request body too large" : "This endpoint takes no request body";
             e = APP_ERR_TOO_LARGE;
         }
         if (e == APP_OK)
@@ -154,8 +153,8 @@ int worker_main(void *arg)
     c.cfg = env->cfg;
     authn_init(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
-    c.db = db_new(env->cfg->database_url, appname, env->cfg->statement_timeout, app_stmts,
-                  STMT__MAX);
+    c.db =
+        db_new(env->cfg->database_url, appname, env->cfg->statement_timeout, app_stmts, STMT__MAX);
     if (db_ensure(c.db) != APP_OK)
         log_warnx("database not reachable yet; answering 503 until it is");
     a = arena_new(ARENA_CAP);

@@ -63,8 +63,7 @@ static int split_pair(struct arena *a, const char *s, size_t len, const char **k
     return *key != NULL && *secret != NULL;
 }
 
-int auth_parse_api_key(struct arena *a, const char *header, const char **key,
-                       const char **secret)
+int auth_parse_api_key(struct arena *a, const char *header, const char **key, const char **secret)
 {
     size_t len;
     const char *rest;
@@ -148,8 +147,7 @@ int auth_cache_lookup(const char *api_key, const char *stored_hash, const char *
     return e == NULL ? -1 : e->valid;
 }
 
-void auth_cache_store(const char *api_key, const char *stored_hash, const char *secret,
-                      int valid)
+void auth_cache_store(const char *api_key, const char *stored_hash, const char *secret, int valid)
 {
     unsigned char d[CRYPTO_SHA256_LEN];
     struct cache_entry *e;
@@ -218,8 +216,8 @@ static int grant(jwt_t *jwt, const char *name, long *out)
     return 0;
 }
 
-int auth_jwt_verify(const char *token, const unsigned char *key, size_t keylen, long now,
-                    long *sub, long *sid)
+int auth_jwt_verify(const char *token, const unsigned char *key, size_t keylen, long now, long *sub,
+                    long *sid)
 {
     jwt_t *jwt = NULL;
     long exp, iat;

@@ -22,8 +22,7 @@ struct arena;
  * scheme, malformed, or has an empty key or secret (the caller then tries
  * the session path, as upstream does).
  */
-int auth_parse_api_key(struct arena *a, const char *header, const char **key,
-                       const char **secret);
+int auth_parse_api_key(struct arena *a, const char *header, const char **key, const char **secret);
 
 /*
  * bcrypt verification of password against a stored "$2a$"/"$2b$"/"$2y$"
@@ -46,16 +45,14 @@ int auth_bcrypt_hash(const char *password, int cost, char *out, size_t outlen);
 int auth_cache_lookup(const char *api_key, const char *stored_hash, const char *secret);
 
 /* Records a verdict (1 valid, 0 invalid) for the triple. */
-void auth_cache_store(const char *api_key, const char *stored_hash, const char *secret,
-                      int valid);
+void auth_cache_store(const char *api_key, const char *stored_hash, const char *secret, int valid);
 
 /*
  * Returns 1 if the caller should refresh the key's last-used timestamp
  * now (at most once per interval seconds per key and process) and notes
  * the time; 0 otherwise.
  */
-int auth_cache_touch_due(const char *api_key, const char *stored_hash, time_t now,
-                         int interval);
+int auth_cache_touch_due(const char *api_key, const char *stored_hash, time_t now, int interval);
 
 #define AUTH_JWT_MAX 2048
 
@@ -72,8 +69,8 @@ char *auth_jwt_sign(struct arena *a, const unsigned char *key, size_t keylen, lo
  * present and after now, `iat` not more than a minute ahead, integer `sub`
  * and `sid`.  Returns 0 with *sub and *sid, or -1.
  */
-int auth_jwt_verify(const char *token, const unsigned char *key, size_t keylen, long now,
-                    long *sub, long *sid);
+int auth_jwt_verify(const char *token, const unsigned char *key, size_t keylen, long now, long *sub,
+                    long *sid);
 
 /* Empties the cache (tests). */
 void auth_cache_clear(void);

@@ -23,8 +23,7 @@ static const char *env(const char *name)
     return (v != NULL && *v != '\0') ? v : NULL;
 }
 
-static int env_int(const char *name, int def, int min, int max, int *out, char *err,
-                   size_t errlen)
+static int env_int(const char *name, int def, int min, int max, int *out, char *err, size_t errlen)
 {
     const char *v = env(name);
     int64_t n;
@@ -54,11 +53,20 @@ long config_parse_duration(const char *s)
         if (end[1] != '\0')
             return -1;
         switch (*end) {
-        case 's': mult = 1; break;
-        case 'm': mult = 60; break;
-        case 'h': mult = 3600; break;
-        case 'd': mult = 86400; break;
-        default: return -1;
+        case 's':
+            mult = 1;
+            break;
+        case 'm':
+            mult = 60;
+            break;
+        case 'h':
+            mult = 3600;
+            break;
+        case 'd':
+            mult = 86400;
+            break;
+        default:
+            return -1;
         }
     }
     if (v > LONG_MAX / mult)
@@ -189,8 +197,8 @@ int config_load(struct config *c, char *err, size_t errlen)
 
     if (env_int("DESKD_SHUTDOWN_TIMEOUT", 30, 1, 3600, &c->shutdown_timeout, err, errlen) != 0)
         return -1;
-    if (env_int("DESKD_STATEMENT_TIMEOUT", 10000, 0, 3600000, &c->statement_timeout, err,
-                errlen) != 0)
+    if (env_int("DESKD_STATEMENT_TIMEOUT", 10000, 0, 3600000, &c->statement_timeout, err, errlen) !=
+        0)
         return -1;
     if (env_int("DESKD_BACKLOG", 1024, 16, 65535, &c->backlog, err, errlen) != 0)
         return -1;
@@ -240,8 +248,7 @@ int config_load_secret(struct config *c, int create, char *err, size_t errlen)
         fd = open(path, O_RDONLY | O_CLOEXEC);
     }
     if (fd < 0) {
-        snprintf(err, errlen, "%s: %s (set DESKD_SECRET_KEY or create it)", path,
-                 strerror(errno));
+        snprintf(err, errlen, "%s: %s (set DESKD_SECRET_KEY or create it)", path, strerror(errno));
         return -1;
     }
     n = read(fd, buf, sizeof(buf) - 1);

@@ -121,8 +121,8 @@ long crypto_b64decode(const char *in, size_t len, unsigned char *out)
                     return -1;
             }
         }
-        uint32_t triple = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) |
-                          ((uint32_t)v[2] << 6) | (uint32_t)v[3];
+        uint32_t triple = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) |
+                          (uint32_t)v[3];
         out[o++] = (unsigned char)(triple >> 16);
         if (pad < 2)
             out[o++] = (unsigned char)(triple >> 8);
@@ -156,8 +156,8 @@ int crypto_gcm_seal(const unsigned char key[32], const unsigned char *nonce,
     ok = EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, out) == 1 &&
          EVP_EncryptUpdate(c, out + CRYPTO_GCM_NONCE, &len, plain, (int)n) == 1 &&
          EVP_EncryptFinal_ex(c, out + CRYPTO_GCM_NONCE + len, &len) == 1 &&
-         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, CRYPTO_GCM_TAG,
-                             out + CRYPTO_GCM_NONCE + n) == 1;
+         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, CRYPTO_GCM_TAG, out + CRYPTO_GCM_NONCE + n) ==
+             1;
     EVP_CIPHER_CTX_free(c);
     return ok ? 0 : -1;
 }

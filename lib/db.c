@@ -67,8 +67,7 @@ struct db *db_new(const char *conninfo, const char *appname, int statement_timeo
     db->conninfo = xstrdup(conninfo);
     db->appname = xstrdup(appname);
     snprintf(db->options, sizeof(db->options),
-             "-c search_path=public -c TimeZone=UTC -c statement_timeout=%d",
-             statement_timeout_ms);
+             "-c search_path=public -c TimeZone=UTC -c statement_timeout=%d", statement_timeout_ms);
     db->stmts = stmts;
     db->nstmts = nstmts;
     return db;
@@ -131,8 +130,8 @@ static void first_line(const char *msg, char *out, size_t n)
 static int prepare_all(struct db *db)
 {
     for (size_t i = 0; i < db->nstmts; i++) {
-        PGresult *res = PQprepare(db->conn, db->stmts[i].name, db->stmts[i].sql,
-                                  db->stmts[i].nparams, NULL);
+        PGresult *res =
+            PQprepare(db->conn, db->stmts[i].name, db->stmts[i].sql, db->stmts[i].nparams, NULL);
         if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
             char msg[512];
             first_line(res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn), msg,
@@ -148,8 +147,8 @@ static int prepare_all(struct db *db)
 
 static int connect_now(struct db *db)
 {
-    const char *keys[] = {"dbname", "application_name", "options", "connect_timeout",
-                          "keepalives", "keepalives_idle", NULL};
+    const char *keys[] = {"dbname",     "application_name", "options", "connect_timeout",
+                          "keepalives", "keepalives_idle",  NULL};
     const char *vals[] = {db->conninfo, db->appname, db->options, "5", "1", "30", NULL};
     char msg[512];
 
@@ -216,8 +215,8 @@ static enum app_err map_state(const char *state)
         return APP_ERR_UNAVAILABLE;
     if (strcmp(state, "23505") == 0)
         return APP_ERR_CONFLICT;
-    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
-        strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
+    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0 ||
+        strncmp(state, "22", 2) == 0)
         return APP_ERR_INPUT;
     if (strcmp(state, "57014") == 0 || strcmp(state, "53300") == 0)
         return APP_ERR_UNAVAILABLE;
@@ -537,10 +536,17 @@ int db_bin_int(const struct db_res *r, int row, int col, int64_t *out)
     if (p == NULL)
         return 0;
     switch (PQgetlength(r->res, row, col)) {
-    case 2: *out = (int16_t)be(p, 2); return 1;
-    case 4: *out = (int32_t)be(p, 4); return 1;
-    case 8: *out = (int64_t)be(p, 8); return 1;
-    default: return 0;
+    case 2:
+        *out = (int16_t)be(p, 2);
+        return 1;
+    case 4:
+        *out = (int32_t)be(p, 4);
+        return 1;
+    case 8:
+        *out = (int64_t)be(p, 8);
+        return 1;
+    default:
+        return 0;
     }
 }
 

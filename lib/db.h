@@ -109,9 +109,10 @@ enum app_err db_run_binary(struct db *db, struct arena *a, int stmt, const char 
                            struct db_res **out);
 
 /* Binary accessors: 0 if the value is SQL NULL (or not of the expected size), else 1. */
-int db_bin_int(const struct db_res *r, int row, int col, int64_t *out);      /* int2/4/8 */
+int db_bin_int(const struct db_res *r, int row, int col, int64_t *out); /* int2/4/8 */
 int db_bin_bool(const struct db_res *r, int row, int col, int *out);
-int db_bin_timestamptz(const struct db_res *r, int row, int col, int64_t *us); /* since 2000-01-01 */
+int db_bin_timestamptz(const struct db_res *r, int row, int col,
+                       int64_t *us); /* since 2000-01-01 */
 /* uuid as 36 characters plus NUL into out[37]. */
 int db_bin_uuid(const struct db_res *r, int row, int col, char out[37]);
 

@@ -10,21 +10,21 @@
 
 enum app_err {
     APP_OK = 0,
-    APP_ERR_INPUT,            /* 400 InputException */
-    APP_ERR_UNAUTHORIZED,     /* 401 GeneralException: no or bad credentials */
-    APP_ERR_PERMISSION,       /* 403 PermissionException */
-    APP_ERR_NOT_FOUND,        /* 404 NotFoundException: a resource */
-    APP_ERR_ROUTE_NOT_FOUND,  /* 404 GeneralException: no such route */
-    APP_ERR_METHOD,           /* 405 GeneralException */
-    APP_ERR_CONFLICT,         /* 409 ConflictException */
-    APP_ERR_TOO_LARGE,        /* 413 GeneralException */
-    APP_ERR_MEDIA_TYPE,       /* 415 InputException */
-    APP_ERR_DATA,             /* 422 DataException */
-    APP_ERR_RATE_LIMIT,       /* 429 RateLimitException */
-    APP_ERR_INTERNAL,         /* 500 GeneralException */
-    APP_ERR_BAD_GATEWAY,      /* 502 GeneralException: an upstream service failed */
-    APP_ERR_UNAVAILABLE,      /* 503 GeneralException */
-    APP_ERR_GATEWAY_TIMEOUT,  /* 504 GeneralException: an upstream service was too slow */
+    APP_ERR_INPUT,           /* 400 InputException */
+    APP_ERR_UNAUTHORIZED,    /* 401 GeneralException: no or bad credentials */
+    APP_ERR_PERMISSION,      /* 403 PermissionException */
+    APP_ERR_NOT_FOUND,       /* 404 NotFoundException: a resource */
+    APP_ERR_ROUTE_NOT_FOUND, /* 404 GeneralException: no such route */
+    APP_ERR_METHOD,          /* 405 GeneralException */
+    APP_ERR_CONFLICT,        /* 409 ConflictException */
+    APP_ERR_TOO_LARGE,       /* 413 GeneralException */
+    APP_ERR_MEDIA_TYPE,      /* 415 InputException */
+    APP_ERR_DATA,            /* 422 DataException */
+    APP_ERR_RATE_LIMIT,      /* 429 RateLimitException */
+    APP_ERR_INTERNAL,        /* 500 GeneralException */
+    APP_ERR_BAD_GATEWAY,     /* 502 GeneralException: an upstream service failed */
+    APP_ERR_UNAVAILABLE,     /* 503 GeneralException */
+    APP_ERR_GATEWAY_TIMEOUT, /* 504 GeneralException: an upstream service was too slow */
     APP_ERR__MAX
 };
 

@@ -121,25 +121,44 @@ int http_add_header(struct resp *w, const char *name, const char *value)
 const char *http_reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 302: return "Found";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 302:
+        return "Found";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Unknown";
     }
 }
 
@@ -192,8 +211,8 @@ int http_page(struct arena *a, struct resp *w, const char *results, size_t len, 
     sbuf_reserve(&sb, len + 128);
     sbuf_add(&sb, "{\"results\":");
     sbuf_addn(&sb, results, len);
-    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}",
-              total, per_page, pages, page);
+    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}", total,
+              per_page, pages, page);
     w->data_json = sbuf_str(&sb);
     w->data_len = sb.len;
     return w->data_json ? 0 : -1;
@@ -202,9 +221,8 @@ int http_page(struct arena *a, struct resp *w, const char *results, size_t len, 
 void http_error_body(struct arena *a, enum app_err err, const char *message, const char **body,
                      size_t *len)
 {
-    static const char fallback[] =
-        "{\"status\":\"error\",\"message\":\"Something went wrong\","
-        "\"error_type\":\"GeneralException\",\"data\":null}";
+    static const char fallback[] = "{\"status\":\"error\",\"message\":\"Something went wrong\","
+                                   "\"error_type\":\"GeneralException\",\"data\":null}";
     const char *msg = message ? message : err_message(err);
     char *clean = arena_strdup(a, msg);
     struct json_object *root = NULL;
@@ -227,7 +245,8 @@ void http_error_body(struct arena *a, enum app_err err, const char *message, con
     json_object_object_add(root, "message", json_object_new_string(clean));
     json_object_object_add(root, "error_type", json_object_new_string(err_type(err)));
     json_object_object_add(root, "data", NULL);
-    s = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    s = json_object_to_json_string_length(
+        root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
     if (s == NULL)
         goto fail;
     *body = s;

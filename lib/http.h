@@ -28,9 +28,9 @@ struct kv {
 struct req {
     struct arena *arena;
     enum http_method method;
-    const char *path;      /* raw path without the query, arena */
-    const char *query;     /* raw query string ("" if none), arena */
-    struct kv *params;     /* decoded query pairs, in order; arena */
+    const char *path;  /* raw path without the query, arena */
+    const char *query; /* raw query string ("" if none), arena */
+    struct kv *params; /* decoded query pairs, in order; arena */
     size_t nparams;
     struct router_match match;
     const char *authorization; /* NULL if absent; never log it */
@@ -47,14 +47,14 @@ struct req {
 };
 
 struct resp {
-    int status;                 /* success status, default 200 */
-    const char *data_json;      /* trusted JSON text for "data" (arena), or NULL */
+    int status;            /* success status, default 200 */
+    const char *data_json; /* trusted JSON text for "data" (arena), or NULL */
     size_t data_len;
-    struct json_object *data;   /* json-c payload (its root is owned by the arena) */
-    const char *message;        /* error message override (arena or static) */
-    const char *raw_body;       /* a complete body, e.g. for /health (static) */
+    struct json_object *data; /* json-c payload (its root is owned by the arena) */
+    const char *message;      /* error message override (arena or static) */
+    const char *raw_body;     /* a complete body, e.g. for /health (static) */
     size_t raw_len;
-    const char *content_type;   /* default application/json */
+    const char *content_type; /* default application/json */
     struct kv headers[HTTP_MAX_HEADERS];
     size_t nheaders;
 };

@@ -12,8 +12,7 @@ static void put(void *p)
     json_object_put(p);
 }
 
-struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, int depth,
-                                 int *ok)
+struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, int depth, int *ok)
 {
     struct json_tokener *tok;
     struct json_object *root;
@@ -34,8 +33,8 @@ struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, i
         err = json_tokener_get_error(tok);
     }
     json_tokener_free(tok);
-    while (used < len && (buf[used] == ' ' || buf[used] == '\t' || buf[used] == '\n' ||
-                          buf[used] == '\r'))
+    while (used < len &&
+           (buf[used] == ' ' || buf[used] == '\t' || buf[used] == '\n' || buf[used] == '\r'))
         used++;
     if (err != json_tokener_success || used != len) {
         json_object_put(root);

@@ -19,8 +19,7 @@ struct json_object;
  * a JSON null, returned as NULL with *ok set) or NULL with *ok cleared on a
  * syntax error, invalid UTF-8, trailing data or excess depth.
  */
-struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, int depth,
-                                 int *ok);
+struct json_object *jsonio_parse(struct arena *a, const char *buf, size_t len, int depth, int *ok);
 
 /* Member of an object by key, or NULL if obj is not an object or has no such key. */
 struct json_object *jsonio_get(struct json_object *obj, const char *key);

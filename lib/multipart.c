@@ -143,7 +143,8 @@ int multipart_parse(struct arena *a, const char *ctype, const char *body, size_t
             *err = "a part has no form-data name";
             return -1;
         }
-        size_t room = (size_t)(end - p) < MP_MAX_HEADERS + 4 ? (size_t)(end - p) : MP_MAX_HEADERS + 4;
+        size_t room =
+            (size_t)(end - p) < MP_MAX_HEADERS + 4 ? (size_t)(end - p) : MP_MAX_HEADERS + 4;
         const char *hend = memmem(p, room, "\r\n\r\n", 4);
         if (hend == NULL) {
             *err = room > MP_MAX_HEADERS ? "multipart part headers too long"

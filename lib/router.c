@@ -215,7 +215,7 @@ int router_check(const struct router *r, char *err, size_t errlen)
             if (r->routes[i].method == r->routes[j].method &&
                 same_shape(&r->routes[i], &r->routes[j])) {
                 if (conflicts == 0)
-                    snprintf(err, errlen, "%s %s is ambiguous with %s", 
+                    snprintf(err, errlen, "%s %s is ambiguous with %s",
                              method_names[r->routes[i].method], r->routes[i].pattern,
                              r->routes[j].pattern);
                 conflicts++;

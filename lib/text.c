@@ -10,7 +10,7 @@
 static const struct {
     const char *name;
     char c;
-} entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'},
+} entities[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'},  {"&quot;", '"'},
                 {"&#39;", '\''}, {"&apos;", '\''}, {"&nbsp;", ' '}};
 
 char *text_from_html(struct arena *a, const char *html)

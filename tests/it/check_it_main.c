@@ -42,10 +42,8 @@ int main(void)
 {
     srand((unsigned)time(NULL));
     curl_global_init(CURL_GLOBAL_ALL);
-    make_agent("Admin", it_admin_email, sizeof(it_admin_email), it_admin_key,
-               sizeof(it_admin_key));
-    make_agent("Agent", it_agent_email, sizeof(it_agent_email), it_agent_key,
-               sizeof(it_agent_key));
+    make_agent("Admin", it_admin_email, sizeof(it_admin_email), it_admin_key, sizeof(it_admin_key));
+    make_agent("Agent", it_agent_email, sizeof(it_agent_email), it_agent_key, sizeof(it_agent_key));
 
     SRunner *sr = srunner_create(it_api_suite());
     srunner_add_suite(sr, it_statuses_suite());

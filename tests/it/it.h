@@ -14,14 +14,14 @@
 
 struct http_res {
     long status;
-    char *body;     /* NUL-terminated; freed by http_res_free() */
+    char *body; /* NUL-terminated; freed by http_res_free() */
     size_t len;
-    char *headers;  /* raw response headers */
+    char *headers; /* raw response headers */
 };
 
 /* Fixtures created once by the runner (see check_it_main.c). */
-extern char it_admin_key[256];  /* "KEY:SECRET" of an Admin agent */
-extern char it_agent_key[256];  /* "KEY:SECRET" of an Agent-role agent */
+extern char it_admin_key[256]; /* "KEY:SECRET" of an Admin agent */
+extern char it_agent_key[256]; /* "KEY:SECRET" of an Agent-role agent */
 extern char it_admin_email[128];
 extern char it_agent_email[128];
 
@@ -33,8 +33,8 @@ const char *it_root(void);
  * extra holds more "Name: value" headers, one per line, or NULL.  Fails the test on a
  * transport error.
  */
-struct http_res http_do(const char *method, const char *path, const char *auth,
-                        const char *body, size_t len, const char *extra);
+struct http_res http_do(const char *method, const char *path, const char *auth, const char *body,
+                        size_t len, const char *extra);
 struct http_res http_get(const char *path, const char *auth);
 void http_res_free(struct http_res *r);
 /* Value of a response header (case-insensitive name), copied into buf; NULL if absent. */

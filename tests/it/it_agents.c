@@ -133,7 +133,8 @@ START_TEST(test_agent_role_is_refused_admin_routes)
         {"DELETE", "/api/v1/agents/1/api-key", NULL},
         {"GET", "/api/v1/teams", NULL},
         {"GET", "/api/v1/teams/1", NULL},
-        {"POST", "/api/v1/agents", "{\"first_name\":\"X\",\"email\":\"x@example.com\",\"roles\":[\"Admin\"]}"},
+        {"POST", "/api/v1/agents",
+         "{\"first_name\":\"X\",\"email\":\"x@example.com\",\"roles\":[\"Admin\"]}"},
         {"PUT", "/api/v1/agents/1", "{}"},
         {"DELETE", "/api/v1/agents/1", NULL},
         {"POST", "/api/v1/teams", "{\"name\":\"x\"}"},
@@ -181,9 +182,10 @@ START_TEST(test_agent_lists)
     int at = find_in(d, "email", it_agent_email);
     ck_assert_int_ge(at, 0);
     json_object *a = json_object_array_get_idx(d, (size_t)at);
-    static const char *const compact[] = {"id", "type", "first_name", "last_name", "email",
-                                          "enabled", "avatar_url", "external_user_id",
-                                          "availability_status", "created_at", "updated_at"};
+    static const char *const compact[] = {
+        "id",        "type",       "first_name",       "last_name",           "email",
+        "enabled",   "avatar_url", "external_user_id", "availability_status", "created_at",
+        "updated_at"};
     ck_assert_int_eq(json_object_object_length(a), (int)(sizeof(compact) / sizeof(compact[0])));
     for (size_t i = 0; i < sizeof(compact) / sizeof(compact[0]); i++)
         ck_assert_msg(json_object_object_get_ex(a, compact[i], NULL), "no %s", compact[i]);
@@ -221,11 +223,13 @@ START_TEST(test_teams_and_roles)
     json_object *root;
     snprintf(name, sizeof(name), "It team %ld", (long)getpid());
     snprintf(sql, sizeof(sql),
-             "INSERT INTO teams (name, emoji, timezone) VALUES ('%s', 'T', 'UTC') RETURNING id", name);
+             "INSERT INTO teams (name, emoji, timezone) VALUES ('%s', 'T', 'UTC') RETURNING id",
+             name);
     char *tid = sql_value(sql);
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO team_members (team_id, user_id) SELECT %s, id FROM users WHERE email = '%s'",
-             tid, it_agent_email);
+    snprintf(
+        sql, sizeof(sql),
+        "INSERT INTO team_members (team_id, user_id) SELECT %s, id FROM users WHERE email = '%s'",
+        tid, it_agent_email);
     sql_exec(sql);
 
     snprintf(path, sizeof(path), "/api/v1/teams/%s", tid);
@@ -279,7 +283,8 @@ START_TEST(test_teams_and_roles)
     d = json_data(&r, &root);
     at = find_in(d, "name", "Admin");
     ck_assert_int_ge(at, 0);
-    json_object *perms = json_object_object_get(json_object_array_get_idx(d, (size_t)at), "permissions");
+    json_object *perms =
+        json_object_object_get(json_object_array_get_idx(d, (size_t)at), "permissions");
     ck_assert(json_object_is_type(perms, json_type_array));
     ck_assert_ptr_nonnull(strstr(json_object_to_json_string(perms), "\"users:manage\""));
     ck_assert_int_ge(find_in(d, "name", "Agent"), 0);
@@ -344,93 +349,132 @@ START_TEST(test_agent_writes)
     snprintf(email, sizeof(email), "ann-%ld@example.com", pid);
 
     /* Create: e-mail normalised, roles and teams by name, a bcrypt password nobody knows. */
-    snprintf(body, sizeof(body),
-             "{\"first_name\":\"Ann\",\"last_name\":\"New\",\"email\":\"  Ann-%ld@Example.COM \","
-             "\"roles\":[\"Agent\"],\"teams\":[\"%s\"],\"enabled\":true,\"send_welcome_email\":false}",
-             pid, team);
+    snprintf(
+        body, sizeof(body),
+        "{\"first_name\":\"Ann\",\"last_name\":\"New\",\"email\":\"  Ann-%ld@Example.COM \","
+        "\"roles\":[\"Agent\"],\"teams\":[\"%s\"],\"enabled\":true,\"send_welcome_email\":false}",
+        pid, team);
     struct http_res r = http_json("POST", "/api/v1/agents", it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     json_object *d = json_data(&r, &root);
     ck_assert_str_eq(json_str(d, "email"), email);
     ck_assert_str_eq(json_str(d, "first_name"), "Ann");
-    ck_assert_str_eq(json_object_to_json_string(json_object_object_get(d, "roles")), "[ \"Agent\" ]");
-    ck_assert_ptr_nonnull(strstr(json_object_to_json_string(json_object_object_get(d, "teams")), team));
+    ck_assert_str_eq(json_object_to_json_string(json_object_object_get(d, "roles")),
+                     "[ \"Agent\" ]");
+    ck_assert_ptr_nonnull(
+        strstr(json_object_to_json_string(json_object_object_get(d, "teams")), team));
     snprintf(id, sizeof(id), "%s", json_str(d, "id"));
     json_object_put(root);
     http_res_free(&r);
-    expect_sqlf("1/1/true/agent", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
-               " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
-               " (u.password LIKE '$2%%') || '/' || u.type FROM users u WHERE u.id = %s", id);
+    expect_sqlf("1/1/true/agent",
+                "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+                " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
+                " (u.password LIKE '$2%%') || '/' || u.type FROM users u WHERE u.id = %s",
+                id);
 
     /* Refusals write nothing. */
-    snprintf(body, sizeof(body), "{\"first_name\":\"Ann\",\"email\":\"ANN-%ld@example.com\","
-             "\"roles\":[\"Agent\"]}", pid);
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, body, 409, "User with same email already exists", "ConflictException");
+    snprintf(body, sizeof(body),
+             "{\"first_name\":\"Ann\",\"email\":\"ANN-%ld@example.com\","
+             "\"roles\":[\"Agent\"]}",
+             pid);
+    expect_json_error("POST", "/api/v1/agents", it_admin_key, body, 409,
+                      "User with same email already exists", "ConflictException");
     expect_sqlf("1", "SELECT count(*) FROM users WHERE lower(email) = '%s'", email);
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\"}", 400, "`roles` is required: an array of role names", "InputException");
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[]}", 400, "`roles` must be an array of 1 to 100 role names", "InputException");
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Nope\"]}", 400, "Role not found: Nope", "InputException");
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
-              "\"teams\":[\"No such team\"]}", 400, "Team not found: No such team", "InputException");
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b@\",\"roles\":[\"Agent\"]}", 400, "Invalid `email`", "InputException");
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"]}", 400, "`first_name` is required (1 to 140 characters)", "InputException");
-    expect_json_error("POST", "/api/v1/agents", it_admin_key, "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
-              "\"new_password\":\"short\"}", 400, "Password must be 10 to 72 characters with an upper-case letter, a lower-case "
-              "letter, a digit and a special character", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key,
+                      "{\"first_name\":\"B\",\"email\":\"b-new@example.com\"}", 400,
+                      "`roles` is required: an array of role names", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key,
+                      "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[]}", 400,
+                      "`roles` must be an array of 1 to 100 role names", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key,
+                      "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Nope\"]}",
+                      400, "Role not found: Nope", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key,
+                      "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
+                      "\"teams\":[\"No such team\"]}",
+                      400, "Team not found: No such team", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key,
+                      "{\"first_name\":\"B\",\"email\":\"b@\",\"roles\":[\"Agent\"]}", 400,
+                      "Invalid `email`", "InputException");
+    expect_json_error("POST", "/api/v1/agents", it_admin_key,
+                      "{\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"]}", 400,
+                      "`first_name` is required (1 to 140 characters)", "InputException");
+    expect_json_error(
+        "POST", "/api/v1/agents", it_admin_key,
+        "{\"first_name\":\"B\",\"email\":\"b-new@example.com\",\"roles\":[\"Agent\"],"
+        "\"new_password\":\"short\"}",
+        400,
+        "Password must be 10 to 72 characters with an upper-case letter, a lower-case "
+        "letter, a digit and a special character",
+        "InputException");
     expect_sqlf("0", "SELECT count(*) FROM users WHERE email = '%s'", "b-new@example.com");
 
     /* Update: roles replaced, teams emptied, a new password that logs in. */
     snprintf(path, sizeof(path), "/api/v1/agents/%s", id);
-    snprintf(body, sizeof(body), "{\"first_name\":\"Anne\",\"email\":\"%s\",\"roles\":[\"Admin\","
-             "\"Agent\"],\"teams\":[],\"new_password\":\"Str0ng-Passw0rd\"}", email);
+    snprintf(body, sizeof(body),
+             "{\"first_name\":\"Anne\",\"email\":\"%s\",\"roles\":[\"Admin\","
+             "\"Agent\"],\"teams\":[],\"new_password\":\"Str0ng-Passw0rd\"}",
+             email);
     r = http_json("PUT", path, it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     d = json_data(&r, &root);
     ck_assert_str_eq(json_str(d, "first_name"), "Anne");
     json_object_put(root);
     http_res_free(&r);
-    expect_sqlf("2/0", "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
-               " (SELECT count(*) FROM team_members WHERE user_id = u.id) FROM users u WHERE u.id = %s",
-               id);
+    expect_sqlf(
+        "2/0",
+        "SELECT (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+        " (SELECT count(*) FROM team_members WHERE user_id = u.id) FROM users u WHERE u.id = %s",
+        id);
     ck_assert_int_eq(it_login(email, "Str0ng-Passw0rd", NULL, 0, NULL, 0), 200);
-    expect_json_error("PUT", "/api/v1/agents/99999999", it_admin_key, body, 404, "User not found", "NotFoundException");
+    expect_json_error("PUT", "/api/v1/agents/99999999", it_admin_key, body, 404, "User not found",
+                      "NotFoundException");
     snprintf(body, sizeof(body), "{\"first_name\":\"X\",\"email\":\"%s\",\"roles\":[\"Agent\"]}",
              it_agent_email);
-    expect_json_error("PUT", path, it_admin_key, body, 409, "User with same email already exists", "ConflictException");
+    expect_json_error("PUT", path, it_admin_key, body, 409, "User with same email already exists",
+                      "ConflictException");
     expect_sqlf("Anne", "SELECT first_name FROM users WHERE id = %s", id);
 
     /* Delete: not oneself; soft, with links, sessions, key and open assignments gone. */
     char *admin_id = sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email);
     char self[96];
     snprintf(self, sizeof(self), "/api/v1/agents/%s", admin_id);
-    expect_json_error("DELETE", self, it_admin_key, NULL, 400, "You cannot delete yourself", "InputException");
+    expect_json_error("DELETE", self, it_admin_key, NULL, 400, "You cannot delete yourself",
+                      "InputException");
     free(admin_id);
-    char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It del %ld', 'email') RETURNING id",
-                       pid);
+    char *inbox = sql_valuef(
+        "INSERT INTO inboxes (name, channel) VALUES ('It del %ld', 'email') RETURNING id", pid);
     char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'C',"
-                         " 'del-%ld@example.org') RETURNING id", pid);
-    free(sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id, assigned_user_id)"
-              " SELECT v.s, (SELECT id FROM conversation_statuses WHERE name = v.st), %s, %s, %s"
-              " FROM (VALUES ('open one', 'Open'), ('done one', 'Resolved')) v(s, st) RETURNING 1",
-              contact, inbox, id));
+                               " 'del-%ld@example.org') RETURNING id",
+                               pid);
+    free(sql_valuef(
+        "INSERT INTO conversations (subject, status_id, contact_id, inbox_id, assigned_user_id)"
+        " SELECT v.s, (SELECT id FROM conversation_statuses WHERE name = v.st), %s, %s, %s"
+        " FROM (VALUES ('open one', 'Open'), ('done one', 'Resolved')) v(s, st) RETURNING 1",
+        contact, inbox, id));
     r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");
     http_res_free(&r);
     char sql[512];
-    snprintf(sql, sizeof(sql), "SELECT string_agg(subject || '=' || coalesce(assigned_user_id::text,"
-             " '-'), ',' ORDER BY subject) FROM conversations WHERE inbox_id = %s", inbox);
+    snprintf(sql, sizeof(sql),
+             "SELECT string_agg(subject || '=' || coalesce(assigned_user_id::text,"
+             " '-'), ',' ORDER BY subject) FROM conversations WHERE inbox_id = %s",
+             inbox);
     char *v = sql_value(sql);
     char want[64];
     snprintf(want, sizeof(want), "done one=%s,open one=-", id);
     ck_assert_str_eq(v, want);
     free(v);
-    expect_sqlf("true/false/0/0/true", "SELECT (u.deleted_at IS NOT NULL) || '/' || u.enabled || '/' ||"
-               " (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
-               " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
-               " (SELECT bool_and(revoked_at IS NOT NULL) FROM sessions WHERE user_id = u.id)"
-               " FROM users u WHERE u.id = %s", id);
-    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "User not found", "NotFoundException");
+    expect_sqlf("true/false/0/0/true",
+                "SELECT (u.deleted_at IS NOT NULL) || '/' || u.enabled || '/' ||"
+                " (SELECT count(*) FROM user_roles WHERE user_id = u.id) || '/' ||"
+                " (SELECT count(*) FROM team_members WHERE user_id = u.id) || '/' ||"
+                " (SELECT bool_and(revoked_at IS NOT NULL) FROM sessions WHERE user_id = u.id)"
+                " FROM users u WHERE u.id = %s",
+                id);
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "User not found",
+                      "NotFoundException");
     expect_json_error("GET", path, it_admin_key, NULL, 404, "User not found", "NotFoundException");
     /* The address is free again for a new agent. */
     snprintf(body, sizeof(body), "{\"first_name\":\"Ann\",\"email\":\"%s\",\"roles\":[\"Agent\"]}",
@@ -449,9 +493,11 @@ START_TEST(test_team_writes)
     char body[512], path[96], name[64];
     json_object *root;
     snprintf(name, sizeof(name), "It crud %ld", pid);
-    snprintf(body, sizeof(body), "{\"name\":\"%s\",\"emoji\":\"E\",\"conversation_assignment_type\":"
-             "\"Round robin\",\"timezone\":\"Europe/Berlin\",\"max_auto_assigned_conversations\":5}",
-             name);
+    snprintf(
+        body, sizeof(body),
+        "{\"name\":\"%s\",\"emoji\":\"E\",\"conversation_assignment_type\":"
+        "\"Round robin\",\"timezone\":\"Europe/Berlin\",\"max_auto_assigned_conversations\":5}",
+        name);
     struct http_res r = http_json("POST", "/api/v1/teams", it_admin_key, body);
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     json_object *d = json_data(&r, &root);
@@ -463,11 +509,20 @@ START_TEST(test_team_writes)
     http_res_free(&r);
     expect_sqlf("It crud", "SELECT left(name, 7) FROM teams WHERE id = %s", id);
 
-    expect_json_error("POST", "/api/v1/teams", it_admin_key, body, 409, "Team already exists", "ConflictException");
-    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"emoji\":\"x\"}", 400, "`name` is required (1 to 140 characters)", "InputException");
-    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"name\":\"It t2\",\"conversation_assignment_type\":\"Auto\"}", 400, "Invalid `conversation_assignment_type`: use Manual or Round robin", "InputException");
-    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"name\":\"It t2\",\"sla_policy_id\":987654}", 400, "Unknown `business_hours_id` or `sla_policy_id`", "InputException");
-    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"name\":\"It t2\",\"max_auto_assigned_conversations\":-1}", 400, "`max_auto_assigned_conversations` must be 0 to 100000", "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, body, 409, "Team already exists",
+                      "ConflictException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key, "{\"emoji\":\"x\"}", 400,
+                      "`name` is required (1 to 140 characters)", "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key,
+                      "{\"name\":\"It t2\",\"conversation_assignment_type\":\"Auto\"}", 400,
+                      "Invalid `conversation_assignment_type`: use Manual or Round robin",
+                      "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key,
+                      "{\"name\":\"It t2\",\"sla_policy_id\":987654}", 400,
+                      "Unknown `business_hours_id` or `sla_policy_id`", "InputException");
+    expect_json_error("POST", "/api/v1/teams", it_admin_key,
+                      "{\"name\":\"It t2\",\"max_auto_assigned_conversations\":-1}", 400,
+                      "`max_auto_assigned_conversations` must be 0 to 100000", "InputException");
     expect_sqlf("0", "SELECT count(*) FROM teams WHERE name = '%s'", "It t2");
 
     /* Update replaces every field; a name taken by another team is a conflict. */
@@ -479,19 +534,24 @@ START_TEST(test_team_writes)
     ck_assert_str_eq(json_str(d, "conversation_assignment_type"), "Manual");
     json_object_put(root);
     http_res_free(&r);
-    expect_sqlf("Manual/0", "SELECT conversation_assignment_type || '/' ||"
-               " max_auto_assigned_conversations FROM teams WHERE id = %s", id);
+    expect_sqlf("Manual/0",
+                "SELECT conversation_assignment_type || '/' ||"
+                " max_auto_assigned_conversations FROM teams WHERE id = %s",
+                id);
     char *other = sql_valuef("INSERT INTO teams (name) VALUES ('It other %ld') RETURNING id", pid);
     snprintf(body, sizeof(body), "{\"name\":\"It other %ld\"}", pid);
-    expect_json_error("PUT", path, it_admin_key, body, 409, "Team already exists", "ConflictException");
-    expect_json_error("PUT", "/api/v1/teams/99999999", it_admin_key, body, 404, "Team not found", "NotFoundException");
+    expect_json_error("PUT", path, it_admin_key, body, 409, "Team already exists",
+                      "ConflictException");
+    expect_json_error("PUT", "/api/v1/teams/99999999", it_admin_key, body, 404, "Team not found",
+                      "NotFoundException");
 
     /* Delete: members go, conversations keep no team. */
     r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
     expect_sqlf("0", "SELECT count(*) FROM teams WHERE id = %s", id);
-    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "Team not found", "NotFoundException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "Team not found",
+                      "NotFoundException");
     char sql[128];
     snprintf(sql, sizeof(sql), "DELETE FROM teams WHERE id = %s", other);
     sql_exec(sql);

@@ -73,9 +73,11 @@ START_TEST(test_refusals_before_the_provider)
 {
     int before = records(NULL);
     set_key("");
-    complete_err("hello", 400, "OpenAI API Key is not set. Please ask your administrator to set it up",
+    complete_err("hello", 400,
+                 "OpenAI API Key is not set. Please ask your administrator to set it up",
                  "InputException");
-    struct http_res r = http_json("POST", COMPLETION, it_agent_key, "{\"prompt_key\":\"no_such_prompt\",\"content\":\"hello\"}");
+    struct http_res r = http_json("POST", COMPLETION, it_agent_key,
+                                  "{\"prompt_key\":\"no_such_prompt\",\"content\":\"hello\"}");
     assert_error(&r, 400, "Template not found", "InputException");
     http_res_free(&r);
     r = http_json("POST", COMPLETION, it_agent_key, "{\"prompt_key\":\"make_friendly\"}");
@@ -158,7 +160,8 @@ START_TEST(test_provider_failures)
     complete_err("mode:401", 400,
                  "The AI provider refused the API key; ask your administrator to check it",
                  "InputException");
-    complete_err("mode:429", 429, "The AI provider is rate limiting requests; try again in a minute",
+    complete_err("mode:429", 429,
+                 "The AI provider is rate limiting requests; try again in a minute",
                  "RateLimitException");
     complete_err("mode:500", 502, "The AI provider failed (HTTP 500)", "GeneralException");
     const char *unreadable = "The AI provider sent an answer that is not a chat completion";

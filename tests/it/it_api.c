@@ -86,9 +86,9 @@ START_TEST(test_statuses)
         ck_assert_int_eq(r.status, 200);
         d = json_data(&r, &root);
         ck_assert_uint_eq(json_object_array_length(d), n + 1);
-        ck_assert_str_eq(json_object_get_string(json_object_object_get(
-                             json_object_array_get_idx(d, n), "name")),
-                         "It pending");
+        ck_assert_str_eq(
+            json_object_get_string(json_object_object_get(json_object_array_get_idx(d, n), "name")),
+            "It pending");
         json_object_put(root);
         http_res_free(&r);
     }
@@ -149,9 +149,9 @@ END_TEST
 START_TEST(test_ai_prompts)
 {
     static const char *const keys[] = {"id", "created_at", "updated_at", "title", "key"};
-    static const char *const titles[] = {"Add Empathy",     "Adjust Positive Tone",
-                                         "Fix Grammar & Spelling", "Make Concise",
-                                         "Make Friendly",   "Make Professional"};
+    static const char *const titles[] = {
+        "Add Empathy",  "Adjust Positive Tone", "Fix Grammar & Spelling",
+        "Make Concise", "Make Friendly",        "Make Professional"};
     json_object *root;
     struct http_res r = http_get("/api/v1/ai/prompts", tok(it_agent_key));
     ck_assert_int_eq(r.status, 200);
@@ -163,9 +163,9 @@ START_TEST(test_ai_prompts)
         assert_keys(p, keys, 5);
         ck_assert_str_eq(json_object_get_string(json_object_object_get(p, "title")), titles[i]);
     }
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(d, 2),
-                                                                   "key")),
-                     "fix_grammar_spelling");
+    ck_assert_str_eq(
+        json_object_get_string(json_object_object_get(json_object_array_get_idx(d, 2), "key")),
+        "fix_grammar_spelling");
     json_object_put(root);
     http_res_free(&r);
 }
@@ -173,13 +173,29 @@ END_TEST
 
 START_TEST(test_agents_me)
 {
-    static const char *const keys[] = {
-        "id",           "created_at",  "updated_at",       "first_name",
-        "last_name",    "email",       "type",             "availability_status",
-        "phone_number_country_code",   "phone_number",     "avatar_url",
-        "enabled",      "last_active_at", "last_login_at", "roles",
-        "permissions",  "country",     "meta",             "custom_attributes",
-        "external_user_id", "teams",   "api_key",          "api_key_last_used_at"};
+    static const char *const keys[] = {"id",
+                                       "created_at",
+                                       "updated_at",
+                                       "first_name",
+                                       "last_name",
+                                       "email",
+                                       "type",
+                                       "availability_status",
+                                       "phone_number_country_code",
+                                       "phone_number",
+                                       "avatar_url",
+                                       "enabled",
+                                       "last_active_at",
+                                       "last_login_at",
+                                       "roles",
+                                       "permissions",
+                                       "country",
+                                       "meta",
+                                       "custom_attributes",
+                                       "external_user_id",
+                                       "teams",
+                                       "api_key",
+                                       "api_key_last_used_at"};
     char sql[512], key[256];
     json_object *root;
 
@@ -198,9 +214,9 @@ START_TEST(test_agents_me)
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "type")), "agent");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "last_name")), "Admin");
     ck_assert(json_object_get_boolean(json_object_object_get(d, "enabled")));
-    ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "roles"),
-                                                    JSON_C_TO_STRING_PLAIN),
-                     "[\"Admin\"]");
+    ck_assert_str_eq(
+        json_object_to_json_string_ext(json_object_object_get(d, "roles"), JSON_C_TO_STRING_PLAIN),
+        "[\"Admin\"]");
 
     /* permissions = the sorted union of the agent's roles, as the database has it. */
     snprintf(sql, sizeof(sql),
@@ -224,9 +240,9 @@ START_TEST(test_agents_me)
     ck_assert_int_eq(json_object_array_length(teams), 1);
     static const char *const tkeys[] = {"id", "name", "emoji"};
     assert_keys(json_object_array_get_idx(teams, 0), tkeys, 3);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(
-                         json_object_array_get_idx(teams, 0), "name")),
-                     "It team");
+    ck_assert_str_eq(
+        json_object_get_string(json_object_object_get(json_object_array_get_idx(teams, 0), "name")),
+        "It team");
 
     snprintf(key, sizeof(key), "%s", it_admin_key);
     *strchr(key, ':') = '\0';
@@ -254,31 +270,29 @@ START_TEST(test_agents_get)
     ck_assert_int_eq(r.status, 200);
     json_object *d = json_data(&r, &root);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "email")), it_agent_email);
-    ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "roles"),
-                                                    JSON_C_TO_STRING_PLAIN),
-                     "[\"Agent\"]");
+    ck_assert_str_eq(
+        json_object_to_json_string_ext(json_object_object_get(d, "roles"), JSON_C_TO_STRING_PLAIN),
+        "[\"Agent\"]");
     json_object_put(root);
     http_res_free(&r);
 
     r = http_get(path, tok(it_agent_key)); /* the Agent role lacks users:manage */
     assert_error(&r, 403, "Permission denied", "PermissionException");
     http_res_free(&r);
-    expect_error("/api/v1/agents/999999", tok(it_admin_key), 404, "User not found", "NotFoundException");
-    expect_error("/api/v1/agents/abc", tok(it_admin_key), 400, "Invalid agent `id`", "InputException");
-    expect_error("/api/v1/agents/0", tok(it_admin_key), 400, "Invalid agent `id`", "InputException");
-    expect_error("/api/v1/agents/1%20OR%201=1", tok(it_admin_key), 400, "Invalid agent `id`", "InputException");
+    expect_error("/api/v1/agents/999999", tok(it_admin_key), 404, "User not found",
+                 "NotFoundException");
+    expect_error("/api/v1/agents/abc", tok(it_admin_key), 400, "Invalid agent `id`",
+                 "InputException");
+    expect_error("/api/v1/agents/0", tok(it_admin_key), 400, "Invalid agent `id`",
+                 "InputException");
+    expect_error("/api/v1/agents/1%20OR%201=1", tok(it_admin_key), 400, "Invalid agent `id`",
+                 "InputException");
     free(id);
 }
 END_TEST
 
 Suite *it_api_suite(void)
 {
-    return SUITE_OF("api", 30, NULL, NULL,
-                    test_health,
-                    test_statuses,
-                    test_priorities,
-                    test_ai_prompts,
-                    test_prompt_change_visible,
-                    test_agents_me,
-                    test_agents_get);
+    return SUITE_OF("api", 30, NULL, NULL, test_health, test_statuses, test_priorities,
+                    test_ai_prompts, test_prompt_change_visible, test_agents_me, test_agents_get);
 }

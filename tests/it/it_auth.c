@@ -99,8 +99,8 @@ START_TEST(test_regenerated_key_invalidates_old)
     fresh_agent("Agent", email, sizeof(email), key1, sizeof(key1));
     for (int i = 0; i < 8; i++)
         expect(tok(key1), 200, NULL);
-    snprintf(sql, sizeof(sql), "SELECT api_key_last_used_at IS NOT NULL FROM users WHERE email = '%s'",
-             email);
+    snprintf(sql, sizeof(sql),
+             "SELECT api_key_last_used_at IS NOT NULL FROM users WHERE email = '%s'", email);
     char *used = sql_value(sql);
     ck_assert_str_eq(used, "t");
     free(used);
@@ -199,13 +199,9 @@ END_TEST
 
 Suite *it_auth_suite(void)
 {
-    return SUITE_OF("auth", 60, NULL, NULL,
-                    test_no_credentials,
-                    test_wrong_secret_and_unknown_key,
-                    test_malformed_headers_fall_through,
-                    test_basic_form,
-                    test_disabled_and_deleted_agents,
-                    test_regenerated_key_invalidates_old,
-                    test_hash_written_by_upstream_verifies,
-                    test_permissions_are_the_union_of_roles, test_csrf_before_session);
+    return SUITE_OF("auth", 60, NULL, NULL, test_no_credentials, test_wrong_secret_and_unknown_key,
+                    test_malformed_headers_fall_through, test_basic_form,
+                    test_disabled_and_deleted_agents, test_regenerated_key_invalidates_old,
+                    test_hash_written_by_upstream_verifies, test_permissions_are_the_union_of_roles,
+                    test_csrf_before_session);
 }

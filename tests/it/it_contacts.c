@@ -11,7 +11,8 @@
 #include "../suite_of.h"
 #include "it.h"
 
-static struct http_res send_as(const char *method, const char *path, const char *key, const char *body, const char *ctype)
+static struct http_res send_as(const char *method, const char *path, const char *key,
+                               const char *body, const char *ctype)
 {
     char h[128];
     snprintf(h, sizeof(h), "Content-Type: %s", ctype);
@@ -23,9 +24,10 @@ START_TEST(test_contacts)
     long pid = (long)getpid();
     char ids[3][16], path[256], body[512];
     for (int i = 0; i < 3; i++) {
-        char *v = sql_valuef("INSERT INTO users (type, first_name, email, created_at) VALUES ('contact',"
-                    " 'Ct%d', 'ct-%ld-%c@example.org', now() - interval '%d hours') RETURNING id",
-                    i, pid, 'a' + i, i);
+        char *v = sql_valuef(
+            "INSERT INTO users (type, first_name, email, created_at) VALUES ('contact',"
+            " 'Ct%d', 'ct-%ld-%c@example.org', now() - interval '%d hours') RETURNING id",
+            i, pid, 'a' + i, i);
         snprintf(ids[i], sizeof(ids[i]), "%s", v);
         free(v);
     }
@@ -59,8 +61,11 @@ START_TEST(test_contacts)
     json_object_put(root);
     http_res_free(&r);
 
-    expect_json_error("GET", "/api/v1/contacts?order_by=users.first_name", it_admin_key, NULL, 400, "Invalid `order_by`: `users.first_name` is not a sortable field", "InputException");
-    expect_json_error("GET", "/api/v1/contacts", it_agent_key, NULL, 403, "Permission denied", "PermissionException");
+    expect_json_error("GET", "/api/v1/contacts?order_by=users.first_name", it_admin_key, NULL, 400,
+                      "Invalid `order_by`: `users.first_name` is not a sortable field",
+                      "InputException");
+    expect_json_error("GET", "/api/v1/contacts", it_agent_key, NULL, 403, "Permission denied",
+                      "PermissionException");
 
     /* One contact; agents are not contacts. */
     char email[96];
@@ -75,13 +80,15 @@ START_TEST(test_contacts)
     ck_assert_ptr_null(strstr(r.body, "password"));
     json_object_put(root);
     http_res_free(&r);
-    expect_json_error("GET", "/api/v1/contacts/99999999", it_admin_key, NULL, 404, "User not found", "NotFoundException");
+    expect_json_error("GET", "/api/v1/contacts/99999999", it_admin_key, NULL, 404, "User not found",
+                      "NotFoundException");
     char *agent = sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email);
     char apath[64];
     snprintf(apath, sizeof(apath), "/api/v1/contacts/%s", agent);
     free(agent);
     expect_json_error("GET", apath, it_admin_key, NULL, 404, "User not found", "NotFoundException");
-    expect_json_error("GET", "/api/v1/contacts/0", it_admin_key, NULL, 400, "Invalid contact `id`", "InputException");
+    expect_json_error("GET", "/api/v1/contacts/0", it_admin_key, NULL, 400, "Invalid contact `id`",
+                      "InputException");
 
     /* Block and unblock. */
     char bpath[64];
@@ -89,12 +96,13 @@ START_TEST(test_contacts)
     r = http_json("PUT", bpath, it_admin_key, "{\"enabled\":false}");
     ck_assert_int_eq(r.status, 200);
     root = json_body(&r);
-    ck_assert(!json_object_get_boolean(json_object_object_get(json_object_object_get(root, "data"),
-                                                              "enabled")));
+    ck_assert(!json_object_get_boolean(
+        json_object_object_get(json_object_object_get(root, "data"), "enabled")));
     json_object_put(root);
     http_res_free(&r);
     expect_sqlf("false", "SELECT enabled::text FROM users WHERE id = %s", ids[1]);
-    expect_json_error("PUT", bpath, it_admin_key, "{\"enabled\":\"no\"}", 400, "`enabled` must be true or false", "InputException");
+    expect_json_error("PUT", bpath, it_admin_key, "{\"enabled\":\"no\"}", 400,
+                      "`enabled` must be true or false", "InputException");
     r = http_json("PUT", bpath, it_admin_key, "{\"enabled\":true}");
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
@@ -110,15 +118,21 @@ START_TEST(test_contacts)
     http_res_free(&r);
     char want[160];
     snprintf(want, sizeof(want), "New/new-%ld@example.org/12345/DE", pid);
-    expect_sqlf(want, "SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
-                       " FROM users WHERE id = %s", ids[1]);
-    snprintf(body, sizeof(body), "{\"first_name\":\"X\",\"email\":\"ct-%ld-a@example.org\"}",
-             pid);
-    expect_json_error("PUT", path, it_admin_key, body, 409, "Another contact with same email already exists", "ConflictException");
-    expect_json_error("PUT", path, it_admin_key, "{\"email\":\"x@example.org\"}", 400, "`first_name` is required", "InputException");
-    expect_json_error("PUT", path, it_admin_key, "{\"first_name\":\"X\",\"email\":\"nope\"}", 400, "Invalid `email`", "InputException");
-    expect_sqlf(want, "SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
-                       " FROM users WHERE id = %s", ids[1]);
+    expect_sqlf(want,
+                "SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
+                " FROM users WHERE id = %s",
+                ids[1]);
+    snprintf(body, sizeof(body), "{\"first_name\":\"X\",\"email\":\"ct-%ld-a@example.org\"}", pid);
+    expect_json_error("PUT", path, it_admin_key, body, 409,
+                      "Another contact with same email already exists", "ConflictException");
+    expect_json_error("PUT", path, it_admin_key, "{\"email\":\"x@example.org\"}", 400,
+                      "`first_name` is required", "InputException");
+    expect_json_error("PUT", path, it_admin_key, "{\"first_name\":\"X\",\"email\":\"nope\"}", 400,
+                      "Invalid `email`", "InputException");
+    expect_sqlf(want,
+                "SELECT first_name || '/' || email || '/' || phone_number || '/' || country"
+                " FROM users WHERE id = %s",
+                ids[1]);
 
     /* As an urlencoded form; the literal "null" clears a field, as upstream reads forms. */
     snprintf(body, sizeof(body), "first_name=Form&email=form-%ld%%40example.org&phone_number=null",
@@ -127,22 +141,25 @@ START_TEST(test_contacts)
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     http_res_free(&r);
     snprintf(want, sizeof(want), "Form/form-%ld@example.org/-", pid);
-    expect_sqlf(want, "SELECT first_name || '/' || email || '/' || coalesce(phone_number, '-')"
-                       " FROM users WHERE id = %s", ids[1]);
+    expect_sqlf(want,
+                "SELECT first_name || '/' || email || '/' || coalesce(phone_number, '-')"
+                " FROM users WHERE id = %s",
+                ids[1]);
 
     /* As multipart, as upstream's clients send it, with an avatar image; a non-image is refused. */
-    static const unsigned char png[] = {
-        0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 4,
-        0, 0, 0, 4, 8, 2, 0, 0, 0, 0x26, 0x93, 0x09, 0x29, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae,
-        0x42, 0x60, 0x82};
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,    0, 0, 13,
+                                        'I',  'H', 'D', 'R', 0,    0,    0,    4,    0,    0, 0, 4,
+                                        8,    2,   0,   0,   0,    0x26, 0x93, 0x09, 0x29, 0, 0, 0,
+                                        0,    'I', 'E', 'N', 'D',  0xae, 0x42, 0x60, 0x82};
     static char mp[4096];
     for (int round = 0; round < 2; round++) {
-        int n = snprintf(mp, sizeof(mp),
-                         "--AvB\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\n"
-                         "Multi%d\r\n--AvB\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n"
-                         "multi-%ld@example.org\r\n--AvB\r\nContent-Disposition: form-data;"
-                         " name=\"files\"; filename=\"me.png\"\r\n\r\n",
-                         round, pid);
+        int n =
+            snprintf(mp, sizeof(mp),
+                     "--AvB\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\n"
+                     "Multi%d\r\n--AvB\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n"
+                     "multi-%ld@example.org\r\n--AvB\r\nContent-Disposition: form-data;"
+                     " name=\"files\"; filename=\"me.png\"\r\n\r\n",
+                     round, pid);
         size_t flen = round == 0 ? sizeof(png) : 5;
         memcpy(mp + n, round == 0 ? (const void *)png : (const void *)"plain", flen);
         n += (int)flen;
@@ -157,9 +174,11 @@ START_TEST(test_contacts)
         }
         http_res_free(&r);
     }
-    expect_sqlf("Multi0/t/users/image/png", "SELECT u.first_name || '/' || (u.avatar_url = '/uploads/' || m.uuid)::text::char"
-                 " || '/' || m.model_type || '/' || m.content_type FROM users u JOIN media m"
-                 " ON u.avatar_url = '/uploads/' || m.uuid WHERE u.id = %s", ids[1]);
+    expect_sqlf("Multi0/t/users/image/png",
+                "SELECT u.first_name || '/' || (u.avatar_url = '/uploads/' || m.uuid)::text::char"
+                " || '/' || m.model_type || '/' || m.content_type FROM users u JOIN media m"
+                " ON u.avatar_url = '/uploads/' || m.uuid WHERE u.id = %s",
+                ids[1]);
 }
 END_TEST
 
@@ -173,9 +192,12 @@ START_TEST(test_notes)
     char nora[16];
     it_make_agent(email, "Nora", "It notes", NULL, nora, sizeof(nora), key, sizeof(key));
     char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N',"
-                      " 'noted-%ld@example.org') RETURNING id", pid);
-    char *contact2 = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N2',"
-                       " 'noted2-%ld@example.org') RETURNING id", pid);
+                               " 'noted-%ld@example.org') RETURNING id",
+                               pid);
+    char *contact2 =
+        sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'N2',"
+                   " 'noted2-%ld@example.org') RETURNING id",
+                   pid);
     snprintf(path, sizeof(path), "/api/v1/contacts/%s/notes", contact);
 
     /* Nora writes a note; it comes back with her name, newest first. */
@@ -207,14 +229,19 @@ START_TEST(test_notes)
     json_object_put(root);
     http_res_free(&r);
 
-    expect_json_error("POST", path, key, "{\"note\":\"\"}", 400, "`note` is required", "InputException");
-    expect_json_error("GET", "/api/v1/contacts/99999999/notes", key, NULL, 404, "User not found", "NotFoundException");
-    expect_json_error("POST", "/api/v1/contacts/99999999/notes", key, "{\"note\":\"x\"}", 404, "User not found", "NotFoundException");
-    expect_json_error("GET", path, it_agent_key, NULL, 403, "Permission denied", "PermissionException");
+    expect_json_error("POST", path, key, "{\"note\":\"\"}", 400, "`note` is required",
+                      "InputException");
+    expect_json_error("GET", "/api/v1/contacts/99999999/notes", key, NULL, 404, "User not found",
+                      "NotFoundException");
+    expect_json_error("POST", "/api/v1/contacts/99999999/notes", key, "{\"note\":\"x\"}", 404,
+                      "User not found", "NotFoundException");
+    expect_json_error("GET", path, it_agent_key, NULL, 403, "Permission denied",
+                      "PermissionException");
 
     /* Deleting: not another's note without the Admin role; not through another contact. */
     snprintf(other, sizeof(other), "%s/%s", path, admin_note);
-    expect_json_error("DELETE", other, key, NULL, 403, "You can only delete your own note", "PermissionException");
+    expect_json_error("DELETE", other, key, NULL, 403, "You can only delete your own note",
+                      "PermissionException");
     snprintf(other, sizeof(other), "/api/v1/contacts/%s/notes/%s", contact2, nora_note);
     expect_json_error("DELETE", other, key, NULL, 404, "Note not found", "NotFoundException");
     snprintf(other, sizeof(other), "%s/%s", path, nora_note);
@@ -230,8 +257,8 @@ START_TEST(test_notes)
     r = http_json("DELETE", other, it_admin_key, NULL); /* the Admin may */
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    expect_sqlf("Admin's note", "SELECT string_agg(note, ',') FROM contact_notes WHERE contact_id = %s",
-                contact);
+    expect_sqlf("Admin's note",
+                "SELECT string_agg(note, ',') FROM contact_notes WHERE contact_id = %s", contact);
     free(contact);
     free(contact2);
 }

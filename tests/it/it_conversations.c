@@ -17,8 +17,8 @@
 
 #include "it.h"
 
-static char inbox[32], team[32], tag[32], agent_id[32], admin_id[32], open_id[32],
-    high_id[32], low_id[32], c1_email[96];
+static char inbox[32], team[32], tag[32], agent_id[32], admin_id[32], open_id[32], high_id[32],
+    low_id[32], c1_email[96];
 static char limited_key[256], limited_id[32];
 
 static void fixture(void)
@@ -26,14 +26,26 @@ static void fixture(void)
     long pid = (long)getpid();
     char sql[4096], c2_email[96], email[160];
 
-    copy_value(agent_id, sizeof(agent_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email));
-    copy_value(admin_id, sizeof(admin_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
-    copy_value(open_id, sizeof(open_id), sql_valuef("SELECT id FROM conversation_statuses WHERE name = 'Open'"));
-    copy_value(high_id, sizeof(high_id), sql_valuef("SELECT id FROM conversation_priorities WHERE name = 'High'"));
-    copy_value(low_id, sizeof(low_id), sql_valuef("SELECT id FROM conversation_priorities WHERE name = 'Low'"));
-    copy_value(inbox, sizeof(inbox), sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('IT conv %ld', 'email') RETURNING id", pid));
-    copy_value(team, sizeof(team), sql_valuef("INSERT INTO teams (name) VALUES ('IT conv team %ld') RETURNING id", pid));
-    copy_value(tag, sizeof(tag), sql_valuef("INSERT INTO tags (name) VALUES ('it-tag-%ld') RETURNING id", pid));
+    copy_value(agent_id, sizeof(agent_id),
+               sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email));
+    copy_value(admin_id, sizeof(admin_id),
+               sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
+    copy_value(open_id, sizeof(open_id),
+               sql_valuef("SELECT id FROM conversation_statuses WHERE name = 'Open'"));
+    copy_value(high_id, sizeof(high_id),
+               sql_valuef("SELECT id FROM conversation_priorities WHERE name = 'High'"));
+    copy_value(low_id, sizeof(low_id),
+               sql_valuef("SELECT id FROM conversation_priorities WHERE name = 'Low'"));
+    copy_value(
+        inbox, sizeof(inbox),
+        sql_valuef(
+            "INSERT INTO inboxes (name, channel) VALUES ('IT conv %ld', 'email') RETURNING id",
+            pid));
+    copy_value(
+        team, sizeof(team),
+        sql_valuef("INSERT INTO teams (name) VALUES ('IT conv team %ld') RETURNING id", pid));
+    copy_value(tag, sizeof(tag),
+               sql_valuef("INSERT INTO tags (name) VALUES ('it-tag-%ld') RETURNING id", pid));
     snprintf(c1_email, sizeof(c1_email), "it-c1-%ld@example.org", pid);
     snprintf(c2_email, sizeof(c2_email), "it-c2-%ld@example.org", pid);
     snprintf(sql, sizeof(sql),
@@ -91,7 +103,8 @@ static void fixture(void)
     sql_exec(sql);
     snprintf(sql, sizeof(sql), "'%s/bin/deskd' agent api-key --email %s", it_root(), email);
     ck_assert_int_eq(run_cmd(sql, limited_key, sizeof(limited_key)), 0);
-    copy_value(limited_id, sizeof(limited_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", email));
+    copy_value(limited_id, sizeof(limited_id),
+               sql_valuef("SELECT id FROM users WHERE email = '%s'", email));
 }
 
 /* uuid of fixture conversation cN (static buffer per call slot). */
@@ -100,8 +113,8 @@ static const char *conv(const char *subject)
     static char slots[4][48];
     static int next;
     char *s = slots[next++ % 4];
-    char *u = sql_valuef("SELECT uuid FROM conversations WHERE inbox_id = %s AND subject = '%s'", inbox,
-                  subject);
+    char *u = sql_valuef("SELECT uuid FROM conversations WHERE inbox_id = %s AND subject = '%s'",
+                         inbox, subject);
     snprintf(s, 48, "%s", u);
     free(u);
     return s;
@@ -110,7 +123,7 @@ static const char *conv(const char *subject)
 static char *field(const char *subject, const char *column)
 {
     return sql_valuef("SELECT %s FROM conversations WHERE inbox_id = %s AND subject = '%s'", column,
-               inbox, subject);
+                      inbox, subject);
 }
 
 static long put(const char *subject, const char *action, const char *key, const char *body,
@@ -149,8 +162,7 @@ static void expect_field(const char *subject, const char *column, const char *wa
 {
     char *got = field(subject, column);
     ck_assert_msg((got == NULL && want == NULL) || (got && want && strcmp(got, want) == 0),
-                  "%s.%s = %s, want %s", subject, column, got ? got : "NULL",
-                  want ? want : "NULL");
+                  "%s.%s = %s, want %s", subject, column, got ? got : "NULL", want ? want : "NULL");
     free(got);
 }
 
@@ -204,7 +216,8 @@ static void expect(const char *path, const char *key, const char *filters, const
     long total;
     char *got = subjects(path, key, filters, extra, &total, NULL, NULL, NULL);
     ck_assert_msg(strcmp(got, want) == 0, "%s %s: got [%s], want [%s]", path, filters, got, want);
-    ck_assert_msg(total == want_total, "%s %s: total %ld, want %ld", path, filters, total, want_total);
+    ck_assert_msg(total == want_total, "%s %s: total %ld, want %ld", path, filters, total,
+                  want_total);
     free(got);
 }
 
@@ -231,18 +244,23 @@ START_TEST(test_scopes)
     char sql[256];
     snprintf(sql, sizeof(sql),
              "SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
-             " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c6'", inbox);
+             " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c6'",
+             inbox);
     char *uuid = sql_value(sql);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(item, "mentioned_message_uuid")), uuid);
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(item, "mentioned_message_uuid")),
+                     uuid);
     free(uuid);
     json_object_put(root);
     http_res_free(&r);
 
     /* Not a member of the team, a bad team id, a missing permission. */
-    expect_error(path, tok(it_admin_key), 403, "You're not a member of this team", "PermissionException");
-    expect_error("/api/v1/teams/abc/conversations/unassigned", tok(it_agent_key), 400, "Invalid team `id`", "InputException");
+    expect_error(path, tok(it_admin_key), 403, "You're not a member of this team",
+                 "PermissionException");
+    expect_error("/api/v1/teams/abc/conversations/unassigned", tok(it_agent_key), 400,
+                 "Invalid team `id`", "InputException");
     expect_error(ALL, tok(limited_key), 403, "Permission denied", "PermissionException");
-    expect_error("/api/v1/conversations/unassigned", tok(limited_key), 403, "Permission denied", "PermissionException");
+    expect_error("/api/v1/conversations/unassigned", tok(limited_key), 403, "Permission denied",
+                 "PermissionException");
     r = http_get("/api/v1/conversations/assigned", tok(limited_key));
     ck_assert_int_eq(r.status, 200);
     ck_assert_ptr_nonnull(strstr(r.body, "\"total\":0"));
@@ -254,73 +272,102 @@ START_TEST(test_operators)
 {
     char c[1024];
 #define COND(fmt, ...) (snprintf(c, sizeof(c), fmt, __VA_ARGS__), c)
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"conversations\",\"field\":\"status_id\","
-                                        "\"operator\":\"equals\",\"value\":\"%s\"}", open_id)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"conversations\",\"field\":\"status_id\","
+                     "\"operator\":\"equals\",\"value\":\"%s\"}",
+                     open_id)),
            NULL, "c1,c2,c6", 3);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversation_statuses\",\"field\":\"name\","
-                                   "\"operator\":\"not equals\",\"value\":\"Open\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversation_statuses\",\"field\":\"name\","
+                "\"operator\":\"not equals\",\"value\":\"Open\"}"),
            NULL, "c3,c4,c5", 3);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"priority_id\","
-                                   "\"operator\":\"set\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"priority_id\","
+                "\"operator\":\"set\"}"),
            NULL, "c1,c2,c4,c5", 4);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"priority_id\","
-                                   "\"operator\":\"not set\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"priority_id\","
+                "\"operator\":\"not set\"}"),
            NULL, "c3,c6", 2);
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"conversations\",\"field\":\"priority_id\","
-                                        "\"operator\":\"in\",\"value\":\"[\\\"%s\\\",\\\"%s\\\"]\"}",
-                                        high_id, low_id)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"conversations\",\"field\":\"priority_id\","
+                     "\"operator\":\"in\",\"value\":\"[\\\"%s\\\",\\\"%s\\\"]\"}",
+                     high_id, low_id)),
            NULL, "c1,c2,c5", 3);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"created_at\","
-                                   "\"operator\":\"greater than\",\"value\":\"2026-02-01\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"created_at\","
+                "\"operator\":\"greater than\",\"value\":\"2026-02-01\"}"),
            NULL, "c5,c6", 2);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"created_at\","
-                                   "\"operator\":\"less than\",\"value\":\"2026-01-12\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"created_at\","
+                "\"operator\":\"less than\",\"value\":\"2026-01-12\"}"),
            NULL, "c1,c2", 2);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"created_at\","
-                                   "\"operator\":\"equals\",\"value\":\"2026-01-11\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"created_at\","
+                "\"operator\":\"equals\",\"value\":\"2026-01-11\"}"),
            NULL, "c2", 1);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"created_at\","
-                                   "\"operator\":\"between\",\"value\":\"2026-01-11,2026-02-01\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"created_at\","
+                "\"operator\":\"between\",\"value\":\"2026-01-11,2026-02-01\"}"),
            NULL, "c2,c3,c4", 3);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"created_at\","
-                                   "\"operator\":\"greater than\",\"value\":\"2026-02-01T13:00:00Z\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"created_at\","
+                "\"operator\":\"greater than\",\"value\":\"2026-02-01T13:00:00Z\"}"),
            NULL, "c5,c6", 2);
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"users\",\"field\":\"email\","
-                                        "\"operator\":\"contains\",\"value\":\"%.10s\"}", c1_email)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"users\",\"field\":\"email\","
+                     "\"operator\":\"contains\",\"value\":\"%.10s\"}",
+                     c1_email)),
            NULL, "c1,c3,c5", 3);
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"users\",\"field\":\"email\","
-                                        "\"operator\":\"not contains\",\"value\":\"%.10s\"}", c1_email)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"users\",\"field\":\"email\","
+                     "\"operator\":\"not contains\",\"value\":\"%.10s\"}",
+                     c1_email)),
            NULL, "c2,c4,c6", 3);
-    expect(ALL, it_admin_key, with("{\"model\":\"users\",\"field\":\"email\","
-                                   "\"operator\":\"ilike\",\"value\":\"it-c_-\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"users\",\"field\":\"email\","
+                "\"operator\":\"ilike\",\"value\":\"it-c_-\"}"),
            NULL, "c1,c2,c3,c4,c5,c6", 6);
-    expect(ALL, it_admin_key, with("{\"model\":\"users\",\"field\":\"email\","
-                                   "\"operator\":\"contains\",\"value\":\"it-c_-\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"users\",\"field\":\"email\","
+                "\"operator\":\"contains\",\"value\":\"it-c_-\"}"),
            NULL, "", 0); /* contains is literal: '_' is not a wildcard */
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"conversations\",\"field\":\"tags\","
-                                        "\"operator\":\"contains\",\"value\":\"[%s]\"}", tag)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"conversations\",\"field\":\"tags\","
+                     "\"operator\":\"contains\",\"value\":\"[%s]\"}",
+                     tag)),
            NULL, "c5", 1);
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"conversations\",\"field\":\"tags\","
-                                        "\"operator\":\"not contains\",\"value\":\"[%s]\"}", tag)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"conversations\",\"field\":\"tags\","
+                     "\"operator\":\"not contains\",\"value\":\"[%s]\"}",
+                     tag)),
            NULL, "c1,c2,c3,c4,c6", 5);
-    expect(ALL, it_admin_key, with("{\"model\":\"conversations\",\"field\":\"tags\","
-                                   "\"operator\":\"set\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"conversations\",\"field\":\"tags\","
+                "\"operator\":\"set\"}"),
            NULL, "c5", 1);
-    expect(ALL, it_admin_key, with(COND("{\"model\":\"conversations\",\"field\":\"assigned_user_id\","
-                                        "\"operator\":\"equals\",\"value\":\"%s\"}", agent_id)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"model\":\"conversations\",\"field\":\"assigned_user_id\","
+                     "\"operator\":\"equals\",\"value\":\"%s\"}",
+                     agent_id)),
            NULL, "c2,c6", 2);
-    expect(ALL, it_admin_key, with("{\"model\":\"inboxes\",\"field\":\"channel\","
-                                   "\"operator\":\"equals\",\"value\":\"email\"}"),
+    expect(ALL, it_admin_key,
+           with("{\"model\":\"inboxes\",\"field\":\"channel\","
+                "\"operator\":\"equals\",\"value\":\"email\"}"),
            NULL, "c1,c2,c3,c4,c5,c6", 6);
     /* Nested OR group, and the flat array shape. */
-    expect(ALL, it_admin_key, with(COND("{\"logic\":\"OR\",\"rules\":[{\"model\":\"conversation_statuses\","
-                                        "\"field\":\"name\",\"operator\":\"equals\",\"value\":\"Resolved\"},"
-                                        "{\"model\":\"conversations\",\"field\":\"priority_id\","
-                                        "\"operator\":\"equals\",\"value\":\"%s\"}]}", high_id)),
+    expect(ALL, it_admin_key,
+           with(COND("{\"logic\":\"OR\",\"rules\":[{\"model\":\"conversation_statuses\","
+                     "\"field\":\"name\",\"operator\":\"equals\",\"value\":\"Resolved\"},"
+                     "{\"model\":\"conversations\",\"field\":\"priority_id\","
+                     "\"operator\":\"equals\",\"value\":\"%s\"}]}",
+                     high_id)),
            NULL, "c1,c3,c5", 3);
     snprintf(c, sizeof(c),
-             "[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"equals\",\"value\":\"%s\"},"
-             "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\",\"value\":\"%s\"}]",
+             "[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"equals\","
+             "\"value\":\"%s\"},"
+             "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\","
+             "\"value\":\"%s\"}]",
              inbox, open_id);
     expect(ALL, it_admin_key, c, NULL, "c1,c2,c6", 3);
 #undef COND
@@ -367,17 +414,22 @@ START_TEST(test_totals_match_the_database)
     free(want);
     want = sql_value("SELECT count(*) FROM conversations WHERE assigned_user_id IS NULL AND"
                      " assigned_team_id IS NULL");
-    free(subjects("/api/v1/conversations/unassigned", it_admin_key, "", NULL, &total, NULL, NULL, NULL));
+    free(subjects("/api/v1/conversations/unassigned", it_admin_key, "", NULL, &total, NULL, NULL,
+                  NULL));
     ck_assert_int_eq(total, atol(want));
     free(want);
     /* Moving a conversation changes the counts at once. */
     char sql[256];
-    snprintf(sql, sizeof(sql), "UPDATE conversations SET assigned_user_id = NULL, assigned_team_id = NULL"
-                               " WHERE inbox_id = %s AND subject = 'c4'", inbox);
+    snprintf(sql, sizeof(sql),
+             "UPDATE conversations SET assigned_user_id = NULL, assigned_team_id = NULL"
+             " WHERE inbox_id = %s AND subject = 'c4'",
+             inbox);
     sql_exec(sql);
     expect("/api/v1/conversations/unassigned", it_admin_key, with(NULL), NULL, "c1,c4,c5", 3);
-    snprintf(sql, sizeof(sql), "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
-                               " AND subject = 'c4'", admin_id, inbox);
+    snprintf(sql, sizeof(sql),
+             "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
+             " AND subject = 'c4'",
+             admin_id, inbox);
     sql_exec(sql);
     expect("/api/v1/conversations/unassigned", it_admin_key, with(NULL), NULL, "c1,c5", 2);
 }
@@ -389,11 +441,14 @@ START_TEST(test_bad_filters)
         const char *filters, *message;
     } cases[] = {
         {"[{", "Invalid filters: not valid JSON"},
-        {"[{\"model\":\"conversations\",\"field\":\"nope\",\"operator\":\"equals\",\"value\":\"1\"}]",
+        {"[{\"model\":\"conversations\",\"field\":\"nope\",\"operator\":\"equals\",\"value\":\"1\"}"
+         "]",
          "Invalid filter: unknown field `conversations.nope`"},
-        {"[{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"like\",\"value\":\"1\"}]",
+        {"[{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"like\",\"value\":"
+         "\"1\"}]",
          "Invalid filter: unknown operator `like` on `status_id`"},
-        {"[{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\",\"value\":\"1' OR '1'='1\"}]",
+        {"[{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\",\"value\":"
+         "\"1' OR '1'='1\"}]",
          "Invalid filter: `status_id` needs an integer value, not `1' OR '1'='1`"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -411,7 +466,8 @@ START_TEST(test_bad_filters)
     assert_error(&r, 400, "Invalid `order_by`: `users.password` is not a sortable field",
                  "InputException");
     http_res_free(&r);
-    expect_error(ALL "?order=sideways", tok(it_admin_key), 400, "Invalid `order`: use asc or desc", "InputException");
+    expect_error(ALL "?order=sideways", tok(it_admin_key), 400, "Invalid `order`: use asc or desc",
+                 "InputException");
     /* Nothing was harmed. */
     char *n = sql_value("SELECT count(*) > 0 FROM users");
     ck_assert_str_eq(n, "t");
@@ -419,20 +475,54 @@ START_TEST(test_bad_filters)
 }
 END_TEST
 
-
 START_TEST(test_get_one)
 {
-    static const char *const keys[] = {
-        "id", "created_at", "updated_at", "uuid", "contact_id", "inbox_id", "closed_at",
-        "resolved_at", "reference_number", "priority", "priority_id", "status", "status_category",
-        "status_id", "first_reply_at", "last_reply_at", "assigned_user_id", "assigned_team_id",
-        "waiting_since", "snoozed_until", "subject", "inbox_mail", "inbox_reply_to", "inbox_name",
-        "inbox_channel", "tags", "meta", "custom_attributes", "last_message_at", "last_message",
-        "last_message_sender", "last_interaction", "last_interaction_at",
-        "last_interaction_sender", "contact", "sla_policy_id", "sla_policy_name",
-        "applied_sla_id", "first_response_deadline_at", "resolution_deadline_at",
-        "next_response_deadline_at", "next_response_met_at", "csat_rating", "csat_feedback",
-        "csat_responded_at", "previous_conversations"};
+    static const char *const keys[] = {"id",
+                                       "created_at",
+                                       "updated_at",
+                                       "uuid",
+                                       "contact_id",
+                                       "inbox_id",
+                                       "closed_at",
+                                       "resolved_at",
+                                       "reference_number",
+                                       "priority",
+                                       "priority_id",
+                                       "status",
+                                       "status_category",
+                                       "status_id",
+                                       "first_reply_at",
+                                       "last_reply_at",
+                                       "assigned_user_id",
+                                       "assigned_team_id",
+                                       "waiting_since",
+                                       "snoozed_until",
+                                       "subject",
+                                       "inbox_mail",
+                                       "inbox_reply_to",
+                                       "inbox_name",
+                                       "inbox_channel",
+                                       "tags",
+                                       "meta",
+                                       "custom_attributes",
+                                       "last_message_at",
+                                       "last_message",
+                                       "last_message_sender",
+                                       "last_interaction",
+                                       "last_interaction_at",
+                                       "last_interaction_sender",
+                                       "contact",
+                                       "sla_policy_id",
+                                       "sla_policy_name",
+                                       "applied_sla_id",
+                                       "first_response_deadline_at",
+                                       "resolution_deadline_at",
+                                       "next_response_deadline_at",
+                                       "next_response_met_at",
+                                       "csat_rating",
+                                       "csat_feedback",
+                                       "csat_responded_at",
+                                       "previous_conversations"};
     char path[128];
     snprintf(path, sizeof(path), "/api/v1/conversations/%s", conv("c5"));
     struct http_res r = http_get(path, tok(it_agent_key));
@@ -449,7 +539,8 @@ START_TEST(test_get_one)
     ck_assert_uint_eq(i, sizeof(keys) / sizeof(keys[0]));
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "subject")), "c5");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status")), "Snoozed");
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status_category")), "waiting");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status_category")),
+                     "waiting");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "priority")), "High");
     json_object *contact = json_object_object_get(d, "contact");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(contact, "email")), c1_email);
@@ -462,8 +553,12 @@ START_TEST(test_get_one)
     /* The contact's other conversations, newest first: c1 (1h ago), c3 (3h ago). */
     json_object *prev = json_object_object_get(d, "previous_conversations");
     ck_assert_int_eq(json_object_array_length(prev), 2);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(prev, 0), "subject")), "c1");
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_array_get_idx(prev, 1), "subject")), "c3");
+    ck_assert_str_eq(json_object_get_string(
+                         json_object_object_get(json_object_array_get_idx(prev, 0), "subject")),
+                     "c1");
+    ck_assert_str_eq(json_object_get_string(
+                         json_object_object_get(json_object_array_get_idx(prev, 1), "subject")),
+                     "c3");
     char *id = field("c5", "id");
     ck_assert_int_eq(json_object_get_int64(json_object_object_get(d, "id")), atol(id));
     free(id);
@@ -485,8 +580,10 @@ START_TEST(test_access_rule)
 {
     char path[128], sql[256];
     /* read + read_assigned only: my own conversation yes, any other no. */
-    snprintf(sql, sizeof(sql), "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
-                               " AND subject = 'c4'", limited_id, inbox);
+    snprintf(sql, sizeof(sql),
+             "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
+             " AND subject = 'c4'",
+             limited_id, inbox);
     sql_exec(sql);
     snprintf(path, sizeof(path), "/api/v1/conversations/%s", conv("c4"));
     struct http_res r = http_get(path, tok(limited_key));
@@ -497,12 +594,15 @@ START_TEST(test_access_rule)
     char out[256];
     ck_assert_int_eq(put("c1", "last-seen", limited_key, NULL, out, sizeof(out)), 403);
     /* The route permission comes first: no update_status, no status change. */
-    ck_assert_int_eq(put("c4", "status", limited_key, "{\"status\":\"Closed\"}", out, sizeof(out)), 403);
+    ck_assert_int_eq(put("c4", "status", limited_key, "{\"status\":\"Closed\"}", out, sizeof(out)),
+                     403);
     ck_assert_str_eq(out, "{\"status\":\"error\",\"message\":\"Permission denied\","
                           "\"error_type\":\"PermissionException\",\"data\":null}");
     expect_field("c4", "(SELECT name FROM conversation_statuses WHERE id = status_id)", "Closed");
-    snprintf(sql, sizeof(sql), "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
-                               " AND subject = 'c4'", admin_id, inbox);
+    snprintf(sql, sizeof(sql),
+             "UPDATE conversations SET assigned_user_id = %s WHERE inbox_id = %s"
+             " AND subject = 'c4'",
+             admin_id, inbox);
     sql_exec(sql);
 }
 END_TEST
@@ -519,7 +619,8 @@ START_TEST(test_status_updates)
     expect_field("c2", "resolved_at::text", resolved); /* first move only */
     free(resolved);
     put_ok("c2", "status", "{\"status\":\"Snoozed\",\"snoozed_until\":\"1h30m\"}");
-    expect_field("c2", "snoozed_until - now() BETWEEN interval '89 minutes' AND interval '91 minutes'", "t");
+    expect_field(
+        "c2", "snoozed_until - now() BETWEEN interval '89 minutes' AND interval '91 minutes'", "t");
     put_ok("c2", "status", "{\"status\":\"Open\"}");
     expect_field("c2", "snoozed_until IS NULL", "t");
     /* The same status again changes nothing. */
@@ -527,7 +628,8 @@ START_TEST(test_status_updates)
     put_ok("c2", "status", "{\"status\":\"Open\"}");
     expect_field("c2", "updated_at::text", updated);
     free(updated);
-    put_err("c2", "status", "{\"status\":\"Nope\"}", 400, "Unknown status `Nope`", "InputException");
+    put_err("c2", "status", "{\"status\":\"Nope\"}", 400, "Unknown status `Nope`",
+            "InputException");
     put_err("c2", "status", "{}", 400, "`status` empty", "InputException");
     put_err("c2", "status", "{\"status\":\"Snoozed\"}", 400,
             "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m", "InputException");
@@ -542,7 +644,8 @@ START_TEST(test_priority_and_assignees)
 {
     char body[128], path[256];
     put_ok("c3", "priority", "{\"priority\":\"Medium\"}");
-    expect_field("c3", "(SELECT name FROM conversation_priorities WHERE id = priority_id)", "Medium");
+    expect_field("c3", "(SELECT name FROM conversation_priorities WHERE id = priority_id)",
+                 "Medium");
     /* A form body works as well (upstream's decoder accepts both). */
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/priority", conv("c3"));
     struct http_res r = http_do("PUT", path, tok(it_admin_key), "priority=Low", 12,
@@ -566,8 +669,10 @@ START_TEST(test_priority_and_assignees)
     expect_field("c1", "assigned_user_id IS NULL", "t");
     put_ok("c1", "assignee/team/remove", NULL);
     expect_field("c1", "assigned_team_id IS NULL AND assigned_user_id IS NULL", "t");
-    put_err("c1", "assignee/user", "{\"assignee_id\":999999}", 400, "Agent not found", "InputException");
-    put_err("c1", "assignee/team", "{\"assignee_id\":999999}", 400, "Team not found", "InputException");
+    put_err("c1", "assignee/user", "{\"assignee_id\":999999}", 400, "Agent not found",
+            "InputException");
+    put_err("c1", "assignee/team", "{\"assignee_id\":999999}", 400, "Team not found",
+            "InputException");
     put_err("c1", "assignee/user", "{\"assignee_id\":\"x\"}", 400, "`assignee_id` Required",
             "InputException");
     /* c1 is back where the list tests left it: unassigned. */
@@ -597,8 +702,10 @@ START_TEST(test_seen_and_unread)
     ck_assert_int_eq(unread("c6"), 1); /* the note; never seen */
     put_ok("c6", "last-seen", NULL);
     ck_assert_int_eq(unread("c6"), 0);
-    char *n = sql_valuef("SELECT count(*) FROM conversation_last_seen ls JOIN users u ON u.id = ls.user_id"
-                  " WHERE u.email = '%s'", it_admin_email);
+    char *n = sql_valuef(
+        "SELECT count(*) FROM conversation_last_seen ls JOIN users u ON u.id = ls.user_id"
+        " WHERE u.email = '%s'",
+        it_admin_email);
     ck_assert_str_eq(n, "1");
     free(n);
     put_ok("c6", "mark-unread", NULL);
@@ -629,11 +736,12 @@ START_TEST(test_concurrent_status_updates)
     char *s = field("c4", "(SELECT name FROM conversation_statuses WHERE id = status_id)");
     ck_assert(strcmp(s, "Open") == 0 || strcmp(s, "Resolved") == 0);
     free(s);
-    char *mismatch = sql_valuef("SELECT count(*) FROM (SELECT status_id, coalesce(priority_id, 0),"
-                         " coalesce(assigned_user_id, 0), coalesce(assigned_team_id, 0), inbox_id,"
-                         " count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT status_id,"
-                         " priority_id, assigned_user_id, assigned_team_id, inbox_id, n FROM"
-                         " deskd_conversation_counts WHERE n <> 0) x");
+    char *mismatch =
+        sql_valuef("SELECT count(*) FROM (SELECT status_id, coalesce(priority_id, 0),"
+                   " coalesce(assigned_user_id, 0), coalesce(assigned_team_id, 0), inbox_id,"
+                   " count(*) FROM conversations GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT status_id,"
+                   " priority_id, assigned_user_id, assigned_team_id, inbox_id, n FROM"
+                   " deskd_conversation_counts WHERE n <> 0) x");
     ck_assert_str_eq(mismatch, "0");
     free(mismatch);
 }
@@ -652,10 +760,11 @@ static long post_tags(const char *subject, const char *body, char *out, size_t o
 
 static void expect_tags(const char *subject, const char *want)
 {
-    char *got = sql_valuef("SELECT coalesce(string_agg(t.name, ',' ORDER BY t.name), '') FROM"
-                    " conversation_tags ct JOIN tags t ON t.id = ct.tag_id JOIN conversations c"
-                    " ON c.id = ct.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'",
-                    inbox, subject);
+    char *got =
+        sql_valuef("SELECT coalesce(string_agg(t.name, ',' ORDER BY t.name), '') FROM"
+                   " conversation_tags ct JOIN tags t ON t.id = ct.tag_id JOIN conversations c"
+                   " ON c.id = ct.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'",
+                   inbox, subject);
     ck_assert_str_eq(got, want);
     free(got);
 }
@@ -663,22 +772,31 @@ static void expect_tags(const char *subject, const char *want)
 START_TEST(test_tags)
 {
     char out[512], body[256];
-    sql_exec("INSERT INTO tags (name) VALUES ('it-a'), ('it-b'), ('it-\"q\"') ON CONFLICT DO NOTHING");
+    sql_exec(
+        "INSERT INTO tags (name) VALUES ('it-a'), ('it-b'), ('it-\"q\"') ON CONFLICT DO NOTHING");
     ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\",\"it-b\"]}", out, sizeof(out)), 200);
     expect_tags("c2", "it-a,it-b");
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-\\\"q\\\"\"],\"action\":\"add_tags\"}", out, sizeof(out)), 200);
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-\\\"q\\\"\"],\"action\":\"add_tags\"}", out, sizeof(out)),
+        200);
     expect_tags("c2", "it-\"q\",it-a,it-b");
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"remove_tags\"}", out, sizeof(out)), 200);
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"remove_tags\"}", out, sizeof(out)), 200);
     expect_tags("c2", "it-\"q\",it-b");
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"set_tags\"}", out, sizeof(out)), 200);
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"set_tags\"}", out, sizeof(out)), 200);
     expect_tags("c2", "it-a");
     /* Unknown tags change nothing and are named. */
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-b\",\"nope'); DROP TABLE tags; --\"]}", out, sizeof(out)), 400);
-    ck_assert_str_eq(out, "{\"status\":\"error\",\"message\":\"Unknown tag `nope'); DROP TABLE tags; --`\","
-                          "\"error_type\":\"InputException\",\"data\":null}");
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-b\",\"nope'); DROP TABLE tags; --\"]}", out, sizeof(out)),
+        400);
+    ck_assert_str_eq(
+        out, "{\"status\":\"error\",\"message\":\"Unknown tag `nope'); DROP TABLE tags; --`\","
+             "\"error_type\":\"InputException\",\"data\":null}");
     expect_tags("c2", "it-a");
     ck_assert_int_eq(post_tags("c2", "{\"tags\":\"it-a\"}", out, sizeof(out)), 400);
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[],\"action\":\"replace\"}", out, sizeof(out)), 400);
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[],\"action\":\"replace\"}", out, sizeof(out)),
+                     400);
     ck_assert_int_eq(post_tags("c2", "{\"tags\":[]}", out, sizeof(out)), 200);
     expect_tags("c2", "");
     (void)body;
@@ -696,8 +814,10 @@ START_TEST(test_bad_bodies)
     put_err("c1", "status", body, 413, "Request body too large", "GeneralException");
     free(body);
     put_err("c1", "priority", "[\"High\"]", 400, "Error parsing request", "InputException");
-    put_err("c1", "priority", "{\"priority\":\"High\"} x", 400, "Error parsing request", "InputException");
-    put_err("c1", "priority", "{\"priority\":\"\xff\"}", 400, "Error parsing request", "InputException");
+    put_err("c1", "priority", "{\"priority\":\"High\"} x", 400, "Error parsing request",
+            "InputException");
+    put_err("c1", "priority", "{\"priority\":\"\xff\"}", 400, "Error parsing request",
+            "InputException");
 }
 END_TEST
 
@@ -717,7 +837,8 @@ static long post_message(const char *subject, const char *key, const char *body,
 static char *messages_count(const char *subject)
 {
     return sql_valuef("SELECT count(*) FROM conversation_messages m JOIN conversations c ON c.id ="
-               " m.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'", inbox, subject);
+                      " m.conversation_id WHERE c.inbox_id = %s AND c.subject = '%s'",
+                      inbox, subject);
 }
 
 START_TEST(test_messages_list_and_get)
@@ -728,15 +849,20 @@ START_TEST(test_messages_list_and_get)
     struct {
         const char *query;
         long total;
-    } cases[] = {{"", 1}, {"?private=true", 1}, {"?private=no", 0}, {"?type=outgoing", 1},
-                 {"?type=incoming&type=activity", 0}, {"?page=5", 1}};
+    } cases[] = {{"", 1},
+                 {"?private=true", 1},
+                 {"?private=no", 0},
+                 {"?type=outgoing", 1},
+                 {"?type=incoming&type=activity", 0},
+                 {"?page=5", 1}};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char url[300];
         snprintf(url, sizeof(url), "%s%s", path, cases[i].query);
         struct http_res r = http_get(url, tok(it_admin_key));
         ck_assert_msg(r.status == 200, "%s: %ld", url, r.status);
         json_object *root = json_body(&r);
-        total = (long)json_object_get_int64(json_object_object_get(json_object_object_get(root, "data"), "total"));
+        total = (long)json_object_get_int64(
+            json_object_object_get(json_object_object_get(root, "data"), "total"));
         ck_assert_msg(total == cases[i].total, "%s: total %ld", url, total);
         json_object_put(root);
         http_res_free(&r);
@@ -745,16 +871,20 @@ START_TEST(test_messages_list_and_get)
     expect_error(path, tok(it_admin_key), 400, "Invalid `type`: use incoming, outgoing or activity",
                  "InputException");
 
-    char *muuid = sql_valuef("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
-                      " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c6'", inbox);
+    char *muuid =
+        sql_valuef("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
+                   " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c6'",
+                   inbox);
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s", conv("c6"), muuid);
     struct http_res r = http_get(path, tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
     json_object *root = json_body(&r), *d = json_object_object_get(root, "data");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "uuid")), muuid);
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "conversation_uuid")), conv("c6"));
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "conversation_uuid")),
+                     conv("c6"));
     ck_assert(json_object_get_boolean(json_object_object_get(d, "private")));
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_object_get(d, "author"), "email")),
+    ck_assert_str_eq(json_object_get_string(
+                         json_object_object_get(json_object_object_get(d, "author"), "email")),
                      it_admin_email);
     json_object_put(root);
     http_res_free(&r);
@@ -772,9 +902,12 @@ START_TEST(test_send_messages)
 {
     char out[4096];
     /* An agent reply: outgoing, pending, the conversation's bookkeeping moves. */
-    ck_assert_int_eq(post_message("c1", it_admin_key,
-                                  "{\"message\":\"<p>Hi &amp; <b>bye</b></p>\",\"sender_type\":\"agent\","
-                                  "\"echo_id\":\"abc\"}", out, sizeof(out)), 200);
+    ck_assert_int_eq(
+        post_message("c1", it_admin_key,
+                     "{\"message\":\"<p>Hi &amp; <b>bye</b></p>\",\"sender_type\":\"agent\","
+                     "\"echo_id\":\"abc\"}",
+                     out, sizeof(out)),
+        200);
     ck_assert_ptr_nonnull(strstr(out, "\"status\" : \"pending\""));
     ck_assert_ptr_nonnull(strstr(out, "\"text_content\" : \"Hi & bye\""));
     ck_assert_ptr_nonnull(strstr(out, "\"echo_id\": \"abc\""));
@@ -782,8 +915,9 @@ START_TEST(test_send_messages)
     expect_field("c1", "last_message_sender::text", "agent");
     expect_field("c1", "waiting_since IS NULL AND first_reply_at IS NOT NULL", "t");
     char *n = sql_valuef("SELECT count(*) FROM conversation_participants p JOIN conversations c ON"
-                  " c.id = p.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1' AND"
-                  " p.user_id = %s", inbox, admin_id);
+                         " c.id = p.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1' AND"
+                         " p.user_id = %s",
+                         inbox, admin_id);
     ck_assert_str_eq(n, "1");
     free(n);
 
@@ -792,18 +926,22 @@ START_TEST(test_send_messages)
     snprintf(body, sizeof(body),
              "{\"message\":\"note\",\"sender_type\":\"agent\",\"private\":true,"
              "\"mentions\":[{\"type\":\"agent\",\"id\":%s},{\"type\":\"team\",\"id\":%s},"
-             "{\"type\":\"agent\",\"id\":999999}]}", agent_id, team);
+             "{\"type\":\"agent\",\"id\":999999}]}",
+             agent_id, team);
     ck_assert_int_eq(post_message("c1", it_admin_key, body, out, sizeof(out)), 200);
     expect_field("c1", "last_message", "Hi & bye");
     n = sql_valuef("SELECT count(*) FROM conversation_mentions m JOIN conversations c ON c.id ="
-            " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1'", inbox);
+                   " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c1'",
+                   inbox);
     ck_assert_str_eq(n, "2"); /* the unknown agent is not mentioned */
     free(n);
 
     /* Contact messages need messages:write_as_contact; nothing is written without it. */
     char *before = messages_count("c1");
-    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"x\",\"sender_type\":\"contact\"}",
-                                  out, sizeof(out)), 403);
+    ck_assert_int_eq(post_message("c1", it_admin_key,
+                                  "{\"message\":\"x\",\"sender_type\":\"contact\"}", out,
+                                  sizeof(out)),
+                     403);
     char *after = messages_count("c1");
     ck_assert_str_eq(before, after);
     free(before);
@@ -813,23 +951,33 @@ START_TEST(test_send_messages)
              "INSERT INTO roles (name, permissions) VALUES ('IT as contact %s',"
              " ARRAY['messages:write_as_contact']) ON CONFLICT DO NOTHING;"
              "INSERT INTO user_roles (user_id, role_id) SELECT %s, id FROM roles WHERE name ="
-             " 'IT as contact %s' ON CONFLICT DO NOTHING", inbox, admin_id, inbox);
+             " 'IT as contact %s' ON CONFLICT DO NOTHING",
+             inbox, admin_id, inbox);
     sql_exec(sql);
-    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"Still broken\",\"sender_type\":\"contact\","
-                                  "\"private\":true}", out, sizeof(out)), 400);
-    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"Still broken\",\"sender_type\":\"contact\"}",
-                                  out, sizeof(out)), 200);
+    ck_assert_int_eq(post_message("c1", it_admin_key,
+                                  "{\"message\":\"Still broken\",\"sender_type\":\"contact\","
+                                  "\"private\":true}",
+                                  out, sizeof(out)),
+                     400);
+    ck_assert_int_eq(post_message("c1", it_admin_key,
+                                  "{\"message\":\"Still broken\",\"sender_type\":\"contact\"}", out,
+                                  sizeof(out)),
+                     200);
     ck_assert_ptr_nonnull(strstr(out, "\"type\" : \"incoming\""));
     expect_field("c1", "last_message_sender::text", "contact");
     expect_field("c1", "waiting_since IS NOT NULL", "t");
-    expect_field("c1", "(SELECT sender_id FROM conversation_messages m WHERE m.conversation_id ="
-                       " conversations.id ORDER BY m.id DESC LIMIT 1) = contact_id", "t");
+    expect_field("c1",
+                 "(SELECT sender_id FROM conversation_messages m WHERE m.conversation_id ="
+                 " conversations.id ORDER BY m.id DESC LIMIT 1) = contact_id",
+                 "t");
     snprintf(sql, sizeof(sql), "DELETE FROM roles WHERE name = 'IT as contact %s'", inbox);
     sql_exec(sql);
 
-    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"x\"}", out, sizeof(out)), 400);
-    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"\",\"sender_type\":\"agent\"}",
-                                  out, sizeof(out)), 400);
+    ck_assert_int_eq(post_message("c1", it_admin_key, "{\"message\":\"x\"}", out, sizeof(out)),
+                     400);
+    ck_assert_int_eq(post_message("c1", it_admin_key,
+                                  "{\"message\":\"\",\"sender_type\":\"agent\"}", out, sizeof(out)),
+                     400);
 }
 END_TEST
 
@@ -850,25 +998,32 @@ START_TEST(test_send_is_atomic)
     free(before);
     free(after);
     free(last);
-    ck_assert_int_eq(post_message("c2", it_admin_key, "{\"message\":\"kept\",\"sender_type\":\"agent\"}",
-                                  out, sizeof(out)), 200);
+    ck_assert_int_eq(post_message("c2", it_admin_key,
+                                  "{\"message\":\"kept\",\"sender_type\":\"agent\"}", out,
+                                  sizeof(out)),
+                     200);
 }
 END_TEST
 
 START_TEST(test_retry)
 {
     char out[1024], path[256];
-    ck_assert_int_eq(post_message("c3", it_admin_key, "{\"message\":\"to retry\",\"sender_type\":\"agent\"}",
-                                  out, sizeof(out)), 200);
-    char *muuid = sql_valuef("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
-                      " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c3' AND"
-                      " m.text_content = 'to retry'", inbox);
+    ck_assert_int_eq(post_message("c3", it_admin_key,
+                                  "{\"message\":\"to retry\",\"sender_type\":\"agent\"}", out,
+                                  sizeof(out)),
+                     200);
+    char *muuid =
+        sql_valuef("SELECT m.uuid FROM conversation_messages m JOIN conversations c ON c.id ="
+                   " m.conversation_id WHERE c.inbox_id = %s AND c.subject = 'c3' AND"
+                   " m.text_content = 'to retry'",
+                   inbox);
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages/%s/retry", conv("c3"), muuid);
     struct http_res r = http_do("PUT", path, tok(it_admin_key), NULL, 0, NULL);
     assert_error(&r, 400, "Only your own failed replies can be retried", "InputException");
     http_res_free(&r);
     char sql[256];
-    snprintf(sql, sizeof(sql), "UPDATE conversation_messages SET status = 'failed' WHERE uuid = '%s'", muuid);
+    snprintf(sql, sizeof(sql),
+             "UPDATE conversation_messages SET status = 'failed' WHERE uuid = '%s'", muuid);
     sql_exec(sql);
     r = http_do("PUT", path, tok(it_agent_key), NULL, 0, NULL); /* not the agent's message */
     assert_error(&r, 400, "Only your own failed replies can be retried", "InputException");
@@ -948,7 +1103,8 @@ END_TEST
 
 static long create(const char *key, const char *body, char *out, size_t outlen)
 {
-    struct http_res r = http_do("POST", "/api/v1/conversations", tok(key), body, strlen(body), NULL);
+    struct http_res r =
+        http_do("POST", "/api/v1/conversations", tok(key), body, strlen(body), NULL);
     long st = r.status;
     snprintf(out, outlen, "%s", r.body);
     http_res_free(&r);
@@ -959,10 +1115,11 @@ START_TEST(test_create_conversation)
 {
     char body[1024], out[8192], email[96];
     snprintf(email, sizeof(email), "new-%s@example.org", inbox);
-    snprintf(body, sizeof(body),
-             "{\"inbox_id\":%s,\"contact_email\":\"  NEW-%s@Example.org \",\"first_name\":\"Nia\","
-             "\"subject\":\"Printer on fire\",\"content\":\"<p>Help!</p>\",\"initiator\":\"contact\"}",
-             inbox, inbox);
+    snprintf(
+        body, sizeof(body),
+        "{\"inbox_id\":%s,\"contact_email\":\"  NEW-%s@Example.org \",\"first_name\":\"Nia\","
+        "\"subject\":\"Printer on fire\",\"content\":\"<p>Help!</p>\",\"initiator\":\"contact\"}",
+        inbox, inbox);
     ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 200);
     json_object *root = json_tokener_parse(out), *d = json_object_object_get(root, "data");
     const char *ref = json_object_get_string(json_object_object_get(d, "reference_number"));
@@ -970,31 +1127,40 @@ START_TEST(test_create_conversation)
     snprintf(want, sizeof(want), "Printer on fire - #%s", ref);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "subject")), want);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "status")), "Open");
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(json_object_object_get(d, "contact"), "email")), email);
+    ck_assert_str_eq(json_object_get_string(
+                         json_object_object_get(json_object_object_get(d, "contact"), "email")),
+                     email);
     char *uuid = strdup(json_object_get_string(json_object_object_get(d, "uuid")));
     json_object_put(root);
-    char *n = sql_valuef("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
+    char *n =
+        sql_valuef("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
     ck_assert_str_eq(n, "1");
     free(n);
-    n = sql_valuef("SELECT m.type || '/' || m.status || '/' || (m.sender_id = c.contact_id) || '/' ||"
-            " (c.waiting_since IS NOT NULL) FROM conversation_messages m JOIN conversations c"
-            " ON c.id = m.conversation_id WHERE c.uuid = '%s'", uuid);
+    n = sql_valuef(
+        "SELECT m.type || '/' || m.status || '/' || (m.sender_id = c.contact_id) || '/' ||"
+        " (c.waiting_since IS NOT NULL) FROM conversation_messages m JOIN conversations c"
+        " ON c.id = m.conversation_id WHERE c.uuid = '%s'",
+        uuid);
     ck_assert_str_eq(n, "incoming/received/true/true");
     free(n);
     free(uuid);
 
     /* The same e-mail again: the contact is reused; an agent start, assigned. */
-    snprintf(body, sizeof(body),
-             "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"Other\",\"content\":\"Hello\","
-             "\"initiator\":\"agent\",\"team_id\":%s,\"agent_id\":%s}", inbox, email, team, agent_id);
+    snprintf(
+        body, sizeof(body),
+        "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"Other\",\"content\":\"Hello\","
+        "\"initiator\":\"agent\",\"team_id\":%s,\"agent_id\":%s}",
+        inbox, email, team, agent_id);
     ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 200);
     n = sql_valuef("SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'", email);
     ck_assert_str_eq(n, "1");
     free(n);
-    n = sql_valuef("SELECT c.assigned_team_id || '/' || c.assigned_user_id || '/' || m.type || '/' ||"
-            " m.status || '/' || m.sender_id || '/' || (c.subject LIKE '#%%') FROM conversations c"
-            " JOIN conversation_messages m ON m.conversation_id = c.id JOIN users u ON"
-            " u.id = c.contact_id WHERE u.email = '%s' AND m.type = 'outgoing'", email);
+    n = sql_valuef(
+        "SELECT c.assigned_team_id || '/' || c.assigned_user_id || '/' || m.type || '/' ||"
+        " m.status || '/' || m.sender_id || '/' || (c.subject LIKE '#%%') FROM conversations c"
+        " JOIN conversation_messages m ON m.conversation_id = c.id JOIN users u ON"
+        " u.id = c.contact_id WHERE u.email = '%s' AND m.type = 'outgoing'",
+        email);
     snprintf(want, sizeof(want), "%s/%s/outgoing/pending/%s/true", team, agent_id, admin_id);
     ck_assert_str_eq(n, want);
     free(n);
@@ -1008,17 +1174,25 @@ START_TEST(test_create_refusals)
     struct {
         const char *inbox, *rest, *message;
     } cases[] = {
-        {"999999", "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"agent\"",
+        {"999999",
+         "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":"
+         "\"agent\"",
          "Inbox not found"},
-        {NULL, "\"contact_email\":\"not-an-email\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"agent\"",
+        {NULL,
+         "\"contact_email\":\"not-an-email\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":"
+         "\"agent\"",
          "Invalid `contact_email`"},
-        {NULL, "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"bot\"",
+        {NULL,
+         "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":"
+         "\"bot\"",
          "Invalid `initiator`: use agent or contact"},
         {NULL, "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"initiator\":\"agent\"",
          "`content` Required"},
         {NULL, "\"contact_email\":\"a@b.co\",\"content\":\"x\",\"initiator\":\"agent\"",
          "`first_name` Required"},
-        {NULL, "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":\"agent\",\"team_id\":999999",
+        {NULL,
+         "\"contact_email\":\"a@b.co\",\"first_name\":\"A\",\"content\":\"x\",\"initiator\":"
+         "\"agent\",\"team_id\":999999",
          "Team not found"},
         {"", "\"contact_email\":\"a@b.co\"", "`inbox_id` Required"},
     };
@@ -1033,22 +1207,30 @@ START_TEST(test_create_refusals)
         snprintf(want, sizeof(want), "\"message\":\"%s\"", cases[i].message);
         ck_assert_msg(strstr(out, want) != NULL, "%s -> %s", body, out);
     }
-    char *other = sql_valuef("INSERT INTO inboxes (name, channel, enabled) VALUES ('IT off %s', 'email',"
-                      " FALSE) RETURNING id", inbox);
-    snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
-             "\"content\":\"x\",\"initiator\":\"agent\"}", other);
+    char *other =
+        sql_valuef("INSERT INTO inboxes (name, channel, enabled) VALUES ('IT off %s', 'email',"
+                   " FALSE) RETURNING id",
+                   inbox);
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
+             "\"content\":\"x\",\"initiator\":\"agent\"}",
+             other);
     ck_assert_int_eq(create(it_admin_key, body, out, sizeof(out)), 400);
     ck_assert_ptr_nonnull(strstr(out, "Inbox is disabled"));
     free(other);
     /* The Agent role has no conversations:write. */
-    snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
-             "\"content\":\"x\",\"initiator\":\"agent\"}", inbox);
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"a@b.co\",\"first_name\":\"A\","
+             "\"content\":\"x\",\"initiator\":\"agent\"}",
+             inbox);
     ck_assert_int_eq(create(it_agent_key, body, out, sizeof(out)), 403);
     /* Atomic: when the first message cannot be stored, neither contact nor conversation stays. */
     char email[96];
     snprintf(email, sizeof(email), "atomic-%s@example.org", inbox);
-    snprintf(body, sizeof(body), "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"A\","
-             "\"content\":\"x\",\"initiator\":\"agent\"}", inbox, email);
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"A\","
+             "\"content\":\"x\",\"initiator\":\"agent\"}",
+             inbox, email);
     char *before = sql_valuef("SELECT count(*) FROM conversations");
     sql_exec("ALTER TABLE conversation_participants RENAME TO conversation_participants_moved");
     long st = create(it_admin_key, body, out, sizeof(out));

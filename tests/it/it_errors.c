@@ -56,10 +56,13 @@ END_TEST
 START_TEST(test_bad_request)
 {
     struct http_res r = http_get("/api/v1/statuses?page=%zz", tok(it_admin_key));
-    assert_error(&r, 400, "Malformed request: bad query string or Content-Length", "InputException");
+    assert_error(&r, 400, "Malformed request: bad query string or Content-Length",
+                 "InputException");
     http_res_free(&r);
-    expect_error("/api/v1/statuses?x=%00", tok(it_admin_key), 400, "Malformed request: bad query string or Content-Length", "InputException");
-    expect_error("/api/v1/agents/%ff", tok(it_admin_key), 400, "Invalid characters in the request path", "InputException");
+    expect_error("/api/v1/statuses?x=%00", tok(it_admin_key), 400,
+                 "Malformed request: bad query string or Content-Length", "InputException");
+    expect_error("/api/v1/agents/%ff", tok(it_admin_key), 400,
+                 "Invalid characters in the request path", "InputException");
     /* A well-formed query string is accepted (and ignored here). */
     r = http_get("/api/v1/statuses?page=1&q=a+b%20c", tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
@@ -84,10 +87,6 @@ END_TEST
 
 Suite *it_errors_suite(void)
 {
-    return SUITE_OF("errors", 60, NULL, NULL,
-                    test_not_found,
-                    test_method_not_allowed,
-                    test_body_limits,
-                    test_bad_request,
-                    test_internal_error);
+    return SUITE_OF("errors", 60, NULL, NULL, test_not_found, test_method_not_allowed,
+                    test_body_limits, test_bad_request, test_internal_error);
 }

@@ -127,11 +127,13 @@ START_TEST(test_rolling_restart_loses_nothing)
     int total = 0, failed = -1;
     ck_assert_int_eq(sscanf(buf, "%d %d", &total, &failed), 2);
     ck_assert_int_gt(total, 50);
-    ck_assert_msg(failed == 0, "%d of %d requests failed during the rolling restart", failed, total);
+    ck_assert_msg(failed == 0, "%d of %d requests failed during the rolling restart", failed,
+                  total);
     int k = worker_pids(m, after, 64);
     ck_assert_int_eq(k, n);
     for (int i = 0; i < k; i++)
-        ck_assert_msg(!contains(before, n, after[i]), "worker %ld was not replaced", (long)after[i]);
+        ck_assert_msg(!contains(before, n, after[i]), "worker %ld was not replaced",
+                      (long)after[i]);
     close(fds[0]);
     close(fds[1]);
 }
@@ -194,9 +196,6 @@ END_TEST
 
 Suite *it_fault_suite(void)
 {
-    return SUITE_OF("fault", 120, NULL, NULL,
-                    test_worker_killed,
-                    test_postgres_restart,
-                    test_rolling_restart_loses_nothing,
-                    test_sigterm_drains_in_flight);
+    return SUITE_OF("fault", 120, NULL, NULL, test_worker_killed, test_postgres_restart,
+                    test_rolling_restart_loses_nothing, test_sigterm_drains_in_flight);
 }

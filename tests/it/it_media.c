@@ -18,12 +18,12 @@ static const char *const CT = "Content-Type: multipart/form-data; boundary=ItB0u
 static size_t body_with(char *out, size_t cap, const char *filename, const char *data, size_t len,
                         int inl)
 {
-    int n = snprintf(out, cap,
-                     "%s--ItB0und\r\nContent-Disposition: form-data; name=\"files\"; filename=\"%s\"\r\n"
-                     "Content-Type: application/x-evil\r\n\r\n",
-                     inl ? "--ItB0und\r\nContent-Disposition: form-data; name=\"inline\"\r\n\r\ntrue\r\n"
-                         : "",
-                     filename);
+    int n = snprintf(
+        out, cap,
+        "%s--ItB0und\r\nContent-Disposition: form-data; name=\"files\"; filename=\"%s\"\r\n"
+        "Content-Type: application/x-evil\r\n\r\n",
+        inl ? "--ItB0und\r\nContent-Disposition: form-data; name=\"inline\"\r\n\r\ntrue\r\n" : "",
+        filename);
     ck_assert(n > 0 && (size_t)n + len + 16 < cap);
     memcpy(out + n, data, len);
     n += (int)len;
@@ -36,16 +36,16 @@ static struct http_res upload(const char *body, size_t len, const char *ctype)
     return http_do("POST", "/api/v1/media", tok(it_agent_key), body, len, ctype);
 }
 
-static const unsigned char PNG[] = {
-    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 0, 0, 0, 2,
-    0, 0, 0, 3, 8, 2, 0, 0, 0, 0x12, 0x16, 0xf1, 0x4d, 0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae,
-    0x42, 0x60, 0x82};
+static const unsigned char PNG[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0,    0, 0, 13,
+                                    'I',  'H', 'D', 'R', 0,    0,    0,    2,    0,    0, 0, 3,
+                                    8,    2,   0,   0,   0,    0x12, 0x16, 0xf1, 0x4d, 0, 0, 0,
+                                    0,    'I', 'E', 'N', 'D',  0xae, 0x42, 0x60, 0x82};
 
 /* A JPEG header (JFIF, then a baseline frame of 640 x 480): enough for the type and size. */
-static const unsigned char JPEG[] = {
-    0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
-    0xff, 0xc0, 0, 0x11, 8, 0x01, 0xe0, 0x02, 0x80, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1,
-    0xff, 0xd9};
+static const unsigned char JPEG[] = {0xff, 0xd8, 0xff, 0xe0, 0,    0x10, 'J',  'F', 'I', 'F',  0,
+                                     1,    1,    0,    0,    1,    0,    1,    0,   0,   0xff, 0xc0,
+                                     0,    0x11, 8,    0x01, 0xe0, 0x02, 0x80, 3,   1,   0x22, 0,
+                                     2,    0x11, 1,    3,    0x11, 1,    0xff, 0xd9};
 
 START_TEST(test_upload_and_download)
 {
@@ -59,8 +59,10 @@ START_TEST(test_upload_and_download)
     snprintf(url, sizeof(url), "%s", json_object_get_string(json_object_object_get(d, "url")));
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "filename")), "report.txt");
     /* The client said application/x-evil; the bytes say text. */
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")), "text/plain");
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "disposition")), "attachment");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")),
+                     "text/plain");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "disposition")),
+                     "attachment");
     ck_assert_int_eq(json_object_get_int(json_object_object_get(d, "size")), 13);
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "store")), "fs");
     ck_assert_int_eq(json_object_object_length(json_object_object_get(d, "meta")), 0);
@@ -110,11 +112,12 @@ START_TEST(test_upload_and_download)
     ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
     root = json_body(&r);
     d = json_object_object_get(root, "data");
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")), "image/png");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")),
+                     "image/png");
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "disposition")), "inline");
-    ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "meta"),
-                                                    JSON_C_TO_STRING_PLAIN),
-                     "{\"width\":2,\"height\":3}");
+    ck_assert_str_eq(
+        json_object_to_json_string_ext(json_object_object_get(d, "meta"), JSON_C_TO_STRING_PLAIN),
+        "{\"width\":2,\"height\":3}");
     snprintf(url, sizeof(url), "%s", json_object_get_string(json_object_object_get(d, "url")));
     json_object_put(root);
     http_res_free(&r);
@@ -123,10 +126,11 @@ START_TEST(test_upload_and_download)
     ck_assert_int_eq(r.status, 200);
     root = json_body(&r);
     d = json_object_object_get(root, "data");
-    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")), "image/jpeg");
-    ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(d, "meta"),
-                                                    JSON_C_TO_STRING_PLAIN),
-                     "{\"width\":640,\"height\":480}");
+    ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "content_type")),
+                     "image/jpeg");
+    ck_assert_str_eq(
+        json_object_to_json_string_ext(json_object_object_get(d, "meta"), JSON_C_TO_STRING_PLAIN),
+        "{\"width\":640,\"height\":480}");
     json_object_put(root);
     http_res_free(&r);
     r = http_get(url, tok(it_agent_key));
@@ -185,7 +189,8 @@ START_TEST(test_hostile_uploads)
     struct http_res r = upload(body, len, CT);
     ck_assert_int_eq(r.status, 200);
     http_res_free(&r);
-    sql_exec("UPDATE settings SET value = '[\"*\"]' WHERE key = 'app.allowed_file_upload_extensions'");
+    sql_exec(
+        "UPDATE settings SET value = '[\"*\"]' WHERE key = 'app.allowed_file_upload_extensions'");
 
     /* Over nginx's 32 MiB: refused before deskd sees it, in the same envelope. */
     size_t huge = (size_t)33 << 20;

@@ -15,7 +15,8 @@
 #include "../suite_of.h"
 #include "it.h"
 
-static const char *const ZERO = "/api/v1/conversations/00000000-0000-0000-0000-000000000000/priority";
+static const char *const ZERO =
+    "/api/v1/conversations/00000000-0000-0000-0000-000000000000/priority";
 static const char *const PRIO = "{\"priority\":\"High\"}";
 
 static long with_cookie(const char *method, const char *path, const char *tok, const char *csrf,
@@ -57,15 +58,18 @@ START_TEST(test_login_and_use)
     agent(email, sizeof(email), id, sizeof(id));
     ck_assert_int_eq(it_login(email, "wrong-Passw0rd!", tok, sizeof(tok), NULL, 0), 400);
     ck_assert_int_eq(it_login("nobody@example.com", "Sess-Passw0rd!", NULL, 0, NULL, 0), 400);
-    struct http_res r = http_do("POST", "/api/v1/auth/login", NULL, "{\"email\":\"a@b.co\"}", 18, NULL);
+    struct http_res r =
+        http_do("POST", "/api/v1/auth/login", NULL, "{\"email\":\"a@b.co\"}", 18, NULL);
     assert_error(&r, 400, "`email` and `password` are required", "InputException");
     http_res_free(&r);
 
     ck_assert_int_eq(it_login(email, "Sess-Passw0rd!", tok, sizeof(tok), csrf, sizeof(csrf)), 200);
     ck_assert_uint_gt(strlen(tok), 20);
     ck_assert_uint_gt(strlen(csrf), 16);
-    snprintf(sql, sizeof(sql), "SELECT count(*) || '/' || bool_and(revoked_at IS NULL) FROM sessions"
-                               " WHERE user_id = %s", id);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) || '/' || bool_and(revoked_at IS NULL) FROM sessions"
+             " WHERE user_id = %s",
+             id);
     char *v = sql_value(sql);
     ck_assert_str_eq(v, "1/true");
     free(v);
@@ -84,14 +88,16 @@ START_TEST(test_login_and_use)
     r = http_do("PUT", ZERO, NULL, PRIO, strlen(PRIO), h);
     assert_error(&r, 403, "CSRF token mismatch", "PermissionException");
     http_res_free(&r);
-    ck_assert_int_eq(with_cookie("PUT", ZERO, tok, csrf, PRIO), 404); /* past auth: no such conversation */
+    ck_assert_int_eq(with_cookie("PUT", ZERO, tok, csrf, PRIO),
+                     404); /* past auth: no such conversation */
     ck_assert_int_eq(with_bearer("PUT", ZERO, tok, PRIO), 404);
 
     /* Logout revokes the session row: the token is dead everywhere. */
     ck_assert_int_eq(with_cookie("POST", "/api/v1/auth/logout", tok, csrf, NULL), 200);
     ck_assert_int_eq(with_cookie("GET", "/api/v1/agents/me", tok, NULL, NULL), 401);
     ck_assert_int_eq(with_bearer("GET", "/api/v1/agents/me", tok, NULL), 401);
-    snprintf(sql, sizeof(sql), "SELECT bool_and(revoked_at IS NOT NULL) FROM sessions WHERE user_id = %s", id);
+    snprintf(sql, sizeof(sql),
+             "SELECT bool_and(revoked_at IS NOT NULL) FROM sessions WHERE user_id = %s", id);
     v = sql_value(sql);
     ck_assert_str_eq(v, "t");
     free(v);
@@ -173,8 +179,8 @@ START_TEST(test_refused_tokens)
         {"no such session", sign(JWT_ALG_HS256, key, 32, sub, sid + 1000000, now, now + 600, 1)},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        ck_assert_msg(with_bearer("GET", "/api/v1/agents/me", bad[i].token, NULL) == 401, "%s accepted",
-                      bad[i].what);
+        ck_assert_msg(with_bearer("GET", "/api/v1/agents/me", bad[i].token, NULL) == 401,
+                      "%s accepted", bad[i].what);
         ck_assert_msg(with_cookie("GET", "/api/v1/agents/me", bad[i].token, NULL, NULL) == 401,
                       "%s accepted as a cookie", bad[i].what);
         free(bad[i].token);
@@ -200,15 +206,19 @@ START_TEST(test_refused_tokens)
     char h[4200];
     snprintf(h, sizeof(h), "Bearer %.4000s", tok);
     r = http_do("GET", "/api/v1/agents/me", h, NULL, 0, NULL);
-    assert_error(&r, 403, "Your account is disabled, Please contact administrator", "PermissionException");
+    assert_error(&r, 403, "Your account is disabled, Please contact administrator",
+                 "PermissionException");
     http_res_free(&r);
     ck_assert_int_eq(it_login(email, "Sess-Passw0rd!", NULL, 0, NULL, 0), 403);
-    snprintf(sql, sizeof(sql), "UPDATE users SET enabled = TRUE, deleted_at = now() WHERE id = %s", id);
+    snprintf(sql, sizeof(sql), "UPDATE users SET enabled = TRUE, deleted_at = now() WHERE id = %s",
+             id);
     sql_exec(sql);
     ck_assert_int_eq(with_bearer("GET", "/api/v1/agents/me", tok, NULL), 401);
-    snprintf(sql, sizeof(sql), "UPDATE users SET deleted_at = NULL WHERE id = %s;"
-                               "UPDATE sessions SET expires_at = now() - interval '1 second'"
-                               " WHERE user_id = %s", id, id);
+    snprintf(sql, sizeof(sql),
+             "UPDATE users SET deleted_at = NULL WHERE id = %s;"
+             "UPDATE sessions SET expires_at = now() - interval '1 second'"
+             " WHERE user_id = %s",
+             id, id);
     sql_exec(sql);
     ck_assert_int_eq(with_bearer("GET", "/api/v1/agents/me", tok, NULL), 401);
 }

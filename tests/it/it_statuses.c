@@ -43,7 +43,8 @@ START_TEST(test_status_writes)
     ck_assert_str_eq(json_object_get_string(json_object_object_get(d, "category")), "waiting");
     json_object_put(root);
     http_res_free(&r);
-    char *v = sql_valuef("SELECT name || '/' || category FROM conversation_statuses WHERE id = %s", id);
+    char *v =
+        sql_valuef("SELECT name || '/' || category FROM conversation_statuses WHERE id = %s", id);
     char want[96];
     snprintf(want, sizeof(want), "%s/waiting", name);
     ck_assert_str_eq(v, want);
@@ -52,10 +53,16 @@ START_TEST(test_status_writes)
 
     /* Refusals write nothing. */
     char *before = sql_valuef("SELECT count(*) FROM conversation_statuses");
-    expect_json_error("POST", "/api/v1/statuses", it_admin_key, body, 409, "Status already exists", "ConflictException");
-    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"name\":\"abcdefghijklmnopqrstuvwxyz\"}", 400, "Status is too long, should be at most 25 characters", "InputException");
-    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"category\":\"open\"}", 400, "`name` is required", "InputException");
-    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"name\":\"Done-ish\",\"category\":\"done\"}", 400, "Invalid `category`: use open, waiting or resolved", "InputException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key, body, 409, "Status already exists",
+                      "ConflictException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key,
+                      "{\"name\":\"abcdefghijklmnopqrstuvwxyz\"}", 400,
+                      "Status is too long, should be at most 25 characters", "InputException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key, "{\"category\":\"open\"}", 400,
+                      "`name` is required", "InputException");
+    expect_json_error("POST", "/api/v1/statuses", it_admin_key,
+                      "{\"name\":\"Done-ish\",\"category\":\"done\"}", 400,
+                      "Invalid `category`: use open, waiting or resolved", "InputException");
     r = http_json("POST", "/api/v1/statuses", it_agent_key, "{\"name\":\"Agent made\"}");
     assert_error(&r, 403, "Permission denied", "PermissionException");
     http_res_free(&r);
@@ -68,11 +75,16 @@ START_TEST(test_status_writes)
     char *open_id = sql_valuef("SELECT id FROM conversation_statuses WHERE name = 'Open'");
     snprintf(path, sizeof(path), "/api/v1/statuses/%s", open_id);
     free(open_id);
-    expect_json_error("PUT", path, it_admin_key, "{\"name\":\"Opened\"}", 400, "Cannot update default conversation status", "InputException");
-    expect_json_error("DELETE", path, it_admin_key, NULL, 400, "Cannot delete default conversation status", "InputException");
-    expect_json_error("PUT", "/api/v1/statuses/99999999", it_admin_key, "{\"name\":\"X\"}", 404, "Status not found", "NotFoundException");
-    expect_json_error("DELETE", "/api/v1/statuses/99999999", it_admin_key, NULL, 404, "Status not found", "NotFoundException");
-    expect_json_error("DELETE", "/api/v1/statuses/abc", it_admin_key, NULL, 400, "Invalid status `id`", "InputException");
+    expect_json_error("PUT", path, it_admin_key, "{\"name\":\"Opened\"}", 400,
+                      "Cannot update default conversation status", "InputException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 400,
+                      "Cannot delete default conversation status", "InputException");
+    expect_json_error("PUT", "/api/v1/statuses/99999999", it_admin_key, "{\"name\":\"X\"}", 404,
+                      "Status not found", "NotFoundException");
+    expect_json_error("DELETE", "/api/v1/statuses/99999999", it_admin_key, NULL, 404,
+                      "Status not found", "NotFoundException");
+    expect_json_error("DELETE", "/api/v1/statuses/abc", it_admin_key, NULL, 400,
+                      "Invalid status `id`", "InputException");
 
     /* Rename (category back to open when not given). */
     snprintf(path, sizeof(path), "/api/v1/statuses/%s", id);
@@ -86,21 +98,30 @@ START_TEST(test_status_writes)
     free(v);
     listed(name, 0);
     listed(renamed, 1);
-    expect_json_error("PUT", path, it_admin_key, "{\"name\":\"Closed\"}", 409, "Status already exists", "ConflictException");
+    expect_json_error("PUT", path, it_admin_key, "{\"name\":\"Closed\"}", 409,
+                      "Status already exists", "ConflictException");
 
     /* In use: refused and kept; free again: deleted. */
     char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It status %ld', 'email')"
-                    " RETURNING id", pid);
+                             " RETURNING id",
+                             pid);
     char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'S',"
-                      " 'status-%ld@example.org') RETURNING id", pid);
-    char *conv = sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id) VALUES"
-                   " ('uses it', %s, %s, %s) RETURNING id", id, contact, inbox);
-    expect_json_error("DELETE", path, it_admin_key, NULL, 400, "Cannot delete status as it is in use, reassign its conversations first", "InputException");
+                               " 'status-%ld@example.org') RETURNING id",
+                               pid);
+    char *conv =
+        sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id) VALUES"
+                   " ('uses it', %s, %s, %s) RETURNING id",
+                   id, contact, inbox);
+    expect_json_error("DELETE", path, it_admin_key, NULL, 400,
+                      "Cannot delete status as it is in use, reassign its conversations first",
+                      "InputException");
     v = sql_valuef("SELECT count(*) FROM conversation_statuses WHERE id = %s", id);
     ck_assert_str_eq(v, "1");
     free(v);
-    free(sql_valuef("UPDATE conversations SET status_id = (SELECT id FROM conversation_statuses WHERE"
-           " name = 'Open') WHERE id = %s RETURNING id", conv));
+    free(sql_valuef(
+        "UPDATE conversations SET status_id = (SELECT id FROM conversation_statuses WHERE"
+        " name = 'Open') WHERE id = %s RETURNING id",
+        conv));
     r = http_json("DELETE", path, it_admin_key, NULL);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"status\":\"success\",\"data\":true}");

@@ -49,8 +49,8 @@ static size_t collect(char *data, size_t size, size_t n, void *arg)
     return add;
 }
 
-struct http_res http_do(const char *method, const char *path, const char *auth,
-                        const char *body, size_t len, const char *extra)
+struct http_res http_do(const char *method, const char *path, const char *auth, const char *body,
+                        size_t len, const char *extra)
 {
     struct http_res r = {0};
     struct buf bb = {0}, hb = {0};

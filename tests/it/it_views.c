@@ -23,27 +23,36 @@ static void fixture(void)
 {
     long pid = (long)getpid();
     char email[96];
-    copy_value(inbox, sizeof(inbox),
-         sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It views %ld', 'email') RETURNING id", pid));
-    copy_value(team, sizeof(team), sql_valuef("INSERT INTO teams (name) VALUES ('It views %ld') RETURNING id", pid));
+    copy_value(
+        inbox, sizeof(inbox),
+        sql_valuef(
+            "INSERT INTO inboxes (name, channel) VALUES ('It views %ld', 'email') RETURNING id",
+            pid));
+    copy_value(team, sizeof(team),
+               sql_valuef("INSERT INTO teams (name) VALUES ('It views %ld') RETURNING id", pid));
     sql_exec("INSERT INTO roles (name, permissions) VALUES ('It narrow', ARRAY["
              "'conversations:read_assigned', 'conversations:read_team_inbox', 'view:manage'])"
              " ON CONFLICT (name) DO NOTHING");
     snprintf(email, sizeof(email), "views-r-%ld@example.com", pid);
     it_make_agent(email, "R", "It narrow", NULL, r_id, sizeof(r_id), r_key, sizeof(r_key));
-    copy_value(admin_id, sizeof(admin_id), sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
-    free(sql_valuef("INSERT INTO team_members (team_id, user_id) VALUES (%s, %s) RETURNING 1", team, r_id));
+    copy_value(admin_id, sizeof(admin_id),
+               sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
+    free(sql_valuef("INSERT INTO team_members (team_id, user_id) VALUES (%s, %s) RETURNING 1", team,
+                    r_id));
     char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'V',"
-                      " 'views-%ld@example.org') RETURNING id", pid);
+                               " 'views-%ld@example.org') RETURNING id",
+                               pid);
     const char *assign[4][2] = {{r_id, NULL}, {NULL, NULL}, {admin_id, NULL}, {NULL, team}};
     for (int i = 0; i < 4; i++)
-        copy_value(conv[i], sizeof(conv[i]),
-             sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
-               " assigned_user_id, assigned_team_id, last_message_at) VALUES ('v%d',"
-               " (SELECT id FROM conversation_statuses WHERE name = 'Open'), %s, %s, %s, %s,"
-               " now() - interval '%d minutes') RETURNING id",
-               i, contact, inbox, assign[i][0] ? assign[i][0] : "NULL",
-               assign[i][1] ? assign[i][1] : "NULL", i));
+        copy_value(
+            conv[i], sizeof(conv[i]),
+            sql_valuef(
+                "INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
+                " assigned_user_id, assigned_team_id, last_message_at) VALUES ('v%d',"
+                " (SELECT id FROM conversation_statuses WHERE name = 'Open'), %s, %s, %s, %s,"
+                " now() - interval '%d minutes') RETURNING id",
+                i, contact, inbox, assign[i][0] ? assign[i][0] : "NULL",
+                assign[i][1] ? assign[i][1] : "NULL", i));
     free(contact);
     snprintf(filters, sizeof(filters),
              "[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"equals\","
@@ -57,9 +66,9 @@ static void create(const char *path, const char *key, const char *body, char id[
     struct http_res r = http_json("POST", path, key, body);
     ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
     json_object *root = json_body(&r);
-    snprintf(id, 16, "%s",
-             json_object_get_string(json_object_object_get(json_object_object_get(root, "data"),
-                                                           "id")));
+    snprintf(
+        id, 16, "%s",
+        json_object_get_string(json_object_object_get(json_object_object_get(root, "data"), "id")));
     json_object_put(root);
     http_res_free(&r);
 }
@@ -99,8 +108,10 @@ START_TEST(test_personal_views)
     fixture();
     snprintf(body, sizeof(body), "{\"name\":\"Mine\",\"filters\":%s}", filters);
     create("/api/v1/views/me", r_key, body, id);
-    char *v = sql_valuef("SELECT visibility || '/' || user_id || '/' || coalesce(team_id::text, '-') || '/' ||"
-                " (filters = '%s'::jsonb) FROM views WHERE id = %s", filters, id);
+    char *v = sql_valuef(
+        "SELECT visibility || '/' || user_id || '/' || coalesce(team_id::text, '-') || '/' ||"
+        " (filters = '%s'::jsonb) FROM views WHERE id = %s",
+        filters, id);
     char want[64];
     snprintf(want, sizeof(want), "user/%s/-/true", r_id);
     ck_assert_str_eq(v, want);
@@ -123,11 +134,13 @@ START_TEST(test_personal_views)
 
     /* Not the admin's to change, nor to run. */
     snprintf(path, sizeof(path), "/api/v1/views/me/%s", id);
-    expect_json_error("PUT", path, it_admin_key, body, 403, "Permission denied", "PermissionException");
-    expect_json_error("DELETE", path, it_admin_key, NULL, 403, "Permission denied", "PermissionException");
+    expect_json_error("PUT", path, it_admin_key, body, 403, "Permission denied",
+                      "PermissionException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 403, "Permission denied",
+                      "PermissionException");
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations", id);
     expect_json_error("GET", path, it_admin_key, NULL, 403, "You do not have access to this view",
-               "PermissionException");
+                      "PermissionException");
 
     /* R sees what is assigned to it and its team's unassigned ones, newest first. */
     expect_view_list(id, r_key, "v0,v3", 2);
@@ -158,10 +171,10 @@ START_TEST(test_personal_views)
     snprintf(body, sizeof(body), "{\"name\":\"Bad\",\"filters\":%s}", bad);
     expect_json_error("POST", "/api/v1/views/me", r_key, body, 400, why, "InputException");
     expect_json_error("POST", "/api/v1/views/me", r_key, "{\"name\":\"No filters\"}", 400,
-               "`filters` is required", "InputException");
+                      "`filters` is required", "InputException");
     snprintf(body, sizeof(body), "{\"filters\":%s}", filters);
     expect_json_error("POST", "/api/v1/views/me", r_key, body, 400,
-               "`name` is required (1 to 140 characters)", "InputException");
+                      "`name` is required (1 to 140 characters)", "InputException");
     v = sql_valuef("SELECT count(*) FROM views WHERE user_id = %s", r_id);
     ck_assert_str_eq(v, "1");
     free(v);
@@ -183,7 +196,7 @@ START_TEST(test_personal_views)
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations", id);
     expect_json_error("GET", path, r_key, NULL, 404, "View not found", "NotFoundException");
     expect_json_error("GET", "/api/v1/views/x/conversations", r_key, NULL, 400, "Invalid view `id`",
-               "InputException");
+                      "InputException");
 
     /* With read_all, a view's list is exactly the list endpoint's answer. */
     snprintf(body, sizeof(body), "{\"name\":\"Admin all\",\"filters\":%s}", filters);
@@ -212,29 +225,33 @@ START_TEST(test_shared_views)
              "{\"name\":\"Team view\",\"filters\":%s,\"visibility\":\"team\",\"team_id\":%s}",
              filters, team);
     expect_json_error("POST", "/api/v1/shared-views", r_key, body, 403, "Permission denied",
-               "PermissionException");
+                      "PermissionException");
     create("/api/v1/shared-views", it_admin_key, body, tv);
     snprintf(body, sizeof(body), "{\"name\":\"All view\",\"filters\":%s,\"visibility\":\"all\"}",
              filters);
     create("/api/v1/shared-views", it_admin_key, body, av);
-    char *v = sql_valuef("SELECT string_agg(visibility || ':' || coalesce(team_id::text, '-') || ':' ||"
-                " coalesce(user_id::text, '-'), ',' ORDER BY id) FROM views WHERE id IN (%s, %s)",
-                tv, av);
+    char *v = sql_valuef(
+        "SELECT string_agg(visibility || ':' || coalesce(team_id::text, '-') || ':' ||"
+        " coalesce(user_id::text, '-'), ',' ORDER BY id) FROM views WHERE id IN (%s, %s)",
+        tv, av);
     char want[96];
     snprintf(want, sizeof(want), "team:%s:-,all:-:-", team);
     ck_assert_str_eq(v, want);
     free(v);
 
-    snprintf(body, sizeof(body), "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"user\"}", filters);
+    snprintf(body, sizeof(body), "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"user\"}",
+             filters);
     expect_json_error("POST", "/api/v1/shared-views", it_admin_key, body, 400,
-               "Invalid `visibility`: use all or team", "InputException");
-    snprintf(body, sizeof(body), "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"team\"}", filters);
+                      "Invalid `visibility`: use all or team", "InputException");
+    snprintf(body, sizeof(body), "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"team\"}",
+             filters);
     expect_json_error("POST", "/api/v1/shared-views", it_admin_key, body, 400,
-               "`team_id` is required for a team view", "InputException");
+                      "`team_id` is required for a team view", "InputException");
     snprintf(body, sizeof(body),
-             "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"team\",\"team_id\":99999999}", filters);
+             "{\"name\":\"X\",\"filters\":%s,\"visibility\":\"team\",\"team_id\":99999999}",
+             filters);
     expect_json_error("POST", "/api/v1/shared-views", it_admin_key, body, 400, "Unknown `team_id`",
-               "InputException");
+                      "InputException");
 
     /* Listing and getting; a personal view is not a shared one. */
     struct http_res r = http_get("/api/v1/shared-views", tok(it_admin_key));
@@ -246,7 +263,8 @@ START_TEST(test_shared_views)
     create("/api/v1/views/me", r_key, body, mine);
     snprintf(path, sizeof(path), "/api/v1/shared-views/%s", mine);
     expect_json_error("GET", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
-    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "View not found", "NotFoundException");
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "View not found",
+                      "NotFoundException");
     snprintf(path, sizeof(path), "/api/v1/shared-views/%s", tv);
     r = http_get(path, tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
@@ -268,7 +286,7 @@ START_TEST(test_shared_views)
     expect_view_list(tv, r_key, "v0,v3", 2);
     snprintf(path, sizeof(path), "/api/v1/views/%s/conversations", tv);
     expect_json_error("GET", path, it_admin_key, NULL, 403, "You do not have access to this view",
-               "PermissionException");
+                      "PermissionException");
     expect_view_list(av, it_admin_key, "v0,v1,v2,v3", 4);
     expect_view_list(av, r_key, "v0,v3", 2);
 

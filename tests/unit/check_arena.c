@@ -65,9 +65,7 @@ END_TEST
 
 Suite *arena_suite(void)
 {
-    return SUITE_OF("arena", 10, NULL, NULL,
-                    test_alloc_aligned_and_reset,
-                    test_cap_is_hard,
+    return SUITE_OF("arena", 10, NULL, NULL, test_alloc_aligned_and_reset, test_cap_is_hard,
                     test_defer_lifo);
 }
 
@@ -93,9 +91,9 @@ START_TEST(test_utf8)
     ck_assert(v_utf8("plain", 5));
     ck_assert(v_utf8("\xc3\xa9", 2));
     ck_assert(v_utf8("\xf0\x9f\x92\xb3", 4));
-    ck_assert(!v_utf8("\xc3", 1));           /* truncated */
-    ck_assert(!v_utf8("\xc0\xaf", 2));       /* overlong '/' */
-    ck_assert(!v_utf8("\xed\xa0\x80", 3));   /* surrogate */
+    ck_assert(!v_utf8("\xc3", 1));             /* truncated */
+    ck_assert(!v_utf8("\xc0\xaf", 2));         /* overlong '/' */
+    ck_assert(!v_utf8("\xed\xa0\x80", 3));     /* surrogate */
     ck_assert(!v_utf8("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
     ck_assert(!v_utf8("\xff", 1));
 }
@@ -137,12 +135,12 @@ END_TEST
 START_TEST(test_password_and_email_norm)
 {
     ck_assert(v_password("Str0ng-Passw0rd"));
-    ck_assert(v_password("Aa1!Aa1!Aa"));          /* exactly 10 */
-    ck_assert(!v_password("Aa1!Aa1!A"));          /* 9 */
-    ck_assert(!v_password("strong-passw0rd"));    /* no upper case */
-    ck_assert(!v_password("STRONG-PASSW0RD"));    /* no lower case */
-    ck_assert(!v_password("Strong-Password"));    /* no digit */
-    ck_assert(!v_password("Str0ngPassw0rd"));     /* nothing else */
+    ck_assert(v_password("Aa1!Aa1!Aa"));       /* exactly 10 */
+    ck_assert(!v_password("Aa1!Aa1!A"));       /* 9 */
+    ck_assert(!v_password("strong-passw0rd")); /* no upper case */
+    ck_assert(!v_password("STRONG-PASSW0RD")); /* no lower case */
+    ck_assert(!v_password("Strong-Password")); /* no digit */
+    ck_assert(!v_password("Str0ngPassw0rd"));  /* nothing else */
     char long73[74];
     memset(long73, 'a', 73);
     memcpy(long73, "A1!", 3);
@@ -161,10 +159,6 @@ END_TEST
 
 Suite *validate_suite(void)
 {
-    return SUITE_OF("validate", 10, NULL, NULL,
-                    test_url_decode,
-                    test_utf8,
-                    test_int64,
-                    test_uuid_email,
-                    test_password_and_email_norm);
+    return SUITE_OF("validate", 10, NULL, NULL, test_url_decode, test_utf8, test_int64,
+                    test_uuid_email, test_password_and_email_norm);
 }

@@ -38,7 +38,7 @@ START_TEST(test_token_scheme)
     ck_assert_str_eq(s, "SECRET");
     ck_assert_int_eq(parse("token   KEY:SEC:RET  ", &k, &s), 1);
     ck_assert_str_eq(k, "KEY");
-    ck_assert_str_eq(s, "SEC:RET"); /* split on the first colon */
+    ck_assert_str_eq(s, "SEC:RET");                         /* split on the first colon */
     ck_assert_int_eq(parse("Token KEY:SECRET", &k, &s), 0); /* scheme is case-sensitive */
     ck_assert_int_eq(parse("token KEYSECRET", &k, &s), 0);
     ck_assert_int_eq(parse("token :SECRET", &k, &s), 0);
@@ -58,11 +58,11 @@ START_TEST(test_basic_scheme)
     ck_assert_str_eq(k, "KEY");
     ck_assert_str_eq(s, "SECRET");
     ck_assert_int_eq(parse("basic S0VZOlNFQ1JFVA==", &k, &s), 0);
-    ck_assert_int_eq(parse("Basic S0VZOlNFQ1JFVA=", &k, &s), 0);   /* bad length */
-    ck_assert_int_eq(parse("Basic S0VZ*lNFQ1JFVA==", &k, &s), 0);  /* bad alphabet */
-    ck_assert_int_eq(parse("Basic S0VZU0VDUkVU", &k, &s), 0);      /* "KEYSECRET": no colon */
-    ck_assert_int_eq(parse("Basic OlNFQ1JFVA==", &k, &s), 0);      /* ":SECRET" */
-    ck_assert_int_eq(parse("Basic S0U=S0VZ", &k, &s), 0);          /* padding in the middle */
+    ck_assert_int_eq(parse("Basic S0VZOlNFQ1JFVA=", &k, &s), 0);  /* bad length */
+    ck_assert_int_eq(parse("Basic S0VZ*lNFQ1JFVA==", &k, &s), 0); /* bad alphabet */
+    ck_assert_int_eq(parse("Basic S0VZU0VDUkVU", &k, &s), 0);     /* "KEYSECRET": no colon */
+    ck_assert_int_eq(parse("Basic OlNFQ1JFVA==", &k, &s), 0);     /* ":SECRET" */
+    ck_assert_int_eq(parse("Basic S0U=S0VZ", &k, &s), 0);         /* padding in the middle */
     ck_assert_int_eq(parse("Basic ", &k, &s), 0);
 }
 END_TEST
@@ -86,9 +86,11 @@ START_TEST(test_bcrypt_known_vector)
 {
     /* A published $2a$ vector (the crypt_blowfish test suite), as Go's bcrypt writes them. */
     ck_assert_int_eq(
-        auth_bcrypt_verify("U*U", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"), 1);
+        auth_bcrypt_verify("U*U", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"),
+        1);
     ck_assert_int_eq(
-        auth_bcrypt_verify("U*V", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"), 0);
+        auth_bcrypt_verify("U*V", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"),
+        0);
     ck_assert_int_eq(auth_bcrypt_verify("x", "plaintext"), 0);
     ck_assert_int_eq(auth_bcrypt_verify("x", "$1$abc$abcdefghijklmnopqrstuv"), 0);
     ck_assert_int_eq(auth_bcrypt_verify("x", ""), 0);
@@ -139,8 +141,12 @@ START_TEST(test_random_string)
     ck_assert_int_eq(crypto_random_string(a, 64, "ab"), 0);
     ck_assert_uint_eq(strlen(a), 64);
     ck_assert_uint_eq(strspn(a, "ab"), 64);
-    ck_assert_int_eq(crypto_random_string(b, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), 0);
-    ck_assert_int_eq(crypto_random_string(a, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), 0);
+    ck_assert_int_eq(crypto_random_string(
+                         b, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+                     0);
+    ck_assert_int_eq(crypto_random_string(
+                         a, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+                     0);
     ck_assert_str_ne(a, b);
 }
 END_TEST
@@ -200,7 +206,8 @@ START_TEST(test_jwt_forgeries)
     long sub, sid;
     const char *claims = "{\"sub\":42,\"sid\":7,\"iat\":1800000000,\"exp\":1800003600}";
     /* alg:none, with and without a signature part */
-    char *none = arena_printf(ar, "%s.%s.", b64url("{\"alg\":\"none\",\"typ\":\"JWT\"}"), b64url(claims));
+    char *none =
+        arena_printf(ar, "%s.%s.", b64url("{\"alg\":\"none\",\"typ\":\"JWT\"}"), b64url(claims));
     ck_assert_int_eq(auth_jwt_verify(none, KEY, KEYLEN, NOW, &sub, &sid), -1);
     char *none2 = arena_printf(ar, "%s.%s", b64url("{\"alg\":\"none\"}"), b64url(claims));
     ck_assert_int_eq(auth_jwt_verify(none2, KEY, KEYLEN, NOW, &sub, &sid), -1);
@@ -217,17 +224,21 @@ START_TEST(test_jwt_forgeries)
     ck_assert_int_eq(auth_jwt_verify(hs384, KEY, KEYLEN, NOW, &sub, &sid), -1);
     free(hs384);
     /* An RS256 header over an HMAC signature (algorithm confusion). */
-    ck_assert_int_eq(auth_jwt_verify(forge("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", claims, KEY, KEYLEN),
-                                     KEY, KEYLEN, NOW, &sub, &sid), -1);
+    ck_assert_int_eq(
+        auth_jwt_verify(forge("{\"alg\":\"RS256\",\"typ\":\"JWT\"}", claims, KEY, KEYLEN), KEY,
+                        KEYLEN, NOW, &sub, &sid),
+        -1);
     /* A tampered payload, and a token signed with another key. */
     char *good = auth_jwt_sign(ar, KEY, KEYLEN, 42, 7, NOW, NOW + 3600);
     char *dot1 = strchr(good, '.'), *dot2 = strchr(dot1 + 1, '.');
-    char *tampered = arena_printf(ar, "%.*s.%s%s", (int)(dot1 - good), good,
-                                  b64url("{\"sub\":1,\"sid\":7,\"iat\":1800000000,\"exp\":1800003600}"), dot2);
+    char *tampered =
+        arena_printf(ar, "%.*s.%s%s", (int)(dot1 - good), good,
+                     b64url("{\"sub\":1,\"sid\":7,\"iat\":1800000000,\"exp\":1800003600}"), dot2);
     ck_assert_int_eq(auth_jwt_verify(tampered, KEY, KEYLEN, NOW, &sub, &sid), -1);
     const unsigned char other[] = "another key, just as long as the first";
     ck_assert_int_eq(auth_jwt_verify(forge("{\"alg\":\"HS256\"}", claims, other, sizeof(other) - 1),
-                                     KEY, KEYLEN, NOW, &sub, &sid), -1);
+                                     KEY, KEYLEN, NOW, &sub, &sid),
+                     -1);
     /* Claims: exp required and in the future, iat not ahead, sub and sid integers. */
     struct {
         const char *claims;
@@ -280,8 +291,8 @@ START_TEST(test_gcm_known_answers)
         key[i] = (unsigned char)i;
     for (int i = 0; i < 12; i++)
         nonce[i] = (unsigned char)(100 + i);
-    ck_assert_int_eq(crypto_gcm_seal(key, nonce, (const unsigned char *)"sk-test-1234567890", 18, out),
-                     0);
+    ck_assert_int_eq(
+        crypto_gcm_seal(key, nonce, (const unsigned char *)"sk-test-1234567890", 18, out), 0);
     hex(out, CRYPTO_GCM_SEALED(18), h);
     ck_assert_str_eq(h, "6465666768696a6b6c6d6e6f"
                         "3b70f3121c9a22b30f506cdcef535dc57bf2f13af814ad699983491b1cf0918562e9");
@@ -313,15 +324,10 @@ END_TEST
 
 Suite *auth_suite(void)
 {
-    return SUITE_OF("auth", 30, setup, teardown,
-                    test_token_scheme,
-                    test_basic_scheme,
-                    test_b64,
-                    test_bcrypt_known_vector,
-                    test_bcrypt_roundtrip,
-                    test_cache,
-                    test_random_string, test_jwt_roundtrip, test_jwt_forgeries,
-                    test_gcm_known_answers, test_gcm_roundtrip_and_tamper);
+    return SUITE_OF("auth", 30, setup, teardown, test_token_scheme, test_basic_scheme, test_b64,
+                    test_bcrypt_known_vector, test_bcrypt_roundtrip, test_cache, test_random_string,
+                    test_jwt_roundtrip, test_jwt_forgeries, test_gcm_known_answers,
+                    test_gcm_roundtrip_and_tamper);
 }
 
 START_TEST(test_durations)
@@ -343,8 +349,9 @@ START_TEST(test_bad_config_is_an_error)
 {
     struct config c;
     char err[256];
-    static const char *const vars[] = {"DESKD_DATABASE_URL", "DESKD_LISTEN", "DESKD_SESSION_TTL",
-                                       "DESKD_SECURE_COOKIES", "DESKD_LOG_LEVEL", "DESKD_WORKERS"};
+    static const char *const vars[] = {"DESKD_DATABASE_URL", "DESKD_LISTEN",
+                                       "DESKD_SESSION_TTL",  "DESKD_SECURE_COOKIES",
+                                       "DESKD_LOG_LEVEL",    "DESKD_WORKERS"};
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         unsetenv(vars[i]); /* defaults are under test; this runs in a forked child */
     setenv("DESKD_WORKERS", "zero", 1);
@@ -370,7 +377,5 @@ END_TEST
 
 Suite *config_suite(void)
 {
-    return SUITE_OF("config", 10, NULL, NULL,
-                    test_durations,
-                    test_bad_config_is_an_error);
+    return SUITE_OF("config", 10, NULL, NULL, test_durations, test_bad_config_is_an_error);
 }

@@ -48,13 +48,15 @@ static void has(const char *sql, const char *part)
 }
 
 #define LEAF(field, op, value)                                                                     \
-    "[{\"model\":\"conversations\",\"field\":\"" field "\",\"operator\":\"" op "\",\"value\":" value "}]"
+    "[{\"model\":\"conversations\",\"field\":\"" field "\",\"operator\":\"" op                     \
+    "\",\"value\":" value "}]"
 
 START_TEST(test_scopes_and_defaults)
 {
     struct cq_query q = build_ok(CQ_ALL, NULL);
     has(q.page_sql, "ORDER BY c.last_message_at DESC NULLS LAST, c.id DESC LIMIT 30 OFFSET 0");
-    has(q.count_sql, "SELECT coalesce(sum(s.n), 0)::bigint FROM deskd_conversation_counts s WHERE TRUE");
+    has(q.count_sql,
+        "SELECT coalesce(sum(s.n), 0)::bigint FROM deskd_conversation_counts s WHERE TRUE");
     ck_assert_int_eq(q.count_from_summary, 1);
     ck_assert_int_eq(q.nparams, 1);
     ck_assert_str_eq(q.params[0], "7");
@@ -168,7 +170,8 @@ START_TEST(test_tags)
     q = build_ok(CQ_ALL, LEAF("tags", "contains", "\"[]\""));
     ck_assert_int_eq(q.nparams, 1); /* dropped */
     q = build_ok(CQ_ALL, LEAF("tags", "set", "\"\""));
-    has(q.page_sql, "EXISTS (SELECT 1 FROM conversation_tags ctg WHERE ctg.conversation_id = c.id)");
+    has(q.page_sql,
+        "EXISTS (SELECT 1 FROM conversation_tags ctg WHERE ctg.conversation_id = c.id)");
     q = build_ok(CQ_ALL, LEAF("tags", "not set", "\"\""));
     has(q.page_sql, "NOT EXISTS (SELECT 1 FROM conversation_tags");
     ck_assert_str_eq(build_err(LEAF("tags", "equals", "\"[1]\""), NULL, NULL),
@@ -180,13 +183,16 @@ END_TEST
 
 START_TEST(test_groups)
 {
-    struct cq_query q = build_ok(
-        CQ_ALL, "{\"logic\":\"or\",\"rules\":["
-                "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\",\"value\":\"1\"},"
-                "{\"logic\":\"AND\",\"rules\":["
-                "{\"model\":\"conversations\",\"field\":\"priority_id\",\"operator\":\"equals\",\"value\":\"3\"},"
-                "{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"equals\",\"value\":\"2\"}]}]}");
-    has(q.page_sql, "AND (c.status_id = $2::bigint OR (c.priority_id = $3::bigint AND c.inbox_id = $4::bigint))");
+    struct cq_query q = build_ok(CQ_ALL, "{\"logic\":\"or\",\"rules\":["
+                                         "{\"model\":\"conversations\",\"field\":\"status_id\","
+                                         "\"operator\":\"equals\",\"value\":\"1\"},"
+                                         "{\"logic\":\"AND\",\"rules\":["
+                                         "{\"model\":\"conversations\",\"field\":\"priority_id\","
+                                         "\"operator\":\"equals\",\"value\":\"3\"},"
+                                         "{\"model\":\"conversations\",\"field\":\"inbox_id\","
+                                         "\"operator\":\"equals\",\"value\":\"2\"}]}]}");
+    has(q.page_sql, "AND (c.status_id = $2::bigint OR (c.priority_id = $3::bigint AND c.inbox_id = "
+                    "$4::bigint))");
     has(q.count_sql, "AND (s.status_id = $2::bigint OR (nullif(s.priority_id, 0) = $3::bigint AND "
                      "s.inbox_id = $4::bigint))");
     ck_assert_int_eq(q.count_from_summary, 1);
@@ -198,13 +204,15 @@ START_TEST(test_groups)
                          "\"operator\":\"set\"}]");
     has(q.page_sql, "AND (c.status_id = $2::bigint AND c.priority_id IS NOT NULL)");
     /* A single condition object is accepted too. */
-    q = build_ok(CQ_ALL, "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\","
-                         "\"value\":\"1\"}");
+    q = build_ok(CQ_ALL,
+                 "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\","
+                 "\"value\":\"1\"}");
     has(q.page_sql, "c.status_id = $2::bigint");
     /* One non-summarisable condition anywhere means count(*). */
-    q = build_ok(CQ_ALL, "{\"logic\":\"OR\",\"rules\":[{\"field\":\"status_id\",\"model\":\"conversations\","
-                         "\"operator\":\"equals\",\"value\":\"1\"},{\"model\":\"users\",\"field\":\"email\","
-                         "\"operator\":\"contains\",\"value\":\"x\"}]}");
+    q = build_ok(
+        CQ_ALL, "{\"logic\":\"OR\",\"rules\":[{\"field\":\"status_id\",\"model\":\"conversations\","
+                "\"operator\":\"equals\",\"value\":\"1\"},{\"model\":\"users\",\"field\":\"email\","
+                "\"operator\":\"contains\",\"value\":\"x\"}]}");
     ck_assert_int_eq(q.count_from_summary, 0);
     has(q.count_sql, "SELECT count(*) FROM conversations c JOIN users ct");
 }
@@ -227,26 +235,31 @@ static const char *repeat(const char *head, const char *item, int n, const char 
 
 START_TEST(test_limits)
 {
-    const char *cond = "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\",\"value\":\"1\"}";
+    const char *cond = "{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":"
+                       "\"equals\",\"value\":\"1\"}";
     char group[256];
     snprintf(group, sizeof(group), "{\"logic\":\"AND\",\"rules\":[%s]}", cond);
 
     build_ok(CQ_ALL, repeat("{\"logic\":\"OR\",\"rules\":[", group, 10, ",", "]}"));
-    ck_assert_str_eq(build_err(repeat("{\"logic\":\"OR\",\"rules\":[", group, 11, ",", "]}"), NULL, NULL),
-                     "Too many filter groups: at most 10");
+    ck_assert_str_eq(
+        build_err(repeat("{\"logic\":\"OR\",\"rules\":[", group, 11, ",", "]}"), NULL, NULL),
+        "Too many filter groups: at most 10");
     build_ok(CQ_ALL, repeat("[", cond, 50, ",", "]"));
     ck_assert_str_eq(build_err(repeat("[", cond, 51, ",", "]"), NULL, NULL),
                      "Too many filter conditions: at most 50");
-    const char *in100 = repeat("[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"in\",\"value\":[",
-                         "1", 100, ",", "]}]");
+    const char *in100 = repeat(
+        "[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"in\",\"value\":[", "1",
+        100, ",", "]}]");
     build_ok(CQ_ALL, in100);
-    const char *in101 = repeat("[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"in\",\"value\":[",
-                         "1", 101, ",", "]}]");
+    const char *in101 = repeat(
+        "[{\"model\":\"conversations\",\"field\":\"inbox_id\",\"operator\":\"in\",\"value\":[", "1",
+        101, ",", "]}]");
     has(build_err(in101, NULL, NULL), "needs a JSON array of 1 to 100 values");
     has(build_err(LEAF("inbox_id", "in", "\"[]\""), NULL, NULL), "1 to 100 values");
     /* Groups nest one level below the root only. */
     char deep[512];
-    snprintf(deep, sizeof(deep), "{\"logic\":\"AND\",\"rules\":[{\"logic\":\"OR\",\"rules\":[%s]}]}", group);
+    snprintf(deep, sizeof(deep),
+             "{\"logic\":\"AND\",\"rules\":[{\"logic\":\"OR\",\"rules\":[%s]}]}", group);
     ck_assert_str_eq(build_err(deep, NULL, NULL),
                      "Invalid filter: groups can be nested only one level deep");
 }
@@ -259,9 +272,11 @@ START_TEST(test_bad_input_and_injection)
                      "Invalid filters: expected an array or a {logic, rules} object");
     ck_assert_str_eq(build_err(LEAF("status_id; DROP TABLE users", "equals", "\"1\""), NULL, NULL),
                      "Invalid filter: unknown field `conversations.status_id; DROP TABLE users`");
-    ck_assert_str_eq(build_err("[{\"model\":\"pg_catalog.pg_user\",\"field\":\"passwd\",\"operator\":"
-                               "\"equals\",\"value\":\"1\"}]", NULL, NULL),
-                     "Invalid filter: unknown field `pg_catalog.pg_user.passwd`");
+    ck_assert_str_eq(
+        build_err("[{\"model\":\"pg_catalog.pg_user\",\"field\":\"passwd\",\"operator\":"
+                  "\"equals\",\"value\":\"1\"}]",
+                  NULL, NULL),
+        "Invalid filter: unknown field `pg_catalog.pg_user.passwd`");
     ck_assert_str_eq(build_err(LEAF("status_id", "= 1 OR 1=1 --", "\"1\""), NULL, NULL),
                      "Invalid filter: unknown operator `= 1 OR 1=1 --` on `status_id`");
     ck_assert_str_eq(build_err(LEAF("status_id", "equals", "\"1 OR 1=1\""), NULL, NULL),
@@ -275,23 +290,30 @@ START_TEST(test_bad_input_and_injection)
                      "Invalid filter: `equals` on `status_id` needs a value");
     ck_assert_str_eq(build_err(LEAF("status_id", "contains", "\"1\""), NULL, NULL),
                      "Invalid filter: `contains` needs a text field, `status_id` is not one");
-    ck_assert_str_eq(build_err("[{\"model\":\"users\",\"field\":\"email\",\"operator\":\"greater than\","
-                               "\"value\":\"a\"}]", NULL, NULL),
-                     "Invalid filter: `greater than` cannot be used on text field `email`");
+    ck_assert_str_eq(
+        build_err("[{\"model\":\"users\",\"field\":\"email\",\"operator\":\"greater than\","
+                  "\"value\":\"a\"}]",
+                  NULL, NULL),
+        "Invalid filter: `greater than` cannot be used on text field `email`");
     has(build_err(LEAF("priority_id", "between", "\"1\""), NULL, NULL), "needs two values");
     has(build_err(LEAF("priority_id", "between", "\"1,2,3\""), NULL, NULL), "needs two values");
     has(build_err(LEAF("created_at", "between", "\"2026-01-01,2026-01-02T00:00:00Z\""), NULL, NULL),
         "two dates or two timestamps");
-    has(build_err("{\"logic\":\"XOR\",\"rules\":[{\"field\":\"status_id\",\"model\":\"conversations\","
-                  "\"operator\":\"set\"}]}", NULL, NULL), "`logic` must be AND or OR");
+    has(build_err(
+            "{\"logic\":\"XOR\",\"rules\":[{\"field\":\"status_id\",\"model\":\"conversations\","
+            "\"operator\":\"set\"}]}",
+            NULL, NULL),
+        "`logic` must be AND or OR");
     has(build_err(NULL, "conversations.id; DROP TABLE users", NULL), "Invalid `order_by`");
     has(build_err(NULL, "conversations.tags", NULL), "Invalid `order_by`");
     has(build_err(NULL, "last_message_at", NULL), "Invalid `order_by`");
-    ck_assert_str_eq(build_err(NULL, NULL, "desc; DROP TABLE users"), "Invalid `order`: use asc or desc");
+    ck_assert_str_eq(build_err(NULL, NULL, "desc; DROP TABLE users"),
+                     "Invalid `order`: use asc or desc");
 
     /* A text value with SQL in it only ever becomes a parameter. */
-    struct cq_query q = build_ok(CQ_ALL, "[{\"model\":\"users\",\"field\":\"email\",\"operator\":\"equals\","
-                                         "\"value\":\"x' OR '1'='1\"}]");
+    struct cq_query q =
+        build_ok(CQ_ALL, "[{\"model\":\"users\",\"field\":\"email\",\"operator\":\"equals\","
+                         "\"value\":\"x' OR '1'='1\"}]");
     ck_assert_ptr_null(strstr(q.page_sql, "OR '1'"));
     ck_assert_ptr_null(strstr(q.count_sql, "OR '1'"));
     ck_assert_str_eq(q.params[1], "x' OR '1'='1");
@@ -304,8 +326,9 @@ START_TEST(test_order_and_pages)
     struct cq_query q;
     const char *msg;
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
-    has(q.page_sql, "JOIN conversation_statuses st ON st.id = c.status_id WHERE TRUE ORDER BY st.name "
-                    "ASC NULLS LAST, c.id ASC LIMIT 20 OFFSET 40");
+    has(q.page_sql,
+        "JOIN conversation_statuses st ON st.id = c.status_id WHERE TRUE ORDER BY st.name "
+        "ASC NULLS LAST, c.id ASC LIMIT 20 OFFSET 40");
     ck_assert_int_eq(q.nparams, 1);
 
     int64_t p, ps;
@@ -324,7 +347,7 @@ END_TEST
 
 Suite *convquery_suite(void)
 {
-    return SUITE_OF("convquery", 10, setup, teardown, test_scopes_and_defaults,
-                    test_every_operator, test_tags, test_groups, test_limits,
-                    test_bad_input_and_injection, test_order_and_pages);
+    return SUITE_OF("convquery", 10, setup, teardown, test_scopes_and_defaults, test_every_operator,
+                    test_tags, test_groups, test_limits, test_bad_input_and_injection,
+                    test_order_and_pages);
 }

@@ -27,8 +27,8 @@ START_TEST(test_query_basic)
 {
     struct kv *kv;
     size_t n;
-    ck_assert_int_eq(http_parse_query(ar, "page=2&page_size=30&q=a+b%26c&type=x&type=y&flag", &kv, &n),
-                     0);
+    ck_assert_int_eq(
+        http_parse_query(ar, "page=2&page_size=30&q=a+b%26c&type=x&type=y&flag", &kv, &n), 0);
     ck_assert_uint_eq(n, 6);
     ck_assert_str_eq(kv[0].key, "page");
     ck_assert_str_eq(kv[0].value, "2");
@@ -178,10 +178,6 @@ END_TEST
 
 Suite *http_suite(void)
 {
-    return SUITE_OF("http", 10, setup, teardown,
-                    test_query_basic,
-                    test_query_edges,
-                    test_cookies,
-                    test_error_envelope,
-                    test_success_envelope, test_json_writers);
+    return SUITE_OF("http", 10, setup, teardown, test_query_basic, test_query_edges, test_cookies,
+                    test_error_envelope, test_success_envelope, test_json_writers);
 }

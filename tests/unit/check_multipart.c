@@ -32,14 +32,15 @@ static const char *const CT = "multipart/form-data; boundary=XyZ";
 
 START_TEST(test_good_body)
 {
-    const char *body = "--XyZ\r\n"
-                       "Content-Disposition: form-data; name=\"inline\"\r\n\r\n"
-                       "true\r\n"
-                       "--XyZ\r\n"
-                       "Content-Disposition: form-data; name=\"files\"; filename=\"a \\\"b\\\".txt\"\r\n"
-                       "Content-Type: text/plain\r\n\r\n"
-                       "line 1\r\n-XyZ no delimiter\r\n"
-                       "--XyZ--\r\n";
+    const char *body =
+        "--XyZ\r\n"
+        "Content-Disposition: form-data; name=\"inline\"\r\n\r\n"
+        "true\r\n"
+        "--XyZ\r\n"
+        "Content-Disposition: form-data; name=\"files\"; filename=\"a \\\"b\\\".txt\"\r\n"
+        "Content-Type: text/plain\r\n\r\n"
+        "line 1\r\n-XyZ no delimiter\r\n"
+        "--XyZ--\r\n";
     ck_assert_int_eq(parse(CT, body), 0);
     ck_assert_int_eq(n, 2);
     ck_assert_str_eq(parts[0].name, "inline");
@@ -77,8 +78,8 @@ START_TEST(test_refusals)
         {"multipart/form-data; boundary=XyZ",
          "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--XyZ--junk",
          "data after the closing multipart boundary"},
-        {"multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--",
-         "a part has no form-data name"},
+        {"multipart/form-data; boundary=XyZ",
+         "--XyZ\r\nContent-Type: text/plain\r\n\r\nv\r\n--XyZ--", "a part has no form-data name"},
         {"multipart/form-data; boundary=XyZ",
          "--XyZ\r\nContent-Disposition: attachment; name=\"a\"\r\n\r\nv\r\n--XyZ--",
          "a part's Content-Disposition is not form-data"},
@@ -86,7 +87,7 @@ START_TEST(test_refusals)
          "a multipart header line has no colon"},
         {"multipart/form-data; boundary=XyZ", "--XyZ\r\n\r\nv\r\n--XyZ--",
          "a part has no form-data name"},
-        {"multipart/form-data; boundary=XyZ", "--XyZjunk", 
+        {"multipart/form-data; boundary=XyZ", "--XyZjunk",
          "a multipart boundary is not followed by a line break"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

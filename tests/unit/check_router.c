@@ -49,8 +49,9 @@ END_TEST
 START_TEST(test_captures_decoded)
 {
     struct router_match m;
-    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/api/v1/conversations/a%20b/messages/x%C3%A9", &m),
-                     ROUTER_MATCH);
+    ck_assert_int_eq(
+        router_match(rt, ar, HTTP_GET, "/api/v1/conversations/a%20b/messages/x%C3%A9", &m),
+        ROUTER_MATCH);
     ck_assert_uint_eq(m.index, 3);
     ck_assert_uint_eq(m.ncaptures, 2);
     ck_assert_str_eq(router_capture(&m, "cuuid"), "a b");
@@ -172,13 +173,7 @@ END_TEST
 
 Suite *router_suite(void)
 {
-    return SUITE_OF("router", 10, setup, teardown,
-                    test_literal_beats_capture,
-                    test_captures_decoded,
-                    test_not_found,
-                    test_method_not_allowed,
-                    test_bad_path,
-                    test_bad_patterns,
-                    test_ambiguity_detected,
-                    test_real_table);
+    return SUITE_OF("router", 10, setup, teardown, test_literal_beats_capture,
+                    test_captures_decoded, test_not_found, test_method_not_allowed, test_bad_path,
+                    test_bad_patterns, test_ambiguity_detected, test_real_table);
 }
