@@ -100,14 +100,15 @@ static const char *field(struct json_object *b, const char *key)
  * at most 2 MB, checked before anything is written.  *file NULL if none.
  */
 static enum app_err avatar_part(struct req *r, struct resp *w, const struct mp_part *files,
-                                int nfiles, const struct mp_part **file, const char **name)
+                                int nfiles, const struct mp_part **file, const char **name,
+                                const char **type)
 {
     if ((*file = body_file(files, nfiles, "files")) == NULL)
         return APP_OK;
-    const char *type = media_type(r->arena, (*file)->data, (*file)->len);
+    *type = media_type(r->arena, (*file)->data, (*file)->len);
     *name = media_clean_name((*file)->filename);
-    if ((*file)->len == 0 || *name == NULL || strncmp(type, "image/", 6) != 0 ||
-        strcmp(type, "image/svg+xml") == 0) {
+    if ((*file)->len == 0 || *name == NULL || strncmp(*type, "image/", 6) != 0 ||
+        strcmp(*type, "image/svg+xml") == 0) {
         w->message = "The avatar must be a PNG, JPEG, GIF or WebP image";
         return APP_ERR_INPUT;
     }
@@ -159,8 +160,8 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     const char *avatar = body_string(b, "avatar_url");
     if (avatar != NULL && strcmp(avatar, "null") == 0)
         avatar = NULL;
-    const char *fname = NULL;
-    if ((e = avatar_part(r, w, files, nfiles, &file, &fname)) != APP_OK)
+    const char *fname = NULL, *ftype = NULL;
+    if ((e = avatar_part(r, w, files, nfiles, &file, &fname, &ftype)) != APP_OK)
         return e;
     const char *p[8] = {id,
                         field(b, "first_name"),
@@ -181,7 +182,7 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     }
     if (e == APP_OK && file != NULL) {
         const char *uuid;
-        e = media_save(r, fname, file->data, file->len, "inline", "users", NULL, &uuid);
+        e = media_save(r, fname, ftype, file->data, file->len, "inline", "users", &uuid);
         const char *ap[2] = {id, uuid ? arena_printf(r->arena, "/uploads/%s", uuid) : NULL};
         if (e == APP_OK)
             e = q_one(c->db, r->arena, STMT_CONTACT_AVATAR_SET, ap, NULL, NULL);

@@ -159,12 +159,10 @@ static int store(struct arena *a, const char *dir, const char *uuid, const char 
     return 0;
 }
 
-enum app_err media_save(struct req *r, const char *name, const char *data, size_t len,
-                        const char *disp, const char *model, const char **type_out,
-                        const char **uuid)
+enum app_err media_save(struct req *r, const char *name, const char *type, const char *data,
+                        size_t len, const char *disp, const char *model, const char **uuid)
 {
     struct ctx *c = r->ctx;
-    const char *type = media_type(r->arena, data, len);
     const char *size = arena_printf(r->arena, "%zu", len);
     long wd, ht;
     const char *meta = strncmp(type, "image/", 6) == 0 && dimensions(data, len, &wd, &ht)
@@ -174,8 +172,6 @@ enum app_err media_save(struct req *r, const char *name, const char *data, size_
     enum app_err e;
 
     *uuid = NULL;
-    if (type_out)
-        *type_out = type;
     if ((e = db_begin(c->db)) != APP_OK)
         return e;
     e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
@@ -247,7 +243,8 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
     }
 
     const char *disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment";
-    if ((e = media_save(r, name, file->data, file->len, disp, model, NULL, &uuid)) != APP_OK)
+    const char *type = media_type(r->arena, file->data, file->len);
+    if ((e = media_save(r, name, type, file->data, file->len, disp, model, &uuid)) != APP_OK)
         return e;
     const char *j[1] = {uuid};
     return q_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);

@@ -58,6 +58,8 @@ static void usage(FILE *f)
         "  DESKD_SESSION_TTL     session lifetime, e.g. 9h (default 9h)\n"
         "  DESKD_SECURE_COOKIES  true|false (default true)\n"
         "  DESKD_AI_BASE_URL     OpenAI-compatible API base URL\n"
+        "  DESKD_AI_MODEL        chat model (default gpt-4o-mini)\n"
+        "  DESKD_AI_TIMEOUT      one provider exchange, 1s-50s (default 10s)\n"
         "  DESKD_UPLOAD_DIR      upload directory (default $DESKD_VAR/uploads)\n"
         "  DESKD_LOG_LEVEL       error|warn|info|debug (default info)\n"
         "  DESKD_USER            user to switch to when started as root\n"

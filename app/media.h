@@ -21,13 +21,11 @@ const char *media_clean_name(const char *name);
 
 /*
  * Stores len bytes as a media row and the file DESKD_UPLOAD_DIR/<uuid>, in
- * one transaction (the file is removed if the row does not commit).  The
- * type is sniffed from the bytes (*type_out, if given); images get their
- * width and height in meta.  disp is "inline" or "attachment", model NULL
- * or a model name.
+ * one transaction (the file is removed if the row does not commit).  type
+ * is what media_type() said of the bytes; images get their width and height
+ * in meta.  disp is "inline" or "attachment", model NULL or a model name.
  */
-enum app_err media_save(struct req *r, const char *name, const char *data, size_t len,
-                        const char *disp, const char *model, const char **type_out,
-                        const char **uuid);
+enum app_err media_save(struct req *r, const char *name, const char *type, const char *data,
+                        size_t len, const char *disp, const char *model, const char **uuid);
 
 #endif
