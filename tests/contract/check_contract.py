@@ -110,13 +110,21 @@ def find_operation(spec, method, path):
 
 
 def cli(*args):
-    out = subprocess.run([os.path.join(ROOT, "bin", "deskd"), *args], check=True,
-                         capture_output=True, text=True).stdout
-    return out.strip().splitlines()[-1]
+    run = subprocess.run([os.path.join(ROOT, "bin", "deskd"), *args],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        sys.exit(f"contract: deskd {' '.join(args[:2])} failed: {run.stderr.strip()}")
+    return run.stdout.strip().splitlines()[-1]
+
+
+made = 0
 
 
 def make_agent(role):
-    email = f"contract-{role.lower()}-{int(time.time())}-{os.getpid()}@example.com"
+    """A new agent with role and an API key; each call a new e-mail, even within one second."""
+    global made
+    made += 1
+    email = f"contract-{role.lower()}-{int(time.time())}-{os.getpid()}-{made}@example.com"
     cli("agent", "create", "--email", email, "--first-name", "Contract", "--role", role,
         "--password", "Contract-Passw0rd")
     key = cli("agent", "api-key", "--email", email)
