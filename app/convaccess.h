@@ -19,4 +19,8 @@ struct resp;
 enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
                          struct q_conv_access *out);
 
+/* The same for a conversation uuid the caller has in hand (NULL is malformed). */
+enum app_err conv_access_uuid(struct req *r, struct resp *w, const char *uuid,
+                              struct q_conv_access *out);
+
 #endif

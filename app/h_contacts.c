@@ -171,23 +171,38 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
                         field(b, "phone_number_country_code"),
                         field(b, "country"),
                         avatar};
-    e = q_one(c->db, r->arena, STMT_CONTACT_UPDATE, p, &found, NULL);
-    if (e == APP_ERR_CONFLICT) {
-        w->message = "Another contact with same email already exists";
+    const char *uuid = NULL;
+    if ((e = db_begin(c->db)) != APP_OK)
         return e;
-    }
+    e = q_one(c->db, r->arena, STMT_CONTACT_UPDATE, p, &found, NULL);
+    if (e == APP_ERR_CONFLICT)
+        w->message = "Another contact with same email already exists";
     if (e == APP_OK && found == NULL) {
         w->message = "User not found";
-        return APP_ERR_NOT_FOUND;
+        e = APP_ERR_NOT_FOUND;
     }
+    /* The avatar joins the same transaction: all of the update or none of it. */
     if (e == APP_OK && file != NULL) {
-        const char *uuid;
-        e = media_save(r, fname, ftype, file->data, file->len, "inline", "users", &uuid);
+        struct media_new m = {.name = fname,
+                              .type = ftype,
+                              .data = file->data,
+                              .len = file->len,
+                              .disp = "inline",
+                              .model = "users",
+                              .model_id = id};
+        e = media_write(r, &m, &uuid);
         const char *ap[2] = {id, uuid ? arena_printf(r->arena, "/uploads/%s", uuid) : NULL};
         if (e == APP_OK)
             e = q_one(c->db, r->arena, STMT_CONTACT_AVATAR_SET, ap, NULL, NULL);
     }
-    return e == APP_OK ? contact_json(r, w, id) : e;
+    if (e == APP_OK)
+        e = db_commit(c->db);
+    if (e != APP_OK) {
+        db_rollback(c->db);
+        media_discard(r, uuid);
+        return e;
+    }
+    return contact_json(r, w, id);
 }
 
 /* The contact of a notes route must exist (upstream answers 500 otherwise). */

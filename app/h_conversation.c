@@ -27,9 +27,14 @@
 enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
                          struct q_conv_access *out)
 {
+    return conv_access_uuid(r, w, router_capture(&r->match, capture), out);
+}
+
+enum app_err conv_access_uuid(struct req *r, struct resp *w, const char *uuid,
+                              struct q_conv_access *out)
+{
     struct ctx *c = r->ctx;
     const struct principal *p = c->who;
-    const char *uuid = router_capture(&r->match, capture);
     struct q_conv_access ca;
 
     if (uuid == NULL || !v_uuid(uuid)) {

@@ -3,7 +3,8 @@
  * multipart body under the upload directory with a uuid name (the type
  * sniffed with libmagic, never taken from the client), and GET
  * /uploads/{uuid} authorizes a download that nginx then sends itself
- * (X-Accel-Redirect to the internal /_deskd_uploads/ location).
+ * (X-Accel-Redirect to the internal /_deskd_uploads/ location).  Messages
+ * link uploads by id (h_messages.c); the contact avatar is stored here too.
  */
 #include "handlers.h"
 
@@ -26,6 +27,7 @@
 #include "../lib/validate.h"
 #include "app.h"
 #include "body.h"
+#include "convaccess.h"
 #include "media.h"
 #include "queries.h"
 
@@ -159,34 +161,35 @@ static int store(struct arena *a, const char *dir, const char *uuid, const char 
     return 0;
 }
 
-enum app_err media_save(struct req *r, const char *name, const char *type, const char *data,
-                        size_t len, const char *disp, const char *model, const char **uuid)
+enum app_err media_write(struct req *r, const struct media_new *m, const char **uuid)
 {
     struct ctx *c = r->ctx;
-    const char *size = arena_printf(r->arena, "%zu", len);
+    const char *size = arena_printf(r->arena, "%zu", m->len);
     long wd, ht;
-    const char *meta = strncmp(type, "image/", 6) == 0 && dimensions(data, len, &wd, &ht)
+    const char *meta = strncmp(m->type, "image/", 6) == 0 && dimensions(m->data, m->len, &wd, &ht)
                            ? arena_printf(r->arena, "{\"width\": %ld, \"height\": %ld}", wd, ht)
                            : "{}";
-    const char *p[6] = {name, type, disp, size, model ? model : "", meta};
-    enum app_err e;
+    const char *p[7] = {m->name, m->type, m->disp, size, m->model, meta, m->model_id};
 
     *uuid = NULL;
-    if ((e = db_begin(c->db)) != APP_OK)
-        return e;
-    e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
-    if (e == APP_OK &&
-        (*uuid == NULL || store(r->arena, c->cfg->upload_dir, *uuid, data, len) != 0))
+    if (size == NULL || meta == NULL)
+        return APP_ERR_TOO_LARGE;
+    enum app_err e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
+    if (e == APP_OK && *uuid == NULL)
         e = APP_ERR_INTERNAL;
-    if (e == APP_OK)
-        e = db_commit(c->db);
-    if (e != APP_OK) {
-        db_rollback(c->db);
-        if (*uuid != NULL)
-            unlink(arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, *uuid));
-        *uuid = NULL;
+    if (e == APP_OK && store(r->arena, c->cfg->upload_dir, *uuid, m->data, m->len) != 0) {
+        *uuid = NULL; /* store() removed what it wrote */
+        e = APP_ERR_INTERNAL;
     }
     return e;
+}
+
+void media_discard(struct req *r, const char *uuid)
+{
+    struct ctx *c = r->ctx;
+    const char *path = uuid ? arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, uuid) : NULL;
+    if (path != NULL && unlink(path) != 0 && errno != ENOENT)
+        log_warn("media: cannot remove %s", path);
 }
 
 enum app_err h_media_upload(struct req *r, struct resp *w)
@@ -242,10 +245,24 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
 
-    const char *disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment";
-    const char *type = media_type(r->arena, file->data, file->len);
-    if ((e = media_save(r, name, type, file->data, file->len, disp, model, &uuid)) != APP_OK)
+    struct media_new m = {
+        .name = name,
+        .type = media_type(r->arena, file->data, file->len),
+        .data = file->data,
+        .len = file->len,
+        .disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment",
+        .model = model && *model ? model : NULL,
+    };
+    if ((e = db_begin(c->db)) != APP_OK)
         return e;
+    e = media_write(r, &m, &uuid);
+    if (e == APP_OK)
+        e = db_commit(c->db);
+    if (e != APP_OK) {
+        db_rollback(c->db);
+        media_discard(r, uuid);
+        return e;
+    }
     const char *j[1] = {uuid};
     return q_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);
 }
@@ -293,6 +310,19 @@ enum app_err h_uploads_get(struct req *r, struct resp *w)
     if (db_ntuples(res) == 0) {
         w->message = "Media not found";
         return APP_ERR_NOT_FOUND;
+    }
+    /*
+     * A message's attachment is as private as its conversation: messages:read
+     * and the conversation access rule (403, where upstream says 401).  Other
+     * files (unlinked uploads, avatars) go to any authenticated agent.
+     */
+    const char *conv = db_value(res, 0, 3);
+    if (conv != NULL) {
+        struct q_conv_access ca;
+        if (!app_has_perm(c->who, "messages:read"))
+            return APP_ERR_PERMISSION;
+        if ((e = conv_access_uuid(r, w, conv, &ca)) != APP_OK)
+            return e;
     }
     const char *type = db_value(res, 0, 1);
     /* Only images may show inline; everything else downloads. */

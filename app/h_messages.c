@@ -9,12 +9,14 @@
 #include "handlers.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <json-c/json.h>
 
 #include "../lib/arena.h"
+#include "../lib/db.h"
 #include "../lib/http.h"
 #include "../lib/sbuf.h"
 #include "../lib/text.h"
@@ -27,6 +29,7 @@
 
 #define MAX_MESSAGE (1024 * 1024)
 #define MAX_MENTIONS 50
+#define MAX_ATTACHMENTS 50
 
 static int truthy(const char *v)
 {
@@ -156,6 +159,81 @@ bad:
     return APP_ERR_INPUT;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Parses `attachments`: media ids from POST /api/v1/media, each not yet
+ * linked (a repeated id counts once).  Checked here so that the 400 can name
+ * the id; the transaction checks again.  Shared by send and create.
+ */
+static enum app_err attachments(struct req *r, struct resp *w, struct json_object *b,
+                                struct q_message_new *m)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *list;
+    if (!json_object_object_get_ex(b, "attachments", &list) ||
+        json_object_is_type(list, json_type_null))
+        return APP_OK;
+    size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+    if (!json_object_is_type(list, json_type_array) || n > MAX_ATTACHMENTS) {
+        w->message = arena_printf(r->arena,
+                                  "Invalid `attachments`: a list of at most %d media ids",
+                                  MAX_ATTACHMENTS);
+        return APP_ERR_INPUT;
+    }
+    if (n == 0)
+        return APP_OK;
+    int64_t *ids = ARENA_NEW(r->arena, int64_t, n);
+    if (ids == NULL)
+        return APP_ERR_TOO_LARGE;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *v = json_object_array_get_idx(list, i);
+        ids[i] = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : 0;
+        if (ids[i] <= 0 || ids[i] > INT32_MAX) {
+            w->message = "Invalid `attachments`: each item is a media id (a positive integer)";
+            return APP_ERR_INPUT;
+        }
+    }
+    qsort(ids, n, sizeof(ids[0]), cmp_id);
+    struct sbuf sb;
+    sbuf_init(&sb, r->arena);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && ids[i] == ids[i - 1])
+            continue;
+        sbuf_add(&sb, k++ ? "," : "{");
+        sbuf_add(&sb, arena_printf(r->arena, "%lld", (long long)ids[i]));
+    }
+    sbuf_add(&sb, "}");
+    if ((m->attachments = sbuf_str(&sb)) == NULL)
+        return APP_ERR_TOO_LARGE;
+    m->nattachments = k;
+
+    struct db_res *res;
+    const char *p[1] = {m->attachments};
+    enum app_err e = db_run(c->db, r->arena, STMT_MEDIA_UNLINKABLE, p, &res);
+    if (e != APP_OK || db_ntuples(res) == 0)
+        return e;
+    w->message = arena_printf(r->arena,
+                              db_value(res, 0, 1)[0] == 't'
+                                  ? "Attachment %s not found: upload it with POST /api/v1/media"
+                                  : "Attachment %s is already attached elsewhere",
+                              db_value(res, 0, 0));
+    return APP_ERR_INPUT;
+}
+
+/* An attachment linked by another request between the check and the commit. */
+static enum app_err attach_race(struct resp *w, enum app_err e)
+{
+    if (e == APP_ERR_CONFLICT)
+        w->message = "An attachment was attached elsewhere at the same moment; send again";
+    return e;
+}
+
 /* Fills the text, preview and meta of m from the request body (shared by send and create). */
 static enum app_err message_text(struct req *r, struct json_object *b, const char *sender, int priv,
                                  const char *html, struct q_message_new *m)
@@ -231,10 +309,11 @@ enum app_err h_message_send(struct req *r, struct resp *w)
             m.nmentions = 0; /* mentions belong to private notes */
     }
     m.conv_id = ca.id;
-    if ((e = message_text(r, b, sender, priv, html, &m)) != APP_OK)
+    if ((e = message_text(r, b, sender, priv, html, &m)) != APP_OK ||
+        (e = attachments(r, w, b, &m)) != APP_OK)
         return e;
     if ((e = q_message_send(c->db, r->arena, &m, &msg_id)) != APP_OK)
-        return e;
+        return attach_race(w, e);
     const char *p[1] = {msg_id};
     return q_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
 }
@@ -373,11 +452,13 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
         m.status = "received";
         m.sender_id = NULL; /* the contact, known inside the transaction */
     }
-    if ((e = message_text(r, b, initiator, 0, html, &m)) != APP_OK)
+    if ((e = message_text(r, b, initiator, 0, html, &m)) != APP_OK ||
+        (e = attachments(r, w, b, &m)) != APP_OK)
         return e;
     if ((e = q_conversation_create(c->db, r->arena, &cn, &m, &conv_id)) != APP_OK) {
         if (e == APP_ERR_CONFLICT)
-            w->message = "A contact with this e-mail was created at the same moment; retry";
+            w->message = "A contact with this e-mail, or an attachment, was claimed at the same "
+                         "moment; send again";
         return e;
     }
     const char *p2[1] = {conv_id};

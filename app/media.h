@@ -19,13 +19,25 @@ const char *media_type(struct arena *a, const char *data, size_t len);
 /* The client's file name cut to its last path component; NULL if unusable. */
 const char *media_clean_name(const char *name);
 
+/* A file to store: the bytes, their cleaned name and sniffed type, and whose it is. */
+struct media_new {
+    const char *name, *type; /* media_clean_name(), media_type() */
+    const char *data;
+    size_t len;
+    const char *disp;     /* "inline" or "attachment" */
+    const char *model;    /* NULL, "messages" or "users" */
+    const char *model_id; /* NULL until linked */
+};
+
 /*
- * Stores len bytes as a media row and the file DESKD_UPLOAD_DIR/<uuid>, in
- * one transaction (the file is removed if the row does not commit).  type
- * is what media_type() said of the bytes; images get their width and height
- * in meta.  disp is "inline" or "attachment", model NULL or a model name.
+ * Inside the caller's transaction: inserts the media row and writes the file
+ * DESKD_UPLOAD_DIR/<uuid> (*uuid, arena).  Images get their width and
+ * height in meta.  If the transaction does not commit afterwards, the caller
+ * removes the file with media_discard().
  */
-enum app_err media_save(struct req *r, const char *name, const char *type, const char *data,
-                        size_t len, const char *disp, const char *model, const char **uuid);
+enum app_err media_write(struct req *r, const struct media_new *m, const char **uuid);
+
+/* Removes the file of a media row that did not commit; uuid may be NULL. */
+void media_discard(struct req *r, const char *uuid);
 
 #endif

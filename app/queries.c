@@ -689,9 +689,31 @@ const struct db_stmt app_stmts[STMT__MAX] = {
     [STMT_SETTING] = {"setting", "SELECT value::text FROM settings WHERE key = $1::text", 1, 0},
     [STMT_MEDIA_INSERT] = {"media_insert",
                            "INSERT INTO media (filename, content_type, disposition, size,"
-                           " model_type, meta) VALUES ($1::text, $2::text, $3::media_disposition,"
-                           " $4::int, nullif($5::text, ''), $6::jsonb) RETURNING uuid",
-                           6, 0},
+                           " model_type, meta, model_id) VALUES ($1::text, $2::text,"
+                           " $3::media_disposition, $4::int, $5::text, $6::jsonb, $7::int)"
+                           " RETURNING uuid",
+                           7, 0},
+    /*
+     * Links uploads ($1 int[], each once) to message $2: only media nobody
+     * has claimed (no model id, no model or "messages").  The caller compares
+     * the rows affected with the list's length.
+     */
+    [STMT_MEDIA_LINK] = {"media_link",
+                         "UPDATE media SET model_type = 'messages', model_id = $2::int,"
+                         " updated_at = now() WHERE id = ANY($1::int[]) AND model_id IS NULL"
+                         " AND coalesce(model_type, 'messages') = 'messages'",
+                         2, 0},
+    /*
+     * The first of the ids $1 (int[]) that cannot be attached, and whether it
+     * is missing ("t") or already someone's ("f"); no row if all can.
+     */
+    [STMT_MEDIA_UNLINKABLE] = {"media_unlinkable",
+                               "SELECT t.x, md.id IS NULL FROM unnest($1::int[]) WITH ORDINALITY"
+                               " t(x, i) LEFT JOIN media md ON md.id = t.x WHERE md.id IS NULL"
+                               " OR md.model_id IS NOT NULL"
+                               " OR coalesce(md.model_type, 'messages') <> 'messages'"
+                               " ORDER BY t.i LIMIT 1",
+                               1, 0},
     /* A media row as upstream sends it, with the URL that serves it. */
     [STMT_MEDIA_JSON] =
         {"media_json",
@@ -702,9 +724,17 @@ const struct db_stmt app_stmts[STMT__MAX] = {
          " disposition, 'size', size, 'meta', meta, 'url', '/uploads/' || uuid)::text"
          " FROM media WHERE uuid = $1::uuid",
          1, 0},
+    /*
+     * What serving a file needs: its name, type and disposition, and the uuid
+     * of the conversation whose message it is attached to (NULL if none).
+     */
     [STMT_MEDIA_BY_UUID] = {"media_by_uuid",
-                            "SELECT filename, content_type, coalesce(disposition::text,"
-                            " 'attachment') FROM media WHERE uuid = $1::uuid",
+                            "SELECT md.filename, md.content_type, coalesce(md.disposition::text,"
+                            " 'attachment'), c.uuid FROM media md"
+                            " LEFT JOIN conversation_messages m ON md.model_type = 'messages'"
+                            " AND m.id = md.model_id"
+                            " LEFT JOIN conversations c ON c.id = m.conversation_id"
+                            " WHERE md.uuid = $1::uuid",
                             1, 0},
     [STMT_CONTACT_AVATAR_SET] = {"contact_avatar_set",
                                  "UPDATE users SET avatar_url = $2::text, updated_at = now()"
@@ -1067,6 +1097,13 @@ static enum app_err message_store(struct db *db, struct arena *a, const struct q
         const char *men[5] = {m->conv_id, *msg_id, m->sender_id, m->mention_types[i],
                               m->mention_ids[i]};
         e = db_run(db, a, STMT_MENTION_INSERT, men, NULL);
+    }
+    if (e == APP_OK && m->nattachments > 0) {
+        const char *lp[2] = {m->attachments, *msg_id};
+        long rows;
+        e = q_one(db, a, STMT_MEDIA_LINK, lp, NULL, &rows);
+        if (e == APP_OK && rows != (long)m->nattachments)
+            e = APP_ERR_CONFLICT; /* another message took one since the handler looked */
     }
     if (e == APP_OK && m->add_participant) {
         const char *par[2] = {m->conv_id, m->sender_id};

@@ -107,6 +107,8 @@ enum stmt {
     STMT_MEDIA_INSERT,
     STMT_MEDIA_JSON,
     STMT_MEDIA_BY_UUID,
+    STMT_MEDIA_LINK,
+    STMT_MEDIA_UNLINKABLE,
     STMT_CONTACT_AVATAR_SET,
     STMT_TEAMS_JSON,
     STMT_TEAM_JSON,
@@ -221,12 +223,15 @@ struct q_message_new {
     const char *const *mention_types, *const *mention_ids;
     size_t nmentions;
     int add_participant; /* the sender (an agent) joins the participants */
+    const char *attachments; /* media ids to link, an int[] literal "{1,2}", each once */
+    size_t nattachments;
 };
 
 /*
- * Stores the message, updates the conversation's bookkeeping, the mentions
- * and the participants in one transaction: all or nothing.  *msg_id (arena)
- * is the new message's id.
+ * Stores the message, updates the conversation's bookkeeping, the mentions,
+ * the attachments and the participants in one transaction: all or nothing
+ * (APP_ERR_CONFLICT if an attachment was linked elsewhere meanwhile).
+ * *msg_id (arena) is the new message's id.
  */
 enum app_err q_message_send(struct db *db, struct arena *a, const struct q_message_new *m,
                             const char **msg_id);

@@ -152,7 +152,12 @@ START_TEST(test_contacts)
                                         8,    2,   0,   0,   0,    0x26, 0x93, 0x09, 0x29, 0, 0, 0,
                                         0,    'I', 'E', 'N', 'D',  0xae, 0x42, 0x60, 0x82};
     static char mp[4096];
-    for (int round = 0; round < 2; round++) {
+    char uploads[512], moved[600];
+    snprintf(uploads, sizeof(uploads), "%s/uploads", getenv("DESKD_VAR"));
+    snprintf(moved, sizeof(moved), "%s.moved", uploads);
+    char *media_before = sql_valuef("SELECT count(*) FROM media");
+    /* Round 0 stores an avatar, 1 sends a non-image, 2 cannot write the file. */
+    for (int round = 0; round < 3; round++) {
         int n =
             snprintf(mp, sizeof(mp),
                      "--AvB\r\nContent-Disposition: form-data; name=\"first_name\"\r\n\r\n"
@@ -160,25 +165,36 @@ START_TEST(test_contacts)
                      "multi-%ld@example.org\r\n--AvB\r\nContent-Disposition: form-data;"
                      " name=\"files\"; filename=\"me.png\"\r\n\r\n",
                      round, pid);
-        size_t flen = round == 0 ? sizeof(png) : 5;
-        memcpy(mp + n, round == 0 ? (const void *)png : (const void *)"plain", flen);
+        size_t flen = round == 1 ? 5 : sizeof(png);
+        memcpy(mp + n, round == 1 ? (const void *)"plain" : (const void *)png, flen);
         n += (int)flen;
         n += snprintf(mp + n, sizeof(mp) - (size_t)n, "\r\n--AvB--\r\n");
+        if (round == 2)
+            ck_assert_int_eq(rename(uploads, moved), 0);
         r = http_do("PUT", path, tok(it_admin_key), mp, (size_t)n,
                     "Content-Type: multipart/form-data; boundary=AvB");
+        if (round == 2)
+            ck_assert_int_eq(rename(moved, uploads), 0);
         if (round == 0) {
             ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
-        } else {
+        } else if (round == 1) {
             assert_error(&r, 400, "The avatar must be a PNG, JPEG, GIF or WebP image",
                          "InputException");
+        } else {
+            assert_error(&r, 500, "Something went wrong", "GeneralException");
         }
         http_res_free(&r);
     }
-    expect_sqlf("Multi0/t/users/image/png",
+    /* One avatar row, the contact's; the failed round changed nothing. */
+    snprintf(want, sizeof(want), "Multi0/t/users/%s/image/png", ids[1]);
+    expect_sqlf(want,
                 "SELECT u.first_name || '/' || (u.avatar_url = '/uploads/' || m.uuid)::text::char"
-                " || '/' || m.model_type || '/' || m.content_type FROM users u JOIN media m"
-                " ON u.avatar_url = '/uploads/' || m.uuid WHERE u.id = %s",
+                " || '/' || m.model_type || '/' || m.model_id || '/' || m.content_type"
+                " FROM users u JOIN media m ON u.avatar_url = '/uploads/' || m.uuid"
+                " WHERE u.id = %s",
                 ids[1]);
+    expect_sqlf(media_before, "SELECT count(*) - 1 FROM media");
+    free(media_before);
 }
 END_TEST
 

@@ -2,12 +2,14 @@
  * it_media.c - uploads over HTTP: the stored row and file, the type sniffed
  * from the bytes, downloads sent by nginx after deskd authorized them, and
  * hostile bodies (traversal names, double extensions, truncated or
- * boundary-less bodies, oversized files).
+ * boundary-less bodies, oversized files), and attachments: uploads linked
+ * to messages, then served only to those who may read the conversation.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../suite_of.h"
 #include "it.h"
@@ -209,7 +211,180 @@ START_TEST(test_hostile_uploads)
 }
 END_TEST
 
+
+/* Uploads one file as the Agent-role key; its id and uuid. */
+static void upload_one(const char *filename, const void *data, size_t dlen, char id[16],
+                       char uuid[64])
+{
+    static char body[1 << 16];
+    size_t len = body_with(body, sizeof(body), filename, data, dlen, 0);
+    struct http_res r = upload(body, len, CT);
+    json_object *root, *d = json_data(&r, &root);
+    snprintf(id, 16, "%s", json_str(d, "id"));
+    snprintf(uuid, 64, "%s", json_str(d, "uuid"));
+    json_object_put(root);
+    http_res_free(&r);
+}
+
+/* GET /uploads/<uuid> as key: the status, and for a 200 that the bytes are want. */
+static void download(const char *uuid, const char *key, long status, const char *want)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/uploads/%s", uuid);
+    struct http_res r = http_get(path, tok(key));
+    if (status == 200) {
+        ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
+        ck_assert_uint_eq(r.len, strlen(want));
+        ck_assert(memcmp(r.body, want, r.len) == 0);
+    } else {
+        assert_error(&r, status, "Permission denied", "PermissionException");
+    }
+    http_res_free(&r);
+}
+
+/*
+ * Attachments: uploads linked to a message by id when it is sent (or with a
+ * new conversation's first message), in the message's transaction, each at
+ * most once; a linked file is then as private as its conversation.
+ */
+START_TEST(test_attachments)
+{
+    long pid = (long)getpid();
+    char inbox[16], conv[16], cuuid[64], email[96], n_id[16], n_key[256], m_key[256];
+    char ids[4][16], uuids[4][64], path[160], body[1024];
+
+    copy_value(inbox, sizeof(inbox),
+               sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It media %ld', 'email')"
+                          " RETURNING id",
+                          pid));
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact',"
+                               " 'M', 'media-%ld@example.org') RETURNING id",
+                               pid);
+    copy_value(conv, sizeof(conv),
+               sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id)"
+                          " VALUES ('files', (SELECT id FROM conversation_statuses WHERE name ="
+                          " 'Open'), %s, %s) RETURNING id",
+                          contact, inbox));
+    free(contact);
+    copy_value(cuuid, sizeof(cuuid),
+               sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv));
+    /* N reads only what is assigned to it; M reads every conversation but no messages. */
+    sql_exec("INSERT INTO roles (name, permissions) VALUES ('It media assigned', ARRAY["
+             "'conversations:read', 'conversations:read_assigned', 'messages:read']),"
+             " ('It media no messages', ARRAY['conversations:read', 'conversations:read_all'])"
+             " ON CONFLICT (name) DO NOTHING");
+    snprintf(email, sizeof(email), "media-n-%ld@example.com", pid);
+    it_make_agent(email, "N", "It media assigned", NULL, n_id, sizeof(n_id), n_key, sizeof(n_key));
+    snprintf(email, sizeof(email), "media-m-%ld@example.com", pid);
+    it_make_agent(email, "M", "It media no messages", NULL, NULL, 0, m_key, sizeof(m_key));
+
+    upload_one("pic.png", PNG, sizeof(PNG), ids[0], uuids[0]);
+    upload_one("a.txt", "first\n", 6, ids[1], uuids[1]);
+    upload_one("b.txt", "second\n", 7, ids[2], uuids[2]);
+    upload_one("c.txt", "third\n", 6, ids[3], uuids[3]);
+    download(uuids[1], n_key, 200, "first\n"); /* not linked yet: any agent */
+
+    /* Sent with a message (a repeated id counts once): linked to it, listed with it. */
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", cuuid);
+    snprintf(body, sizeof(body),
+             "{\"sender_type\": \"agent\", \"message\": \"<p>files</p>\","
+             " \"attachments\": [%s, %s, %s]}",
+             ids[1], ids[0], ids[1]);
+    struct http_res r = http_json("POST", path, it_admin_key, body);
+    json_object *root, *d = json_data(&r, &root), *att = json_object_object_get(d, "attachments");
+    char msg_id[16], want[256];
+    snprintf(msg_id, sizeof(msg_id), "%s", json_str(d, "id"));
+    ck_assert_int_eq((int)json_object_array_length(att), 2);
+    json_object *a0 = json_object_array_get_idx(att, 0), *a1 = json_object_array_get_idx(att, 1);
+    ck_assert_str_eq(json_str(a0, "name"), "pic.png");
+    ck_assert_str_eq(json_str(a0, "uuid"), uuids[0]);
+    ck_assert_str_eq(json_str(a0, "content_type"), "image/png");
+    snprintf(want, sizeof(want), "/uploads/%s", uuids[1]);
+    ck_assert_str_eq(json_str(a1, "url"), want);
+    ck_assert_str_eq(json_str(a1, "name"), "a.txt");
+    ck_assert_int_eq(json_object_get_int(json_object_object_get(a1, "size")), 6);
+    json_object_put(root);
+    http_res_free(&r);
+    snprintf(want, sizeof(want), "messages:%s,messages:%s,-,-", msg_id, msg_id);
+    expect_sqlf(want,
+                "SELECT string_agg(coalesce(model_type || ':' || model_id, '-'), ',' ORDER BY id)"
+                " FROM media WHERE id IN (%s, %s, %s, %s)",
+                ids[0], ids[1], ids[2], ids[3]);
+
+    /* Now the conversation decides who downloads. */
+    download(uuids[1], it_admin_key, 200, "first\n");
+    download(uuids[1], n_key, 403, NULL);
+    download(uuids[1], m_key, 403, NULL);
+    free(sql_valuef("UPDATE conversations SET assigned_user_id = %s WHERE id = %s RETURNING id",
+                    n_id, conv));
+    download(uuids[1], n_key, 200, "first\n");
+    download(uuids[2], m_key, 200, "second\n"); /* still unlinked */
+
+    /* Refused, and nothing written: taken, unknown and malformed ids. */
+    char *before = sql_valuef("SELECT count(*) FROM conversation_messages");
+    snprintf(body, sizeof(body),
+             "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": [%s, %s]}",
+             ids[2], ids[0]);
+    snprintf(want, sizeof(want), "Attachment %s is already attached elsewhere", ids[0]);
+    expect_json_error("POST", path, it_admin_key, body, 400, want, "InputException");
+    expect_json_error("POST", path, it_admin_key,
+                      "{\"sender_type\": \"agent\", \"message\": \"x\","
+                      " \"attachments\": [2000000000]}",
+                      400, "Attachment 2000000000 not found: upload it with POST /api/v1/media",
+                      "InputException");
+    static const char *const bad[] = {"\"1\"", "[0]", "[-4]", "[1.5]", "[\"1\"]", "{}",
+                                      "[4294967297]"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(body, sizeof(body),
+                 "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": %s}", bad[i]);
+        expect_json_error("POST", path, it_admin_key, body, 400,
+                          i < 1 || i == 5
+                              ? "Invalid `attachments`: a list of at most 50 media ids"
+                              : "Invalid `attachments`: each item is a media id (a positive "
+                                "integer)",
+                          "InputException");
+    }
+    int n = snprintf(body, sizeof(body),
+                     "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": [1");
+    for (int i = 0; i < 50; i++)
+        n += snprintf(body + n, sizeof(body) - (size_t)n, ",1");
+    snprintf(body + n, sizeof(body) - (size_t)n, "]}");
+    expect_json_error("POST", path, it_admin_key, body, 400,
+                      "Invalid `attachments`: a list of at most 50 media ids", "InputException");
+    expect_sqlf(before, "SELECT count(*) FROM conversation_messages");
+    free(before);
+
+    /* A failure after the link (the participants table is gone) leaves the file unlinked. */
+    snprintf(body, sizeof(body),
+             "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": [%s]}", ids[2]);
+    sql_exec("ALTER TABLE conversation_participants RENAME TO conversation_participants_moved");
+    r = http_json("POST", path, it_admin_key, body);
+    sql_exec("ALTER TABLE conversation_participants_moved RENAME TO conversation_participants");
+    assert_error(&r, 500, "Something went wrong", "GeneralException");
+    http_res_free(&r);
+    expect_sqlf("-", "SELECT coalesce(model_type || ':' || model_id, '-') FROM media WHERE id = %s",
+                ids[2]);
+
+    /* A new conversation's first message takes attachments too. */
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\": %s, \"contact_email\": \"media-new-%ld@example.org\","
+             " \"first_name\": \"New\", \"content\": \"<p>hi</p>\", \"initiator\": \"contact\","
+             " \"attachments\": [%s]}",
+             inbox, pid, ids[3]);
+    r = http_json("POST", "/api/v1/conversations", it_admin_key, body);
+    d = json_data(&r, &root);
+    snprintf(want, sizeof(want), "messages:%s", json_str(d, "id"));
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sqlf(want,
+                "SELECT md.model_type || ':' || m.conversation_id FROM media md JOIN"
+                " conversation_messages m ON m.id = md.model_id WHERE md.id = %s",
+                ids[3]);
+}
+END_TEST
+
 Suite *it_media_suite(void)
 {
-    return SUITE_OF("media", 60, NULL, NULL, test_upload_and_download, test_hostile_uploads);
+    return SUITE_OF("media", 60, NULL, NULL, test_upload_and_download, test_hostile_uploads,
+                    test_attachments);
 }
