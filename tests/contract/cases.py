@@ -11,8 +11,9 @@ conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id} and {spare_status_id} (an agent, a team
 and a status no other case uses, for updates and deletes) {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
-(a note of the admin on it).  In bodies, strings "$admin_id",
-"$agent_id" and "$team_id" become those ids (integers).  Before the cases
+(a note of the admin on it).  In bodies (lists included), strings "$admin_id",
+"$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
+become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the
 spec gives for that operation and status; for an error status it is
@@ -54,11 +55,12 @@ CASES = [
     ("GET", "/api/v1/conversations/{conv_uuid}/messages", "admin", 200),
     ("GET", "/api/v1/conversations/{conv_uuid}/messages/{msg_uuid}", "admin", 200),
     ("POST", "/api/v1/conversations/{conv_uuid}/messages", "admin", 200,
-     {"message": "<p>Hello</p>", "sender_type": "agent"}),
+     {"message": "<p>Hello</p>", "sender_type": "agent", "attachments": ["$media_id"]}),
     ("PUT", "/api/v1/conversations/{conv_uuid}/messages/{msg_uuid}/retry", "admin", 200),
     ("POST", "/api/v1/conversations", "admin", 200,
      {"inbox_id": 1, "contact_email": "contract-new@example.org", "first_name": "New",
-      "subject": "Contract", "content": "<p>Hi</p>", "initiator": "contact"}),
+      "subject": "Contract", "content": "<p>Hi</p>", "initiator": "contact",
+      "attachments": ["$media_id_2"]}),
     ("GET", "/api/v1/conversations/search?query=customer", "admin", 200),
     ("GET", "/api/v1/messages/search?query=Hello", "admin", 200),
     ("GET", "/api/v1/contacts/search?query=customer", "admin", 200),

@@ -203,6 +203,8 @@ def fill(body, ids):
     """Replaces "$name" strings in a request body with the integer ids."""
     if isinstance(body, dict):
         return {k: fill(v, ids) for k, v in body.items()}
+    if isinstance(body, list):
+        return [fill(v, ids) for v in body]
     if isinstance(body, str) and body.startswith("$"):
         return int(ids[body[1:]])
     return body
@@ -218,6 +220,10 @@ def main():
     ids["spare_agent_id"] = agent_id(make_agent("Agent")[1])
     ids["spare_team_id"] = sql("INSERT INTO teams (name) VALUES ('Contract spare') RETURNING id")
     ids["contact_id"] = sql("SELECT min(id) FROM users WHERE type = 'contact'")
+    # Uploads to attach (rows only: linking never reads the file).
+    for name in ("media_id", "media_id_2"):
+        ids[name] = sql("INSERT INTO media (filename, content_type, size) VALUES"
+                        " ('contract.pdf', 'application/pdf', 10) RETURNING id")
     ids["note_id"] = sql("INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
                          f" ({ids['contact_id']}, 'Contract note', {ids['admin_id']}) RETURNING id")
     ids["view_id"] = sql("INSERT INTO views (name, filters, visibility) VALUES"

@@ -194,6 +194,12 @@ START_TEST(test_hostile_uploads)
     sql_exec(
         "UPDATE settings SET value = '[\"*\"]' WHERE key = 'app.allowed_file_upload_extensions'");
 
+    /* A declared length over nginx's limit is refused from the header alone. */
+    len = body_with(body, sizeof(body), "a.txt", "x", 1, 0);
+    refused(body, len,
+            "Content-Type: multipart/form-data; boundary=ItB0und\nContent-Length: 68719476736",
+            413, "Request body too large");
+
     /* Over nginx's 32 MiB: refused before deskd sees it, in the same envelope. */
     size_t huge = (size_t)33 << 20;
     char *hbody = malloc(huge), *hdata = malloc(huge);
