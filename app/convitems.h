@@ -51,7 +51,8 @@
 
 /*
  * One message (reference §8), over conversation_messages m, its conversation
- * c and its sender u; attachments are the media linked to the message.
+ * c and its sender u; attachments are the media linked to the message.  No
+ * thumbnails are made: an image's thumbnail_url is the image itself.
  */
 #define MESSAGE_JSON                                                                               \
     "json_build_object('id', m.id, 'created_at', m.created_at, 'updated_at', m.updated_at,"        \
@@ -62,7 +63,9 @@
     " 'attachments', coalesce((SELECT json_agg(json_build_object('name', md.filename,"             \
     "  'size', md.size, 'content', NULL, 'content_id', md.content_id,"                             \
     "  'content_type', md.content_type, 'disposition', md.disposition, 'uuid', md.uuid,"           \
-    "  'url', '/uploads/' || md.uuid, 'thumbnail_url', NULL) ORDER BY md.id) FROM media md"        \
+    "  'url', '/uploads/' || md.uuid, 'thumbnail_url', CASE WHEN md.content_type LIKE 'image/%'"  \
+    "  AND md.content_type <> 'image/svg+xml' THEN '/uploads/' || md.uuid END)"                    \
+    "  ORDER BY md.id) FROM media md"                                                              \
     "  WHERE md.model_type = 'messages' AND md.model_id = m.id), '[]'),"                           \
     " 'author', json_build_object('id', u.id, 'first_name', u.first_name,"                         \
     "  'last_name', coalesce(u.last_name, ''), 'email', u.email, 'avatar_url', u.avatar_url,"      \

@@ -305,6 +305,9 @@ START_TEST(test_attachments)
     ck_assert_str_eq(json_str(a0, "name"), "pic.png");
     ck_assert_str_eq(json_str(a0, "uuid"), uuids[0]);
     ck_assert_str_eq(json_str(a0, "content_type"), "image/png");
+    snprintf(want, sizeof(want), "/uploads/%s", uuids[0]);
+    ck_assert_str_eq(json_str(a0, "thumbnail_url"), want); /* the image itself */
+    ck_assert_ptr_null(json_str(a1, "thumbnail_url")); /* there, and null */
     snprintf(want, sizeof(want), "/uploads/%s", uuids[1]);
     ck_assert_str_eq(json_str(a1, "url"), want);
     ck_assert_str_eq(json_str(a1, "name"), "a.txt");
