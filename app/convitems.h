@@ -24,6 +24,7 @@
     " c.assigned_user_id, c.assigned_team_id,"                                                     \
     " (SELECT count(*) FROM (SELECT 1 FROM conversation_messages um"                               \
     "   WHERE um.conversation_id = c.id AND um.created_at > coalesce(ls.last_seen_at, 'epoch')"    \
+    "   AND um.type <> 'activity'"                                                                 \
     "   LIMIT 10) u),"                                                                             \
     " st.name, pr.name, sla.first_response_deadline_at, sla.resolution_deadline_at, sla.id,"       \
     " nr.deadline_at, nr.met_at, " MENTION
@@ -63,7 +64,7 @@
     " 'attachments', coalesce((SELECT json_agg(json_build_object('name', md.filename,"             \
     "  'size', md.size, 'content', NULL, 'content_id', md.content_id,"                             \
     "  'content_type', md.content_type, 'disposition', md.disposition, 'uuid', md.uuid,"           \
-    "  'url', '/uploads/' || md.uuid, 'thumbnail_url', CASE WHEN md.content_type LIKE 'image/%'"  \
+    "  'url', '/uploads/' || md.uuid, 'thumbnail_url', CASE WHEN md.content_type LIKE 'image/%'"   \
     "  AND md.content_type <> 'image/svg+xml' THEN '/uploads/' || md.uuid END)"                    \
     "  ORDER BY md.id) FROM media md"                                                              \
     "  WHERE md.model_type = 'messages' AND md.model_id = m.id), '[]'),"                           \

@@ -1,6 +1,8 @@
 /*
  * h_conversation.c - one conversation: the full object, its participants,
  * and the assignee, priority, status, last-seen and mark-unread updates.
+ * A change of assignee, priority or status records an activity message in
+ * the same statement (app/queries.c ACTIVITY_INSERT).
  *
  * Every handler first applies upstream's per-conversation access rule
  * (reference §4): conversations:read, then read_all, or read_assigned and
@@ -119,6 +121,7 @@ static enum app_err by_name(struct req *r, struct resp *w, enum stmt s, const ch
 
 enum app_err h_conversation_status(struct req *r, struct resp *w)
 {
+    struct ctx *c = r->ctx;
     struct json_object *b;
     const char *id, *status_id, *snooze = NULL;
     enum app_err e = conversation(r, w, &id);
@@ -143,12 +146,13 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
         }
         snooze = arena_printf(r->arena, "%.6f", secs);
     }
-    const char *params[3] = {id, status_id, snooze};
+    const char *params[4] = {id, status_id, snooze, c->who->id_str};
     return update(r, STMT_CONV_SET_STATUS, params);
 }
 
 enum app_err h_conversation_priority(struct req *r, struct resp *w)
 {
+    struct ctx *c = r->ctx;
     struct json_object *b;
     const char *id, *priority_id;
     enum app_err e = conversation(r, w, &id);
@@ -164,7 +168,7 @@ enum app_err h_conversation_priority(struct req *r, struct resp *w)
     }
     if ((e = by_name(r, w, STMT_PRIORITY_BY_NAME, "priority", name, &priority_id)) != APP_OK)
         return e;
-    const char *params[2] = {id, priority_id};
+    const char *params[3] = {id, priority_id, c->who->id_str};
     return update(r, STMT_CONV_SET_PRIORITY, params);
 }
 
@@ -194,7 +198,7 @@ static enum app_err assign(struct req *r, struct resp *w, enum stmt exists, enum
         w->message = missing;
         return APP_ERR_INPUT;
     }
-    const char *params[2] = {id, whos};
+    const char *params[3] = {id, whos, c->who->id_str};
     return update(r, set, params);
 }
 
@@ -210,11 +214,12 @@ enum app_err h_conversation_assign_team(struct req *r, struct resp *w)
 
 static enum app_err unassign(struct req *r, struct resp *w, enum stmt set)
 {
+    struct ctx *c = r->ctx;
     const char *id;
     enum app_err e = conversation(r, w, &id);
     if (e != APP_OK)
         return e;
-    const char *params[2] = {id, NULL};
+    const char *params[3] = {id, NULL, c->who->id_str};
     return update(r, set, params);
 }
 

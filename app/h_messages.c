@@ -180,8 +180,7 @@ static enum app_err attachments(struct req *r, struct resp *w, struct json_objec
         return APP_OK;
     size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
     if (!json_object_is_type(list, json_type_array) || n > MAX_ATTACHMENTS) {
-        w->message = arena_printf(r->arena,
-                                  "Invalid `attachments`: a list of at most %d media ids",
+        w->message = arena_printf(r->arena, "Invalid `attachments`: a list of at most %d media ids",
                                   MAX_ATTACHMENTS);
         return APP_ERR_INPUT;
     }

@@ -64,6 +64,23 @@
     " || CASE WHEN v.team_id IS NULL THEN '{}'::jsonb"                                             \
     " ELSE jsonb_build_object('team_id', v.team_id) END)"
 
+/* A person's display name, over users p. */
+#define PERSON_NAME "trim(p.first_name || ' ' || coalesce(p.last_name, ''))"
+
+/*
+ * Follows "WITH u AS (UPDATE conversations c ... RETURNING c.id, <name>)":
+ * for each updated row, a private activity message "<actor's name> <what>"
+ * by the agent whose id is parameter $<actor>, with meta {activity: kind,
+ * value: name}.
+ */
+#define ACTIVITY_INSERT(actor, kind, what)                                                         \
+    " INSERT INTO conversation_messages (type, status, private, conversation_id,"                  \
+    " content_type, content, text_content, sender_id, sender_type, meta)"                          \
+    " SELECT 'activity', 'sent', true, u.id, 'text', a.t, a.t, $" actor "::int, 'agent',"          \
+    " jsonb_build_object('activity', '" kind "', 'value', u.name) FROM u,"                         \
+    " LATERAL (SELECT (SELECT " PERSON_NAME " FROM users p WHERE p.id = $" actor "::int)"          \
+    "  || ' ' || " what " AS t) a"
+
 const struct db_stmt app_stmts[STMT__MAX] = {
     /*
      * One row per candidate agent: its hash, the concatenated permission
@@ -196,8 +213,14 @@ const struct db_stmt app_stmts[STMT__MAX] = {
      * $3: snooze seconds (Snoozed only).  resolved_at/closed_at are set on the
      * first move into a resolved status / Closed; the same status is a no-op.
      */
+    /*
+     * The four assignment updates change the conversation only when the value
+     * differs, and then record an activity message by the actor (the last
+     * parameter) in the same statement: u is the updated row, with the
+     * changed value's name as `name` (NULL when it was removed).
+     */
     [STMT_CONV_SET_STATUS] = {"conv_set_status",
-                              "UPDATE conversations c SET status_id = st.id,"
+                              "WITH u AS (UPDATE conversations c SET status_id = st.id,"
                               " snoozed_until = CASE WHEN $3::float8 IS NULL THEN NULL"
                               "  ELSE now() + $3::float8 * interval '1 second' END,"
                               " resolved_at = CASE WHEN st.category = 'resolved'"
@@ -207,37 +230,53 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                               " updated_at = now()"
                               " FROM conversation_statuses st WHERE st.id = $2::int"
                               " AND c.id = $1::bigint"
-                              " AND (c.status_id <> st.id OR $3::float8 IS NOT NULL)",
-                              3, 0},
+                              " AND (c.status_id <> st.id OR $3::float8 IS NOT NULL)"
+                              " RETURNING c.id, st.name)" ACTIVITY_INSERT(
+                                  "4", "status", "'set the status to ' || u.name"),
+                              4, 0},
     [STMT_CONV_SET_PRIORITY] = {"conv_set_priority",
-                                "UPDATE conversations SET priority_id = $2::int, updated_at = now()"
-                                " WHERE id = $1::bigint AND priority_id IS DISTINCT FROM $2::int",
-                                2, 0},
-    [STMT_CONV_SET_USER] =
-        {"conv_set_user",
-         "UPDATE conversations SET assigned_user_id = $2::int, updated_at = now()"
-         " WHERE id = $1::bigint AND assigned_user_id IS DISTINCT FROM $2::int",
-         2, 0},
+                                "WITH u AS (UPDATE conversations c SET priority_id = pr.id,"
+                                " updated_at = now() FROM conversation_priorities pr"
+                                " WHERE pr.id = $2::int AND c.id = $1::bigint"
+                                " AND c.priority_id IS DISTINCT FROM pr.id"
+                                " RETURNING c.id, pr.name)" ACTIVITY_INSERT(
+                                    "3", "priority", "'set the priority to ' || u.name"),
+                                3, 0},
+    [STMT_CONV_SET_USER] = {"conv_set_user",
+                            "WITH u AS (UPDATE conversations c SET assigned_user_id = $2::int,"
+                            " updated_at = now() WHERE c.id = $1::bigint"
+                            " AND c.assigned_user_id IS DISTINCT FROM $2::int"
+                            " RETURNING c.id, (SELECT " PERSON_NAME " FROM users p"
+                            "  WHERE p.id = $2::int) AS name)" ACTIVITY_INSERT(
+                                "3", "assignee",
+                                "coalesce('assigned the conversation to ' || u.name,"
+                                " 'removed the assigned agent')"),
+                            3, 0},
     /* A new team clears the agent (upstream); removing the team keeps it. */
     [STMT_CONV_SET_TEAM] = {"conv_set_team",
-                            "UPDATE conversations SET assigned_team_id = $2::int,"
+                            "WITH u AS (UPDATE conversations c SET assigned_team_id = $2::int,"
                             " assigned_user_id = CASE WHEN $2::int IS NULL THEN assigned_user_id"
                             "  ELSE NULL END, updated_at = now()"
-                            " WHERE id = $1::bigint AND assigned_team_id IS DISTINCT FROM $2::int",
-                            2, 0},
+                            " WHERE c.id = $1::bigint AND c.assigned_team_id IS DISTINCT FROM"
+                            " $2::int RETURNING c.id, (SELECT t.name FROM teams t"
+                            "  WHERE t.id = $2::int) AS name)" ACTIVITY_INSERT(
+                                "3", "team",
+                                "coalesce('assigned the conversation to the team ' || u.name,"
+                                " 'removed the assigned team')"),
+                            3, 0},
     [STMT_CONV_LAST_SEEN] = {"conv_last_seen",
                              "INSERT INTO conversation_last_seen (user_id, conversation_id,"
                              " last_seen_at) VALUES ($2::int, $1::bigint, now())"
                              " ON CONFLICT (conversation_id, user_id) DO UPDATE"
                              " SET last_seen_at = now(), updated_at = now()",
                              2, 0},
-    /* Unread from the latest message on: last seen just before it. */
+    /* Unread from the latest message (not activity) on: last seen just before it. */
     [STMT_CONV_MARK_UNREAD] =
         {"conv_mark_unread",
          "INSERT INTO conversation_last_seen (user_id, conversation_id,"
          " last_seen_at) SELECT $2::int, $1::bigint, coalesce(max(created_at)"
          " - interval '1 microsecond', '-infinity') FROM conversation_messages"
-         " WHERE conversation_id = $1::bigint"
+         " WHERE conversation_id = $1::bigint AND type <> 'activity'"
          " ON CONFLICT (conversation_id, user_id) DO UPDATE"
          " SET last_seen_at = EXCLUDED.last_seen_at, updated_at = now()",
          2, 0},

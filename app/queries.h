@@ -222,7 +222,7 @@ struct q_message_new {
     const char *meta; /* JSON object */
     const char *const *mention_types, *const *mention_ids;
     size_t nmentions;
-    int add_participant; /* the sender (an agent) joins the participants */
+    int add_participant;     /* the sender (an agent) joins the participants */
     const char *attachments; /* media ids to link, an int[] literal "{1,2}", each once */
     size_t nattachments;
 };

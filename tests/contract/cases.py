@@ -162,6 +162,9 @@ SPEC_FIXES = {
     # A free-form bag: e-mail replies carry to/cc/bcc/from/subject, notes and
     # contact messages do not; the listed keys are possible, not required.
     ("Message", "meta"): {"type": "object"},
+    # Upstream's message_type has a third value the schema leaves out: the
+    # activity messages that status, priority and assignee changes leave.
+    ("Message", "type"): {"type": "string", "enum": ["incoming", "outgoing", "activity"]},
     # The list's items are agents, not {"status","data"} envelopes of one.
     ("AgentListResponse", "data"): {
         "type": "array",

@@ -607,8 +607,24 @@ START_TEST(test_access_rule)
 }
 END_TEST
 
+/*
+ * Asserts the activity messages of cN newer than message id `after`, oldest
+ * first, as "text|text|..." (NULL: none).
+ */
+static void expect_activity(const char *subject, const char *after, const char *want)
+{
+    char col[512];
+    snprintf(col, sizeof(col),
+             "(SELECT string_agg(m.text_content, '|' ORDER BY m.id) FROM conversation_messages m"
+             " WHERE m.conversation_id = conversations.id AND m.type = 'activity'"
+             " AND m.id > %s)",
+             after);
+    expect_field(subject, col, want);
+}
+
 START_TEST(test_status_updates)
 {
+    char *mark = sql_valuef("SELECT coalesce(max(id), 0) FROM conversation_messages");
     expect_field("c2", "resolved_at IS NULL", "t");
     put_ok("c2", "status", "{\"status\":\"Resolved\"}");
     expect_field("c2", "(SELECT name FROM conversation_statuses WHERE id = status_id)", "Resolved");
@@ -637,12 +653,26 @@ START_TEST(test_status_updates)
             "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m", "InputException");
     expect_field("c2", "(SELECT name FROM conversation_statuses WHERE id = status_id)", "Open");
     put_err("c2", "status", "{\"status\":", 400, "Error parsing request", "InputException");
+    /* Each change left an activity message by the actor; refusals and "Open" again did not. */
+    expect_activity("c2", mark,
+                    "It Admin set the status to Resolved|It Admin set the status to Closed|"
+                    "It Admin set the status to Snoozed|It Admin set the status to Open");
+    char col[512], want[128];
+    snprintf(col, sizeof(col),
+             "(SELECT m.private || '/' || m.status || '/' || m.sender_type || '/' || m.sender_id"
+             " || '/' || m.content_type || '/' || (m.meta->>'activity') || '/' ||"
+             " (m.meta->>'value') FROM conversation_messages m WHERE m.conversation_id ="
+             " conversations.id AND m.type = 'activity' ORDER BY m.id DESC LIMIT 1)");
+    snprintf(want, sizeof(want), "true/sent/agent/%s/text/status/Open", admin_id);
+    expect_field("c2", col, want);
+    free(mark);
 }
 END_TEST
 
 START_TEST(test_priority_and_assignees)
 {
-    char body[128], path[256];
+    char body[128], path[256], want[512];
+    char *mark = sql_valuef("SELECT coalesce(max(id), 0) FROM conversation_messages");
     put_ok("c3", "priority", "{\"priority\":\"Medium\"}");
     expect_field("c3", "(SELECT name FROM conversation_priorities WHERE id = priority_id)",
                  "Medium");
@@ -677,6 +707,19 @@ START_TEST(test_priority_and_assignees)
             "InputException");
     /* c1 is back where the list tests left it: unassigned. */
     expect("/api/v1/conversations/unassigned", it_admin_key, with(NULL), NULL, "c1,c5", 2);
+    expect_activity("c3", mark,
+                    "It Admin set the priority to Medium|It Admin set the priority to Low|"
+                    "It Admin assigned the conversation to It Agent|"
+                    "It Admin removed the assigned agent");
+    char *tname = sql_valuef("SELECT name FROM teams WHERE id = %s", team);
+    snprintf(want, sizeof(want),
+             "It Admin assigned the conversation to It Agent|"
+             "It Admin assigned the conversation to the team %s|"
+             "It Admin removed the assigned team",
+             tname);
+    free(tname);
+    expect_activity("c1", mark, want);
+    free(mark);
 }
 END_TEST
 
@@ -699,6 +742,12 @@ static long unread(const char *subject)
 
 START_TEST(test_seen_and_unread)
 {
+    /* c2 holds only activity messages (its status changes): nothing to read. */
+    expect_field("c2",
+                 "(SELECT count(*) FROM conversation_messages m WHERE m.conversation_id ="
+                 " conversations.id AND m.type = 'activity') > 0",
+                 "t");
+    ck_assert_int_eq(unread("c2"), 0);
     ck_assert_int_eq(unread("c6"), 1); /* the note; never seen */
     put_ok("c6", "last-seen", NULL);
     ck_assert_int_eq(unread("c6"), 0);

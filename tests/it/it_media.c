@@ -197,8 +197,8 @@ START_TEST(test_hostile_uploads)
     /* A declared length over nginx's limit is refused from the header alone. */
     len = body_with(body, sizeof(body), "a.txt", "x", 1, 0);
     refused(body, len,
-            "Content-Type: multipart/form-data; boundary=ItB0und\nContent-Length: 68719476736",
-            413, "Request body too large");
+            "Content-Type: multipart/form-data; boundary=ItB0und\nContent-Length: 68719476736", 413,
+            "Request body too large");
 
     /* Over nginx's 32 MiB: refused before deskd sees it, in the same envelope. */
     size_t huge = (size_t)33 << 20;
@@ -216,7 +216,6 @@ START_TEST(test_hostile_uploads)
     free(after);
 }
 END_TEST
-
 
 /* Uploads one file as the Agent-role key; its id and uuid. */
 static void upload_one(const char *filename, const void *data, size_t dlen, char id[16],
@@ -307,7 +306,7 @@ START_TEST(test_attachments)
     ck_assert_str_eq(json_str(a0, "content_type"), "image/png");
     snprintf(want, sizeof(want), "/uploads/%s", uuids[0]);
     ck_assert_str_eq(json_str(a0, "thumbnail_url"), want); /* the image itself */
-    ck_assert_ptr_null(json_str(a1, "thumbnail_url")); /* there, and null */
+    ck_assert_ptr_null(json_str(a1, "thumbnail_url"));     /* there, and null */
     snprintf(want, sizeof(want), "/uploads/%s", uuids[1]);
     ck_assert_str_eq(json_str(a1, "url"), want);
     ck_assert_str_eq(json_str(a1, "name"), "a.txt");
@@ -332,8 +331,8 @@ START_TEST(test_attachments)
     /* Refused, and nothing written: taken, unknown and malformed ids. */
     char *before = sql_valuef("SELECT count(*) FROM conversation_messages");
     snprintf(body, sizeof(body),
-             "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": [%s, %s]}",
-             ids[2], ids[0]);
+             "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": [%s, %s]}", ids[2],
+             ids[0]);
     snprintf(want, sizeof(want), "Attachment %s is already attached elsewhere", ids[0]);
     expect_json_error("POST", path, it_admin_key, body, 400, want, "InputException");
     expect_json_error("POST", path, it_admin_key,
@@ -341,8 +340,8 @@ START_TEST(test_attachments)
                       " \"attachments\": [2000000000]}",
                       400, "Attachment 2000000000 not found: upload it with POST /api/v1/media",
                       "InputException");
-    static const char *const bad[] = {"\"1\"", "[0]", "[-4]", "[1.5]", "[\"1\"]", "{}",
-                                      "[4294967297]"};
+    static const char *const bad[] = {"\"1\"",   "[0]", "[-4]",        "[1.5]",
+                                      "[\"1\"]", "{}",  "[4294967297]"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         snprintf(body, sizeof(body),
                  "{\"sender_type\": \"agent\", \"message\": \"x\", \"attachments\": %s}", bad[i]);
