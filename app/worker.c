@@ -110,8 +110,8 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
                 rt->body_limit ? "Request body too large" : "This endpoint takes no request body";
             e = APP_ERR_TOO_LARGE;
         }
-        if (e == APP_OK)
-            e = fcgi_io_read_body(io, a, &r);
+        if (e == APP_OK && (e = fcgi_io_read_body(io, a, &r)) == APP_ERR_INPUT)
+            w.message = "The request body is shorter than its Content-Length";
         if (e == APP_OK && rt->auth != AUTH_NONE)
             e = authn_request(c, &r, &w);
         if (e == APP_OK && rt->perm != NULL && !app_has_perm(c->who, rt->perm))

@@ -1,6 +1,10 @@
 /* it_errors.c - every dispatcher failure answers in the Libredesk envelope. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "../suite_of.h"
 #include "it.h"
@@ -85,8 +89,91 @@ START_TEST(test_internal_error)
 }
 END_TEST
 
+/* Appends one FastCGI record (request id 1) to out at *n. */
+static void fcgi_record(unsigned char *out, size_t *n, int type, const void *data, size_t len)
+{
+    unsigned char h[8] = {
+        1, (unsigned char)type, 0, 1, (unsigned char)(len >> 8), (unsigned char)len, 0, 0};
+    memcpy(out + *n, h, 8);
+    memcpy(out + *n + 8, data, len);
+    *n += 8 + len;
+}
+
+/* Appends a FastCGI name-value pair (both shorter than 128 bytes). */
+static void fcgi_pair(unsigned char *out, size_t *n, const char *name, const char *value)
+{
+    out[(*n)++] = (unsigned char)strlen(name);
+    out[(*n)++] = (unsigned char)strlen(value);
+    memcpy(out + *n, name, strlen(name));
+    *n += strlen(name);
+    memcpy(out + *n, value, strlen(value));
+    *n += strlen(value);
+}
+
+/*
+ * A body shorter than its CONTENT_LENGTH never reaches a handler.  nginx
+ * always sends whole bodies, so this speaks FastCGI to deskd's socket itself:
+ * CONTENT_LENGTH 100, then 10 bytes and the end of the stream.
+ */
+START_TEST(test_short_body)
+{
+    unsigned char req[1024], params[512];
+    size_t n = 0, pn = 0;
+    const unsigned char begin[8] = {0, 1, 0, 0, 0, 0, 0, 0}; /* responder, close after */
+    fcgi_record(req, &n, 1, begin, sizeof(begin));
+    fcgi_pair(params, &pn, "REQUEST_METHOD", "POST");
+    fcgi_pair(params, &pn, "REQUEST_URI", "/api/v1/statuses");
+    fcgi_pair(params, &pn, "CONTENT_TYPE", "application/json");
+    fcgi_pair(params, &pn, "CONTENT_LENGTH", "100");
+    fcgi_pair(params, &pn, "REMOTE_ADDR", "127.0.0.1");
+    fcgi_record(req, &n, 4, params, pn);
+    fcgi_record(req, &n, 4, "", 0);
+    fcgi_record(req, &n, 5, "{\"name\":1}", 10);
+    fcgi_record(req, &n, 5, "", 0);
+
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/run/deskd.sock", getenv("DESKD_VAR"));
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_msg(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect %s", sa.sun_path);
+    ck_assert_int_eq((int)write(fd, req, n), (int)n);
+
+    /* Collect the STDOUT records until END_REQUEST. */
+    static unsigned char in[1 << 16];
+    char out[1 << 15];
+    size_t got = 0, olen = 0;
+    int ended = 0;
+    while (!ended) {
+        ssize_t r = read(fd, in + got, sizeof(in) - got);
+        ck_assert_msg(r > 0, "connection closed before END_REQUEST");
+        got += (size_t)r;
+        size_t off = 0;
+        while (got - off >= 8) {
+            size_t len = ((size_t)in[off + 4] << 8) | in[off + 5], pad = in[off + 6];
+            if (got - off < 8 + len + pad)
+                break;
+            if (in[off + 1] == 6 && olen + len < sizeof(out)) {
+                memcpy(out + olen, in + off + 8, len);
+                olen += len;
+            }
+            ended |= in[off + 1] == 3;
+            off += 8 + len + pad;
+        }
+        memmove(in, in + off, got - off);
+        got -= off;
+    }
+    close(fd);
+    out[olen] = '\0';
+    ck_assert_msg(strncmp(out, "Status: 400", 11) == 0, "%s", out);
+    ck_assert_ptr_nonnull(
+        strstr(out, "{\"status\":\"error\",\"message\":\"The request body is shorter than its"
+                    " Content-Length\",\"error_type\":\"InputException\",\"data\":null}"));
+    expect_sqlf("0", "SELECT count(*) FROM conversation_statuses WHERE name = '1'");
+}
+END_TEST
+
 Suite *it_errors_suite(void)
 {
     return SUITE_OF("errors", 60, NULL, NULL, test_not_found, test_method_not_allowed,
-                    test_body_limits, test_bad_request, test_internal_error);
+                    test_body_limits, test_bad_request, test_internal_error, test_short_body);
 }
