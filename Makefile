@@ -3,6 +3,7 @@
 #   make            build bin/deskd
 #   make run        install packages if needed, start the private stack with demo data
 #   make test       the same stack without demo data, then every test suite
+#                   (and the unit suites again under AddressSanitizer/UBSan)
 #   make bench      wrk through nginx against seeded data
 #   make asan-test  unit suites under AddressSanitizer/UBSan
 #   make format / format-check / lint
@@ -74,6 +75,8 @@ test:
 	@scripts/setup
 	@$(MAKE) --no-print-directory lint test-bins
 	@scripts/test
+	@echo "== unit suites under AddressSanitizer and UBSan"
+	@$(MAKE) --no-print-directory asan-test
 
 asan-test:
 	@scripts/setup
