@@ -30,10 +30,7 @@ enum app_err h_contacts_list(struct req *r, struct resp *w)
     size_t len;
     int64_t total;
 
-    rq.filters = http_param(r, "filters");
-    rq.order_by = http_param(r, "order_by");
-    rq.order = http_param(r, "order");
-    cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &rq.page, &rq.page_size);
+    list_params(r, &rq);
     enum app_err e = cq_contacts_build(r->arena, &rq, &q, &msg);
     if (e != APP_OK) {
         w->message = msg;
@@ -195,13 +192,8 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
         if (e == APP_OK)
             e = q_one(c->db, r->arena, STMT_CONTACT_AVATAR_SET, ap, NULL, NULL);
     }
-    if (e == APP_OK)
-        e = db_commit(c->db);
-    if (e != APP_OK) {
-        db_rollback(c->db);
-        media_discard(r, uuid);
+    if ((e = media_end(r, e, uuid)) != APP_OK)
         return e;
-    }
     return contact_json(r, w, id);
 }
 

@@ -15,6 +15,14 @@
 #include "queries.h"
 #include "reply.h"
 
+void list_params(struct req *r, struct cq_request *rq)
+{
+    rq->filters = http_param(r, "filters");
+    rq->order_by = http_param(r, "order_by");
+    rq->order = http_param(r, "order");
+    cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &rq->page, &rq->page_size);
+}
+
 static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, const char *team_id,
                              const char *filters, unsigned scopes)
 {
@@ -25,14 +33,12 @@ static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, c
     size_t rlen;
     int64_t total;
 
+    list_params(r, &rq);
     rq.list = type;
     rq.user_id = c->who->id_str;
     rq.team_id = team_id;
     rq.scopes = scopes;
-    rq.filters = filters;
-    rq.order_by = http_param(r, "order_by");
-    rq.order = http_param(r, "order");
-    cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &rq.page, &rq.page_size);
+    rq.filters = filters; /* a view's stored filters replace the parameter */
 
     enum app_err e = cq_build(r->arena, &rq, &q, &msg);
     if (e != APP_OK) {

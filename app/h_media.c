@@ -184,12 +184,18 @@ enum app_err media_write(struct req *r, const struct media_new *m, const char **
     return e;
 }
 
-void media_discard(struct req *r, const char *uuid)
+enum app_err media_end(struct req *r, enum app_err e, const char *uuid)
 {
     struct ctx *c = r->ctx;
+    if (e == APP_OK)
+        e = db_commit(c->db);
+    if (e == APP_OK)
+        return APP_OK;
+    db_rollback(c->db);
     const char *path = uuid ? arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, uuid) : NULL;
     if (path != NULL && unlink(path) != 0 && errno != ENOENT)
         log_warn("media: cannot remove %s", path);
+    return e;
 }
 
 enum app_err h_media_upload(struct req *r, struct resp *w)
@@ -255,14 +261,9 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
     };
     if ((e = db_begin(c->db)) != APP_OK)
         return e;
-    e = media_write(r, &m, &uuid);
-    if (e == APP_OK)
-        e = db_commit(c->db);
-    if (e != APP_OK) {
-        db_rollback(c->db);
-        media_discard(r, uuid);
+    e = media_write(r, &m, &uuid); /* sets uuid before media_end() reads it */
+    if ((e = media_end(r, e, uuid)) != APP_OK)
         return e;
-    }
     const char *j[1] = {uuid};
     return q_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);
 }

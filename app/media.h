@@ -32,12 +32,15 @@ struct media_new {
 /*
  * Inside the caller's transaction: inserts the media row and writes the file
  * DESKD_UPLOAD_DIR/<uuid> (*uuid, arena).  Images get their width and
- * height in meta.  If the transaction does not commit afterwards, the caller
- * removes the file with media_discard().
+ * height in meta.  The caller ends the transaction with media_end().
  */
 enum app_err media_write(struct req *r, const struct media_new *m, const char **uuid);
 
-/* Removes the file of a media row that did not commit; uuid may be NULL. */
-void media_discard(struct req *r, const char *uuid);
+/*
+ * Ends the transaction media_write() ran in: commits when e is APP_OK;
+ * otherwise, or if the commit fails, rolls back and removes the file of
+ * uuid (NULL: none was written).  Returns the outcome.
+ */
+enum app_err media_end(struct req *r, enum app_err e, const char *uuid);
 
 #endif

@@ -210,14 +210,12 @@ const struct db_stmt app_stmts[STMT__MAX] = {
                            1, 1},
     [STMT_TEAM_EXISTS] = {"team_exists", "SELECT id FROM teams WHERE id = $1::int", 1, 1},
     /*
-     * $3: snooze seconds (Snoozed only).  resolved_at/closed_at are set on the
-     * first move into a resolved status / Closed; the same status is a no-op.
-     */
-    /*
-     * The four assignment updates change the conversation only when the value
-     * differs, and then record an activity message by the actor (the last
-     * parameter) in the same statement: u is the updated row, with the
-     * changed value's name as `name` (NULL when it was removed).
+     * The status, priority, agent and team updates change the conversation
+     * only when the value differs, and then record an activity message by the
+     * actor (the last parameter) in the same statement: u is the updated row,
+     * with the new value's name as `name` (NULL when it was removed).
+     * Status: $3 is the snooze in seconds (Snoozed only); resolved_at and
+     * closed_at are set on the first move into a resolved status / Closed.
      */
     [STMT_CONV_SET_STATUS] = {"conv_set_status",
                               "WITH u AS (UPDATE conversations c SET status_id = st.id,"
