@@ -2,9 +2,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../lib/arena.h"
-#include "../../lib/text.h"
-#include "../../lib/validate.h"
+#include "lib/arena.h"
+#include "lib/text.h"
+#include "lib/validate.h"
 #include "../suite_of.h"
 #include "suites.h"
 

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/arena.h"
-#include "../../lib/auth.h"
-#include "../../lib/config.h"
-#include "../../lib/crypto.h"
+#include "lib/arena.h"
+#include "lib/auth.h"
+#include "lib/config.h"
+#include "lib/crypto.h"
 
 #include <jwt.h>
 #include "../suite_of.h"

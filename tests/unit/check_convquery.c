@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../app/convquery.h"
-#include "../../lib/arena.h"
-#include "../../lib/sbuf.h"
+#include "lists/query.h"
+#include "lib/arena.h"
+#include "lib/sbuf.h"
 #include "../suite_of.h"
 #include "suites.h"
 

@@ -4,10 +4,10 @@
 
 #include <json-c/json.h>
 
-#include "../../lib/arena.h"
-#include "../../lib/http.h"
-#include "../../lib/jsonw.h"
-#include "../../lib/sbuf.h"
+#include "lib/arena.h"
+#include "lib/http.h"
+#include "lib/jsonw.h"
+#include "lib/sbuf.h"
 #include "../suite_of.h"
 #include "suites.h"
 

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../lib/arena.h"
-#include "../../lib/multipart.h"
+#include "lib/arena.h"
+#include "lib/multipart.h"
 #include "../suite_of.h"
 #include "suites.h"
 

@@ -1,9 +1,9 @@
 /* check_router.c - lib/router.c and the real route table. */
 #include <string.h>
 
-#include "../../app/routes.h"
-#include "../../lib/arena.h"
-#include "../../lib/router.h"
+#include "server/routes.h"
+#include "lib/arena.h"
+#include "lib/router.h"
 #include "../suite_of.h"
 #include "suites.h"
 

@@ -1,0 +1,178 @@
+/*
+ * h_ai.c - AI assistance: rewriting a draft with a stored prompt through
+ * the configured provider, and setting the provider's API key, which is
+ * stored sealed with AES-256-GCM as "enc:<base64>" (upstream's format).
+ */
+#include "api/handlers.h"
+
+#include <string.h>
+
+#include "lib/arena.h"
+#include "lib/config.h"
+#include "lib/crypto.h"
+#include "lib/http.h"
+#include "lib/jsonw.h"
+#include "lib/log.h"
+#include "lib/sbuf.h"
+#include "lib/validate.h"
+#include "clients/ai_provider.h"
+#include "server/ctx.h"
+#include "server/body.h"
+#include "store/queries.h"
+
+#define KEY_MAX 512 /* longest provider key accepted */
+
+/* The key sealing stored provider keys, derived from the server secret. */
+static void sealing_key(const struct ctx *c, unsigned char key[32])
+{
+    static const char label[] = "deskd provider keys v1";
+    const char *secret = c->cfg->secret_key;
+    crypto_hmac_sha256(secret, strlen(secret), label, sizeof(label) - 1, key);
+}
+
+/* The stored value opened: "" stays "", "enc:" is unsealed, anything else is plain text. */
+static enum app_err stored_key(struct req *r, const char *stored, const char **plain)
+{
+    struct ctx *c = r->ctx;
+    unsigned char key[32];
+
+    if (strncmp(stored, "enc:", 4) != 0) {
+        *plain = stored;
+        return APP_OK;
+    }
+    size_t n = strlen(stored + 4);
+    unsigned char *raw = arena_alloc(r->arena, n / 4 * 3 + 1);
+    char *out = arena_alloc(r->arena, n / 4 * 3 + 1);
+    if (raw == NULL || out == NULL)
+        return APP_ERR_TOO_LARGE;
+    long len = crypto_b64decode(stored + 4, n, raw);
+    sealing_key(c, key);
+    long m = len < 0 ? -1 : crypto_gcm_open(key, raw, (size_t)len, (unsigned char *)out);
+    if (m < 0) {
+        log_err("ai: the stored provider key does not open; was the server secret changed? "
+                "Set the key again with PUT /api/v1/ai/provider");
+        return APP_ERR_INTERNAL;
+    }
+    out[m] = '\0';
+    *plain = out;
+    return APP_OK;
+}
+
+/* POST /api/v1/ai/completion {prompt_key, content}: the rewritten text as data. */
+enum app_err h_ai_completion(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b;
+    const char *prompt = NULL, *stored = NULL, *api_key, *text;
+    enum app_err e = body_object(r, w, &b);
+
+    if (e != APP_OK)
+        return e;
+    const char *pkey = body_string(b, "prompt_key"), *content = body_string(b, "content");
+    if (pkey == NULL || *pkey == '\0') {
+        w->message = "`prompt_key` is required";
+        return APP_ERR_INPUT;
+    }
+    if (content == NULL || *content == '\0') {
+        w->message = "`content` is required";
+        return APP_ERR_INPUT;
+    }
+    const char *p[1] = {pkey};
+    if ((e = q_one(c->db, r->arena, STMT_AI_PROMPT_CONTENT, p, &prompt, NULL)) != APP_OK)
+        return e;
+    if (prompt == NULL) {
+        w->message = "Template not found";
+        return APP_ERR_INPUT;
+    }
+    if ((e = q_one(c->db, r->arena, STMT_AI_PROVIDER_KEY, NULL, &stored, NULL)) != APP_OK)
+        return e;
+    if (stored == NULL || *stored == '\0') {
+        w->message = "OpenAI API Key is not set. Please ask your administrator to set it up";
+        return APP_ERR_INPUT;
+    }
+    if ((e = stored_key(r, stored, &api_key)) != APP_OK)
+        return e;
+
+    struct ai_call call = {c->cfg->ai_base_url, c->cfg->ai_model, api_key,
+                           c->cfg->ai_timeout,  prompt,           content};
+    long status;
+    switch (ai_complete(r->arena, &call, &text, &status)) {
+    case AI_OK:
+        if (!v_utf8(text, strlen(text)))
+            break;
+        struct sbuf sb;
+        sbuf_init(&sb, r->arena);
+        jw_str(&sb, text, strlen(text));
+        w->data_json = sbuf_str(&sb);
+        w->data_len = sb.len;
+        return w->data_json ? APP_OK : APP_ERR_TOO_LARGE;
+    case AI_REJECTED:
+        w->message = "The AI provider refused the API key; ask your administrator to check it";
+        return APP_ERR_INPUT;
+    case AI_RATE_LIMITED:
+        w->message = "The AI provider is rate limiting requests; try again in a minute";
+        return APP_ERR_RATE_LIMIT;
+    case AI_TIMEOUT:
+        w->message = "The AI provider did not answer in time";
+        return APP_ERR_GATEWAY_TIMEOUT;
+    case AI_UNREACHABLE:
+        w->message = "The AI provider cannot be reached";
+        return APP_ERR_BAD_GATEWAY;
+    case AI_FAILED:
+        w->message = arena_printf(r->arena, "The AI provider failed (HTTP %ld)", status);
+        return APP_ERR_BAD_GATEWAY;
+    case AI_BAD_ANSWER:
+        break;
+    }
+    w->message = "The AI provider sent an answer that is not a chat completion";
+    return APP_ERR_BAD_GATEWAY;
+}
+
+/* PUT /api/v1/ai/provider {provider: "openai", api_key}: "" clears the key. */
+enum app_err h_ai_provider_update(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b;
+    unsigned char key[32];
+    enum app_err e = body_object(r, w, &b);
+
+    if (e != APP_OK)
+        return e;
+    const char *provider = body_string(b, "provider"), *api_key = body_string(b, "api_key");
+    if (provider == NULL || strcmp(provider, "openai") != 0) {
+        w->message = "Invalid provider: only openai is supported";
+        return APP_ERR_INPUT;
+    }
+    if (api_key == NULL) {
+        w->message = "`api_key` is required (an empty string clears it)";
+        return APP_ERR_INPUT;
+    }
+    size_t n = strlen(api_key);
+    if (n > KEY_MAX) {
+        w->message = "`api_key` is too long";
+        return APP_ERR_INPUT;
+    }
+    const char *value = "";
+    if (n > 0) {
+        unsigned char sealed[CRYPTO_GCM_SEALED(KEY_MAX)];
+        char *b64 = arena_alloc(r->arena, 4 + 4 * ((CRYPTO_GCM_SEALED(n) + 2) / 3) + 1);
+        if (b64 == NULL)
+            return APP_ERR_TOO_LARGE;
+        sealing_key(c, key);
+        if (crypto_gcm_seal(key, NULL, (const unsigned char *)api_key, n, sealed) != 0)
+            return APP_ERR_INTERNAL;
+        memcpy(b64, "enc:", 4);
+        crypto_b64encode(sealed, CRYPTO_GCM_SEALED(n), b64 + 4);
+        value = b64;
+    }
+    const char *p[1] = {value}, *found = NULL;
+    if ((e = q_one(c->db, r->arena, STMT_AI_PROVIDER_KEY_SET, p, &found, NULL)) != APP_OK)
+        return e;
+    if (found == NULL) {
+        w->message = "No openai provider is configured";
+        return APP_ERR_NOT_FOUND;
+    }
+    w->data_json = "\"Provider updated successfully\"";
+    w->data_len = strlen(w->data_json);
+    return APP_OK;
+}

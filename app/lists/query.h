@@ -1,0 +1,96 @@
+/*
+ * convquery.h - the one conversation query engine behind every list:
+ * all, assigned, unassigned, team-unassigned, mentioned (and views).
+ *
+ * It turns the list type, the caller, the `filters` JSON (flat array or
+ * nested {logic, rules} groups), `order_by`/`order` and the page into one
+ * statement returning the exact total and the ids of the page; the items
+ * themselves come from a prepared statement (queries.c), so the costly
+ * part is planned once per connection, not per request.  Identifiers come
+ * only from allow-lists; every value is a bound parameter.
+ */
+#ifndef APP_CONVQUERY_H
+#define APP_CONVQUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+struct arena;
+
+enum cq_list {
+    CQ_ALL = 0,
+    CQ_UNASSIGNED,
+    CQ_ASSIGNED,
+    CQ_TEAM_UNASSIGNED,
+    CQ_MENTIONED,
+    CQ_VIEW, /* the union of the scopes in cq_request.scopes */
+    CQ__MAX
+};
+
+/* What a view list may show, from the caller's permissions (reference 7.1). */
+enum cq_scope {
+    CQ_SCOPE_ALL = 1,        /* conversations:read_all: everything, the rest is moot */
+    CQ_SCOPE_UNASSIGNED = 2, /* conversations:read_unassigned */
+    CQ_SCOPE_ASSIGNED = 4,   /* conversations:read_assigned: assigned to me */
+    CQ_SCOPE_TEAM_INBOX = 8, /* conversations:read_team_inbox: my teams', without an agent */
+    CQ_SCOPE_TEAM_ALL = 16   /* conversations:read_team_all: my teams' */
+};
+
+#define CQ_MAX_GROUPS 10
+#define CQ_MAX_CONDITIONS 50
+#define CQ_MAX_IN_VALUES 100
+#define CQ_DEFAULT_PAGE_SIZE 30
+#define CQ_MAX_PAGE_SIZE 500
+
+struct cq_request {
+    enum cq_list list;
+    const char *user_id;  /* the caller, decimal */
+    const char *team_id;  /* CQ_TEAM_UNASSIGNED only, decimal */
+    const char *filters;  /* JSON text; NULL, "", "null" and "[]" mean none */
+    const char *order_by; /* "model.field"; NULL = conversations.last_message_at */
+    const char *order;    /* "asc"/"desc" in any case; NULL = DESC */
+    int64_t page;         /* >= 1 */
+    int64_t page_size;    /* 1..CQ_MAX_PAGE_SIZE */
+    unsigned scopes;      /* CQ_VIEW only: enum cq_scope bits, at least one */
+};
+
+struct cq_query {
+    const char *list_sql;   /* arena; one row: the exact total, the page's ids ("1,2,3") */
+    const char *page_sql;   /* arena; the ids query alone (part of list_sql) */
+    const char *count_sql;  /* arena; the total query alone (part of list_sql) */
+    int count_from_summary; /* count_sql reads deskd_conversation_counts */
+    const char **params;    /* arena; shared by both statements */
+    int nparams;
+};
+
+/*
+ * Builds the statements.  Returns APP_OK, or APP_ERR_INPUT with *message
+ * (arena or static) naming what is wrong in the filters or ordering, or
+ * APP_ERR_TOO_LARGE if the arena is exhausted.
+ */
+enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
+                      const char **message);
+
+/*
+ * The contacts list (contacts and visitors, live): filters and ordering over
+ * users.{email, created_at, updated_at} in the same language.  list_sql
+ * returns one row: the exact total and the page as a JSON array of
+ * UserCompact objects.  Uses filters, order_by, order, page and page_size
+ * of rq.
+ */
+enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
+                               const char **message);
+
+/*
+ * Checks a filters JSON text as a list would read it (for views, when they
+ * are saved).  Returns APP_OK, or APP_ERR_INPUT with *message naming the
+ * problem.
+ */
+enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message);
+
+/* Parses page/page_size as upstream does: missing or bad -> defaults, too large -> clamped. */
+void cq_page_params(const char *page, const char *page_size, int64_t *p, int64_t *ps);
+
+#endif

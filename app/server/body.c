@@ -1,0 +1,123 @@
+/*
+ * body.c - request bodies as objects.
+ */
+#include "server/body.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "lib/arena.h"
+#include "lib/http.h"
+#include "lib/jsonio.h"
+#include "lib/multipart.h"
+#include "lib/validate.h"
+
+#define BODY_DEPTH 16
+
+static void put(void *p)
+{
+    json_object_put(p);
+}
+
+enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj)
+{
+    return body_form(r, w, obj, NULL, NULL);
+}
+
+enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
+                       const struct mp_part **files, int *nfiles)
+{
+    const char *ct = r->content_type ? r->content_type : "";
+    int ok;
+
+    *obj = NULL;
+    if (files != NULL) {
+        *files = NULL;
+        *nfiles = 0;
+    }
+    if (r->body == NULL || r->body_len == 0) {
+        *obj = json_object_new_object();
+        if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
+            return APP_ERR_TOO_LARGE;
+        return APP_OK;
+    }
+    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+        struct kv *kv;
+        size_t n;
+        char *copy = arena_strndup(r->arena, r->body, r->body_len);
+        if (copy == NULL || strlen(copy) != r->body_len ||
+            http_parse_query(r->arena, copy, &kv, &n) != 0)
+            goto bad;
+        *obj = json_object_new_object();
+        if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
+            return APP_ERR_TOO_LARGE;
+        for (size_t i = 0; i < n; i++)
+            json_object_object_add(*obj, kv[i].key, json_object_new_string(kv[i].value));
+        return APP_OK;
+    }
+    if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        struct mp_part *parts = ARENA_NEW(r->arena, struct mp_part, MP_MAX_PARTS);
+        const char *why;
+        int n, nf = 0;
+        if (parts == NULL)
+            return APP_ERR_TOO_LARGE;
+        if (multipart_parse(r->arena, ct, r->body, r->body_len, parts, MP_MAX_PARTS, &n, &why) !=
+            0) {
+            w->message = arena_printf(r->arena, "Error parsing request: %s", why);
+            return APP_ERR_INPUT;
+        }
+        *obj = json_object_new_object();
+        if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
+            return APP_ERR_TOO_LARGE;
+        /* Text fields into the object; file parts, moved to the front, for the caller. */
+        for (int i = 0; i < n; i++) {
+            if (parts[i].filename != NULL) {
+                parts[nf++] = parts[i];
+                continue;
+            }
+            if (memchr(parts[i].data, '\0', parts[i].len) != NULL ||
+                !v_utf8(parts[i].data, parts[i].len))
+                goto bad;
+            json_object_object_add(*obj, parts[i].name,
+                                   json_object_new_string_len(parts[i].data, (int)parts[i].len));
+        }
+        if (files != NULL) {
+            *files = parts;
+            *nfiles = nf;
+        }
+        return APP_OK;
+    }
+    *obj = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
+    if (!ok || *obj == NULL || !json_object_is_type(*obj, json_type_object))
+        goto bad;
+    return APP_OK;
+bad:
+    w->message = "Error parsing request";
+    return APP_ERR_INPUT;
+}
+
+const struct mp_part *body_file(const struct mp_part *files, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(files[i].name, name) == 0)
+            return &files[i];
+    return NULL;
+}
+
+const char *body_string(struct json_object *obj, const char *key)
+{
+    const char *s;
+    return jsonio_string(jsonio_get(obj, key), &s) ? s : NULL;
+}
+
+int body_int64(struct json_object *obj, const char *key, int64_t *out)
+{
+    struct json_object *v = jsonio_get(obj, key);
+    const char *s;
+    if (jsonio_int64(v, out))
+        return 1;
+    if (jsonio_string(v, &s) && v_int64(s, INT64_MIN, INT64_MAX, out) == 0)
+        return 1;
+    return 0;
+}

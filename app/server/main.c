@@ -1,0 +1,237 @@
+/*
+ * main.c - deskd's command line and the server's master process.
+ *
+ * `deskd serve` validates the configuration, opens the FastCGI socket,
+ * drops privileges when started as root, compiles and checks the route
+ * table, and hands over to the pre-fork supervisor.  The master never
+ * opens a database connection.
+ */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/config.h"
+#include "lib/fcgi_io.h"
+#include "lib/log.h"
+#include "lib/prefork.h"
+#include "lib/router.h"
+#include "cli/cli.h"
+#include "server/routes.h"
+#include "server/worker.h"
+
+#define DESKD_VERSION "0.1.0"
+
+static struct config cfg;
+static struct worker_env wenv;
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f,
+        "deskd %s - a Libredesk-compatible helpdesk API server\n"
+        "\n"
+        "usage:\n"
+        "  deskd [serve]                      run the FastCGI server (master + workers)\n"
+        "  deskd migrate                      apply pending sql/ migrations\n"
+        "  deskd agent create --email E --first-name F [--last-name L]\n"
+        "                     --role Admin|Agent [--password P]\n"
+        "                                     create an agent (prints a generated password\n"
+        "                                     when --password is not given)\n"
+        "  deskd agent api-key --email E      generate an API key; prints KEY:SECRET last\n"
+        "  deskd seed --conversations N       add demo agents, teams, contacts, inboxes\n"
+        "                                     and N conversations with messages\n"
+        "  deskd --help | --version\n"
+        "\n"
+        "configuration (environment):\n"
+        "  DESKD_VAR             state directory (default ./var)\n"
+        "  DESKD_DATABASE_URL    libpq connection string or URI\n"
+        "                        (default: the private cluster under DESKD_VAR)\n"
+        "  DESKD_LISTEN          unix:/path or host:port (default unix:$DESKD_VAR/run/deskd.sock)\n"
+        "  DESKD_WORKERS         worker processes (default 2 per core)\n"
+        "  DESKD_SECRET_KEY      server secret, >= 32 chars (default: $DESKD_VAR/secret)\n"
+        "  DESKD_SESSION_TTL     session lifetime, e.g. 9h (default 9h)\n"
+        "  DESKD_SECURE_COOKIES  true|false (default true)\n"
+        "  DESKD_AI_BASE_URL     OpenAI-compatible API base URL\n"
+        "  DESKD_AI_MODEL        chat model (default gpt-4o-mini)\n"
+        "  DESKD_AI_TIMEOUT      one provider exchange, 1s-50s (default 10s)\n"
+        "  DESKD_UPLOAD_DIR      upload directory (default $DESKD_VAR/uploads)\n"
+        "  DESKD_LOG_LEVEL       error|warn|info|debug (default info)\n"
+        "  DESKD_USER            user to switch to when started as root\n"
+        "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
+        DESKD_VERSION);
+}
+
+static int drop_privileges(const char *user)
+{
+    struct passwd *pw;
+
+    if (getuid() != 0 && geteuid() != 0)
+        return 0;
+    if (user == NULL) {
+        log_warnx("running as root; set DESKD_USER to run workers unprivileged");
+        return 0;
+    }
+    errno = 0;
+    pw = getpwnam(user);
+    if (pw == NULL) {
+        log_err("DESKD_USER=%s: no such user", user);
+        return -1;
+    }
+    if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+        setuid(pw->pw_uid) != 0) {
+        log_warn("dropping privileges to %s", user);
+        return -1;
+    }
+    if (setuid(0) == 0) {
+        log_err("managed to regain root privileges after dropping them: aborting");
+        return -1;
+    }
+    log_info("running as %s (uid %ld)", user, (long)pw->pw_uid);
+    return 0;
+}
+
+/* SIGHUP in the master: the new configuration must be valid and keep the socket. */
+static int reload(void *arg)
+{
+    struct config fresh;
+    char err[256];
+    (void)arg;
+
+    if (config_load(&fresh, err, sizeof(err)) != 0) {
+        log_err("reload: %s", err);
+        config_free(&fresh);
+        return -1;
+    }
+    /*
+     * The secret stays the one read at start: the master may no longer be
+     * allowed to read var/secret after dropping privileges, and sessions
+     * signed with it must stay valid across a reload.
+     */
+    fresh.secret_key = cfg.secret_key;
+    cfg.secret_key = NULL;
+    if (strcmp(fresh.listen, cfg.listen) != 0)
+        log_warnx("reload: DESKD_LISTEN changed; the socket stays %s until restart", cfg.listen);
+    free(fresh.listen);
+    fresh.listen = cfg.listen;
+    cfg.listen = NULL;
+    config_free(&cfg);
+    cfg = fresh;
+    log_set_level((enum log_level)cfg.log_level);
+    return 0;
+}
+
+static int serve(void)
+{
+    char err[256];
+    struct router *router;
+    int fd, rc;
+    uid_t uid = (uid_t)-1;
+    gid_t gid = (gid_t)-1;
+
+    if (config_load_secret(&cfg, 1, err, sizeof(err)) != 0) {
+        log_err("configuration: %s", err);
+        return 2;
+    }
+    router = router_new(app_routes, app_nroutes, sizeof(app_routes[0]), err, sizeof(err));
+    if (router == NULL) {
+        log_err("route table: %s", err);
+        return 2;
+    }
+    if (router_check(router, err, sizeof(err)) != 0) {
+        log_err("route table: %s", err);
+        router_free(router);
+        return 2;
+    }
+    if ((getuid() == 0 || geteuid() == 0) && cfg.user != NULL) {
+        struct passwd *pw = getpwnam(cfg.user);
+        if (pw == NULL) {
+            log_err("DESKD_USER=%s: no such user", cfg.user);
+            router_free(router);
+            return 2;
+        }
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    }
+    /* Owner and group may connect: nginx shares the group, or the user. */
+    fd = fcgi_io_listen(cfg.listen, cfg.backlog, 0660, uid, gid);
+    if (fd < 0) {
+        router_free(router);
+        return 2;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+        log_warn("fcntl(O_NONBLOCK)");
+        close(fd);
+        router_free(router);
+        return 2;
+    }
+    if (drop_privileges(cfg.user) != 0) {
+        close(fd);
+        router_free(router);
+        return 2;
+    }
+    log_info("deskd %s listening on %s with %d workers", DESKD_VERSION, cfg.listen, cfg.workers);
+
+    wenv.cfg = &cfg;
+    wenv.router = router;
+    wenv.listen_fd = fd;
+    struct prefork_opts o = {
+        .workers = cfg.workers,
+        .shutdown_timeout = cfg.shutdown_timeout,
+        .worker_main = worker_main,
+        .arg = &wenv,
+        .reload = reload,
+    };
+    rc = prefork_run(&o);
+    close(fd);
+    fcgi_io_unlink(cfg.listen);
+    router_free(router);
+    log_info("deskd stopped (exit %d)", rc);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    char err[256];
+    const char *cmd = argc > 1 ? argv[1] : "serve";
+    int rc;
+
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("deskd %s\n", DESKD_VERSION);
+        return 0;
+    }
+    if (config_load(&cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "deskd: configuration: %s\n", err);
+        config_free(&cfg);
+        return 2;
+    }
+    log_set_level((enum log_level)cfg.log_level);
+
+    if (strcmp(cmd, "serve") == 0 && argc <= 2)
+        rc = serve();
+    else if (strcmp(cmd, "migrate") == 0 && argc == 2)
+        rc = cli_migrate(&cfg);
+    else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "create") == 0)
+        rc = cli_agent_create(&cfg, argc - 3, argv + 3);
+    else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "api-key") == 0)
+        rc = cli_agent_api_key(&cfg, argc - 3, argv + 3);
+    else if (strcmp(cmd, "seed") == 0)
+        rc = cli_seed(&cfg, argc - 2, argv + 2);
+    else {
+        fprintf(stderr, "deskd: unknown command: %s\n\n", cmd);
+        usage(stderr);
+        rc = 2;
+    }
+    config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,214 @@
+/*
+ * worker.c - one worker: connect to PostgreSQL after fork, then accept,
+ * route, authenticate, authorise, run the handler and answer, until
+ * SIGTERM.
+ *
+ * SIGTERM stays blocked while a request is served (libfcgi treats an
+ * interrupted read as an I/O error), and is only deliverable inside
+ * epoll_pwait() while the worker is idle, or noticed with sigpending()
+ * between requests.  So an in-flight request always finishes, and there is
+ * no window between checking a flag and blocking in accept().
+ */
+#include "server/worker.h"
+
+#include <sys/epoll.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/arena.h"
+#include "lib/config.h"
+#include "lib/db.h"
+#include "lib/fcgi_io.h"
+#include "lib/http.h"
+#include "lib/log.h"
+#include "lib/prefork.h"
+#include "lib/router.h"
+#include "server/ctx.h"
+#include "server/authn.h"
+#include "store/queries.h"
+#include "server/routes.h"
+
+#define ARENA_CAP (64 * 1024 * 1024)
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static void respond(struct fcgi_io *io, struct req *r, struct resp *w, enum app_err e)
+{
+    const char *body;
+    size_t len;
+    int status;
+
+    if (e == APP_OK && http_success_body(r->arena, w, &body, &len) != 0)
+        e = APP_ERR_TOO_LARGE;
+    if (e != APP_OK) {
+        http_error_body(r->arena, e, w->message, &body, &len);
+        status = err_status(e);
+        w->content_type = NULL;
+    } else {
+        status = w->status ? w->status : 200;
+    }
+    if (status >= 500)
+        log_err("%s %s -> %d %s", http_method_name(r->method), r->path, status, err_name(e));
+    else
+        log_debug("%s %s -> %d", http_method_name(r->method), r->path, status);
+    if (fcgi_io_write(io, status, w, body, len, r->method == HTTP_HEAD) != 0)
+        log_info("client went away before the response was written");
+}
+
+static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx *c, struct arena *a)
+{
+    struct req r;
+    struct resp w;
+    const struct route *rt = NULL;
+    char allow[64];
+    enum app_err e;
+
+    memset(&r, 0, sizeof(r));
+    memset(&w, 0, sizeof(w));
+    r.ctx = c;
+    c->who = NULL;
+    c->ref_version = 0;
+
+    e = fcgi_io_read_head(io, a, &r);
+    if (e == APP_OK) {
+        switch (router_match(env->router, a, r.method, r.path, &r.match)) {
+        case ROUTER_MATCH:
+            rt = &app_routes[r.match.index];
+            break;
+        case ROUTER_NOT_FOUND:
+            e = APP_ERR_ROUTE_NOT_FOUND;
+            break;
+        case ROUTER_METHOD_NOT_ALLOWED:
+            router_allow_string(r.match.allow, allow, sizeof(allow));
+            http_add_header(&w, "Allow", allow);
+            e = APP_ERR_METHOD;
+            break;
+        case ROUTER_BAD_PATH:
+            w.message = "Invalid characters in the request path";
+            e = APP_ERR_INPUT;
+            break;
+        }
+    } else if (e == APP_ERR_INPUT) {
+        w.message = "Malformed request: bad query string or Content-Length";
+    }
+    log_set_context(r.request_id, rt ? rt->name : NULL);
+    if (rt != NULL)
+        prefork_note(rt->name);
+
+    if (e == APP_OK && rt != NULL) {
+        if (r.content_length > (long long)rt->body_limit) {
+            w.message =
+                rt->body_limit ? "Request body too large" : "This endpoint takes no request body";
+            e = APP_ERR_TOO_LARGE;
+        }
+        if (e == APP_OK && (e = fcgi_io_read_body(io, a, &r)) == APP_ERR_INPUT)
+            w.message = "The request body is shorter than its Content-Length";
+        if (e == APP_OK && rt->auth != AUTH_NONE)
+            e = authn_request(c, &r, &w);
+        if (e == APP_OK && rt->perm != NULL && !app_has_perm(c->who, rt->perm))
+            e = APP_ERR_PERMISSION;
+        if (e == APP_OK)
+            e = rt->fn(&r, &w);
+    }
+    respond(io, &r, &w, e);
+}
+
+int worker_main(void *arg)
+{
+    const struct worker_env *env = arg;
+    struct fcgi_io *io = NULL;
+    struct arena *a = NULL;
+    struct ctx c;
+    sigset_t term, idle;
+    struct sigaction sa;
+    struct epoll_event ev;
+    int ep = -1, rc = 0;
+    char appname[64];
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_term;
+    sa.sa_flags = 0; /* no SA_RESTART: epoll_pwait must return EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigaddset(&term, SIGINT);
+    sigprocmask(SIG_BLOCK, &term, &idle);
+    sigdelset(&idle, SIGTERM);
+    sigdelset(&idle, SIGINT);
+
+    memset(&c, 0, sizeof(c));
+    c.cfg = env->cfg;
+    authn_init(env->cfg->secret_key);
+    snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
+    c.db =
+        db_new(env->cfg->database_url, appname, env->cfg->statement_timeout, app_stmts, STMT__MAX);
+    if (db_ensure(c.db) != APP_OK)
+        log_warnx("database not reachable yet; answering 503 until it is");
+    a = arena_new(ARENA_CAP);
+    io = fcgi_io_new(env->listen_fd);
+    ep = epoll_create1(EPOLL_CLOEXEC);
+    if (io == NULL || ep < 0) {
+        log_warn("worker setup");
+        rc = 1;
+        goto out;
+    }
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, env->listen_fd, &ev) != 0) {
+        log_warn("epoll_ctl");
+        rc = 1;
+        goto out;
+    }
+
+    while (!stop) {
+        int got = fcgi_io_accept(io);
+        if (got == -EAGAIN || got == -EWOULDBLOCK || got == -EINTR) {
+            /* Idle: wait for a connection with SIGTERM deliverable. */
+            struct epoll_event out;
+            if (epoll_pwait(ep, &out, 1, -1, &idle) < 0 && errno != EINTR) {
+                log_warn("epoll_pwait");
+                rc = 1;
+                break;
+            }
+            continue;
+        }
+        if (got < 0) {
+            /* A malformed FastCGI stream or a connection reset: keep serving. */
+            log_warnx("FastCGI accept failed: %s", strerror(-got));
+            fcgi_io_finish(io);
+            continue;
+        }
+        handle(io, env, &c, a);
+        fcgi_io_finish(io);
+        db_end_request(c.db);
+        arena_reset(a);
+        log_clear_context();
+        prefork_note(NULL);
+
+        sigset_t pending;
+        if (sigpending(&pending) == 0 &&
+            (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)))
+            stop = 1;
+    }
+
+out:
+    if (ep >= 0)
+        close(ep);
+    fcgi_io_free(io);
+    arena_free(a);
+    db_free(c.db);
+    return rc;
+}
