@@ -2,9 +2,10 @@
  * db.c - libpq connection, statements, results and error mapping.
  *
  * Rules kept here: connect only after fork; lock search_path and the time
- * zone in the startup packet; prepare every statement on every connect;
- * check each result for the one status expected and PQclear it exactly
- * once; never replay a write whose outcome is unknown.
+ * zone in the startup packet; prepare each static statement once per
+ * connection, on its first use; check each result for the one status
+ * expected and PQclear it exactly once; never replay a write whose outcome
+ * is unknown.
  */
 #include "db.h"
 
@@ -32,15 +33,22 @@ struct dyn_stmt {
     unsigned long used;
 };
 
+/* A static statement prepared on this connection, under the name "s<seq>". */
+struct prepared {
+    const struct db_stmt *st; /* NULL = free slot */
+    unsigned seq;
+};
+
 struct db {
     PGconn *conn;
+    struct prepared *prep; /* open addressing by address, nprep_cap a power of 2 */
+    size_t nprep, nprep_cap;
+    unsigned prep_seq;
     struct dyn_stmt dyn[DYN_CACHE];
     unsigned long dyn_clock;
     char *conninfo;
     char *appname;
     char options[128];
-    const struct db_stmt *stmts;
-    size_t nstmts;
     struct timespec next_try; /* earliest reconnect attempt */
     long backoff_ms;
     int attempts;
@@ -59,8 +67,7 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-struct db *db_new(const char *conninfo, const char *appname, int statement_timeout_ms,
-                  const struct db_stmt *stmts, size_t nstmts)
+struct db *db_new(const char *conninfo, const char *appname, int statement_timeout_ms)
 {
     struct db *db = xcalloc(1, sizeof(*db));
 
@@ -68,8 +75,6 @@ struct db *db_new(const char *conninfo, const char *appname, int statement_timeo
     db->appname = xstrdup(appname);
     snprintf(db->options, sizeof(db->options),
              "-c search_path=public -c TimeZone=UTC -c statement_timeout=%d", statement_timeout_ms);
-    db->stmts = stmts;
-    db->nstmts = nstmts;
     return db;
 }
 
@@ -85,6 +90,9 @@ static void disconnect(struct db *db)
 {
     /* Prepared statements live and die with the session. */
     dyn_clear(db);
+    if (db->prep != NULL)
+        memset(db->prep, 0, db->nprep_cap * sizeof(*db->prep));
+    db->nprep = 0;
     if (db->conn == NULL)
         return;
     if (PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
@@ -110,6 +118,7 @@ void db_free(struct db *db)
     if (db == NULL)
         return;
     disconnect(db);
+    free(db->prep);
     free(db->conninfo);
     free(db->appname);
     free(db);
@@ -125,24 +134,6 @@ static void first_line(const char *msg, char *out, size_t n)
         i++;
     }
     out[i] = '\0';
-}
-
-static int prepare_all(struct db *db)
-{
-    for (size_t i = 0; i < db->nstmts; i++) {
-        PGresult *res =
-            PQprepare(db->conn, db->stmts[i].name, db->stmts[i].sql, db->stmts[i].nparams, NULL);
-        if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-            char msg[512];
-            first_line(res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn), msg,
-                       sizeof(msg));
-            log_err("db: prepare %s failed: %s", db->stmts[i].name, msg);
-            PQclear(res);
-            return -1;
-        }
-        PQclear(res);
-    }
-    return 0;
 }
 
 static int connect_now(struct db *db)
@@ -161,11 +152,6 @@ static int connect_now(struct db *db)
     if (PQstatus(db->conn) != CONNECTION_OK) {
         first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
         log_err("db: connect attempt %d failed: %s", db->attempts + 1, msg);
-        PQfinish(db->conn);
-        db->conn = NULL;
-        return -1;
-    }
-    if (prepare_all(db) != 0) {
         PQfinish(db->conn);
         db->conn = NULL;
         return -1;
@@ -279,43 +265,90 @@ static enum app_err deliver(struct arena *a, PGresult *res, struct db_res **out)
     return APP_OK;
 }
 
-static enum app_err run(struct db *db, struct arena *a, int stmt, const char *const *params,
-                        struct db_res **out, int binary);
-
-enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const *params,
-                    struct db_res **out)
+static size_t prep_slot(const struct db *db, const struct db_stmt *st)
 {
-    return run(db, a, stmt, params, out, 0);
+    size_t mask = db->nprep_cap - 1, i = ((uintptr_t)st >> 4) * 0x9E3779B97F4A7C15ULL & mask;
+    while (db->prep[i].st != NULL && db->prep[i].st != st)
+        i = (i + 1) & mask;
+    return i;
 }
 
-enum app_err db_run_binary(struct db *db, struct arena *a, int stmt, const char *const *params,
-                           struct db_res **out)
+static void prep_grow(struct db *db)
 {
-    return run(db, a, stmt, params, out, 1);
+    struct prepared *old = db->prep;
+    size_t oldcap = db->nprep_cap;
+
+    db->nprep_cap = oldcap ? oldcap * 2 : 64;
+    db->prep = xcalloc(db->nprep_cap, sizeof(*db->prep));
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].st != NULL)
+            db->prep[prep_slot(db, old[i].st)] = old[i];
+    free(old);
 }
 
-static enum app_err run(struct db *db, struct arena *a, int stmt, const char *const *params,
-                        struct db_res **out, int binary)
+/*
+ * The name st is prepared under on this connection, preparing it first if
+ * this is its first use here; NULL (with *e set) if that failed.
+ */
+static const char *prepared_name(struct db *db, const struct db_stmt *st, char name[16],
+                                 enum app_err *e, int *lost)
 {
-    const struct db_stmt *s;
+    if (db->nprep_cap == 0 || (db->nprep + 1) * 2 > db->nprep_cap)
+        prep_grow(db);
+    struct prepared *p = &db->prep[prep_slot(db, st)];
+    if (p->st != NULL) {
+        snprintf(name, 16, "s%u", p->seq);
+        return name;
+    }
+    unsigned seq = ++db->prep_seq;
+    snprintf(name, 16, "s%u", seq);
+    PGresult *res = PQprepare(db->conn, name, st->sql, st->nparams, NULL);
+    char what[96];
+    snprintf(what, sizeof(what), "prepare %s", st->name);
+    if ((*e = check(db, res, what, lost)) != APP_OK)
+        return NULL;
+    PQclear(res);
+    p->st = st;
+    p->seq = seq;
+    db->nprep++;
+    return name;
+}
+
+static enum app_err run(struct db *db, struct arena *a, const struct db_stmt *st,
+                        const char *const *params, struct db_res **out, int binary)
+{
     int lost = 0;
+    char name[16];
 
-    if (stmt < 0 || (size_t)stmt >= db->nstmts)
+    if (st == NULL)
         return APP_ERR_INTERNAL;
-    s = &db->stmts[stmt];
     for (int attempt = 0; attempt < 2; attempt++) {
         enum app_err e = db_ensure(db);
         if (e != APP_OK)
             return e;
         int in_tx = PQtransactionStatus(db->conn) != PQTRANS_IDLE;
-        PGresult *res = PQexecPrepared(db->conn, s->name, s->nparams, params, NULL, NULL, binary);
-        e = check(db, res, s->name, &lost);
-        if (e == APP_OK)
-            return deliver(a, res, out);
-        if (!lost || !s->readonly || in_tx)
+        if (prepared_name(db, st, name, &e, &lost) != NULL) {
+            PGresult *res = PQexecPrepared(db->conn, name, st->nparams, params, NULL, NULL, binary);
+            e = check(db, res, st->name, &lost);
+            if (e == APP_OK)
+                return deliver(a, res, out);
+        }
+        if (!lost || !st->readonly || in_tx)
             return e;
     }
     return APP_ERR_UNAVAILABLE;
+}
+
+enum app_err db_run(struct db *db, struct arena *a, const struct db_stmt *st,
+                    const char *const *params, struct db_res **out)
+{
+    return run(db, a, st, params, out, 0);
+}
+
+enum app_err db_run_binary(struct db *db, struct arena *a, const struct db_stmt *st,
+                           const char *const *params, struct db_res **out)
+{
+    return run(db, a, st, params, out, 1);
 }
 
 enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparams,

@@ -2,10 +2,12 @@
  * db.h - the only libpq user.
  *
  * A struct db is one connection owned by one process, opened after fork.
- * It prepares the caller's statement table on every (re)connect, runs
- * statements with bound parameters only, maps SQLSTATEs to app_err, and
- * reconnects with backoff when the server goes away.  Results are handed
- * out as struct db_res, freed with the request arena.
+ * Statements are static struct db_stmt objects owned by their callers; each
+ * is prepared on the connection the first time it runs there (again after
+ * a reconnect), so a module declares its SQL next to the code that uses it
+ * and nothing lists every statement.  Parameters are always bound; SQLSTATEs
+ * map to app_err; a lost server is reconnected with backoff.  Results are
+ * handed out as struct db_res, freed with the request arena.
  */
 #ifndef LIB_DB_H
 #define LIB_DB_H
@@ -19,6 +21,11 @@ struct arena;
 struct db;
 struct db_res;
 
+/*
+ * One SQL statement.  Declare it static const next to the function that
+ * runs it; its address identifies it, so it must live as long as the
+ * program.  name is for logs only.
+ */
 struct db_stmt {
     const char *name;
     const char *sql;
@@ -28,32 +35,31 @@ struct db_stmt {
 
 /*
  * Creates an unconnected handle.  conninfo is a libpq connection string or
- * URI; stmts (which must outlive the handle) are prepared on connect.
- * statement_timeout_ms 0 means none.  Caller frees with db_free().
+ * URI.  statement_timeout_ms 0 means none.  Caller frees with db_free().
  */
-struct db *db_new(const char *conninfo, const char *appname, int statement_timeout_ms,
-                  const struct db_stmt *stmts, size_t nstmts);
+struct db *db_new(const char *conninfo, const char *appname, int statement_timeout_ms);
 
 /* Cancels a running statement, closes the connection and frees.  NULL is a no-op. */
 void db_free(struct db *db);
 
 /*
- * Makes sure the connection is up, connecting and preparing if needed.  After
+ * Makes sure the connection is up, connecting if needed.  After
  * a failure, further attempts wait for a backoff (up to one second).
  * Returns APP_OK or APP_ERR_UNAVAILABLE.
  */
 enum app_err db_ensure(struct db *db);
 
 /*
- * Runs prepared statement number stmt with nparams text parameters (NULL
- * entries are SQL NULL).  On success *out (if out is non-NULL) holds the
- * result, freed at the next arena reset.  A lost connection is reset, and a
- * readonly statement outside a transaction is retried once.  Returns
+ * Runs st (preparing it on this connection first if it is new here) with
+ * st->nparams text parameters (NULL entries are SQL NULL).  On success *out
+ * (if out is non-NULL) holds the result, freed at the next arena reset.  A
+ * lost connection is reset, and a readonly statement outside a transaction
+ * is retried once.  Returns
  * APP_OK, APP_ERR_CONFLICT (23505), APP_ERR_INPUT (22xxx, 23503, 23514),
  * APP_ERR_UNAVAILABLE (connection, 57014 timeout) or APP_ERR_INTERNAL.
  */
-enum app_err db_run(struct db *db, struct arena *a, int stmt, const char *const *params,
-                    struct db_res **out);
+enum app_err db_run(struct db *db, struct arena *a, const struct db_stmt *st,
+                    const char *const *params, struct db_res **out);
 
 #define DB_MAX_PARAMS 512
 
@@ -105,8 +111,8 @@ size_t db_length(const struct db_res *r, int row, int col);
  * Like db_run(), but every result column comes in PostgreSQL's binary
  * format; read it with the db_bin_* accessors below.
  */
-enum app_err db_run_binary(struct db *db, struct arena *a, int stmt, const char *const *params,
-                           struct db_res **out);
+enum app_err db_run_binary(struct db *db, struct arena *a, const struct db_stmt *st,
+                           const char *const *params, struct db_res **out);
 
 /* Binary accessors: 0 if the value is SQL NULL (or not of the expected size), else 1. */
 int db_bin_int(const struct db_res *r, int row, int col, int64_t *out); /* int2/4/8 */

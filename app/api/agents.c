@@ -351,8 +351,9 @@ enum app_err h_agents_delete(struct req *r, struct resp *w)
         w->message = "You cannot delete yourself";
         return APP_ERR_INPUT;
     }
-    static const enum stmt after[] = {STMT_USER_ROLES_CLEAR, STMT_USER_TEAMS_CLEAR,
-                                      STMT_AGENT_UNASSIGN_OPEN, STMT_USER_SESSIONS_REVOKE};
+    static const struct db_stmt *const after[] = {STMT_USER_ROLES_CLEAR, STMT_USER_TEAMS_CLEAR,
+                                                  STMT_AGENT_UNASSIGN_OPEN,
+                                                  STMT_USER_SESSIONS_REVOKE};
     const char *p[1] = {id};
     if ((e = db_begin(c->db)) != APP_OK)
         return e;

@@ -72,7 +72,7 @@ static enum app_err conversation(struct req *r, struct resp *w, const char **id)
     return e;
 }
 
-static enum app_err json_of(struct req *r, struct resp *w, enum stmt s, const char *id)
+static enum app_err json_of(struct req *r, struct resp *w, const struct db_stmt *s, const char *id)
 {
     struct ctx *c = r->ctx;
     const char *params[1] = {id};
@@ -99,15 +99,15 @@ enum app_err h_conversation_participants(struct req *r, struct resp *w)
 }
 
 /* Runs an update of the conversation; answers `true` (upstream). */
-static enum app_err update(struct req *r, enum stmt s, const char *const *params)
+static enum app_err update(struct req *r, const struct db_stmt *s, const char *const *params)
 {
     struct ctx *c = r->ctx;
     return q_one(c->db, r->arena, s, params, NULL, NULL);
 }
 
 /* Looks a status or priority up by name: 400 naming it when unknown. */
-static enum app_err by_name(struct req *r, struct resp *w, enum stmt s, const char *what,
-                            const char *name, const char **id)
+static enum app_err by_name(struct req *r, struct resp *w, const struct db_stmt *s,
+                            const char *what, const char *name, const char **id)
 {
     struct ctx *c = r->ctx;
     const char *params[1] = {name};
@@ -173,8 +173,8 @@ enum app_err h_conversation_priority(struct req *r, struct resp *w)
 }
 
 /* PUT .../assignee/user and .../assignee/team: {"assignee_id": N}. */
-static enum app_err assign(struct req *r, struct resp *w, enum stmt exists, enum stmt set,
-                           const char *missing)
+static enum app_err assign(struct req *r, struct resp *w, const struct db_stmt *exists,
+                           const struct db_stmt *set, const char *missing)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
@@ -212,7 +212,7 @@ enum app_err h_conversation_assign_team(struct req *r, struct resp *w)
     return assign(r, w, STMT_TEAM_EXISTS, STMT_CONV_SET_TEAM, "Team not found");
 }
 
-static enum app_err unassign(struct req *r, struct resp *w, enum stmt set)
+static enum app_err unassign(struct req *r, struct resp *w, const struct db_stmt *set)
 {
     struct ctx *c = r->ctx;
     const char *id;
@@ -233,7 +233,7 @@ enum app_err h_conversation_unassign_team(struct req *r, struct resp *w)
     return unassign(r, w, STMT_CONV_SET_TEAM);
 }
 
-static enum app_err seen(struct req *r, struct resp *w, enum stmt s)
+static enum app_err seen(struct req *r, struct resp *w, const struct db_stmt *s)
 {
     struct ctx *c = r->ctx;
     const char *id;
@@ -260,7 +260,7 @@ enum app_err h_conversation_tags(struct req *r, struct resp *w)
     struct ctx *c = r->ctx;
     struct json_object *b, *tags;
     const char *id, *unknown;
-    enum stmt s = STMT_CONV_TAGS_SET;
+    const struct db_stmt *s = STMT_CONV_TAGS_SET;
     enum app_err e = conversation(r, w, &id);
 
     if (e == APP_OK)

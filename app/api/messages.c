@@ -342,7 +342,7 @@ enum app_err h_message_retry(struct req *r, struct resp *w)
 
 /* An optional positive id field: APP_OK with *out NULL when absent. */
 static enum app_err optional_id(struct req *r, struct resp *w, struct json_object *b,
-                                const char *key, enum stmt exists, const char *missing,
+                                const char *key, const struct db_stmt *exists, const char *missing,
                                 const char **out)
 {
     struct ctx *c = r->ctx;

@@ -48,7 +48,7 @@ static enum app_err query(struct req *r, struct resp *w, const char **q, const c
     return APP_OK;
 }
 
-static enum app_err with_access(struct req *r, struct resp *w, enum stmt s)
+static enum app_err with_access(struct req *r, struct resp *w, const struct db_stmt *s)
 {
     struct ctx *c = r->ctx;
     const struct principal *p = c->who;

@@ -34,7 +34,7 @@ enum app_err h_health_get(struct req *r, struct resp *w)
  * committed change is never missed.
  */
 struct cached_list {
-    enum stmt stmt;
+    const struct db_stmt *stmt;
     int64_t version;
     char *json; /* malloc'd; replaced only by a later request */
     size_t len;
@@ -46,7 +46,7 @@ static struct cached_list cache[] = {
     {STMT_AI_PROMPTS_JSON, 0, NULL, 0},
 };
 
-static enum app_err list(struct req *r, struct resp *w, enum stmt s)
+static enum app_err list(struct req *r, struct resp *w, const struct db_stmt *s)
 {
     struct ctx *c = r->ctx;
     struct cached_list *e = NULL;

@@ -28,9 +28,9 @@
 #define BCRYPT_COST 10
 #define MIGRATION_LOCK "7265001"
 
-static struct db *connect_with(const struct config *cfg, const struct db_stmt *stmts, size_t n)
+struct db *cli_connect(const struct config *cfg)
 {
-    struct db *db = db_new(cfg->database_url, "deskd cli", 0, stmts, n);
+    struct db *db = db_new(cfg->database_url, "deskd cli", 0);
     if (db_ensure(db) != APP_OK) {
         fprintf(stderr, "deskd: cannot use the database (%s); is it running and migrated?\n",
                 cfg->database_url);
@@ -38,11 +38,6 @@ static struct db *connect_with(const struct config *cfg, const struct db_stmt *s
         return NULL;
     }
     return db;
-}
-
-struct db *cli_connect(const struct config *cfg)
-{
-    return connect_with(cfg, NULL, 0);
 }
 
 /* Finds the value of --name in argv; rejects unknown or valueless options. */
@@ -172,7 +167,7 @@ int cli_migrate(const struct config *cfg)
         char path[PATH_MAX];
 
         arena_reset(a);
-        if (db_exec(db, a, cli_stmts[CLI_MIGRATION_APPLIED].sql, 1, version, &res) != APP_OK)
+        if (db_exec(db, a, CLI_MIGRATION_APPLIED->sql, 1, version, &res) != APP_OK)
             goto out;
         if (db_ntuples(res) > 0)
             continue;
@@ -187,7 +182,7 @@ int cli_migrate(const struct config *cfg)
             e = db_script(db, sql);
         free(sql);
         if (e == APP_OK)
-            e = db_exec(db, a, cli_stmts[CLI_MIGRATION_RECORD].sql, 1, version, NULL);
+            e = db_exec(db, a, CLI_MIGRATION_RECORD->sql, 1, version, NULL);
         if (e == APP_OK)
             e = db_commit(db);
         if (e != APP_OK) {
@@ -251,7 +246,7 @@ int cli_agent_create(const struct config *cfg, int argc, char **argv)
         fprintf(stderr, "deskd: bcrypt failed\n");
         return 1;
     }
-    db = connect_with(cfg, cli_stmts, CLI__MAX);
+    db = cli_connect(cfg);
     if (db == NULL)
         return 1;
     a = arena_new(1 << 20);
@@ -313,7 +308,7 @@ int cli_agent_api_key(const struct config *cfg, int argc, char **argv)
         fprintf(stderr, "deskd: could not generate a key\n");
         return 1;
     }
-    db = connect_with(cfg, cli_stmts, CLI__MAX);
+    db = cli_connect(cfg);
     if (db == NULL)
         return 1;
     a = arena_new(1 << 20);

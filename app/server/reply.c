@@ -22,15 +22,15 @@ enum app_err reply_path_id(struct req *r, struct resp *w, const char *capture, c
     return APP_OK;
 }
 
-enum app_err reply_json(struct req *r, struct resp *w, enum stmt s, const char *param)
+enum app_err reply_json(struct req *r, struct resp *w, const struct db_stmt *s, const char *param)
 {
     struct ctx *c = r->ctx;
     const char *p[1] = {param};
     return q_json(c->db, r->arena, s, param ? p : NULL, &w->data_json, &w->data_len);
 }
 
-enum app_err reply_json_found(struct req *r, struct resp *w, enum stmt s, const char *param,
-                              const char *not_found)
+enum app_err reply_json_found(struct req *r, struct resp *w, const struct db_stmt *s,
+                              const char *param, const char *not_found)
 {
     enum app_err e = reply_json(r, w, s, param);
     if (e == APP_OK && w->data_json == NULL) {

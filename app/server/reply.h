@@ -19,10 +19,10 @@ enum app_err reply_path_id(struct req *r, struct resp *w, const char *capture, c
                            const char **id);
 
 /* data = the JSON text statement s returns for its one parameter (NULL: none). */
-enum app_err reply_json(struct req *r, struct resp *w, enum stmt s, const char *param);
+enum app_err reply_json(struct req *r, struct resp *w, const struct db_stmt *s, const char *param);
 
 /* As reply_json(), but no row is APP_ERR_NOT_FOUND with not_found as the message. */
-enum app_err reply_json_found(struct req *r, struct resp *w, enum stmt s, const char *param,
-                              const char *not_found);
+enum app_err reply_json_found(struct req *r, struct resp *w, const struct db_stmt *s,
+                              const char *param, const char *not_found);
 
 #endif

@@ -153,8 +153,7 @@ int worker_main(void *arg)
     c.cfg = env->cfg;
     authn_init(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
-    c.db =
-        db_new(env->cfg->database_url, appname, env->cfg->statement_timeout, app_stmts, STMT__MAX);
+    c.db = db_new(env->cfg->database_url, appname, env->cfg->statement_timeout);
     if (db_ensure(c.db) != APP_OK)
         log_warnx("database not reachable yet; answering 503 until it is");
     a = arena_new(ARENA_CAP);

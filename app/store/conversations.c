@@ -1,0 +1,175 @@
+/*
+ * store/conversations.c - conversation lists: running a compiled list and writing its items.
+ */
+#include "store/conversations.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/arena.h"
+#include "lib/db.h"
+#include "lib/jsonw.h"
+#include "lib/sbuf.h"
+#include "lists/items.h"
+#include "lists/query.h"
+#include "store/queries.h"
+#include "store/user_sql.h"
+
+/* $1 the caller, $2 the page's ids ("{1,2,3}"): the items' columns, in that order. */
+const struct db_stmt STMT_CONV_ITEMS[1] = {
+    {"conv_items",
+     "SELECT " ITEM_COLUMNS(
+         "NULL::uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
+                       " ORDER BY p.ord",
+     2, 1}};
+
+const struct db_stmt STMT_CONV_ITEMS_MENTIONED[1] = {
+    {"conv_items_mentioned",
+     "SELECT " ITEM_COLUMNS(
+         "mm.uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS MENTION_JOIN
+                    " ORDER BY p.ord",
+     2, 1}};
+
+enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
+                                 int mentioned, int64_t *total, const char **results, size_t *len)
+{
+    struct db_res *list, *items;
+    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(list) != 1 || db_value(list, 0, 0) == NULL)
+        return APP_ERR_INTERNAL;
+    *total = strtoll(db_value(list, 0, 0), NULL, 10);
+    const char *ids = db_value(list, 0, 1);
+    if (ids == NULL || *ids == '\0') {
+        *results = "[]";
+        *len = 2;
+        return APP_OK;
+    }
+    const char *params[2] = {q->params[0], arena_printf(a, "{%s}", ids)};
+    if (params[1] == NULL)
+        return APP_ERR_TOO_LARGE;
+    e = db_run_binary(db, a, mentioned ? STMT_CONV_ITEMS_MENTIONED : STMT_CONV_ITEMS, params,
+                      &items);
+    if (e != APP_OK)
+        return e;
+    struct sbuf sb;
+    sbuf_init(&sb, a);
+    sbuf_reserve(&sb, (size_t)db_ntuples(items) * 1400 + 2); /* an item is ~1.2 kB */
+    sbuf_addn(&sb, "[", 1);
+    for (int row = 0; row < db_ntuples(items); row++) {
+        if (row)
+            sbuf_addn(&sb, ",", 1);
+        conv_item_json(items, row, &sb);
+    }
+    sbuf_addn(&sb, "]", 1);
+    *results = sbuf_str(&sb);
+    *len = sb.len;
+    return *results ? APP_OK : APP_ERR_TOO_LARGE;
+}
+
+/* Kinds of the item columns (ITEM_COLUMNS), for the binary reader. */
+enum col_kind { K_INT, K_TS, K_TEXT, K_UUID };
+
+static const struct {
+    const char *key;
+    enum col_kind kind;
+} item_cols[] = {
+    {"id", K_INT},
+    {"created_at", K_TS},
+    {"updated_at", K_TS},
+    {"uuid", K_UUID},
+    {"reference_number", K_TEXT},
+    {"waiting_since", K_TS},
+    /* contact object: columns 6..11 */
+    {"created_at", K_TS},
+    {"updated_at", K_TS},
+    {"first_name", K_TEXT},
+    {"last_name", K_TEXT},
+    {"email", K_TEXT},
+    {"avatar_url", K_TEXT},
+    {"inbox_channel", K_TEXT},
+    {"inbox_name", K_TEXT},
+    {"sla_policy_id", K_INT},
+    {"first_reply_at", K_TS},
+    {"last_reply_at", K_TS},
+    {"resolved_at", K_TS},
+    {"subject", K_TEXT},
+    {"last_message", K_TEXT},
+    {"last_message_at", K_TS},
+    {"last_message_sender", K_TEXT},
+    {"last_interaction", K_TEXT},
+    {"last_interaction_at", K_TS},
+    {"last_interaction_sender", K_TEXT},
+    {"next_sla_deadline_at", K_TS},
+    {"priority_id", K_INT},
+    {"assigned_user_id", K_INT},
+    {"assigned_team_id", K_INT},
+    {"unread_message_count", K_INT},
+    {"status", K_TEXT},
+    {"priority", K_TEXT},
+    {"first_response_deadline_at", K_TS},
+    {"resolution_deadline_at", K_TS},
+    {"applied_sla_id", K_INT},
+    {"next_response_deadline_at", K_TS},
+    {"next_response_met_at", K_TS},
+    {"mentioned_message_uuid", K_UUID},
+};
+
+#define CONTACT_FIRST 6
+#define CONTACT_LAST 11
+
+static void item_value(const struct db_res *r, int row, int col, enum col_kind kind,
+                       struct sbuf *sb)
+{
+    int64_t v;
+    char uuid[37];
+    const char *s;
+
+    switch (kind) {
+    case K_INT:
+        if (db_bin_int(r, row, col, &v))
+            jw_int(sb, v);
+        else
+            jw_null(sb);
+        break;
+    case K_TS:
+        if (db_bin_timestamptz(r, row, col, &v))
+            jw_timestamp(sb, v);
+        else
+            jw_null(sb);
+        break;
+    case K_UUID:
+        if (db_bin_uuid(r, row, col, uuid))
+            jw_str(sb, uuid, 36);
+        else
+            jw_null(sb);
+        break;
+    default:
+        s = db_value(r, row, col);
+        if (s != NULL)
+            jw_str(sb, s, db_length(r, row, col));
+        else
+            jw_null(sb);
+        break;
+    }
+}
+
+void conv_item_json(const struct db_res *r, int row, struct sbuf *sb)
+{
+    size_t n = sizeof(item_cols) / sizeof(item_cols[0]);
+    sbuf_addn(sb, "{", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i == CONTACT_FIRST) {
+            sbuf_add(sb, ",\"contact\":{");
+        } else if (i > 0) {
+            sbuf_addn(sb, ",", 1);
+        }
+        jw_key(sb, item_cols[i].key);
+        item_value(r, row, (int)i, item_cols[i].kind, sb);
+        if (i == CONTACT_LAST)
+            sbuf_addn(sb, "}", 1);
+    }
+    sbuf_addn(sb, "}", 1);
+}

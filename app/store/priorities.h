@@ -1,0 +1,25 @@
+/*
+ * store/priorities.h - conversation priorities.
+ */
+#ifndef STORE_PRIORITIES_H
+#define STORE_PRIORITIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/db.h" /* transitional */
+#include "lib/err.h"
+
+struct arena;
+struct db;
+struct db_res;
+struct db_stmt;
+struct cq_query;
+struct q_message_new;
+struct sbuf;
+
+/* Transitional: the statements, until each handler calls a typed function. */
+extern const struct db_stmt STMT_PRIORITIES_JSON[1];
+extern const struct db_stmt STMT_PRIORITY_BY_NAME[1];
+
+#endif

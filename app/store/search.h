@@ -1,0 +1,26 @@
+/*
+ * store/search.h - search over conversations, messages and contacts.
+ */
+#ifndef STORE_SEARCH_H
+#define STORE_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/db.h" /* transitional */
+#include "lib/err.h"
+
+struct arena;
+struct db;
+struct db_res;
+struct db_stmt;
+struct cq_query;
+struct q_message_new;
+struct sbuf;
+
+/* Transitional: the statements, until each handler calls a typed function. */
+extern const struct db_stmt STMT_SEARCH_CONVERSATIONS[1];
+extern const struct db_stmt STMT_SEARCH_MESSAGES[1];
+extern const struct db_stmt STMT_SEARCH_CONTACTS[1];
+
+#endif
