@@ -44,6 +44,7 @@ struct arena {
     size_t cap;
     size_t total; /* bytes of chunk data allocated, counted against cap */
     size_t handed;
+    int exhausted; /* an allocation was refused since the last reset */
 };
 
 static struct chunk *chunk_new(size_t size)
@@ -87,6 +88,12 @@ void arena_reset(struct arena *a)
     a->first->next = NULL;
     a->total = a->first->size;
     a->handed = 0;
+    a->exhausted = 0;
+}
+
+int arena_exhausted(const struct arena *a)
+{
+    return a->exhausted;
 }
 
 void arena_free(struct arena *a)
@@ -105,12 +112,16 @@ void *arena_alloc(struct arena *a, size_t n)
 
     if (n == 0)
         need = ALIGN;
-    if (need < n)
-        return NULL; /* overflow */
+    if (need < n) {
+        a->exhausted = 1; /* overflow */
+        return NULL;
+    }
     if (c->size - c->used < need) {
         size_t size = need > MIN_CHUNK ? need : MIN_CHUNK;
-        if (a->total + size > a->cap || a->total + size < a->total)
+        if (a->total + size > a->cap || a->total + size < a->total) {
+            a->exhausted = 1;
             return NULL;
+        }
         c = chunk_new(size);
         c->next = a->head;
         a->head = c;
@@ -132,8 +143,10 @@ void *arena_zalloc(struct arena *a, size_t n)
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    if (n == SIZE_MAX)
+    if (n == SIZE_MAX) {
+        a->exhausted = 1;
         return NULL;
+    }
     char *p = arena_alloc(a, n + 1);
     if (p == NULL)
         return NULL;
@@ -149,19 +162,23 @@ char *arena_strdup(struct arena *a, const char *s)
     return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = n < 0 ? NULL : arena_alloc(a, (size_t)n + 1);
+    if (p != NULL)
+        vsnprintf(p, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return p;
+}
+
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *p = arena_alloc(a, (size_t)n + 1);
-    if (p == NULL)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    char *p = arena_vprintf(a, fmt, ap);
     va_end(ap);
     return p;
 }

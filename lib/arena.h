@@ -5,11 +5,14 @@
  * here and released at once by arena_reset().  Foreign objects (json-c
  * roots, PGresults) are tied to the arena with arena_defer().  The arena
  * has a hard cap: an allocation beyond it fails (returns NULL) instead of
- * growing without bound.
+ * growing without bound, and the arena remembers that it did until the next
+ * reset, so one check at the end of a request (arena_exhausted) catches a
+ * refusal that a caller passed on as NULL.
  */
 #ifndef LIB_ARENA_H
 #define LIB_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct arena;
@@ -37,6 +40,8 @@ char *arena_strdup(struct arena *a, const char *s);
 
 /* printf into arena memory; NULL when over the cap. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /*
  * Registers fn(p) to run at the next arena_reset()/arena_free(), in LIFO
@@ -47,6 +52,9 @@ int arena_defer(struct arena *a, void (*fn)(void *), void *p);
 
 /* Runs disposers, frees extra chunks and keeps the first one for reuse. */
 void arena_reset(struct arena *a);
+
+/* 1 if an allocation was refused (over the cap) since the last reset. */
+int arena_exhausted(const struct arena *a);
 
 /* Bytes handed out since the last reset (for tests and logs). */
 size_t arena_used(const struct arena *a);

@@ -258,7 +258,7 @@ static enum app_err deliver(struct arena *a, PGresult *res, struct db_res **out)
     if (r == NULL || arena_defer(a, pqclear, res) != 0) {
         if (r == NULL)
             PQclear(res);
-        return APP_ERR_TOO_LARGE;
+        return APP_ERR_INTERNAL; /* the arena is exhausted */
     }
     r->res = res;
     *out = r;
@@ -320,8 +320,8 @@ static enum app_err run(struct db *db, struct arena *a, const struct db_stmt *st
     int lost = 0;
     char name[16];
 
-    if (st == NULL)
-        return APP_ERR_INTERNAL;
+    if (st == NULL || arena_exhausted(a))
+        return APP_ERR_INTERNAL; /* a parameter may be a NULL the arena refused */
     for (int attempt = 0; attempt < 2; attempt++) {
         enum app_err e = db_ensure(db);
         if (e != APP_OK)
@@ -355,7 +355,7 @@ enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparam
                      const char *const *params, struct db_res **out)
 {
     int lost;
-    enum app_err e = db_ensure(db);
+    enum app_err e = arena_exhausted(a) ? APP_ERR_INTERNAL : db_ensure(db);
 
     if (e != APP_OK)
         return e;
@@ -495,7 +495,7 @@ enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int
 {
     Oid types[DB_MAX_PARAMS];
     int lost;
-    enum app_err e = db_ensure(db);
+    enum app_err e = arena_exhausted(a) ? APP_ERR_INTERNAL : db_ensure(db);
 
     if (e != APP_OK)
         return e;

@@ -54,7 +54,9 @@ enum app_err db_ensure(struct db *db);
  * st->nparams text parameters (NULL entries are SQL NULL).  On success *out
  * (if out is non-NULL) holds the result, freed at the next arena reset.  A
  * lost connection is reset, and a readonly statement outside a transaction
- * is retried once.  Returns
+ * is retried once.  Nothing runs once the arena has refused an allocation
+ * (arena_exhausted: a parameter may be a NULL it refused): APP_ERR_INTERNAL.
+ * Returns
  * APP_OK, APP_ERR_CONFLICT (23505), APP_ERR_INPUT (22xxx, 23503, 23514),
  * APP_ERR_UNAVAILABLE (connection, 57014 timeout) or APP_ERR_INTERNAL.
  */

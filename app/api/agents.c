@@ -55,7 +55,7 @@ enum app_err h_agents_api_key_create(struct req *r, struct resp *w)
         auth_bcrypt_hash(secret, 10, hash, sizeof(hash)) != 0)
         return APP_ERR_INTERNAL;
     const char *p[3] = {id, key, hash};
-    if ((e = q_one(c->db, r->arena, STMT_API_KEY_SET, p, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_API_KEY_SET, p, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = "User not found";
@@ -78,7 +78,7 @@ enum app_err h_agents_api_key_revoke(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[1] = {id};
-    if ((e = q_one(c->db, r->arena, STMT_API_KEY_REVOKE, p, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_API_KEY_REVOKE, p, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = "User not found";
@@ -242,7 +242,7 @@ static enum app_err names_exist(struct req *r, struct resp *w, const struct agen
     struct ctx *c = r->ctx;
     const char *bad = NULL;
     const char *p[1] = {in->roles};
-    enum app_err e = q_one(c->db, r->arena, STMT_UNKNOWN_ROLE, p, &bad, NULL);
+    enum app_err e = store_one(c->db, r->arena, STMT_UNKNOWN_ROLE, p, &bad, NULL);
 
     if (e == APP_OK && bad != NULL) {
         w->message = arena_printf(r->arena, "Role not found: %s", bad);
@@ -250,7 +250,7 @@ static enum app_err names_exist(struct req *r, struct resp *w, const struct agen
     }
     if (e == APP_OK && in->teams != NULL) {
         p[0] = in->teams;
-        e = q_one(c->db, r->arena, STMT_UNKNOWN_TEAM, p, &bad, NULL);
+        e = store_one(c->db, r->arena, STMT_UNKNOWN_TEAM, p, &bad, NULL);
         if (e == APP_OK && bad != NULL) {
             w->message = arena_printf(r->arena, "Team not found: %s", bad);
             return APP_ERR_INPUT;
@@ -264,14 +264,14 @@ static enum app_err set_links(struct db *db, struct arena *a, const char *id,
                               const struct agent_in *in)
 {
     const char *p[2] = {id, in->roles};
-    enum app_err e = q_one(db, a, STMT_USER_ROLES_CLEAR, p, NULL, NULL);
+    enum app_err e = store_one(db, a, STMT_USER_ROLES_CLEAR, p, NULL, NULL);
     if (e == APP_OK)
-        e = q_one(db, a, STMT_USER_ROLES_ADD, p, NULL, NULL);
+        e = store_one(db, a, STMT_USER_ROLES_ADD, p, NULL, NULL);
     if (e == APP_OK && in->teams != NULL) {
         p[1] = in->teams;
-        e = q_one(db, a, STMT_USER_TEAMS_CLEAR, p, NULL, NULL);
+        e = store_one(db, a, STMT_USER_TEAMS_CLEAR, p, NULL, NULL);
         if (e == APP_OK)
-            e = q_one(db, a, STMT_USER_TEAMS_ADD, p, NULL, NULL);
+            e = store_one(db, a, STMT_USER_TEAMS_ADD, p, NULL, NULL);
     }
     return e;
 }
@@ -290,10 +290,10 @@ static enum app_err agent_write(struct req *r, struct resp *w, const struct agen
         return e;
     if (*id == NULL) {
         const char *p[6] = {in->email, in->first, in->last, in->hash, in->enabled, in->avail};
-        e = q_one(c->db, r->arena, STMT_AGENT_INSERT, p, &found, NULL);
+        e = store_one(c->db, r->arena, STMT_AGENT_INSERT, p, &found, NULL);
     } else {
         const char *p[7] = {*id, in->email, in->first, in->last, in->enabled, in->avail, in->hash};
-        e = q_one(c->db, r->arena, STMT_AGENT_UPDATE, p, &found, NULL);
+        e = store_one(c->db, r->arena, STMT_AGENT_UPDATE, p, &found, NULL);
     }
     if (e == APP_OK && found != NULL)
         e = set_links(c->db, r->arena, found, in);
@@ -357,9 +357,9 @@ enum app_err h_agents_delete(struct req *r, struct resp *w)
     const char *p[1] = {id};
     if ((e = db_begin(c->db)) != APP_OK)
         return e;
-    e = q_one(c->db, r->arena, STMT_AGENT_SOFT_DELETE, p, &found, NULL);
+    e = store_one(c->db, r->arena, STMT_AGENT_SOFT_DELETE, p, &found, NULL);
     for (size_t i = 0; e == APP_OK && found != NULL && i < sizeof(after) / sizeof(after[0]); i++)
-        e = q_one(c->db, r->arena, after[i], p, NULL, NULL);
+        e = store_one(c->db, r->arena, after[i], p, NULL, NULL);
     if (e == APP_OK && found != NULL)
         e = db_commit(c->db);
     if (e != APP_OK || found == NULL) {
@@ -443,7 +443,7 @@ enum app_err h_teams_create(struct req *r, struct resp *w)
     const char *p[7], *id;
     enum app_err e = team_body(r, w, p);
 
-    if (e == APP_OK && (e = q_one(c->db, r->arena, STMT_TEAM_INSERT, p, &id, NULL)) != APP_OK)
+    if (e == APP_OK && (e = store_one(c->db, r->arena, STMT_TEAM_INSERT, p, &id, NULL)) != APP_OK)
         return team_refused(w, e);
     return e == APP_OK ? reply_json(r, w, STMT_TEAM_JSON, id) : e;
 }
@@ -456,7 +456,8 @@ enum app_err h_teams_update(struct req *r, struct resp *w)
 
     if (e == APP_OK)
         e = team_body(r, w, p + 1);
-    if (e == APP_OK && (e = q_one(c->db, r->arena, STMT_TEAM_UPDATE, p, &found, NULL)) != APP_OK)
+    if (e == APP_OK &&
+        (e = store_one(c->db, r->arena, STMT_TEAM_UPDATE, p, &found, NULL)) != APP_OK)
         return team_refused(w, e);
     if (e == APP_OK && found == NULL) {
         w->message = "Team not found";
@@ -475,7 +476,7 @@ enum app_err h_teams_delete(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[1] = {id};
-    if ((e = q_one(c->db, r->arena, STMT_TEAM_DELETE, p, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_TEAM_DELETE, p, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = "Team not found";
@@ -505,7 +506,7 @@ enum app_err h_agents_me_availability(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
     const char *p[2] = {c->who->id_str, status};
-    if ((e = q_one(c->db, r->arena, STMT_AVAILABILITY_SET, p, NULL, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_AVAILABILITY_SET, p, NULL, NULL)) != APP_OK)
         return e;
-    return q_json(c->db, r->arena, STMT_AGENT_JSON, p, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_AGENT_JSON, p, &w->data_json, &w->data_len);
 }

@@ -1,9 +1,10 @@
 /*
- * h_ai.c - AI assistance: rewriting a draft with a stored prompt through
- * the configured provider, and setting the provider's API key, which is
- * stored sealed with AES-256-GCM as "enc:<base64>" (upstream's format).
+ * api/ai.c - AI assistance: the prompts (cached per worker), rewriting a
+ * draft with a stored prompt through the configured provider, and setting
+ * the provider's API key, which is stored sealed with AES-256-GCM as
+ * "enc:<base64>" (upstream's format).
  */
-#include "api/handlers.h"
+#include "api/ai.h"
 
 #include <string.h>
 
@@ -18,9 +19,16 @@
 #include "clients/ai_provider.h"
 #include "server/ctx.h"
 #include "server/body.h"
-#include "store/queries.h"
+#include "server/reply.h"
+#include "store/ai.h"
 
 #define KEY_MAX 512 /* longest provider key accepted */
+
+enum app_err h_ai_prompts_list(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    return store_ai_prompts_json(c->db, r->arena, c->ref_version, &w->data_json, &w->data_len);
+}
 
 /* The key sealing stored provider keys, derived from the server secret. */
 static void sealing_key(const struct ctx *c, unsigned char key[32])
@@ -44,7 +52,7 @@ static enum app_err stored_key(struct req *r, const char *stored, const char **p
     unsigned char *raw = arena_alloc(r->arena, n / 4 * 3 + 1);
     char *out = arena_alloc(r->arena, n / 4 * 3 + 1);
     if (raw == NULL || out == NULL)
-        return APP_ERR_TOO_LARGE;
+        return APP_ERR_INTERNAL;
     long len = crypto_b64decode(stored + 4, n, raw);
     sealing_key(c, key);
     long m = len < 0 ? -1 : crypto_gcm_open(key, raw, (size_t)len, (unsigned char *)out);
@@ -63,33 +71,26 @@ enum app_err h_ai_completion(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    const char *prompt = NULL, *stored = NULL, *api_key, *text;
+    const char *prompt, *stored, *api_key, *text;
     enum app_err e = body_object(r, w, &b);
 
     if (e != APP_OK)
         return e;
     const char *pkey = body_string(b, "prompt_key"), *content = body_string(b, "content");
-    if (pkey == NULL || *pkey == '\0') {
-        w->message = "`prompt_key` is required";
-        return APP_ERR_INPUT;
-    }
-    if (content == NULL || *content == '\0') {
-        w->message = "`content` is required";
-        return APP_ERR_INPUT;
-    }
-    const char *p[1] = {pkey};
-    if ((e = q_one(c->db, r->arena, STMT_AI_PROMPT_CONTENT, p, &prompt, NULL)) != APP_OK)
+    if (pkey == NULL || *pkey == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "`prompt_key` is required");
+    if (content == NULL || *content == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "`content` is required");
+    e = store_ai_prompt_content(c->db, r->arena, pkey, &prompt);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_INPUT, "Template not found");
+    if (e == APP_OK)
+        e = store_ai_provider_key(c->db, r->arena, &stored);
+    if (e != APP_OK)
         return e;
-    if (prompt == NULL) {
-        w->message = "Template not found";
-        return APP_ERR_INPUT;
-    }
-    if ((e = q_one(c->db, r->arena, STMT_AI_PROVIDER_KEY, NULL, &stored, NULL)) != APP_OK)
-        return e;
-    if (stored == NULL || *stored == '\0') {
-        w->message = "OpenAI API Key is not set. Please ask your administrator to set it up";
-        return APP_ERR_INPUT;
-    }
+    if (*stored == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "OpenAI API Key is not set. Please ask your administrator to set it up");
     if ((e = stored_key(r, stored, &api_key)) != APP_OK)
         return e;
 
@@ -105,27 +106,25 @@ enum app_err h_ai_completion(struct req *r, struct resp *w)
         jw_str(&sb, text, strlen(text));
         w->data_json = sbuf_str(&sb);
         w->data_len = sb.len;
-        return w->data_json ? APP_OK : APP_ERR_TOO_LARGE;
+        return w->data_json ? APP_OK : APP_ERR_INTERNAL;
     case AI_REJECTED:
-        w->message = "The AI provider refused the API key; ask your administrator to check it";
-        return APP_ERR_INPUT;
+        return reply_fail(
+            r, w, APP_ERR_INPUT,
+            "The AI provider refused the API key; ask your administrator to check it");
     case AI_RATE_LIMITED:
-        w->message = "The AI provider is rate limiting requests; try again in a minute";
-        return APP_ERR_RATE_LIMIT;
+        return reply_fail(r, w, APP_ERR_RATE_LIMIT,
+                          "The AI provider is rate limiting requests; try again in a minute");
     case AI_TIMEOUT:
-        w->message = "The AI provider did not answer in time";
-        return APP_ERR_GATEWAY_TIMEOUT;
+        return reply_fail(r, w, APP_ERR_GATEWAY_TIMEOUT, "The AI provider did not answer in time");
     case AI_UNREACHABLE:
-        w->message = "The AI provider cannot be reached";
-        return APP_ERR_BAD_GATEWAY;
+        return reply_fail(r, w, APP_ERR_BAD_GATEWAY, "The AI provider cannot be reached");
     case AI_FAILED:
-        w->message = arena_printf(r->arena, "The AI provider failed (HTTP %ld)", status);
-        return APP_ERR_BAD_GATEWAY;
+        return reply_fail(r, w, APP_ERR_BAD_GATEWAY, "The AI provider failed (HTTP %ld)", status);
     case AI_BAD_ANSWER:
         break;
     }
-    w->message = "The AI provider sent an answer that is not a chat completion";
-    return APP_ERR_BAD_GATEWAY;
+    return reply_fail(r, w, APP_ERR_BAD_GATEWAY,
+                      "The AI provider sent an answer that is not a chat completion");
 }
 
 /* PUT /api/v1/ai/provider {provider: "openai", api_key}: "" clears the key. */
@@ -139,25 +138,19 @@ enum app_err h_ai_provider_update(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *provider = body_string(b, "provider"), *api_key = body_string(b, "api_key");
-    if (provider == NULL || strcmp(provider, "openai") != 0) {
-        w->message = "Invalid provider: only openai is supported";
-        return APP_ERR_INPUT;
-    }
-    if (api_key == NULL) {
-        w->message = "`api_key` is required (an empty string clears it)";
-        return APP_ERR_INPUT;
-    }
+    if (provider == NULL || strcmp(provider, "openai") != 0)
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid provider: only openai is supported");
+    if (api_key == NULL)
+        return reply_fail(r, w, APP_ERR_INPUT, "`api_key` is required (an empty string clears it)");
     size_t n = strlen(api_key);
-    if (n > KEY_MAX) {
-        w->message = "`api_key` is too long";
-        return APP_ERR_INPUT;
-    }
+    if (n > KEY_MAX)
+        return reply_fail(r, w, APP_ERR_INPUT, "`api_key` is too long");
     const char *value = "";
     if (n > 0) {
         unsigned char sealed[CRYPTO_GCM_SEALED(KEY_MAX)];
         char *b64 = arena_alloc(r->arena, 4 + 4 * ((CRYPTO_GCM_SEALED(n) + 2) / 3) + 1);
         if (b64 == NULL)
-            return APP_ERR_TOO_LARGE;
+            return APP_ERR_INTERNAL;
         sealing_key(c, key);
         if (crypto_gcm_seal(key, NULL, (const unsigned char *)api_key, n, sealed) != 0)
             return APP_ERR_INTERNAL;
@@ -165,13 +158,11 @@ enum app_err h_ai_provider_update(struct req *r, struct resp *w)
         crypto_b64encode(sealed, CRYPTO_GCM_SEALED(n), b64 + 4);
         value = b64;
     }
-    const char *p[1] = {value}, *found = NULL;
-    if ((e = q_one(c->db, r->arena, STMT_AI_PROVIDER_KEY_SET, p, &found, NULL)) != APP_OK)
+    e = store_ai_provider_key_set(c->db, r->arena, value);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, e, "No openai provider is configured");
+    if (e != APP_OK)
         return e;
-    if (found == NULL) {
-        w->message = "No openai provider is configured";
-        return APP_ERR_NOT_FOUND;
-    }
     w->data_json = "\"Provider updated successfully\"";
     w->data_len = strlen(w->data_json);
     return APP_OK;

@@ -85,8 +85,8 @@ enum app_err h_auth_login(struct req *r, struct resp *w)
             w, "Set-Cookie",
             arena_printf(r->arena, "csrf_token=%s; Path=/; SameSite=Lax%s", csrf, secure));
     const char *p2[1] = {id};
-    (void)q_one(c->db, r->arena, STMT_LOGIN_TOUCH, p2, NULL, NULL);
-    return q_json(c->db, r->arena, STMT_AGENT_JSON, p2, &w->data_json, &w->data_len);
+    (void)store_one(c->db, r->arena, STMT_LOGIN_TOUCH, p2, NULL, NULL);
+    return store_json(c->db, r->arena, STMT_AGENT_JSON, p2, &w->data_json, &w->data_len);
 }
 
 /* Revokes the caller's session (an API key has none) and clears the cookie. */
@@ -95,7 +95,7 @@ static enum app_err logout(struct req *r, struct resp *w)
     struct ctx *c = r->ctx;
     if (c->who->session_id != NULL) {
         const char *p[1] = {c->who->session_id};
-        enum app_err e = q_one(c->db, r->arena, STMT_SESSION_REVOKE, p, NULL, NULL);
+        enum app_err e = store_one(c->db, r->arena, STMT_SESSION_REVOKE, p, NULL, NULL);
         if (e != APP_OK)
             return e;
     }

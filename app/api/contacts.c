@@ -74,7 +74,7 @@ enum app_err h_contacts_block(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
     const char *p[2] = {id, json_object_get_boolean(v) ? "true" : "false"};
-    if ((e = q_one(c->db, r->arena, STMT_CONTACT_BLOCK, p, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_CONTACT_BLOCK, p, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = "User not found";
@@ -171,7 +171,7 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     const char *uuid = NULL;
     if ((e = db_begin(c->db)) != APP_OK)
         return e;
-    e = q_one(c->db, r->arena, STMT_CONTACT_UPDATE, p, &found, NULL);
+    e = store_one(c->db, r->arena, STMT_CONTACT_UPDATE, p, &found, NULL);
     if (e == APP_ERR_CONFLICT)
         w->message = "Another contact with same email already exists";
     if (e == APP_OK && found == NULL) {
@@ -190,7 +190,7 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
         e = media_write(r, &m, &uuid);
         const char *ap[2] = {id, uuid ? arena_printf(r->arena, "/uploads/%s", uuid) : NULL};
         if (e == APP_OK)
-            e = q_one(c->db, r->arena, STMT_CONTACT_AVATAR_SET, ap, NULL, NULL);
+            e = store_one(c->db, r->arena, STMT_CONTACT_AVATAR_SET, ap, NULL, NULL);
     }
     if ((e = media_end(r, e, uuid)) != APP_OK)
         return e;
@@ -207,7 +207,7 @@ static enum app_err note_contact(struct req *r, struct resp *w, const char **id)
     if (e != APP_OK)
         return e;
     const char *p[1] = {*id};
-    if ((e = q_one(c->db, r->arena, STMT_CONTACT_EXISTS, p, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_CONTACT_EXISTS, p, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = "User not found";
@@ -240,7 +240,7 @@ enum app_err h_contact_notes_create(struct req *r, struct resp *w)
         return APP_ERR_INPUT;
     }
     const char *p[3] = {id, note, c->who->id_str};
-    return q_json(c->db, r->arena, STMT_NOTE_INSERT, p, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_NOTE_INSERT, p, &w->data_json, &w->data_len);
 }
 
 /* DELETE .../notes/{note_id}: one's own note, or any with the Admin role. */
@@ -255,7 +255,7 @@ enum app_err h_contact_notes_delete(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[2] = {note_id, id};
-    if ((e = q_one(c->db, r->arena, STMT_NOTE_AUTHOR, p, &author, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_NOTE_AUTHOR, p, &author, NULL)) != APP_OK)
         return e;
     if (author == NULL) {
         w->message = "Note not found";
@@ -263,12 +263,12 @@ enum app_err h_contact_notes_delete(struct req *r, struct resp *w)
     }
     if (strcmp(author, c->who->id_str) != 0) {
         const char *me[1] = {c->who->id_str};
-        if ((e = q_one(c->db, r->arena, STMT_HAS_ADMIN_ROLE, me, &admin, NULL)) != APP_OK)
+        if ((e = store_one(c->db, r->arena, STMT_HAS_ADMIN_ROLE, me, &admin, NULL)) != APP_OK)
             return e;
         if (admin == NULL) {
             w->message = "You can only delete your own note";
             return APP_ERR_PERMISSION;
         }
     }
-    return q_one(c->db, r->arena, STMT_NOTE_DELETE, p, NULL, NULL);
+    return store_one(c->db, r->arena, STMT_NOTE_DELETE, p, NULL, NULL);
 }

@@ -24,7 +24,10 @@
 #include "server/ctx.h"
 #include "server/body.h"
 #include "rules/access.h"
+#include "server/reply.h"
+#include "store/priorities.h"
 #include "store/queries.h"
+#include "store/statuses.h"
 
 enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
                          struct q_conv_access *out)
@@ -76,7 +79,7 @@ static enum app_err json_of(struct req *r, struct resp *w, const struct db_stmt 
 {
     struct ctx *c = r->ctx;
     const char *params[1] = {id};
-    enum app_err e = q_json(c->db, r->arena, s, params, &w->data_json, &w->data_len);
+    enum app_err e = store_json(c->db, r->arena, s, params, &w->data_json, &w->data_len);
     if (e == APP_OK && w->data_json == NULL) {
         w->message = "Conversation not found"; /* deleted in between */
         return APP_ERR_NOT_FOUND;
@@ -102,20 +105,16 @@ enum app_err h_conversation_participants(struct req *r, struct resp *w)
 static enum app_err update(struct req *r, const struct db_stmt *s, const char *const *params)
 {
     struct ctx *c = r->ctx;
-    return q_one(c->db, r->arena, s, params, NULL, NULL);
+    return store_one(c->db, r->arena, s, params, NULL, NULL);
 }
 
-/* Looks a status or priority up by name: 400 naming it when unknown. */
-static enum app_err by_name(struct req *r, struct resp *w, const struct db_stmt *s,
-                            const char *what, const char *name, const char **id)
+/* A status or priority looked up by name: 400 naming it when unknown. */
+static enum app_err by_name(struct req *r, struct resp *w, enum app_err e, const char *what,
+                            const char *name, int64_t v, const char **id)
 {
-    struct ctx *c = r->ctx;
-    const char *params[1] = {name};
-    enum app_err e = q_one(c->db, r->arena, s, params, id, NULL);
-    if (e == APP_OK && *id == NULL) {
-        w->message = arena_printf(r->arena, "Unknown %s `%s`", what, name);
-        return APP_ERR_INPUT;
-    }
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_INPUT, "Unknown %s `%s`", what, name);
+    *id = arena_printf(r->arena, "%lld", (long long)v);
     return e;
 }
 
@@ -123,7 +122,7 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    const char *id, *status_id, *snooze = NULL;
+    const char *id, *status_id = NULL, *snooze = NULL;
     enum app_err e = conversation(r, w, &id);
 
     if (e == APP_OK)
@@ -135,7 +134,9 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
         w->message = "`status` empty";
         return APP_ERR_INPUT;
     }
-    if ((e = by_name(r, w, STMT_STATUS_BY_NAME, "status", name, &status_id)) != APP_OK)
+    int64_t v;
+    e = store_status_id(c->db, r->arena, name, &v);
+    if ((e = by_name(r, w, e, "status", name, v, &status_id)) != APP_OK)
         return e;
     if (strcmp(name, "Snoozed") == 0) {
         const char *d = body_string(b, "snoozed_until");
@@ -154,7 +155,7 @@ enum app_err h_conversation_priority(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    const char *id, *priority_id;
+    const char *id, *priority_id = NULL;
     enum app_err e = conversation(r, w, &id);
 
     if (e == APP_OK)
@@ -166,7 +167,9 @@ enum app_err h_conversation_priority(struct req *r, struct resp *w)
         w->message = "`priority` empty";
         return APP_ERR_INPUT;
     }
-    if ((e = by_name(r, w, STMT_PRIORITY_BY_NAME, "priority", name, &priority_id)) != APP_OK)
+    int64_t v;
+    e = store_priority_id(c->db, r->arena, name, &v);
+    if ((e = by_name(r, w, e, "priority", name, v, &priority_id)) != APP_OK)
         return e;
     const char *params[3] = {id, priority_id, c->who->id_str};
     return update(r, STMT_CONV_SET_PRIORITY, params);
@@ -192,7 +195,7 @@ static enum app_err assign(struct req *r, struct resp *w, const struct db_stmt *
     }
     const char *whos = arena_printf(r->arena, "%lld", (long long)who);
     const char *p1[1] = {whos};
-    if ((e = q_one(c->db, r->arena, exists, p1, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, exists, p1, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = missing;
@@ -293,7 +296,7 @@ enum app_err h_conversation_tags(struct req *r, struct resp *w)
     }
     const char *list = json_object_to_json_string_ext(tags, JSON_C_TO_STRING_PLAIN);
     const char *p1[1] = {list};
-    if ((e = q_one(c->db, r->arena, STMT_TAGS_UNKNOWN, p1, &unknown, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_TAGS_UNKNOWN, p1, &unknown, NULL)) != APP_OK)
         return e;
     if (unknown != NULL) {
         w->message = arena_printf(r->arena, "Unknown tag `%s`", unknown);

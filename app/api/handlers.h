@@ -11,20 +11,17 @@
 
 #include "lib/err.h"
 
+/* Transitional: the resources that have their own header. */
+#include "api/ai.h"
+#include "api/health.h"
+#include "api/priorities.h"
+#include "api/statuses.h"
+
 struct req;
 struct resp;
 
 typedef enum app_err (*handler_fn)(struct req *r, struct resp *w);
 
-enum app_err h_health_get(struct req *r, struct resp *w);
-enum app_err h_statuses_list(struct req *r, struct resp *w);
-enum app_err h_priorities_list(struct req *r, struct resp *w);
-enum app_err h_statuses_create(struct req *r, struct resp *w);
-enum app_err h_statuses_update(struct req *r, struct resp *w);
-enum app_err h_statuses_delete(struct req *r, struct resp *w);
-enum app_err h_ai_prompts_list(struct req *r, struct resp *w);
-enum app_err h_ai_completion(struct req *r, struct resp *w);
-enum app_err h_ai_provider_update(struct req *r, struct resp *w);
 enum app_err h_agents_me(struct req *r, struct resp *w);
 enum app_err h_agents_get(struct req *r, struct resp *w);
 enum app_err h_agents_list(struct req *r, struct resp *w);

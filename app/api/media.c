@@ -174,7 +174,7 @@ enum app_err media_write(struct req *r, const struct media_new *m, const char **
     *uuid = NULL;
     if (size == NULL || meta == NULL)
         return APP_ERR_TOO_LARGE;
-    enum app_err e = q_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
+    enum app_err e = store_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
     if (e == APP_OK && *uuid == NULL)
         e = APP_ERR_INTERNAL;
     if (e == APP_OK && store(r->arena, c->cfg->upload_dir, *uuid, m->data, m->len) != 0) {
@@ -234,9 +234,9 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
     }
     const char *k1[1] = {"app.max_file_upload_size"},
                *k2[1] = {"app.allowed_file_upload_extensions"};
-    e = q_one(c->db, r->arena, STMT_SETTING, k1, &max_s, NULL);
+    e = store_one(c->db, r->arena, STMT_SETTING, k1, &max_s, NULL);
     if (e == APP_OK)
-        e = q_one(c->db, r->arena, STMT_SETTING, k2, &exts, NULL);
+        e = store_one(c->db, r->arena, STMT_SETTING, k2, &exts, NULL);
     if (e != APP_OK)
         return e;
     long max_mb = max_s ? strtol(max_s, NULL, 10) : 20;
@@ -265,7 +265,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
     if ((e = media_end(r, e, uuid)) != APP_OK)
         return e;
     const char *j[1] = {uuid};
-    return q_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);
 }
 
 /* The file name for Content-Disposition: an ASCII fallback and the UTF-8 original (RFC 6266). */

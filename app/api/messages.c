@@ -117,7 +117,7 @@ enum app_err h_message_get(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[1] = {id};
-    e = q_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
+    e = store_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
     if (e == APP_OK && w->data_json == NULL) {
         w->message = "Message not found";
         return APP_ERR_NOT_FOUND;
@@ -314,7 +314,7 @@ enum app_err h_message_send(struct req *r, struct resp *w)
     if ((e = q_message_send(c->db, r->arena, &m, &msg_id)) != APP_OK)
         return attach_race(w, e);
     const char *p[1] = {msg_id};
-    return q_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_MESSAGE_JSON, p, &w->data_json, &w->data_len);
 }
 
 enum app_err h_message_retry(struct req *r, struct resp *w)
@@ -330,14 +330,14 @@ enum app_err h_message_retry(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[3] = {router_capture(&r->match, "uuid"), ca.id, c->who->id_str};
-    if ((e = q_one(c->db, r->arena, STMT_MESSAGE_RETRY, p, NULL, &rows)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_MESSAGE_RETRY, p, NULL, &rows)) != APP_OK)
         return e;
     if (rows == 0) {
         w->message = "Only your own failed replies can be retried";
         return APP_ERR_INPUT;
     }
     const char *mp[1] = {id};
-    return q_json(c->db, r->arena, STMT_MESSAGE_JSON, mp, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_MESSAGE_JSON, mp, &w->data_json, &w->data_len);
 }
 
 /* An optional positive id field: APP_OK with *out NULL when absent. */
@@ -361,7 +361,7 @@ static enum app_err optional_id(struct req *r, struct resp *w, struct json_objec
         return APP_OK; /* 0 means none, as upstream's clients send it */
     *out = arena_printf(r->arena, "%lld", (long long)id);
     const char *p[1] = {*out};
-    enum app_err e = q_one(c->db, r->arena, exists, p, &found, NULL);
+    enum app_err e = store_one(c->db, r->arena, exists, p, &found, NULL);
     if (e == APP_OK && found == NULL) {
         w->message = missing;
         return APP_ERR_INPUT;
@@ -390,7 +390,7 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
     }
     cn.inbox_id = arena_printf(r->arena, "%lld", (long long)inbox);
     const char *p1[1] = {cn.inbox_id};
-    if ((e = q_one(c->db, r->arena, STMT_INBOX_STATE, p1, &found, NULL)) != APP_OK)
+    if ((e = store_one(c->db, r->arena, STMT_INBOX_STATE, p1, &found, NULL)) != APP_OK)
         return e;
     if (found == NULL) {
         w->message = "Inbox not found";
@@ -461,5 +461,5 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
         return e;
     }
     const char *p2[1] = {conv_id};
-    return q_json(c->db, r->arena, STMT_CONV_JSON, p2, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_CONV_JSON, p2, &w->data_json, &w->data_len);
 }

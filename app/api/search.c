@@ -66,7 +66,7 @@ static enum app_err with_access(struct req *r, struct resp *w, const struct db_s
                              B("conversations:read_unassigned"),
                              p->id_str};
 #undef B
-    return q_json(c->db, r->arena, s, params, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, s, params, &w->data_json, &w->data_len);
 }
 
 enum app_err h_search_conversations(struct req *r, struct resp *w)
@@ -87,5 +87,5 @@ enum app_err h_search_contacts(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *params[1] = {pattern};
-    return q_json(c->db, r->arena, STMT_SEARCH_CONTACTS, params, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_SEARCH_CONTACTS, params, &w->data_json, &w->data_len);
 }

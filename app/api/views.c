@@ -118,8 +118,8 @@ enum app_err h_views_mine_create(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[5] = {in.name, in.filters, in.visibility, in.user_id, in.team_id};
-    return write_result(w,
-                        q_json(c->db, r->arena, STMT_VIEW_INSERT, p, &w->data_json, &w->data_len));
+    return write_result(
+        w, store_json(c->db, r->arena, STMT_VIEW_INSERT, p, &w->data_json, &w->data_len));
 }
 
 /* A personal view of mine, or 403 (another's, or a shared one), as upstream. */
@@ -149,14 +149,14 @@ enum app_err h_views_mine_update(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[5] = {id, in.name, in.filters, in.visibility, NULL};
-    return q_json(c->db, r->arena, STMT_VIEW_UPDATE, p, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, STMT_VIEW_UPDATE, p, &w->data_json, &w->data_len);
 }
 
 static enum app_err delete_view(struct req *r, const char *id)
 {
     struct ctx *c = r->ctx;
     const char *p[1] = {id};
-    return q_one(c->db, r->arena, STMT_VIEW_DELETE, p, NULL, NULL);
+    return store_one(c->db, r->arena, STMT_VIEW_DELETE, p, NULL, NULL);
 }
 
 enum app_err h_views_mine_delete(struct req *r, struct resp *w)
@@ -206,8 +206,8 @@ enum app_err h_shared_views_create(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[5] = {in.name, in.filters, in.visibility, NULL, in.team_id};
-    return write_result(w,
-                        q_json(c->db, r->arena, STMT_VIEW_INSERT, p, &w->data_json, &w->data_len));
+    return write_result(
+        w, store_json(c->db, r->arena, STMT_VIEW_INSERT, p, &w->data_json, &w->data_len));
 }
 
 enum app_err h_shared_views_update(struct req *r, struct resp *w)
@@ -223,8 +223,8 @@ enum app_err h_shared_views_update(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     const char *p[5] = {id, in.name, in.filters, in.visibility, in.team_id};
-    return write_result(w,
-                        q_json(c->db, r->arena, STMT_VIEW_UPDATE, p, &w->data_json, &w->data_len));
+    return write_result(
+        w, store_json(c->db, r->arena, STMT_VIEW_UPDATE, p, &w->data_json, &w->data_len));
 }
 
 enum app_err h_shared_views_delete(struct req *r, struct resp *w)

@@ -3,12 +3,31 @@
  */
 #include "server/reply.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "lib/arena.h"
 #include "lib/http.h"
 #include "lib/validate.h"
 #include "server/ctx.h"
+
+enum app_err reply_fail(struct req *r, struct resp *w, enum app_err e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    w->message = arena_vprintf(r->arena, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+enum app_err reply_path_int(struct req *r, struct resp *w, const char *capture, const char *what,
+                            int64_t *id)
+{
+    const char *s = router_capture(&r->match, capture);
+    if (s == NULL || v_int64(s, 1, INT32_MAX, id) != 0)
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid %s `id`", what);
+    return APP_OK;
+}
 
 enum app_err reply_path_id(struct req *r, struct resp *w, const char *capture, const char *what,
                            const char **id)
@@ -26,7 +45,7 @@ enum app_err reply_json(struct req *r, struct resp *w, const struct db_stmt *s, 
 {
     struct ctx *c = r->ctx;
     const char *p[1] = {param};
-    return q_json(c->db, r->arena, s, param ? p : NULL, &w->data_json, &w->data_len);
+    return store_json(c->db, r->arena, s, param ? p : NULL, &w->data_json, &w->data_len);
 }
 
 enum app_err reply_json_found(struct req *r, struct resp *w, const struct db_stmt *s,

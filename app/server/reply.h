@@ -5,11 +5,30 @@
 #ifndef APP_REPLY_H
 #define APP_REPLY_H
 
+#include <stdint.h>
+
 #include "lib/err.h"
 #include "store/queries.h"
 
 struct req;
 struct resp;
+
+/*
+ * The one way a handler refuses a request: sets w's error message (printf
+ * into the request arena) and returns e, so a refusal reads
+ *     return reply_fail(r, w, APP_ERR_INPUT, "`%s` is required", key);
+ * A message the arena cannot hold is left out (the request then ends as a
+ * 500, see respond()).
+ */
+enum app_err reply_fail(struct req *r, struct resp *w, enum app_err e, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/*
+ * The {capture} of the path as a positive 32-bit id, or APP_ERR_INPUT
+ * with "Invalid <what> `id`".
+ */
+enum app_err reply_path_int(struct req *r, struct resp *w, const char *capture, const char *what,
+                            int64_t *id);
 
 /*
  * The {capture} of the path as a positive 32-bit id (*id borrowed), or

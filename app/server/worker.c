@@ -47,8 +47,18 @@ static void respond(struct fcgi_io *io, struct req *r, struct resp *w, enum app_
     size_t len;
     int status;
 
-    if (e == APP_OK && http_success_body(r->arena, w, &body, &len) != 0)
-        e = APP_ERR_TOO_LARGE;
+    if (e == APP_OK)
+        (void)http_success_body(r->arena, w, &body, &len);
+    /*
+     * One check for every refusal of the request's arena, wherever it
+     * happened and whatever the caller made of the NULL: a 500.
+     */
+    if (arena_exhausted(r->arena)) {
+        log_err("%s %s: the request needed more than the %zu-byte arena",
+                http_method_name(r->method), r->path, (size_t)ARENA_CAP);
+        e = APP_ERR_INTERNAL;
+        w->message = NULL;
+    }
     if (e != APP_OK) {
         http_error_body(r->arena, e, w->message, &body, &len);
         status = err_status(e);

@@ -148,7 +148,7 @@ enum app_err message_store(struct db *db, struct arena *a, const struct q_messag
     if (e == APP_OK && m->nattachments > 0) {
         const char *lp[2] = {m->attachments, *msg_id};
         long rows;
-        e = q_one(db, a, STMT_MEDIA_LINK, lp, NULL, &rows);
+        e = store_one(db, a, STMT_MEDIA_LINK, lp, NULL, &rows);
         if (e == APP_OK && rows != (long)m->nattachments)
             e = APP_ERR_CONFLICT; /* another message took one since the handler looked */
     }
@@ -210,7 +210,7 @@ enum app_err q_messages_page(struct db *db, struct arena *a, const char *conv_id
     /* Past the last page the window count is gone: count once. */
     const char *cp[3] = {conv_id, private_s, types};
     const char *count;
-    e = q_one(db, a, STMT_MESSAGES_COUNT, cp, &count, NULL);
+    e = store_one(db, a, STMT_MESSAGES_COUNT, cp, &count, NULL);
     *total = (e == APP_OK && count) ? strtoll(count, NULL, 10) : 0;
     return e;
 }

@@ -3,24 +3,29 @@
  */
 #include "store/priorities.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-#include "lib/arena.h"
 #include "lib/db.h"
-#include "lib/jsonw.h"
-#include "lib/sbuf.h"
-#include "lists/items.h"
-#include "lists/query.h"
-#include "store/queries.h"
-#include "store/user_sql.h"
+#include "store/store.h"
 
-const struct db_stmt STMT_PRIORITIES_JSON[1] = {
-    {"priorities_json",
-     "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at',"
-     " created_at, 'name', name) ORDER BY id), '[]')::text"
-     " FROM conversation_priorities",
-     0, 1}};
+static const struct db_stmt list_stmt = {
+    "priorities_json",
+    "SELECT coalesce(json_agg(json_build_object('id', id, 'created_at', created_at,"
+    " 'name', name) ORDER BY id), '[]')::text FROM conversation_priorities",
+    0, 1};
 
-const struct db_stmt STMT_PRIORITY_BY_NAME[1] = {
-    {"priority_by_name", "SELECT id FROM conversation_priorities WHERE name = $1::text", 1, 1}};
+static struct store_cached list_cache = {&list_stmt, 0, NULL, 0};
+
+enum app_err store_priorities_json(struct db *db, struct arena *a, int64_t version,
+                                   const char **json, size_t *len)
+{
+    return store_cached_json(db, a, &list_cache, version, json, len);
+}
+
+/* $1 name */
+static const struct db_stmt id_stmt = {
+    "priority_id", "SELECT id FROM conversation_priorities WHERE name = $1::text", 1, 1};
+
+enum app_err store_priority_id(struct db *db, struct arena *a, const char *name, int64_t *id)
+{
+    const char *p[] = {name};
+    return store_found_i64(db, a, &id_stmt, p, id);
+}

@@ -7,19 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-struct db_res;
-struct db_stmt;
-struct cq_query;
-struct q_message_new;
-struct sbuf;
 
-/* Transitional: the statements, until each handler calls a typed function. */
-extern const struct db_stmt STMT_PRIORITIES_JSON[1];
-extern const struct db_stmt STMT_PRIORITY_BY_NAME[1];
+/* [{id, created_at, name}] in id order (cached per worker at version). */
+enum app_err store_priorities_json(struct db *db, struct arena *a, int64_t version,
+                                   const char **json, size_t *len);
+
+/* The id of the priority called name; APP_ERR_NOT_FOUND if there is none. */
+enum app_err store_priority_id(struct db *db, struct arena *a, const char *name, int64_t *id);
 
 #endif

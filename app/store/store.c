@@ -1,25 +1,21 @@
 /*
- * store/store.c - generic statement runners shared by the store modules.
+ * store/store.c - see store.h.
  */
 #include "store/store.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/arena.h"
 #include "lib/db.h"
-#include "lib/jsonw.h"
-#include "lib/sbuf.h"
-#include "lists/items.h"
-#include "lists/query.h"
-#include "store/queries.h"
-#include "store/user_sql.h"
+#include "lib/xalloc.h"
 
-enum app_err q_json(struct db *db, struct arena *a, const struct db_stmt *s,
-                    const char *const *params, const char **json, size_t *len)
+enum app_err store_json(struct db *db, struct arena *a, const struct db_stmt *st,
+                        const char *const *params, const char **json, size_t *len)
 {
     struct db_res *res;
-    enum app_err e = db_run(db, a, s, params, &res);
+    enum app_err e = db_run(db, a, st, params, &res);
 
     *json = NULL;
     *len = 0;
@@ -32,11 +28,18 @@ enum app_err q_json(struct db *db, struct arena *a, const struct db_stmt *s,
     return *json ? APP_OK : APP_ERR_INTERNAL;
 }
 
-enum app_err q_one(struct db *db, struct arena *a, const struct db_stmt *s,
-                   const char *const *params, const char **first, long *rows)
+enum app_err store_json_found(struct db *db, struct arena *a, const struct db_stmt *st,
+                              const char *const *params, const char **json, size_t *len)
+{
+    enum app_err e = store_json(db, a, st, params, json, len);
+    return e == APP_OK && *json == NULL ? APP_ERR_NOT_FOUND : e;
+}
+
+enum app_err store_one(struct db *db, struct arena *a, const struct db_stmt *st,
+                       const char *const *params, const char **first, long *rows)
 {
     struct db_res *res;
-    enum app_err e = db_run(db, a, s, params, &res);
+    enum app_err e = db_run(db, a, st, params, &res);
 
     if (first != NULL)
         *first = NULL;
@@ -50,4 +53,67 @@ enum app_err q_one(struct db *db, struct arena *a, const struct db_stmt *s,
     if (rows != NULL)
         *rows = nt > 0 ? nt : db_affected(res);
     return APP_OK;
+}
+
+enum app_err store_found(struct db *db, struct arena *a, const struct db_stmt *st,
+                         const char *const *params, const char **first)
+{
+    long rows;
+    enum app_err e = store_one(db, a, st, params, first, &rows);
+    return e == APP_OK && rows == 0 ? APP_ERR_NOT_FOUND : e;
+}
+
+enum app_err store_found_i64(struct db *db, struct arena *a, const struct db_stmt *st,
+                             const char *const *params, int64_t *v)
+{
+    const char *s;
+    enum app_err e = store_found(db, a, st, params, &s);
+    *v = e == APP_OK && s != NULL ? strtoll(s, NULL, 10) : 0;
+    return e;
+}
+
+const char *store_i64(struct arena *a, int64_t v)
+{
+    return arena_printf(a, "%" PRId64, v);
+}
+
+const char *store_bool(int v)
+{
+    return v ? "true" : "false";
+}
+
+enum app_err store_begin(struct db *db)
+{
+    return db_begin(db);
+}
+
+enum app_err store_end(struct db *db, enum app_err e)
+{
+    if (e == APP_OK)
+        e = db_commit(db);
+    if (e != APP_OK)
+        db_rollback(db);
+    return e;
+}
+
+enum app_err store_cached_json(struct db *db, struct arena *a, struct store_cached *c,
+                               int64_t version, const char **json, size_t *len)
+{
+    if (c->json != NULL && version != 0 && c->version == version) {
+        *json = c->json;
+        *len = c->len;
+        return APP_OK;
+    }
+    enum app_err e = store_json_found(db, a, c->st, NULL, json, len);
+    if (e == APP_ERR_NOT_FOUND)
+        e = APP_ERR_INTERNAL; /* an aggregate always returns its row */
+    if (e == APP_OK && version != 0) {
+        char *copy = xmalloc(*len + 1);
+        memcpy(copy, *json, *len + 1);
+        free(c->json);
+        c->json = copy;
+        c->len = *len;
+        c->version = version;
+    }
+    return e;
 }
