@@ -201,23 +201,6 @@ int http_success_body(struct arena *a, const struct resp *w, const char **body, 
     return 0;
 }
 
-int http_page(struct arena *a, struct resp *w, const char *results, size_t len, long long total,
-              long long per_page, long long page)
-{
-    struct sbuf sb;
-    long long pages = (total <= 0 || per_page <= 0) ? 0 : (total + per_page - 1) / per_page;
-
-    sbuf_init(&sb, a);
-    sbuf_reserve(&sb, len + 128);
-    sbuf_add(&sb, "{\"results\":");
-    sbuf_addn(&sb, results, len);
-    sbuf_addf(&sb, ",\"total\":%lld,\"per_page\":%lld,\"total_pages\":%lld,\"page\":%lld}", total,
-              per_page, pages, page);
-    w->data_json = sbuf_str(&sb);
-    w->data_len = sb.len;
-    return w->data_json ? 0 : -1;
-}
-
 void http_error_body(struct arena *a, enum app_err err, const char *message, const char **body,
                      size_t *len)
 {

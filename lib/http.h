@@ -88,15 +88,6 @@ const char *http_reason(int status);
 int http_success_body(struct arena *a, const struct resp *w, const char **body, size_t *len);
 
 /*
- * Sets w's data to Libredesk's paginated payload
- * {"results":<results>,"total":N,"per_page":P,"total_pages":T,"page":K},
- * results being len bytes of a JSON array.  Returns 0, or -1 when the arena
- * is exhausted.
- */
-int http_page(struct arena *a, struct resp *w, const char *results, size_t len, long long total,
-              long long per_page, long long page);
-
-/*
  * The one error funnel: builds
  * {"status":"error","message":...,"error_type":...,"data":null} for err
  * with message (or the default message when NULL); control characters in

@@ -38,9 +38,8 @@ enum app_err h_contacts_list(struct req *r, struct resp *w)
     }
     if ((e = q_contact_list(c->db, r->arena, &q, &total, &results, &len)) != APP_OK)
         return e;
-    if (http_page(r->arena, w, results, len, (long long)total, (long long)rq.page_size,
-                  (long long)rq.page) != 0)
-        return APP_ERR_TOO_LARGE;
+    if ((e = reply_page(r, w, results, len, total, rq.page_size, rq.page)) != APP_OK)
+        return e;
     return APP_OK;
 }
 

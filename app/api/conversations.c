@@ -48,9 +48,8 @@ static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, c
     e = q_conversation_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results, &rlen);
     if (e != APP_OK)
         return e;
-    if (http_page(r->arena, w, results, rlen, (long long)total, (long long)rq.page_size,
-                  (long long)rq.page) != 0)
-        return APP_ERR_TOO_LARGE;
+    if ((e = reply_page(r, w, results, rlen, total, rq.page_size, rq.page)) != APP_OK)
+        return e;
     return APP_OK;
 }
 

@@ -22,6 +22,7 @@
 #include "lib/text.h"
 #include "lib/validate.h"
 #include "server/ctx.h"
+#include "server/reply.h"
 #include "server/body.h"
 #include "rules/access.h"
 #include "lists/query.h"
@@ -76,8 +77,8 @@ enum app_err h_messages_list(struct req *r, struct resp *w)
                         &len);
     if (e != APP_OK)
         return e;
-    if (http_page(r->arena, w, json, len, (long long)total, (long long)size, (long long)page) != 0)
-        return APP_ERR_TOO_LARGE;
+    if ((e = reply_page(r, w, json, len, total, size, page)) != APP_OK)
+        return e;
     return APP_OK;
 }
 

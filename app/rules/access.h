@@ -1,12 +1,40 @@
 /*
- * convaccess.h - upstream's per-conversation access rule (reference §4),
- * shared by the conversation and message handlers.
+ * rules/access.h - upstream's per-conversation access rule (reference §4),
+ * its C side in one place: which conversations a principal's permissions
+ * reach (the scopes the lists and search turn into SQL), and whether one
+ * conversation is among them.
  */
-#ifndef APP_CONVACCESS_H
-#define APP_CONVACCESS_H
+#ifndef RULES_ACCESS_H
+#define RULES_ACCESS_H
+
+#include <stdint.h>
 
 #include "lib/err.h"
 #include "store/queries.h"
+
+struct principal;
+
+/* What the conversation permissions grant, as bits. */
+enum access_scope {
+    ACCESS_ALL = 1,        /* conversations:read_all: everything, the rest is moot */
+    ACCESS_UNASSIGNED = 2, /* conversations:read_unassigned: no agent and no team */
+    ACCESS_ASSIGNED = 4,   /* conversations:read_assigned: assigned to me */
+    ACCESS_TEAM_INBOX = 8, /* conversations:read_team_inbox: my teams', without an agent */
+    ACCESS_TEAM_ALL = 16   /* conversations:read_team_all: my teams' */
+};
+
+/* The scopes p's permissions grant (0: none). */
+unsigned access_scopes(const struct principal *p);
+
+/* What the rule needs to know about one conversation. */
+struct access_facts {
+    int has_user, has_team;
+    int64_t user_id; /* the assigned agent, when has_user */
+    int my_team;     /* the assigned team is one of the caller's */
+};
+
+/* 1 if p may read the conversation: conversations:read and a scope that covers it. */
+int access_conversation(const struct principal *p, const struct access_facts *f);
 
 struct req;
 struct resp;

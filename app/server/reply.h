@@ -24,6 +24,14 @@ enum app_err reply_fail(struct req *r, struct resp *w, enum app_err e, const cha
     __attribute__((format(printf, 4, 5)));
 
 /*
+ * data = Libredesk's page of a list:
+ * {"results":<results>,"total":N,"per_page":P,"total_pages":T,"page":K},
+ * results being len bytes of a JSON array.
+ */
+enum app_err reply_page(struct req *r, struct resp *w, const char *results, size_t len,
+                        int64_t total, int64_t per_page, int64_t page);
+
+/*
  * The {capture} of the path as a positive 32-bit id, or APP_ERR_INPUT
  * with "Invalid <what> `id`".
  */

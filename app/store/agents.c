@@ -14,6 +14,7 @@
 #include "lists/items.h"
 #include "lists/query.h"
 #include "store/queries.h"
+#include "store/store.h"
 #include "store/user_sql.h"
 
 #define AGENT_JSON_SQL USER_JSON_SQL "u.type = 'agent'"
@@ -151,3 +152,9 @@ const struct db_stmt CLI_AGENT_SET_API_KEY[1] = {
      " WHERE lower(email) = lower($1::text) AND type = 'agent'"
      " AND deleted_at IS NULL RETURNING id",
      3, 0}};
+
+enum app_err store_agent_exists(struct db *db, struct arena *a, int64_t id)
+{
+    const char *p[] = {store_i64(a, id)};
+    return store_found(db, a, STMT_AGENT_EXISTS, p, NULL);
+}

@@ -40,4 +40,7 @@ extern const struct db_stmt CLI_AGENT_INSERT[1];
 extern const struct db_stmt CLI_USER_ROLE_INSERT[1];
 extern const struct db_stmt CLI_AGENT_SET_API_KEY[1];
 
+/* APP_OK if id is a live agent, else APP_ERR_NOT_FOUND. */
+enum app_err store_agent_exists(struct db *db, struct arena *a, int64_t id);
+
 #endif

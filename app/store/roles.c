@@ -13,6 +13,7 @@
 #include "lists/items.h"
 #include "lists/query.h"
 #include "store/queries.h"
+#include "store/store.h"
 #include "store/user_sql.h"
 
 const struct db_stmt STMT_UNKNOWN_ROLE[1] = {
@@ -37,3 +38,11 @@ const struct db_stmt STMT_ROLES_JSON[1] = {
 
 const struct db_stmt CLI_ROLE_ID[1] = {
     {"cli_role_id", "SELECT id FROM roles WHERE name = $1::text", 1, 1}};
+
+enum app_err store_user_is_admin(struct db *db, struct arena *a, int64_t user_id, int *admin)
+{
+    const char *p[] = {store_i64(a, user_id)};
+    enum app_err e = store_found(db, a, STMT_HAS_ADMIN_ROLE, p, NULL);
+    *admin = e == APP_OK;
+    return e == APP_ERR_NOT_FOUND ? APP_OK : e;
+}

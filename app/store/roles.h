@@ -24,4 +24,7 @@ extern const struct db_stmt STMT_HAS_ADMIN_ROLE[1];
 extern const struct db_stmt STMT_ROLES_JSON[1];
 extern const struct db_stmt CLI_ROLE_ID[1];
 
+/* *admin 1 if the user holds the Admin role. */
+enum app_err store_user_is_admin(struct db *db, struct arena *a, int64_t user_id, int *admin);
+
 #endif

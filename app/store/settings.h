@@ -21,4 +21,7 @@ struct sbuf;
 /* Transitional: the statements, until each handler calls a typed function. */
 extern const struct db_stmt STMT_SETTING[1];
 
+/* The setting's value as JSON text (*value borrowed); NULL if the key is not set. */
+enum app_err store_setting(struct db *db, struct arena *a, const char *key, const char **value);
+
 #endif

@@ -13,6 +13,7 @@
 #include "lists/items.h"
 #include "lists/query.h"
 #include "store/queries.h"
+#include "store/store.h"
 #include "store/user_sql.h"
 
 /* A team as upstream sends it; the time zone is a string, empty when unset. */
@@ -87,4 +88,19 @@ enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id, 
     enum app_err e = db_run(db, a, STMT_TEAM_MEMBER, params, &res);
     *member = e == APP_OK && db_ntuples(res) > 0;
     return e;
+}
+
+enum app_err store_team_exists(struct db *db, struct arena *a, int64_t id)
+{
+    const char *p[] = {store_i64(a, id)};
+    return store_found(db, a, STMT_TEAM_EXISTS, p, NULL);
+}
+
+enum app_err store_team_member(struct db *db, struct arena *a, int64_t team_id, int64_t user_id,
+                               int *member)
+{
+    const char *p[] = {store_i64(a, team_id), store_i64(a, user_id)};
+    enum app_err e = store_found(db, a, STMT_TEAM_MEMBER, p, NULL);
+    *member = e == APP_OK;
+    return e == APP_ERR_NOT_FOUND ? APP_OK : e;
 }

@@ -34,4 +34,11 @@ extern const struct db_stmt STMT_TEAM_MEMBER[1];
 enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id, const char *user_id,
                            int *member);
 
+/* APP_OK if the team exists, else APP_ERR_NOT_FOUND. */
+enum app_err store_team_exists(struct db *db, struct arena *a, int64_t id);
+
+/* *member 1 if the agent belongs to the team. */
+enum app_err store_team_member(struct db *db, struct arena *a, int64_t team_id, int64_t user_id,
+                               int *member);
+
 #endif
