@@ -15,14 +15,6 @@
 #include "store/queries.h"
 #include "server/reply.h"
 
-void list_params(struct req *r, struct cq_request *rq)
-{
-    rq->filters = http_param(r, "filters");
-    rq->order_by = http_param(r, "order_by");
-    rq->order = http_param(r, "order");
-    cq_page_params(http_param(r, "page"), http_param(r, "page_size"), &rq->page, &rq->page_size);
-}
-
 static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, const char *team_id,
                              const char *filters, unsigned scopes)
 {

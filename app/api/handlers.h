@@ -16,6 +16,7 @@
 #include "api/health.h"
 #include "api/priorities.h"
 #include "api/statuses.h"
+#include "lists/params.h"
 
 struct req;
 struct resp;
@@ -41,12 +42,6 @@ enum app_err h_teams_get(struct req *r, struct resp *w);
 enum app_err h_teams_compact(struct req *r, struct resp *w);
 enum app_err h_roles_list(struct req *r, struct resp *w);
 enum app_err h_conversations_all(struct req *r, struct resp *w);
-/*
- * What every paginated list reads from the query string (h_conversations.c):
- * filters, order_by, order, page and page_size, into rq.
- */
-struct cq_request;
-void list_params(struct req *r, struct cq_request *rq);
 /* The list of a view (h_conversations.c): filters as stored, scopes as enum cq_scope bits. */
 enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
                                    unsigned scopes);
