@@ -125,13 +125,19 @@ START_TEST(test_cache)
     ck_assert_int_eq(auth_cache_touch_due("k", h1, 1000, 60), 1);
     ck_assert_int_eq(auth_cache_touch_due("k", h1, 1030, 60), 0);
     ck_assert_int_eq(auth_cache_touch_due("k", h1, 1061, 60), 1);
-    /* Eviction: many other keys push the entry out; it is then unknown, never wrong. */
+    /*
+     * Eviction: many other keys push the entries out; they are then unknown
+     * (bcrypt again), never wrong, and the newest stay.
+     */
     for (int i = 0; i < 200; i++) {
         char key[16];
         snprintf(key, sizeof(key), "x%d", i);
         auth_cache_store(key, h1, "s", 1);
     }
-    ck_assert_int_ne(auth_cache_lookup("k", h1, "bad"), 1);
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "good"), -1);
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "bad"), -1);
+    ck_assert_int_eq(auth_cache_lookup("x199", h1, "s"), 1);
+    ck_assert_int_eq(auth_cache_lookup("x199", h1, "t"), -1);
 }
 END_TEST
 
