@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "lib/arena.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/jsonw.h"

@@ -11,7 +11,7 @@
 
 #include "lib/arena.h"
 #include "lib/auth.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "server/ctx.h"

@@ -20,7 +20,7 @@
 #include <magic.h>
 
 #include "lib/arena.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/http.h"
 #include "lib/log.h"
 #include "lib/multipart.h"

@@ -17,7 +17,7 @@
 
 #include "lib/arena.h"
 #include "lib/auth.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/crypto.h"
 #include "lib/db.h"
 #include "lib/validate.h"

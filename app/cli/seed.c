@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "lib/arena.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/db.h"
 #include "lib/validate.h"
 

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/fcgi_io.h"
 #include "lib/log.h"
 #include "lib/prefork.h"

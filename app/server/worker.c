@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "lib/arena.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/db.h"
 #include "lib/fcgi_io.h"
 #include "lib/http.h"

@@ -5,8 +5,9 @@
 
 #include "lib/arena.h"
 #include "lib/auth.h"
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/crypto.h"
+#include "lib/env.h"
 
 #include <jwt.h>
 #include "../suite_of.h"
@@ -338,16 +339,16 @@ Suite *auth_suite(void)
 
 START_TEST(test_durations)
 {
-    ck_assert_int_eq(config_parse_duration("90"), 90);
-    ck_assert_int_eq(config_parse_duration("90s"), 90);
-    ck_assert_int_eq(config_parse_duration("30m"), 1800);
-    ck_assert_int_eq(config_parse_duration("9h"), 32400);
-    ck_assert_int_eq(config_parse_duration("2d"), 172800);
-    ck_assert_int_eq(config_parse_duration("0"), -1);
-    ck_assert_int_eq(config_parse_duration("-5"), -1);
-    ck_assert_int_eq(config_parse_duration("5x"), -1);
-    ck_assert_int_eq(config_parse_duration("5hh"), -1);
-    ck_assert_int_eq(config_parse_duration(""), -1);
+    ck_assert_int_eq(env_parse_duration("90"), 90);
+    ck_assert_int_eq(env_parse_duration("90s"), 90);
+    ck_assert_int_eq(env_parse_duration("30m"), 1800);
+    ck_assert_int_eq(env_parse_duration("9h"), 32400);
+    ck_assert_int_eq(env_parse_duration("2d"), 172800);
+    ck_assert_int_eq(env_parse_duration("0"), -1);
+    ck_assert_int_eq(env_parse_duration("-5"), -1);
+    ck_assert_int_eq(env_parse_duration("5x"), -1);
+    ck_assert_int_eq(env_parse_duration("5hh"), -1);
+    ck_assert_int_eq(env_parse_duration(""), -1);
 }
 END_TEST
 

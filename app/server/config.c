@@ -1,7 +1,7 @@
 /*
- * config.c - environment configuration with safe defaults.
+ * config.c - deskd's settings from the environment, with safe defaults.
  */
-#include "config.h"
+#include "server/config.h"
 
 #include <sys/stat.h>
 #include <errno.h>
@@ -12,80 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "crypto.h"
-#include "log.h"
-#include "validate.h"
-#include "xalloc.h"
-
-static const char *env(const char *name)
-{
-    const char *v = getenv(name);
-    return (v != NULL && *v != '\0') ? v : NULL;
-}
-
-static int env_int(const char *name, int def, int min, int max, int *out, char *err, size_t errlen)
-{
-    const char *v = env(name);
-    int64_t n;
-    if (v == NULL) {
-        *out = def;
-        return 0;
-    }
-    if (v_int64(v, min, max, &n) != 0) {
-        snprintf(err, errlen, "%s=%s: expected an integer from %d to %d", name, v, min, max);
-        return -1;
-    }
-    *out = (int)n;
-    return 0;
-}
-
-long config_parse_duration(const char *s)
-{
-    char *end;
-    long mult = 1;
-    if (s == NULL || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || v <= 0)
-        return -1;
-    if (*end != '\0') {
-        if (end[1] != '\0')
-            return -1;
-        switch (*end) {
-        case 's':
-            mult = 1;
-            break;
-        case 'm':
-            mult = 60;
-            break;
-        case 'h':
-            mult = 3600;
-            break;
-        case 'd':
-            mult = 86400;
-            break;
-        default:
-            return -1;
-        }
-    }
-    if (v > LONG_MAX / mult)
-        return -1;
-    return v * mult;
-}
-
-static char *absolute(const char *path)
-{
-    char cwd[PATH_MAX];
-    if (path[0] == '/')
-        return xstrdup(path);
-    if (getcwd(cwd, sizeof(cwd)) == NULL)
-        return xstrdup(path);
-    size_t n = strlen(cwd) + 1 + strlen(path) + 1;
-    char *out = xmalloc(n);
-    snprintf(out, n, "%s/%s", cwd, strncmp(path, "./", 2) == 0 ? path + 2 : path);
-    return out;
-}
+#include "lib/crypto.h"
+#include "lib/env.h"
+#include "lib/log.h"
+#include "lib/xalloc.h"
 
 static char *joinf(const char *a, const char *b)
 {
@@ -101,11 +31,11 @@ int config_load(struct config *c, char *err, size_t errlen)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
     memset(c, 0, sizeof(*c));
-    c->var_dir = absolute(env("DESKD_VAR") ? env("DESKD_VAR") : "./var");
+    c->var_dir = env_absolute(env_get("DESKD_VAR") ? env_get("DESKD_VAR") : "./var");
     while (strlen(c->var_dir) > 1 && c->var_dir[strlen(c->var_dir) - 1] == '/')
         c->var_dir[strlen(c->var_dir) - 1] = '\0';
 
-    if ((v = env("DESKD_DATABASE_URL")) != NULL) {
+    if ((v = env_get("DESKD_DATABASE_URL")) != NULL) {
         c->database_url = xstrdup(v);
     } else {
         size_t n = strlen(c->var_dir) + 64;
@@ -113,7 +43,7 @@ int config_load(struct config *c, char *err, size_t errlen)
         snprintf(c->database_url, n, "host=%s/pg/run dbname=deskd user=deskd", c->var_dir);
     }
 
-    if ((v = env("DESKD_LISTEN")) != NULL) {
+    if ((v = env_get("DESKD_LISTEN")) != NULL) {
         if (strncmp(v, "unix:", 5) == 0) {
             if (v[5] != '/') {
                 snprintf(err, errlen, "DESKD_LISTEN=%s: unix socket path must be absolute", v);
@@ -135,56 +65,34 @@ int config_load(struct config *c, char *err, size_t errlen)
                 errlen) != 0)
         return -1;
 
-    c->session_ttl = 9 * 3600;
-    if ((v = env("DESKD_SESSION_TTL")) != NULL) {
-        c->session_ttl = config_parse_duration(v);
-        if (c->session_ttl < 60 || c->session_ttl > 366L * 86400) {
-            snprintf(err, errlen,
-                     "DESKD_SESSION_TTL=%s: expected a duration from 60s to 366d (e.g. 9h)", v);
-            return -1;
-        }
-    }
+    if (env_duration("DESKD_SESSION_TTL", 9 * 3600, 60, 366L * 86400, &c->session_ttl, err,
+                     errlen) != 0 ||
+        env_bool("DESKD_SECURE_COOKIES", 1, &c->secure_cookies, err, errlen) != 0)
+        return -1;
 
-    c->secure_cookies = 1;
-    if ((v = env("DESKD_SECURE_COOKIES")) != NULL) {
-        if (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 || strcmp(v, "yes") == 0)
-            c->secure_cookies = 1;
-        else if (strcmp(v, "0") == 0 || strcmp(v, "false") == 0 || strcmp(v, "no") == 0)
-            c->secure_cookies = 0;
-        else {
-            snprintf(err, errlen, "DESKD_SECURE_COOKIES=%s: expected true or false", v);
-            return -1;
-        }
-    }
-
-    v = env("DESKD_AI_BASE_URL");
+    v = env_get("DESKD_AI_BASE_URL");
     if (v != NULL && strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
         snprintf(err, errlen, "DESKD_AI_BASE_URL=%s: expected an http(s):// URL", v);
         return -1;
     }
     c->ai_base_url = xstrdup(v ? v : "https://api.openai.com/v1");
 
-    v = env("DESKD_AI_MODEL");
+    v = env_get("DESKD_AI_MODEL");
     if (v != NULL && (*v == '\0' || strlen(v) > 100 || strpbrk(v, "\" \\\r\n\t") != NULL)) {
         snprintf(err, errlen, "DESKD_AI_MODEL: expected a model name such as gpt-4o-mini");
         return -1;
     }
     c->ai_model = xstrdup(v ? v : "gpt-4o-mini");
 
-    c->ai_timeout = 10;
-    if ((v = env("DESKD_AI_TIMEOUT")) != NULL) {
-        c->ai_timeout = config_parse_duration(v);
-        if (c->ai_timeout < 1 || c->ai_timeout > 50) { /* under nginx's 60 s read timeout */
-            snprintf(err, errlen, "DESKD_AI_TIMEOUT=%s: expected a duration from 1s to 50s", v);
-            return -1;
-        }
-    }
+    /* Under nginx's 60 s read timeout. */
+    if (env_duration("DESKD_AI_TIMEOUT", 10, 1, 50, &c->ai_timeout, err, errlen) != 0)
+        return -1;
 
-    v = env("DESKD_UPLOAD_DIR");
-    c->upload_dir = v ? absolute(v) : joinf(c->var_dir, "/uploads");
+    v = env_get("DESKD_UPLOAD_DIR");
+    c->upload_dir = v ? env_absolute(v) : joinf(c->var_dir, "/uploads");
 
     c->log_level = LOG_INFO;
-    if ((v = env("DESKD_LOG_LEVEL")) != NULL) {
+    if ((v = env_get("DESKD_LOG_LEVEL")) != NULL) {
         c->log_level = log_level_parse(v);
         if (c->log_level < 0) {
             snprintf(err, errlen, "DESKD_LOG_LEVEL=%s: expected error, warn, info or debug", v);
@@ -192,7 +100,7 @@ int config_load(struct config *c, char *err, size_t errlen)
         }
     }
 
-    v = env("DESKD_USER");
+    v = env_get("DESKD_USER");
     c->user = v ? xstrdup(v) : NULL;
 
     if (env_int("DESKD_SHUTDOWN_TIMEOUT", 30, 1, 3600, &c->shutdown_timeout, err, errlen) != 0)
@@ -203,14 +111,14 @@ int config_load(struct config *c, char *err, size_t errlen)
     if (env_int("DESKD_BACKLOG", 1024, 16, 65535, &c->backlog, err, errlen) != 0)
         return -1;
 
-    v = env("DESKD_SQL_DIR");
-    c->sql_dir = v ? absolute(v) : NULL;
+    v = env_get("DESKD_SQL_DIR");
+    c->sql_dir = v ? env_absolute(v) : NULL;
     return 0;
 }
 
 int config_load_secret(struct config *c, int create, char *err, size_t errlen)
 {
-    const char *v = env("DESKD_SECRET_KEY");
+    const char *v = env_get("DESKD_SECRET_KEY");
     char path[PATH_MAX];
     char buf[256];
     int fd;

@@ -3,8 +3,8 @@
  * validated before anything is forked.  A bad value is a clear error at
  * startup.  The struct is immutable after config_load().
  */
-#ifndef LIB_CONFIG_H
-#define LIB_CONFIG_H
+#ifndef SERVER_CONFIG_H
+#define SERVER_CONFIG_H
 
 #include <stddef.h>
 
@@ -43,8 +43,5 @@ int config_load_secret(struct config *c, int create, char *err, size_t errlen);
 
 /* Frees the strings; the struct itself is the caller's. */
 void config_free(struct config *c);
-
-/* Parses "90", "90s", "30m", "9h", "2d" into seconds; -1 if malformed or <= 0. */
-long config_parse_duration(const char *s);
 
 #endif
