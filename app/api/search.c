@@ -6,6 +6,7 @@
  */
 #include "api/search.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "lib/http.h"
@@ -32,7 +33,12 @@ static enum app_err query(struct req *r, struct resp *w, const char **q)
     return APP_OK;
 }
 
-enum app_err h_search_conversations(struct req *r, struct resp *w)
+/* A search within the caller's access scopes (store/search.h). */
+typedef enum app_err (*scoped_search)(struct db *db, struct arena *a, const char *query,
+                                      unsigned scopes, int64_t user_id, const char **json,
+                                      size_t *len);
+
+static enum app_err search_scoped(struct req *r, struct resp *w, scoped_search search)
 {
     struct ctx *c = r->ctx;
     const char *q;
@@ -40,20 +46,18 @@ enum app_err h_search_conversations(struct req *r, struct resp *w)
 
     if (e != APP_OK)
         return e;
-    return store_search_conversations(c->db, r->arena, q, access_scopes(c->who), c->who->id,
-                                      &w->data_json, &w->data_len);
+    return search(c->db, r->arena, q, access_scopes(c->who), c->who->id, &w->data_json,
+                  &w->data_len);
+}
+
+enum app_err h_search_conversations(struct req *r, struct resp *w)
+{
+    return search_scoped(r, w, store_search_conversations);
 }
 
 enum app_err h_search_messages(struct req *r, struct resp *w)
 {
-    struct ctx *c = r->ctx;
-    const char *q;
-    enum app_err e = query(r, w, &q);
-
-    if (e != APP_OK)
-        return e;
-    return store_search_messages(c->db, r->arena, q, access_scopes(c->who), c->who->id,
-                                 &w->data_json, &w->data_len);
+    return search_scoped(r, w, store_search_messages);
 }
 
 enum app_err h_search_contacts(struct req *r, struct resp *w)
