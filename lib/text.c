@@ -85,3 +85,21 @@ char *text_email_norm(struct arena *a, const char *s)
             *q = (char)(*q - 'A' + 'a');
     return out;
 }
+
+char *text_like_contains(struct arena *a, const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = arena_alloc(a, 2 * n + 3);
+
+    if (out == NULL)
+        return NULL;
+    out[o++] = '%';
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
+            out[o++] = '\\';
+        out[o++] = s[i];
+    }
+    out[o++] = '%';
+    out[o] = '\0';
+    return out;
+}

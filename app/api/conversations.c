@@ -1,19 +1,21 @@
 /*
- * h_conversations.c - conversation lists: all, unassigned, assigned,
- * mentioned and a team's unassigned inbox, all through the query engine.
+ * api/conversations.c - conversation lists: all, unassigned, assigned,
+ * mentioned, a team's unassigned inbox and a view's list, all through the
+ * list engine.
  */
-#include "api/handlers.h"
+#include "api/conversations.h"
 
+#include <inttypes.h>
 #include <stdint.h>
-#include <string.h>
 
 #include "lib/arena.h"
 #include "lib/http.h"
-#include "lib/validate.h"
-#include "server/ctx.h"
+#include "lists/params.h"
 #include "lists/query.h"
-#include "store/queries.h"
+#include "server/ctx.h"
 #include "server/reply.h"
+#include "store/conversations.h"
+#include "store/teams.h"
 
 static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, const char *team_id,
                              const char *filters, unsigned scopes)
@@ -22,7 +24,7 @@ static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, c
     struct cq_request rq = {0};
     struct cq_query q;
     const char *msg = NULL, *results;
-    size_t rlen;
+    size_t len;
     int64_t total;
 
     list_params(r, &rq);
@@ -33,16 +35,14 @@ static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, c
     rq.filters = filters; /* a view's stored filters replace the parameter */
 
     enum app_err e = cq_build(r->arena, &rq, &q, &msg);
-    if (e != APP_OK) {
-        w->message = msg;
-        return e;
-    }
-    e = q_conversation_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results, &rlen);
+    if (e == APP_ERR_INPUT)
+        return reply_fail(r, w, e, "%s", msg);
+    if (e == APP_OK)
+        e = store_conversations_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results,
+                                     &len);
     if (e != APP_OK)
         return e;
-    if ((e = reply_page(r, w, results, rlen, total, rq.page_size, rq.page)) != APP_OK)
-        return e;
-    return APP_OK;
+    return reply_page(r, w, results, len, total, rq.page_size, rq.page);
 }
 
 static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const char *team_id)
@@ -50,7 +50,6 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
     return run_list(r, w, type, team_id, http_param(r, "filters"), 0);
 }
 
-/* A view's list: its stored filters (the `filters` parameter is ignored, as upstream). */
 enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
                                    unsigned scopes)
 {
@@ -77,21 +76,22 @@ enum app_err h_conversations_mentioned(struct req *r, struct resp *w)
     return list(r, w, CQ_MENTIONED, NULL);
 }
 
+/* A team's conversations without an agent, for the team's members only. */
 enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    const char *id;
+    int64_t id;
     int member;
-    enum app_err e = reply_path_id(r, w, "id", "team", &id);
+    enum app_err e = reply_path_int(r, w, "id", "team", &id);
 
+    if (e == APP_OK)
+        e = store_team_member(c->db, r->arena, id, c->who->id, &member);
     if (e != APP_OK)
         return e;
-    e = q_team_member(c->db, r->arena, id, c->who->id_str, &member);
-    if (e != APP_OK)
-        return e;
-    if (!member) {
-        w->message = "You're not a member of this team";
-        return APP_ERR_PERMISSION;
-    }
-    return list(r, w, CQ_TEAM_UNASSIGNED, id);
+    if (!member)
+        return reply_fail(r, w, APP_ERR_PERMISSION, "You're not a member of this team");
+    const char *team_id = arena_printf(r->arena, "%" PRId64, id);
+    if (team_id == NULL)
+        return APP_ERR_INTERNAL;
+    return list(r, w, CQ_TEAM_UNASSIGNED, team_id);
 }

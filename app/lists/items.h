@@ -1,17 +1,18 @@
 /*
- * convitems.h - SQL fragments for conversation list items, shared by the
- * query engine (app/convquery.c) and the statement table (app/queries.c).
- * $1 is always the caller's user id.
+ * lists/items.h - SQL fragments for conversation list items, shared by the
+ * list engine (lists/query.c) and the statements that read the items
+ * (store/conversations.c) and messages (store/messages.c).  $1 is always
+ * the caller's user id.
  */
-#ifndef APP_CONVITEMS_H
-#define APP_CONVITEMS_H
+#ifndef LISTS_ITEMS_H
+#define LISTS_ITEMS_H
 
 /* The teams the caller belongs to. */
 #define MY_TEAMS "(SELECT tm.team_id FROM team_members tm WHERE tm.user_id = $1::bigint)"
 
 /*
  * The columns of one list item, in upstream's key order (reference §7.2);
- * fetched in binary and written as JSON by conv_items_json() (queries.c),
+ * fetched in binary and written as JSON by store/conversations.c,
  * which is cheaper than having PostgreSQL build and print the JSON.
  */
 #define ITEM_COLUMNS(MENTION)                                                                      \

@@ -1,5 +1,5 @@
 /*
- * convquery.c - conversation lists: scope + filters + order + page -> SQL.
+ * lists/query.c - conversation lists: scope + filters + order + page -> SQL.
  *
  * Filters compile twice with the same parameter numbers: once against the
  * conversations table (the page and, when needed, a count), and once against
@@ -23,8 +23,10 @@
 #include "lib/arena.h"
 #include "lib/jsonio.h"
 #include "lib/sbuf.h"
+#include "lib/text.h"
 #include "lib/validate.h"
 #include "lists/items.h"
+#include "rules/access.h"
 
 enum ctype { T_INT, T_TEXT, T_TS, T_TAGS };
 
@@ -134,7 +136,17 @@ static enum app_err fail(struct compiler *c, const char *fmt, ...)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     c->msg = arena_strdup(c->a, buf);
-    return c->msg ? APP_ERR_INPUT : APP_ERR_TOO_LARGE;
+    return c->msg ? APP_ERR_INPUT : APP_ERR_INTERNAL;
+}
+
+/*
+ * The outcome of a refused compilation: APP_ERR_INPUT with *message, or
+ * APP_ERR_INTERNAL when the arena could not hold the message.
+ */
+static enum app_err refused(const struct compiler *c, enum app_err e, const char **message)
+{
+    *message = c->msg;
+    return e == APP_ERR_INPUT && c->msg == NULL ? APP_ERR_INTERNAL : e;
 }
 
 static int is_date(const char *s)
@@ -213,25 +225,6 @@ static const char *cast(enum ctype t)
     return t == T_INT ? "bigint" : t == T_TS ? "timestamptz" : "text";
 }
 
-/* Escapes LIKE metacharacters so that `contains` matches literally. */
-static const char *like_literal(struct compiler *c, const char *v)
-{
-    size_t n = strlen(v);
-    char *out = arena_alloc(c->a, 2 * n + 3);
-    size_t o = 0;
-    if (out == NULL)
-        return NULL;
-    out[o++] = '%';
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == '%' || v[i] == '_' || v[i] == '\\')
-            out[o++] = '\\';
-        out[o++] = v[i];
-    }
-    out[o++] = '%';
-    out[o] = '\0';
-    return out;
-}
-
 /* Parses the `in`/tags value: a JSON array (or a string holding one) of strings/numbers. */
 static struct json_object *value_array(struct compiler *c, struct json_object *v)
 {
@@ -256,7 +249,7 @@ static enum app_err tags_leaf(struct compiler *c, enum op op, struct json_object
     out->sum = NULL;
     if (op == OP_SET || op == OP_NOT_SET) {
         out->page = op == OP_SET ? exists : arena_printf(c->a, "NOT %s", exists);
-        return out->page ? APP_OK : APP_ERR_TOO_LARGE;
+        return out->page ? APP_OK : APP_ERR_INTERNAL;
     }
     if (op != OP_CONTAINS && op != OP_NOT_CONTAINS)
         return fail(c, "Invalid filter: `tags` supports contains, not contains, set and not set");
@@ -289,7 +282,7 @@ static enum app_err tags_leaf(struct compiler *c, enum op op, struct json_object
                              "c.id %sIN (SELECT ctg.conversation_id FROM conversation_tags ctg"
                              " WHERE ctg.tag_id = ANY($%d::int[]))",
                              op == OP_NOT_CONTAINS ? "NOT " : "", k);
-    return out->page ? APP_OK : APP_ERR_TOO_LARGE;
+    return out->page ? APP_OK : APP_ERR_INTERNAL;
 }
 
 /* Writes the SQL for one operator applied to expression e into sb. */
@@ -415,7 +408,7 @@ static enum app_err leaf(struct compiler *c, struct json_object *node, struct fr
         char *lo = arena_strndup(c->a, t, (size_t)(comma - t));
         char *hi = arena_strdup(c->a, comma + 1);
         if (lo == NULL || hi == NULL)
-            return APP_ERR_TOO_LARGE;
+            return APP_ERR_INTERNAL;
         while (*lo == ' ')
             lo++;
         while (*hi == ' ')
@@ -437,9 +430,10 @@ static enum app_err leaf(struct compiler *c, struct json_object *node, struct fr
         if (t == NULL || *t == '\0')
             return fail(c, "Invalid filter: `%s` on `%s` needs a value", opname, field);
         if (op == OP_CONTAINS || op == OP_NOT_CONTAINS || op == OP_ILIKE) {
-            const char *pat = op == OP_ILIKE ? arena_printf(c->a, "%%%s%%", t) : like_literal(c, t);
+            const char *pat =
+                op == OP_ILIKE ? arena_printf(c->a, "%%%s%%", t) : text_like_contains(c->a, t);
             if (pat == NULL)
-                return APP_ERR_TOO_LARGE;
+                return APP_ERR_INTERNAL;
             if (strlen(t) > 1000)
                 return fail(c, "Invalid filter: the value for `%s` is too long", field);
             if ((k[nk++] = param(c, pat)) < 0)
@@ -465,7 +459,7 @@ static enum app_err leaf(struct compiler *c, struct json_object *node, struct fr
     } else {
         c->summarizable = 0;
     }
-    return (out->page == NULL) ? APP_ERR_TOO_LARGE : APP_OK;
+    return (out->page == NULL) ? APP_ERR_INTERNAL : APP_OK;
 }
 
 static int is_group(struct json_object *node)
@@ -511,7 +505,7 @@ static enum app_err group_of(struct compiler *c, struct json_object *rules, int 
     sbuf_add(&sm, ")");
     out->page = sbuf_str(&pg);
     out->sum = c->summarizable ? sbuf_str(&sm) : NULL;
-    return out->page ? APP_OK : APP_ERR_TOO_LARGE;
+    return out->page ? APP_OK : APP_ERR_INTERNAL;
 }
 
 static enum app_err compile_group(struct compiler *c, struct json_object *g, int depth,
@@ -612,7 +606,7 @@ static enum app_err ordering(struct compiler *c, const char *order_by, const cha
         if (*col == NULL || !(*col)->orderable) {
             *message =
                 arena_printf(c->a, "Invalid `order_by`: `%s` is not a sortable field", order_by);
-            return *message ? APP_ERR_INPUT : APP_ERR_TOO_LARGE;
+            return *message ? APP_ERR_INPUT : APP_ERR_INTERNAL;
         }
     }
     if (order != NULL && *order != '\0') {
@@ -650,12 +644,10 @@ enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, str
     c.cap = CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
     c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
     if (c.params == NULL)
-        return APP_ERR_TOO_LARGE;
+        return APP_ERR_INTERNAL;
     enum app_err e = compile_filters(&c, rq->filters, &f);
-    if (e != APP_OK) {
-        *message = c.msg;
-        return e;
-    }
+    if (e != APP_OK)
+        return refused(&c, e, message);
     if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK)
         return e;
     const char *where = arena_printf(a,
@@ -663,7 +655,7 @@ enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, str
                                      " AND u.deleted_at IS NULL%s%s",
                                      f.page ? " AND " : "", f.page ? f.page : "");
     if (where == NULL)
-        return APP_ERR_TOO_LARGE;
+        return APP_ERR_INTERNAL;
     out->count_sql = arena_printf(a, "SELECT count(*)%s", where);
     /* The page as UserCompact objects, in order. */
     out->page_sql = arena_printf(
@@ -681,27 +673,26 @@ enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, str
                         : NULL;
     out->params = c.params;
     out->nparams = c.nparams;
-    return out->list_sql ? APP_OK : APP_ERR_TOO_LARGE;
+    return out->list_sql ? APP_OK : APP_ERR_INTERNAL;
 }
 
-/* The OR of the list scopes a view may show (CQ_SCOPE_ALL handled by the caller); NULL if none. */
+/* The OR of the list scopes a view may show (ACCESS_ALL handled by the caller); NULL if none. */
 static const char *view_scope(struct arena *a, unsigned scopes)
 {
     static const struct {
         unsigned bit;
         const char *sql;
     } parts[] = {
-        {CQ_SCOPE_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"},
-        {CQ_SCOPE_ASSIGNED, "c.assigned_user_id = $1::bigint"},
-        {CQ_SCOPE_TEAM_INBOX,
-         "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
-        {CQ_SCOPE_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS},
+        {ACCESS_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"},
+        {ACCESS_ASSIGNED, "c.assigned_user_id = $1::bigint"},
+        {ACCESS_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
+        {ACCESS_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS},
     };
     struct sbuf sb;
     int n = 0;
 
-    if (scopes & CQ_SCOPE_TEAM_ALL)
-        scopes &= ~(unsigned)CQ_SCOPE_TEAM_INBOX; /* contained in it */
+    if (scopes & ACCESS_TEAM_ALL)
+        scopes &= ~(unsigned)ACCESS_TEAM_INBOX; /* contained in it */
     sbuf_init(&sb, a);
     sbuf_add(&sb, "(");
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
@@ -738,7 +729,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     c.cap = 2 + CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
     c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
     if (c.params == NULL)
-        return APP_ERR_TOO_LARGE;
+        return APP_ERR_INTERNAL;
     c.summarizable = 1;
     param(&c, rq->user_id); /* $1: the caller, always */
 
@@ -764,7 +755,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
         c.summarizable = 0;
         break;
     case CQ_VIEW:
-        if (rq->scopes & CQ_SCOPE_ALL)
+        if (rq->scopes & ACCESS_ALL)
             break;
         if ((scope = view_scope(a, rq->scopes)) == NULL)
             return APP_ERR_INTERNAL;
@@ -775,10 +766,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     }
 
     enum app_err e = compile_filters(&c, rq->filters, &f);
-    if (e != APP_OK) {
-        *message = c.msg;
-        return e;
-    }
+    if (e != APP_OK)
+        return refused(&c, e, message);
 
     if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK)
         return e;
@@ -845,6 +834,6 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     out->nparams = c.nparams;
     if (out->page_sql == NULL || out->count_sql == NULL || out->list_sql == NULL ||
         sbuf_str(&where) == NULL)
-        return APP_ERR_TOO_LARGE;
+        return APP_ERR_INTERNAL;
     return APP_OK;
 }

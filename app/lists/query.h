@@ -1,16 +1,17 @@
 /*
- * convquery.h - the one conversation query engine behind every list:
+ * lists/query.h - the one conversation query engine behind every list:
  * all, assigned, unassigned, team-unassigned, mentioned (and views).
  *
  * It turns the list type, the caller, the `filters` JSON (flat array or
  * nested {logic, rules} groups), `order_by`/`order` and the page into one
  * statement returning the exact total and the ids of the page; the items
- * themselves come from a prepared statement (queries.c), so the costly
- * part is planned once per connection, not per request.  Identifiers come
- * only from allow-lists; every value is a bound parameter.
+ * themselves come from a prepared statement (store/conversations.c), so
+ * the costly part is planned once per connection, not per request.
+ * Identifiers come only from allow-lists; every value is a bound parameter.
+ * It builds SQL only: app/store runs it.
  */
-#ifndef APP_CONVQUERY_H
-#define APP_CONVQUERY_H
+#ifndef LISTS_QUERY_H
+#define LISTS_QUERY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -29,15 +30,6 @@ enum cq_list {
     CQ__MAX
 };
 
-/* What a view list may show, from the caller's permissions (reference 7.1). */
-enum cq_scope {
-    CQ_SCOPE_ALL = 1,        /* conversations:read_all: everything, the rest is moot */
-    CQ_SCOPE_UNASSIGNED = 2, /* conversations:read_unassigned */
-    CQ_SCOPE_ASSIGNED = 4,   /* conversations:read_assigned: assigned to me */
-    CQ_SCOPE_TEAM_INBOX = 8, /* conversations:read_team_inbox: my teams', without an agent */
-    CQ_SCOPE_TEAM_ALL = 16   /* conversations:read_team_all: my teams' */
-};
-
 #define CQ_MAX_GROUPS 10
 #define CQ_MAX_CONDITIONS 50
 #define CQ_MAX_IN_VALUES 100
@@ -53,7 +45,7 @@ struct cq_request {
     const char *order;    /* "asc"/"desc" in any case; NULL = DESC */
     int64_t page;         /* >= 1 */
     int64_t page_size;    /* 1..CQ_MAX_PAGE_SIZE */
-    unsigned scopes;      /* CQ_VIEW only: enum cq_scope bits, at least one */
+    unsigned scopes;      /* CQ_VIEW only: enum access_scope bits (rules/access.h), at least one */
 };
 
 struct cq_query {
@@ -68,7 +60,7 @@ struct cq_query {
 /*
  * Builds the statements.  Returns APP_OK, or APP_ERR_INPUT with *message
  * (arena or static) naming what is wrong in the filters or ordering, or
- * APP_ERR_TOO_LARGE if the arena is exhausted.
+ * APP_ERR_INTERNAL if the arena is exhausted.
  */
 enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
                       const char **message);

@@ -1,10 +1,10 @@
 /*
- * store/conversations.c - conversation lists: running a compiled list and writing its items.
+ * store/conversations.c - conversation lists: running a compiled list and
+ * writing its items.
  */
 #include "store/conversations.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 #include "lib/arena.h"
 #include "lib/db.h"
@@ -12,62 +12,6 @@
 #include "lib/sbuf.h"
 #include "lists/items.h"
 #include "lists/query.h"
-#include "store/queries.h"
-#include "store/user_sql.h"
-
-/* $1 the caller, $2 the page's ids ("{1,2,3}"): the items' columns, in that order. */
-const struct db_stmt STMT_CONV_ITEMS[1] = {
-    {"conv_items",
-     "SELECT " ITEM_COLUMNS(
-         "NULL::uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
-                       " ORDER BY p.ord",
-     2, 1}};
-
-const struct db_stmt STMT_CONV_ITEMS_MENTIONED[1] = {
-    {"conv_items_mentioned",
-     "SELECT " ITEM_COLUMNS(
-         "mm.uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS MENTION_JOIN
-                    " ORDER BY p.ord",
-     2, 1}};
-
-enum app_err q_conversation_list(struct db *db, struct arena *a, const struct cq_query *q,
-                                 int mentioned, int64_t *total, const char **results, size_t *len)
-{
-    struct db_res *list, *items;
-    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
-
-    if (e != APP_OK)
-        return e;
-    if (db_ntuples(list) != 1 || db_value(list, 0, 0) == NULL)
-        return APP_ERR_INTERNAL;
-    *total = strtoll(db_value(list, 0, 0), NULL, 10);
-    const char *ids = db_value(list, 0, 1);
-    if (ids == NULL || *ids == '\0') {
-        *results = "[]";
-        *len = 2;
-        return APP_OK;
-    }
-    const char *params[2] = {q->params[0], arena_printf(a, "{%s}", ids)};
-    if (params[1] == NULL)
-        return APP_ERR_TOO_LARGE;
-    e = db_run_binary(db, a, mentioned ? STMT_CONV_ITEMS_MENTIONED : STMT_CONV_ITEMS, params,
-                      &items);
-    if (e != APP_OK)
-        return e;
-    struct sbuf sb;
-    sbuf_init(&sb, a);
-    sbuf_reserve(&sb, (size_t)db_ntuples(items) * 1400 + 2); /* an item is ~1.2 kB */
-    sbuf_addn(&sb, "[", 1);
-    for (int row = 0; row < db_ntuples(items); row++) {
-        if (row)
-            sbuf_addn(&sb, ",", 1);
-        conv_item_json(items, row, &sb);
-    }
-    sbuf_addn(&sb, "]", 1);
-    *results = sbuf_str(&sb);
-    *len = sb.len;
-    return *results ? APP_OK : APP_ERR_TOO_LARGE;
-}
 
 /* Kinds of the item columns (ITEM_COLUMNS), for the binary reader. */
 enum col_kind { K_INT, K_TS, K_TEXT, K_UUID };
@@ -156,7 +100,8 @@ static void item_value(const struct db_res *r, int row, int col, enum col_kind k
     }
 }
 
-void conv_item_json(const struct db_res *r, int row, struct sbuf *sb)
+/* Writes row `row` of an items result (binary) as one list item object. */
+static void item_json(const struct db_res *r, int row, struct sbuf *sb)
 {
     size_t n = sizeof(item_cols) / sizeof(item_cols[0]);
     sbuf_addn(sb, "{", 1);
@@ -172,4 +117,62 @@ void conv_item_json(const struct db_res *r, int row, struct sbuf *sb)
             sbuf_addn(sb, "}", 1);
     }
     sbuf_addn(sb, "}", 1);
+}
+
+/* $1 the caller, $2 the page's ids ("{1,2,3}"): the items' columns, in that order. */
+static const struct db_stmt items_stmt = {
+    "conv_items",
+    "SELECT " ITEM_COLUMNS(
+        "NULL::uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
+                      " ORDER BY p.ord",
+    2, 1};
+
+/* As items_stmt, the last column the latest message mentioning the caller or one of their teams. */
+static const struct db_stmt items_mentioned_stmt = {
+    "conv_items_mentioned",
+    "SELECT " ITEM_COLUMNS(
+        "mm.uuid") " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS MENTION_JOIN
+                   " ORDER BY p.ord",
+    2, 1};
+
+enum app_err store_conversations_list(struct db *db, struct arena *a, const struct cq_query *q,
+                                      int mentioned, int64_t *total, const char **results,
+                                      size_t *len)
+{
+    struct db_res *list, *items;
+    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
+
+    *total = 0;
+    *results = NULL;
+    *len = 0;
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(list) != 1 || db_value(list, 0, 0) == NULL)
+        return APP_ERR_INTERNAL;
+    *total = strtoll(db_value(list, 0, 0), NULL, 10);
+    const char *ids = db_value(list, 0, 1);
+    if (ids == NULL || *ids == '\0') {
+        *results = "[]";
+        *len = 2;
+        return APP_OK;
+    }
+    const char *params[2] = {q->params[0], arena_printf(a, "{%s}", ids)};
+    if (params[1] == NULL)
+        return APP_ERR_INTERNAL;
+    e = db_run_binary(db, a, mentioned ? &items_mentioned_stmt : &items_stmt, params, &items);
+    if (e != APP_OK)
+        return e;
+    struct sbuf sb;
+    sbuf_init(&sb, a);
+    sbuf_reserve(&sb, (size_t)db_ntuples(items) * 1400 + 2); /* an item is ~1.2 kB */
+    sbuf_addn(&sb, "[", 1);
+    for (int row = 0; row < db_ntuples(items); row++) {
+        if (row)
+            sbuf_addn(&sb, ",", 1);
+        item_json(items, row, &sb);
+    }
+    sbuf_addn(&sb, "]", 1);
+    *results = sbuf_str(&sb);
+    *len = sb.len;
+    return *results ? APP_OK : APP_ERR_INTERNAL;
 }

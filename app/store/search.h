@@ -1,5 +1,8 @@
 /*
- * store/search.h - search over conversations, messages and contacts.
+ * store/search.h - search over conversations, messages and contacts.  A
+ * query matches text that contains it literally ('%' and '_' match
+ * themselves); conversations and messages only as far as the caller's
+ * access scopes (rules/access.h) reach.
  */
 #ifndef STORE_SEARCH_H
 #define STORE_SEARCH_H
@@ -7,20 +10,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-struct db_res;
-struct db_stmt;
-struct cq_query;
-struct q_message_new;
-struct sbuf;
 
-/* Transitional: the statements, until each handler calls a typed function. */
-extern const struct db_stmt STMT_SEARCH_CONVERSATIONS[1];
-extern const struct db_stmt STMT_SEARCH_MESSAGES[1];
-extern const struct db_stmt STMT_SEARCH_CONTACTS[1];
+/*
+ * Conversations whose reference number is query or whose contact's e-mail
+ * contains it, the exact reference first, within scopes (enum access_scope
+ * bits) for user_id, as a JSON array of at most 1000.
+ */
+enum app_err store_search_conversations(struct db *db, struct arena *a, const char *query,
+                                        unsigned scopes, int64_t user_id, const char **json,
+                                        size_t *len);
+
+/*
+ * Messages (not activities) whose text contains query, the latest 30, in
+ * conversations within scopes for user_id, as a JSON array.
+ */
+enum app_err store_search_messages(struct db *db, struct arena *a, const char *query,
+                                   unsigned scopes, int64_t user_id, const char **json,
+                                   size_t *len);
+
+/* Contacts whose e-mail contains query, the first 15 by id, as a JSON array. */
+enum app_err store_search_contacts(struct db *db, struct arena *a, const char *query,
+                                   const char **json, size_t *len);
 
 #endif

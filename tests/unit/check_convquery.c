@@ -1,4 +1,4 @@
-/* check_convquery.c - filters, order and scope -> SQL (app/convquery.c). */
+/* check_convquery.c - filters, order and scope -> SQL (app/lists/query.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,8 @@
 #include "lists/query.h"
 #include "lib/arena.h"
 #include "lib/sbuf.h"
+#include "lib/text.h"
+#include "rules/access.h"
 #include "../suite_of.h"
 #include "suites.h"
 
@@ -86,6 +88,48 @@ START_TEST(test_scopes_and_defaults)
     ck_assert_int_eq(q.nparams, 1);
     q = build_ok(CQ_ALL, "{\"logic\":\"AND\",\"rules\":[]}");
     ck_assert_int_eq(q.nparams, 1);
+}
+END_TEST
+
+/* A view's list: the union of the caller's access scopes. */
+static struct cq_query build_view(unsigned scopes)
+{
+    struct cq_request rq = {CQ_VIEW, "7", NULL, NULL, NULL, NULL, 1, 30, scopes};
+    struct cq_query q;
+    const char *msg = NULL;
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    return q;
+}
+
+START_TEST(test_view_scopes)
+{
+    struct cq_query q = build_view(ACCESS_ALL | ACCESS_ASSIGNED);
+    has(q.page_sql, "FROM conversations c WHERE TRUE ORDER BY");
+    ck_assert_int_eq(q.count_from_summary, 1);
+
+    q = build_view(ACCESS_UNASSIGNED | ACCESS_ASSIGNED);
+    has(q.page_sql, "WHERE TRUE AND ((c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"
+                    " OR c.assigned_user_id = $1::bigint)");
+    ck_assert_int_eq(q.count_from_summary, 0);
+
+    /* The team inbox is part of all the team's conversations. */
+    q = build_view(ACCESS_TEAM_INBOX | ACCESS_TEAM_ALL);
+    has(q.page_sql, "AND (c.assigned_team_id IN (SELECT tm.team_id FROM team_members tm");
+    ck_assert_ptr_null(strstr(q.page_sql, "c.assigned_user_id IS NULL AND"));
+    q = build_view(ACCESS_TEAM_INBOX);
+    has(q.page_sql, "AND ((c.assigned_user_id IS NULL AND c.assigned_team_id IN (SELECT");
+
+    struct cq_request none = {CQ_VIEW, "7", NULL, NULL, NULL, NULL, 1, 30, 0};
+    const char *msg = NULL;
+    ck_assert_int_eq(cq_build(ar, &none, &q, &msg), APP_ERR_INTERNAL);
+}
+END_TEST
+
+START_TEST(test_like_pattern)
+{
+    ck_assert_str_eq(text_like_contains(ar, "abc"), "%abc%");
+    ck_assert_str_eq(text_like_contains(ar, ""), "%%");
+    ck_assert_str_eq(text_like_contains(ar, "50%_a\\b"), "%50\\%\\_a\\\\b%");
 }
 END_TEST
 
@@ -347,7 +391,7 @@ END_TEST
 
 Suite *convquery_suite(void)
 {
-    return SUITE_OF("convquery", 10, setup, teardown, test_scopes_and_defaults, test_every_operator,
-                    test_tags, test_groups, test_limits, test_bad_input_and_injection,
-                    test_order_and_pages);
+    return SUITE_OF("convquery", 10, setup, teardown, test_scopes_and_defaults, test_view_scopes,
+                    test_like_pattern, test_every_operator, test_tags, test_groups, test_limits,
+                    test_bad_input_and_injection, test_order_and_pages);
 }
