@@ -1,120 +1,101 @@
 /*
- * h_conversation.c - one conversation: the full object, its participants,
- * and the assignee, priority, status, last-seen and mark-unread updates.
- * A change of assignee, priority or status records an activity message in
- * the same statement (app/queries.c ACTIVITY_INSERT).
+ * api/conversation.c - one conversation: its creation, the full object,
+ * its participants, and the assignee, priority, status, last-seen,
+ * mark-unread and tags updates.  A change of assignee, priority or status
+ * records an activity message (store/conversation.h).
  *
- * Every handler first applies upstream's per-conversation access rule
- * (reference §4): conversations:read, then read_all, or read_assigned and
- * assigned to me, or read_team_all and assigned to one of my teams, or
- * read_team_inbox and in one of my teams without an agent, or
- * read_unassigned and neither agent nor team.
+ * Every handler on an existing conversation first applies upstream's
+ * per-conversation access rule (rules/access.h).
  */
-#include "api/handlers.h"
+#include "api/conversation.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "lib/arena.h"
 #include "lib/http.h"
+#include "lib/text.h"
 #include "lib/validate.h"
-#include "server/ctx.h"
-#include "server/body.h"
+#include "api/messages.h"
 #include "rules/access.h"
+#include "rules/limits.h"
+#include "server/body.h"
+#include "server/ctx.h"
 #include "server/reply.h"
+#include "store/agents.h"
+#include "store/conversation.h"
+#include "store/messages.h"
 #include "store/priorities.h"
-#include "store/queries.h"
 #include "store/statuses.h"
+#include "store/teams.h"
 
-enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
-                         struct q_conv_access *out)
+#define MAX_TAGS 100
+
+/* The conversation of the route, as the access rule loaded it. */
+static enum app_err conversation(struct req *r, struct resp *w, int64_t *id)
 {
-    return conv_access_uuid(r, w, router_capture(&r->match, capture), out);
-}
-
-enum app_err conv_access_uuid(struct req *r, struct resp *w, const char *uuid,
-                              struct q_conv_access *out)
-{
-    struct ctx *c = r->ctx;
-    const struct principal *p = c->who;
-    struct q_conv_access ca;
-
-    if (uuid == NULL || !v_uuid(uuid)) {
-        w->message = "Invalid conversation `uuid`";
-        return APP_ERR_INPUT;
-    }
-    enum app_err e = q_conv_access(c->db, r->arena, uuid, p->id_str, &ca);
-    if (e != APP_OK)
-        return e;
-    if (!ca.found) {
-        w->message = "Conversation not found";
-        return APP_ERR_NOT_FOUND;
-    }
-    int ok =
-        app_has_perm(p, "conversations:read") &&
-        (app_has_perm(p, "conversations:read_all") ||
-         (app_has_perm(p, "conversations:read_assigned") && ca.has_user && ca.user_id == p->id) ||
-         (app_has_perm(p, "conversations:read_team_all") && ca.my_team) ||
-         (app_has_perm(p, "conversations:read_team_inbox") && ca.my_team && !ca.has_user) ||
-         (app_has_perm(p, "conversations:read_unassigned") && !ca.has_user && !ca.has_team));
-    if (!ok)
-        return APP_ERR_PERMISSION;
-    *out = ca;
-    return APP_OK;
-}
-
-static enum app_err conversation(struct req *r, struct resp *w, const char **id)
-{
-    struct q_conv_access ca;
+    struct access_conv ca;
     enum app_err e = conv_access(r, w, "uuid", &ca);
-    if (e == APP_OK)
-        *id = ca.id;
+    *id = e == APP_OK ? ca.id : 0;
     return e;
 }
 
-static enum app_err json_of(struct req *r, struct resp *w, const struct db_stmt *s, const char *id)
+/* A conversation that was there a moment ago and is not any more. */
+static enum app_err gone(struct req *r, struct resp *w, enum app_err e)
 {
-    struct ctx *c = r->ctx;
-    const char *params[1] = {id};
-    enum app_err e = store_json(c->db, r->arena, s, params, &w->data_json, &w->data_len);
-    if (e == APP_OK && w->data_json == NULL) {
-        w->message = "Conversation not found"; /* deleted in between */
-        return APP_ERR_NOT_FOUND;
-    }
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, e, "Conversation not found");
     return e;
 }
 
 enum app_err h_conversation_get(struct req *r, struct resp *w)
 {
-    const char *id;
+    struct ctx *c = r->ctx;
+    int64_t id;
     enum app_err e = conversation(r, w, &id);
-    return e != APP_OK ? e : json_of(r, w, STMT_CONV_JSON, id);
+
+    if (e != APP_OK)
+        return e;
+    e = store_conversation_json(c->db, r->arena, id, &w->data_json, &w->data_len);
+    return gone(r, w, e);
 }
 
 enum app_err h_conversation_participants(struct req *r, struct resp *w)
 {
-    const char *id;
+    struct ctx *c = r->ctx;
+    int64_t id;
     enum app_err e = conversation(r, w, &id);
-    return e != APP_OK ? e : json_of(r, w, STMT_CONV_PARTICIPANTS_JSON, id);
+
+    if (e != APP_OK)
+        return e;
+    e = store_conversation_participants_json(c->db, r->arena, id, &w->data_json, &w->data_len);
+    return gone(r, w, e);
 }
 
-/* Runs an update of the conversation; answers `true` (upstream). */
-static enum app_err update(struct req *r, const struct db_stmt *s, const char *const *params)
+/*
+ * The conversation of the route and the status or priority named by the
+ * body's field key: 400 when it is empty or unknown.  The updates answer
+ * `true` (upstream).
+ */
+static enum app_err named(struct req *r, struct resp *w, const char *key,
+                          enum app_err (*id_of)(struct db *, struct arena *, const char *,
+                                                int64_t *),
+                          int64_t *id, struct json_object **b, const char **name, int64_t *value)
 {
     struct ctx *c = r->ctx;
-    return store_one(c->db, r->arena, s, params, NULL, NULL);
-}
+    enum app_err e = conversation(r, w, id);
 
-/* A status or priority looked up by name: 400 naming it when unknown. */
-static enum app_err by_name(struct req *r, struct resp *w, enum app_err e, const char *what,
-                            const char *name, int64_t v, const char **id)
-{
+    if (e == APP_OK)
+        e = body_object(r, w, b);
+    if (e != APP_OK)
+        return e;
+    *name = body_string(*b, key);
+    if (*name == NULL || **name == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "`%s` empty", key);
+    e = id_of(c->db, r->arena, *name, value);
     if (e == APP_ERR_NOT_FOUND)
-        return reply_fail(r, w, APP_ERR_INPUT, "Unknown %s `%s`", what, name);
-    *id = arena_printf(r->arena, "%lld", (long long)v);
+        return reply_fail(r, w, APP_ERR_INPUT, "Unknown %s `%s`", key, *name);
     return e;
 }
 
@@ -122,139 +103,109 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    const char *id, *status_id = NULL, *snooze = NULL;
-    enum app_err e = conversation(r, w, &id);
+    const char *name;
+    int64_t id, status;
+    double snooze = 0;
+    enum app_err e = named(r, w, "status", store_status_id, &id, &b, &name, &status);
 
-    if (e == APP_OK)
-        e = body_object(r, w, &b);
     if (e != APP_OK)
-        return e;
-    const char *name = body_string(b, "status");
-    if (name == NULL || *name == '\0') {
-        w->message = "`status` empty";
-        return APP_ERR_INPUT;
-    }
-    int64_t v;
-    e = store_status_id(c->db, r->arena, name, &v);
-    if ((e = by_name(r, w, e, "status", name, v, &status_id)) != APP_OK)
         return e;
     if (strcmp(name, "Snoozed") == 0) {
         const char *d = body_string(b, "snoozed_until");
-        double secs;
-        if (d == NULL || v_duration(d, &secs) != 0) {
-            w->message = "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m";
-            return APP_ERR_INPUT;
-        }
-        snooze = arena_printf(r->arena, "%.6f", secs);
+        if (d == NULL || v_duration(d, &snooze) != 0)
+            return reply_fail(r, w, APP_ERR_INPUT,
+                              "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m");
     }
-    const char *params[4] = {id, status_id, snooze, c->who->id_str};
-    return update(r, STMT_CONV_SET_STATUS, params);
+    return store_conversation_set_status(c->db, r->arena, id, status, snooze, c->who->id);
 }
 
 enum app_err h_conversation_priority(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    const char *id, *priority_id = NULL;
-    enum app_err e = conversation(r, w, &id);
+    const char *name;
+    int64_t id, priority;
+    enum app_err e = named(r, w, "priority", store_priority_id, &id, &b, &name, &priority);
 
-    if (e == APP_OK)
-        e = body_object(r, w, &b);
     if (e != APP_OK)
         return e;
-    const char *name = body_string(b, "priority");
-    if (name == NULL || *name == '\0') {
-        w->message = "`priority` empty";
-        return APP_ERR_INPUT;
-    }
-    int64_t v;
-    e = store_priority_id(c->db, r->arena, name, &v);
-    if ((e = by_name(r, w, e, "priority", name, v, &priority_id)) != APP_OK)
-        return e;
-    const char *params[3] = {id, priority_id, c->who->id_str};
-    return update(r, STMT_CONV_SET_PRIORITY, params);
+    return store_conversation_set_priority(c->db, r->arena, id, priority, c->who->id);
 }
 
 /* PUT .../assignee/user and .../assignee/team: {"assignee_id": N}. */
-static enum app_err assign(struct req *r, struct resp *w, const struct db_stmt *exists,
-                           const struct db_stmt *set, const char *missing)
+static enum app_err assign(struct req *r, struct resp *w, enum store_assignee kind,
+                           enum app_err (*exists)(struct db *, struct arena *, int64_t),
+                           const char *missing)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    const char *id, *found;
-    int64_t who;
+    int64_t id, who;
     enum app_err e = conversation(r, w, &id);
 
     if (e == APP_OK)
         e = body_object(r, w, &b);
     if (e != APP_OK)
         return e;
-    if (!body_int64(b, "assignee_id", &who) || who <= 0 || who > INT32_MAX) {
-        w->message = "`assignee_id` Required";
-        return APP_ERR_INPUT;
-    }
-    const char *whos = arena_printf(r->arena, "%lld", (long long)who);
-    const char *p1[1] = {whos};
-    if ((e = store_one(c->db, r->arena, exists, p1, &found, NULL)) != APP_OK)
+    if (!body_int64(b, "assignee_id", &who) || who <= 0 || who > INT32_MAX)
+        return reply_fail(r, w, APP_ERR_INPUT, "`assignee_id` Required");
+    e = exists(c->db, r->arena, who);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_INPUT, "%s", missing);
+    if (e != APP_OK)
         return e;
-    if (found == NULL) {
-        w->message = missing;
-        return APP_ERR_INPUT;
-    }
-    const char *params[3] = {id, whos, c->who->id_str};
-    return update(r, set, params);
+    return store_conversation_assign(c->db, r->arena, id, kind, who, c->who->id);
 }
 
 enum app_err h_conversation_assign_user(struct req *r, struct resp *w)
 {
-    return assign(r, w, STMT_AGENT_EXISTS, STMT_CONV_SET_USER, "Agent not found");
+    return assign(r, w, STORE_ASSIGNEE_AGENT, store_agent_exists, "Agent not found");
 }
 
 enum app_err h_conversation_assign_team(struct req *r, struct resp *w)
 {
-    return assign(r, w, STMT_TEAM_EXISTS, STMT_CONV_SET_TEAM, "Team not found");
+    return assign(r, w, STORE_ASSIGNEE_TEAM, store_team_exists, "Team not found");
 }
 
-static enum app_err unassign(struct req *r, struct resp *w, const struct db_stmt *set)
+static enum app_err unassign(struct req *r, struct resp *w, enum store_assignee kind)
 {
     struct ctx *c = r->ctx;
-    const char *id;
+    int64_t id;
     enum app_err e = conversation(r, w, &id);
+
     if (e != APP_OK)
         return e;
-    const char *params[3] = {id, NULL, c->who->id_str};
-    return update(r, set, params);
+    return store_conversation_assign(c->db, r->arena, id, kind, 0, c->who->id);
 }
 
 enum app_err h_conversation_unassign_user(struct req *r, struct resp *w)
 {
-    return unassign(r, w, STMT_CONV_SET_USER);
+    return unassign(r, w, STORE_ASSIGNEE_AGENT);
 }
 
 enum app_err h_conversation_unassign_team(struct req *r, struct resp *w)
 {
-    return unassign(r, w, STMT_CONV_SET_TEAM);
+    return unassign(r, w, STORE_ASSIGNEE_TEAM);
 }
 
-static enum app_err seen(struct req *r, struct resp *w, const struct db_stmt *s)
+static enum app_err seen(struct req *r, struct resp *w, int unread)
 {
     struct ctx *c = r->ctx;
-    const char *id;
+    int64_t id;
     enum app_err e = conversation(r, w, &id);
+
     if (e != APP_OK)
         return e;
-    const char *params[2] = {id, c->who->id_str};
-    return update(r, s, params);
+    return store_conversation_seen(c->db, r->arena, id, c->who->id, unread);
 }
 
 enum app_err h_conversation_last_seen(struct req *r, struct resp *w)
 {
-    return seen(r, w, STMT_CONV_LAST_SEEN);
+    return seen(r, w, 0);
 }
 
 enum app_err h_conversation_mark_unread(struct req *r, struct resp *w)
 {
-    return seen(r, w, STMT_CONV_MARK_UNREAD);
+    return seen(r, w, 1);
 }
 
 /* POST .../tags: {"tags": [names], "action": "set_tags" (default) | "add_tags" | "remove_tags"}. */
@@ -262,46 +213,154 @@ enum app_err h_conversation_tags(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b, *tags;
-    const char *id, *unknown;
-    const struct db_stmt *s = STMT_CONV_TAGS_SET;
+    const char *unknown;
+    enum store_tags_action action;
+    int64_t id;
     enum app_err e = conversation(r, w, &id);
 
     if (e == APP_OK)
         e = body_object(r, w, &b);
     if (e != APP_OK)
         return e;
-    const char *action = body_string(b, "action");
-    if (action == NULL || *action == '\0' || strcmp(action, "set_tags") == 0)
-        s = STMT_CONV_TAGS_SET;
-    else if (strcmp(action, "add_tags") == 0)
-        s = STMT_CONV_TAGS_ADD;
-    else if (strcmp(action, "remove_tags") == 0)
-        s = STMT_CONV_TAGS_REMOVE;
-    else {
-        w->message = "Invalid `action`: use set_tags, add_tags or remove_tags";
-        return APP_ERR_INPUT;
-    }
-    if (!json_object_object_get_ex(b, "tags", &tags) ||
-        !json_object_is_type(tags, json_type_array) || json_object_array_length(tags) > 100) {
-        w->message = "`tags` must be an array of at most 100 tag names";
-        return APP_ERR_INPUT;
-    }
-    for (size_t i = 0; i < json_object_array_length(tags); i++) {
+    const char *verb = body_string(b, "action");
+    if (verb == NULL || *verb == '\0' || strcmp(verb, "set_tags") == 0)
+        action = STORE_TAGS_SET;
+    else if (strcmp(verb, "add_tags") == 0)
+        action = STORE_TAGS_ADD;
+    else if (strcmp(verb, "remove_tags") == 0)
+        action = STORE_TAGS_REMOVE;
+    else
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Invalid `action`: use set_tags, add_tags or remove_tags");
+    int ok = json_object_object_get_ex(b, "tags", &tags) &&
+             json_object_is_type(tags, json_type_array) &&
+             json_object_array_length(tags) <= MAX_TAGS;
+    for (size_t i = 0; ok && i < json_object_array_length(tags); i++) {
         struct json_object *t = json_object_array_get_idx(tags, i);
-        if (!json_object_is_type(t, json_type_string) || json_object_get_string_len(t) == 0 ||
-            json_object_get_string_len(t) > 140) {
-            w->message = "`tags` must be an array of at most 100 tag names";
-            return APP_ERR_INPUT;
-        }
+        ok = json_object_is_type(t, json_type_string) && json_object_get_string_len(t) > 0 &&
+             json_object_get_string_len(t) <= NAME_MAX_LEN;
     }
-    const char *list = json_object_to_json_string_ext(tags, JSON_C_TO_STRING_PLAIN);
-    const char *p1[1] = {list};
-    if ((e = store_one(c->db, r->arena, STMT_TAGS_UNKNOWN, p1, &unknown, NULL)) != APP_OK)
+    if (!ok)
+        return reply_fail(r, w, APP_ERR_INPUT, "`tags` must be an array of at most %d tag names",
+                          MAX_TAGS);
+    const char *names = json_object_to_json_string_ext(tags, JSON_C_TO_STRING_PLAIN);
+    if (names == NULL)
+        return APP_ERR_INTERNAL;
+    if ((e = store_tags_unknown(c->db, r->arena, names, &unknown)) != APP_OK)
         return e;
-    if (unknown != NULL) {
-        w->message = arena_printf(r->arena, "Unknown tag `%s`", unknown);
-        return APP_ERR_INPUT;
+    if (unknown != NULL)
+        return reply_fail(r, w, APP_ERR_INPUT, "Unknown tag `%s`", unknown);
+    return store_conversation_tags(c->db, r->arena, id, action, names);
+}
+
+/*
+ * An optional positive id field checked with exists: APP_OK with *out 0
+ * when absent or 0, 400 missing when there is no such row.
+ */
+static enum app_err optional_id(struct req *r, struct resp *w, struct json_object *b,
+                                const char *key,
+                                enum app_err (*exists)(struct db *, struct arena *, int64_t),
+                                const char *missing, int64_t *out)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *v;
+    int64_t id;
+
+    *out = 0;
+    if (!json_object_object_get_ex(b, key, &v) || json_object_is_type(v, json_type_null))
+        return APP_OK;
+    if (!body_int64(b, key, &id) || id < 0 || id > INT32_MAX)
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `%s`", key);
+    if (id == 0)
+        return APP_OK; /* 0 means none, as upstream's clients send it */
+    enum app_err e = exists(c->db, r->arena, id);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_INPUT, "%s", missing);
+    *out = id;
+    return e;
+}
+
+/* The inbox of a new conversation: a live, enabled e-mail inbox. */
+static enum app_err inbox(struct req *r, struct resp *w, struct json_object *b, int64_t *id)
+{
+    struct ctx *c = r->ctx;
+    enum store_inbox_state state;
+
+    if (!body_int64(b, "inbox_id", id) || *id <= 0 || *id > INT32_MAX)
+        return reply_fail(r, w, APP_ERR_INPUT, "`inbox_id` Required");
+    enum app_err e = store_inbox_state(c->db, r->arena, *id, &state);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_INPUT, "Inbox not found");
+    if (e != APP_OK)
+        return e;
+    if (state == STORE_INBOX_DISABLED)
+        return reply_fail(r, w, APP_ERR_INPUT, "Inbox is disabled");
+    if (state != STORE_INBOX_OK)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Conversations can only be started in an e-mail inbox");
+    return APP_OK;
+}
+
+/* POST /api/v1/conversations (reference §7.4). */
+enum app_err h_conversation_create(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b;
+    struct store_conversation_new cn;
+    struct store_message_new m;
+    int64_t conv_id;
+    enum app_err e = body_object(r, w, &b);
+
+    if (e != APP_OK)
+        return e;
+    memset(&cn, 0, sizeof(cn));
+    memset(&m, 0, sizeof(m));
+    if ((e = inbox(r, w, b, &cn.inbox_id)) != APP_OK)
+        return e;
+    const char *email = body_string(b, "contact_email");
+    char *lower = email ? text_email_norm(r->arena, email) : NULL;
+    if (lower == NULL || !v_email(lower))
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `contact_email`");
+    cn.email = lower;
+    cn.first_name = body_string(b, "first_name");
+    if (cn.first_name == NULL || *cn.first_name == '\0' || strlen(cn.first_name) > NAME_MAX_LEN)
+        return reply_fail(r, w, APP_ERR_INPUT, "`first_name` Required");
+    cn.last_name = body_string(b, "last_name");
+    if (cn.last_name == NULL)
+        cn.last_name = "";
+    cn.external_user_id = body_string(b, "external_user_id");
+    cn.subject = body_string(b, "subject");
+    if (strlen(cn.last_name) > NAME_MAX_LEN || (cn.subject && strlen(cn.subject) > SUBJECT_MAX_LEN))
+        return reply_fail(r, w, APP_ERR_INPUT, "`last_name` or `subject` is too long");
+    const char *html = body_string(b, "content");
+    if (html == NULL || *html == '\0' || strlen(html) > MESSAGE_MAX_LEN)
+        return reply_fail(r, w, APP_ERR_INPUT, "`content` Required");
+    const char *initiator = body_string(b, "initiator");
+    if (initiator == NULL || (strcmp(initiator, "agent") != 0 && strcmp(initiator, "contact") != 0))
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `initiator`: use agent or contact");
+    if ((e = optional_id(r, w, b, "team_id", store_team_exists, "Team not found", &cn.team_id)) !=
+            APP_OK ||
+        (e = optional_id(r, w, b, "agent_id", store_agent_exists, "Agent not found",
+                         &cn.agent_id)) != APP_OK)
+        return e;
+    if (strcmp(initiator, "agent") == 0) {
+        m.type = "outgoing";
+        m.status = "pending";
+        m.sender_id = c->who->id;
+        m.add_participant = 1;
+    } else {
+        m.type = "incoming";
+        m.status = "received";
+        m.sender_id = 0; /* the contact, known inside the transaction */
     }
-    const char *params[2] = {id, list};
-    return update(r, s, params);
+    if ((e = message_body(r, w, b, initiator, 0, html, &m)) != APP_OK)
+        return e;
+    e = store_conversation_create(c->db, r->arena, &cn, &m, &conv_id);
+    if (e == APP_ERR_CONFLICT)
+        return reply_fail(r, w, e,
+                          "A contact with this e-mail, or an attachment, was claimed at the same "
+                          "moment; send again");
+    if (e != APP_OK)
+        return e;
+    return store_conversation_json(c->db, r->arena, conv_id, &w->data_json, &w->data_len);
 }

@@ -1,94 +1,40 @@
 /*
- * h_media.c - uploads: POST /api/v1/media stores the `files` part of a
+ * api/media.c - uploads: POST /api/v1/media stores the `files` part of a
  * multipart body under the upload directory with a uuid name (the type
- * sniffed with libmagic, never taken from the client), and GET
+ * sniffed from the bytes, never taken from the client), and GET
  * /uploads/{uuid} authorizes a download that nginx then sends itself
  * (X-Accel-Redirect to the internal /_deskd_uploads/ location).  Messages
- * link uploads by id (h_messages.c); the contact avatar is stored here too.
+ * link uploads by id (api/messages.c); the contact avatar is stored the
+ * same way (api/contacts.c).
  */
-#include "api/handlers.h"
+#include "api/media.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <strings.h>
 
 #include <json-c/json.h>
-#include <magic.h>
 
 #include "lib/arena.h"
 #include "server/config.h"
 #include "lib/http.h"
-#include "lib/log.h"
 #include "lib/multipart.h"
+#include "lib/sniff.h"
 #include "lib/validate.h"
-#include "server/ctx.h"
-#include "server/body.h"
 #include "rules/access.h"
-#include "api/media.h"
-#include "store/queries.h"
+#include "server/body.h"
+#include "server/ctx.h"
+#include "server/reply.h"
+#include "store/media.h"
+#include "store/settings.h"
 
-/*
- * What libmagic says of the bytes: with MAGIC_MIME_TYPE the type, else the
- * description.  One loaded cookie per flag set and worker; NULL if libmagic
- * cannot be used (logged once).
- */
-static const char *magic_of(int mime, const char *data, size_t len)
+void media_sniff(struct arena *a, struct store_media_new *m)
 {
-    static magic_t cookies[2];
-    static int tried[2];
-    if (!tried[mime]) {
-        tried[mime] = 1;
-        cookies[mime] = magic_open((mime ? MAGIC_MIME_TYPE : MAGIC_NONE) | MAGIC_NO_CHECK_COMPRESS);
-        if (cookies[mime] != NULL && magic_load(cookies[mime], NULL) != 0) {
-            log_err("media: libmagic: %s", magic_error(cookies[mime]));
-            magic_close(cookies[mime]);
-            cookies[mime] = NULL;
-        }
-    }
-    return cookies[mime] ? magic_buffer(cookies[mime], data, len) : NULL;
-}
-
-const char *media_type(struct arena *a, const char *data, size_t len)
-{
-    const char *t = magic_of(1, data, len);
-    return arena_strdup(a, t ? t : "application/octet-stream");
-}
-
-/*
- * Width and height of an image from libmagic's description ("PNG image data,
- * 2 x 3, ...", "JPEG image data, ..., density 1x1, ..., 640x480, ..."): the
- * last "W x H" or "WxH" item of the comma-separated list.  0 if none.
- */
-static int dimensions(const char *data, size_t len, long *wd, long *ht)
-{
-    const char *d = magic_of(0, data, len);
-    int found = 0;
-    for (const char *p = d; p != NULL && *p; p++) {
-        if (p != d && !(p[-1] == ' ' && p - d >= 2 && p[-2] == ','))
-            continue;
-        char *e;
-        long x = strtol(p, &e, 10), y;
-        if (e == p || x <= 0 || x > 1000000)
-            continue;
-        if (strncmp(e, " x ", 3) == 0)
-            e += 3;
-        else if (*e == 'x')
-            e++;
-        else
-            continue;
-        const char *yp = e;
-        y = strtol(yp, &e, 10);
-        if (e == yp || y <= 0 || y > 1000000 || (*e != ',' && *e != '\0'))
-            continue;
-        *wd = x;
-        *ht = y;
-        found = 1;
-    }
-    return found;
+    m->type = sniff_type(a, m->data, m->len);
+    m->width = m->height = 0;
+    if (m->type != NULL && strncmp(m->type, "image/", 6) == 0)
+        sniff_image_size(m->data, m->len, &m->width, &m->height);
 }
 
 /* The client's file name reduced to its last path component; NULL if unusable. */
@@ -128,76 +74,6 @@ static int extension_allowed(const char *setting, const char *name)
     return ok;
 }
 
-/* Writes the bytes to dir/uuid through a temporary name; 0 or -1 (logged). */
-static int store(struct arena *a, const char *dir, const char *uuid, const char *data, size_t len)
-{
-    const char *tmp = arena_printf(a, "%s/.%s.part", dir, uuid);
-    const char *dst = arena_printf(a, "%s/%s", dir, uuid);
-    if (tmp == NULL || dst == NULL)
-        return -1;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        log_warn("media: open %s", tmp);
-        return -1;
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            log_warn("media: write %s", tmp);
-            close(fd);
-            unlink(tmp);
-            return -1;
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, dst) != 0) {
-        log_warn("media: store %s", dst);
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-enum app_err media_write(struct req *r, const struct media_new *m, const char **uuid)
-{
-    struct ctx *c = r->ctx;
-    const char *size = arena_printf(r->arena, "%zu", m->len);
-    long wd, ht;
-    const char *meta = strncmp(m->type, "image/", 6) == 0 && dimensions(m->data, m->len, &wd, &ht)
-                           ? arena_printf(r->arena, "{\"width\": %ld, \"height\": %ld}", wd, ht)
-                           : "{}";
-    const char *p[7] = {m->name, m->type, m->disp, size, m->model, meta, m->model_id};
-
-    *uuid = NULL;
-    if (size == NULL || meta == NULL)
-        return APP_ERR_TOO_LARGE;
-    enum app_err e = store_one(c->db, r->arena, STMT_MEDIA_INSERT, p, uuid, NULL);
-    if (e == APP_OK && *uuid == NULL)
-        e = APP_ERR_INTERNAL;
-    if (e == APP_OK && store(r->arena, c->cfg->upload_dir, *uuid, m->data, m->len) != 0) {
-        *uuid = NULL; /* store() removed what it wrote */
-        e = APP_ERR_INTERNAL;
-    }
-    return e;
-}
-
-enum app_err media_end(struct req *r, enum app_err e, const char *uuid)
-{
-    struct ctx *c = r->ctx;
-    if (e == APP_OK)
-        e = db_commit(c->db);
-    if (e == APP_OK)
-        return APP_OK;
-    db_rollback(c->db);
-    const char *path = uuid ? arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, uuid) : NULL;
-    if (path != NULL && unlink(path) != 0 && errno != ENOENT)
-        log_warn("media: cannot remove %s", path);
-    return e;
-}
-
 enum app_err h_media_upload(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
@@ -206,66 +82,49 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
     const char *max_s = NULL, *exts = NULL, *uuid = NULL;
     int n;
 
-    if (r->content_type == NULL || strncasecmp(r->content_type, "multipart/form-data", 19) != 0) {
-        w->message = "Expected a multipart/form-data body with a `files` part";
-        return APP_ERR_INPUT;
-    }
+    if (r->content_type == NULL || strncasecmp(r->content_type, "multipart/form-data", 19) != 0)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Expected a multipart/form-data body with a `files` part");
     enum app_err e = body_form(r, w, &b, &files, &n);
     if (e != APP_OK)
         return e;
     file = body_file(files, n, "files");
     const char *inline_v = body_string(b, "inline"), *model = body_string(b, "linked_model");
-    if (file == NULL) {
-        w->message = "File not found";
-        return APP_ERR_INPUT;
-    }
-    if (file->len == 0) {
-        w->message = "The file is empty";
-        return APP_ERR_INPUT;
-    }
+    if (file == NULL)
+        return reply_fail(r, w, APP_ERR_INPUT, "File not found");
+    if (file->len == 0)
+        return reply_fail(r, w, APP_ERR_INPUT, "The file is empty");
     const char *name = media_clean_name(file->filename);
-    if (name == NULL) {
-        w->message = "Invalid file name";
-        return APP_ERR_INPUT;
-    }
-    if (model != NULL && *model != '\0' && strcmp(model, "messages") != 0) {
-        w->message = "Invalid `linked_model`: use messages";
-        return APP_ERR_INPUT;
-    }
-    const char *k1[1] = {"app.max_file_upload_size"},
-               *k2[1] = {"app.allowed_file_upload_extensions"};
-    e = store_one(c->db, r->arena, STMT_SETTING, k1, &max_s, NULL);
+    if (name == NULL)
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid file name");
+    if (model != NULL && *model != '\0' && strcmp(model, "messages") != 0)
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `linked_model`: use messages");
+    e = store_setting(c->db, r->arena, "app.max_file_upload_size", &max_s);
     if (e == APP_OK)
-        e = store_one(c->db, r->arena, STMT_SETTING, k2, &exts, NULL);
+        e = store_setting(c->db, r->arena, "app.allowed_file_upload_extensions", &exts);
     if (e != APP_OK)
         return e;
     long max_mb = max_s ? strtol(max_s, NULL, 10) : 20;
     if (max_mb <= 0)
         max_mb = 20;
-    if (file->len > (size_t)max_mb * 1024 * 1024) {
-        w->message = arena_printf(r->arena, "File size exceeds the limit of %ld MB", max_mb);
-        return APP_ERR_TOO_LARGE;
-    }
-    if (!extension_allowed(exts, name)) {
-        w->message = "This file type is not allowed";
-        return APP_ERR_INPUT;
-    }
+    if (file->len > (size_t)max_mb * 1024 * 1024)
+        return reply_fail(r, w, APP_ERR_TOO_LARGE, "File size exceeds the limit of %ld MB", max_mb);
+    if (!extension_allowed(exts, name))
+        return reply_fail(r, w, APP_ERR_INPUT, "This file type is not allowed");
 
-    struct media_new m = {
+    struct store_media_new m = {
         .name = name,
-        .type = media_type(r->arena, file->data, file->len),
         .data = file->data,
         .len = file->len,
         .disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment",
         .model = model && *model ? model : NULL,
     };
-    if ((e = db_begin(c->db)) != APP_OK)
+    media_sniff(r->arena, &m);
+    if (m.type == NULL)
+        return APP_ERR_INTERNAL;
+    if ((e = store_media_create(c->db, r->arena, c->cfg->upload_dir, &m, &uuid)) != APP_OK)
         return e;
-    e = media_write(r, &m, &uuid); /* sets uuid before media_end() reads it */
-    if ((e = media_end(r, e, uuid)) != APP_OK)
-        return e;
-    const char *j[1] = {uuid};
-    return store_json(c->db, r->arena, STMT_MEDIA_JSON, j, &w->data_json, &w->data_len);
+    return store_media_json(c->db, r->arena, uuid, &w->data_json, &w->data_len);
 }
 
 /* The file name for Content-Disposition: an ASCII fallback and the UTF-8 original (RFC 6266). */
@@ -298,43 +157,36 @@ enum app_err h_uploads_get(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     const char *uuid = router_capture(&r->match, "uuid");
-    struct db_res *res;
+    struct store_media_file f;
 
-    if (uuid == NULL || !v_uuid(uuid)) {
-        w->message = "Media not found";
-        return APP_ERR_NOT_FOUND;
-    }
-    const char *p[1] = {uuid};
-    enum app_err e = db_run(c->db, r->arena, STMT_MEDIA_BY_UUID, p, &res);
+    if (uuid == NULL || !v_uuid(uuid))
+        return reply_fail(r, w, APP_ERR_NOT_FOUND, "Media not found");
+    enum app_err e = store_media_file(c->db, r->arena, uuid, &f);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, e, "Media not found");
     if (e != APP_OK)
         return e;
-    if (db_ntuples(res) == 0) {
-        w->message = "Media not found";
-        return APP_ERR_NOT_FOUND;
-    }
     /*
      * A message's attachment is as private as its conversation: messages:read
      * and the conversation access rule (403, where upstream says 401).  Other
      * files (unlinked uploads, avatars) go to any authenticated agent.
      */
-    const char *conv = db_value(res, 0, 3);
-    if (conv != NULL) {
-        struct q_conv_access ca;
+    if (f.conv_uuid != NULL) {
+        struct access_conv ca;
         if (!app_has_perm(c->who, "messages:read"))
             return APP_ERR_PERMISSION;
-        if ((e = conv_access_uuid(r, w, conv, &ca)) != APP_OK)
+        if ((e = conv_access_uuid(r, w, f.conv_uuid, &ca)) != APP_OK)
             return e;
     }
-    const char *type = db_value(res, 0, 1);
     /* Only images may show inline; everything else downloads. */
-    const char *kind = strncmp(type, "image/", 6) == 0 && strcmp(type, "image/svg+xml") != 0
-                           ? db_value(res, 0, 2)
+    const char *kind = strncmp(f.type, "image/", 6) == 0 && strcmp(f.type, "image/svg+xml") != 0
+                           ? f.disposition
                            : "attachment";
-    const char *cd = disposition(r->arena, kind, db_value(res, 0, 0));
+    const char *cd = disposition(r->arena, kind, f.filename);
     const char *redirect = arena_printf(r->arena, "/_deskd_uploads/%s", uuid);
     if (cd == NULL || redirect == NULL)
-        return APP_ERR_TOO_LARGE;
-    w->content_type = type;
+        return APP_ERR_INTERNAL;
+    w->content_type = f.type;
     w->raw_body = "";
     w->raw_len = 0;
     http_add_header(w, "Content-Disposition", cd);

@@ -3,7 +3,11 @@
  */
 #include "rules/access.h"
 
+#include "lib/http.h"
+#include "lib/validate.h"
 #include "server/ctx.h"
+#include "server/reply.h"
+#include "store/conversation.h"
 
 unsigned access_scopes(const struct principal *p)
 {
@@ -35,4 +39,25 @@ int access_conversation(const struct principal *p, const struct access_facts *f)
            ((s & ACCESS_TEAM_ALL) && f->my_team) ||
            ((s & ACCESS_TEAM_INBOX) && f->my_team && !f->has_user) ||
            ((s & ACCESS_UNASSIGNED) && !f->has_user && !f->has_team);
+}
+
+enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
+                         struct access_conv *out)
+{
+    return conv_access_uuid(r, w, router_capture(&r->match, capture), out);
+}
+
+enum app_err conv_access_uuid(struct req *r, struct resp *w, const char *uuid,
+                              struct access_conv *out)
+{
+    struct ctx *c = r->ctx;
+
+    if (uuid == NULL || !v_uuid(uuid))
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid conversation `uuid`");
+    enum app_err e = store_conversation_access(c->db, r->arena, uuid, c->who->id, out);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, e, "Conversation not found");
+    if (e != APP_OK)
+        return e;
+    return access_conversation(c->who, &out->facts) ? APP_OK : APP_ERR_PERMISSION;
 }

@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 #include "lib/err.h"
-#include "store/queries.h"
 
 struct principal;
 
@@ -36,19 +35,26 @@ struct access_facts {
 /* 1 if p may read the conversation: conversations:read and a scope that covers it. */
 int access_conversation(const struct principal *p, const struct access_facts *f);
 
+/* One conversation as the rule loads it (store_conversation_access()). */
+struct access_conv {
+    int64_t id;
+    int64_t contact_id;
+    struct access_facts facts;
+};
+
 struct req;
 struct resp;
 
 /*
  * Loads the conversation named by the route capture `capture` and checks
- * that the caller may see it.  Returns APP_OK with *out filled, 400 for a
- * malformed uuid, 404 "Conversation not found" or 403 "Permission denied".
+ * that the caller may see it.  Returns APP_OK with *out filled, 400
+ * "Invalid conversation `uuid`", 404 "Conversation not found" or 403.
  */
 enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
-                         struct q_conv_access *out);
+                         struct access_conv *out);
 
 /* The same for a conversation uuid the caller has in hand (NULL is malformed). */
 enum app_err conv_access_uuid(struct req *r, struct resp *w, const char *uuid,
-                              struct q_conv_access *out);
+                              struct access_conv *out);
 
 #endif

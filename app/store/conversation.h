@@ -1,6 +1,7 @@
 /*
- * store/conversation.h - one conversation: access, the full object, its
- * assignee/status/priority/tags writes, creation.
+ * store/conversation.h - one conversation: what the access rule needs, the
+ * full object and its participants, its status/priority/assignee, last-seen
+ * and tags writes, and its creation with the first message.
  */
 #ifndef STORE_CONVERSATION_H
 #define STORE_CONVERSATION_H
@@ -8,62 +9,92 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-struct db_res;
-struct db_stmt;
-struct cq_query;
-struct q_message_new;
-struct sbuf;
+struct access_conv;
+struct store_message_new;
 
-/* Transitional: the statements, until each handler calls a typed function. */
-extern const struct db_stmt STMT_CONV_ACCESS[1];
-extern const struct db_stmt STMT_CONV_JSON[1];
-extern const struct db_stmt STMT_CONV_PARTICIPANTS_JSON[1];
-extern const struct db_stmt STMT_CONV_SET_STATUS[1];
-extern const struct db_stmt STMT_CONV_SET_PRIORITY[1];
-extern const struct db_stmt STMT_CONV_SET_USER[1];
-extern const struct db_stmt STMT_CONV_SET_TEAM[1];
-extern const struct db_stmt STMT_CONV_LAST_SEEN[1];
-extern const struct db_stmt STMT_CONV_MARK_UNREAD[1];
-extern const struct db_stmt STMT_TAGS_UNKNOWN[1];
-extern const struct db_stmt STMT_CONV_TAGS_SET[1];
-extern const struct db_stmt STMT_CONV_TAGS_ADD[1];
-extern const struct db_stmt STMT_CONV_TAGS_REMOVE[1];
-extern const struct db_stmt STMT_INBOX_STATE[1];
-extern const struct db_stmt STMT_CONTACT_FIND_OR_CREATE[1];
-extern const struct db_stmt STMT_CONV_CREATE[1];
+/*
+ * The conversation with this uuid as the access rule needs it (rules/access.h):
+ * its id, its contact, its assignees and whether its team is one of user_id's.
+ * APP_ERR_NOT_FOUND if there is none.
+ */
+enum app_err store_conversation_access(struct db *db, struct arena *a, const char *uuid,
+                                       int64_t user_id, struct access_conv *out);
 
-/* What the per-conversation access rule needs to know about one conversation. */
-struct q_conv_access {
-    int found;
-    const char *id; /* borrowed */
-    int has_user, has_team;
-    int64_t user_id;
-    int my_team;            /* the assigned team is one of the caller's teams */
-    const char *contact_id; /* borrowed */
+/* The full conversation (reference §7.3) as JSON; APP_ERR_NOT_FOUND if there is none. */
+enum app_err store_conversation_json(struct db *db, struct arena *a, int64_t id, const char **json,
+                                     size_t *len);
+
+/* [{id, first_name, last_name, avatar_url}] of the conversation's participants. */
+enum app_err store_conversation_participants_json(struct db *db, struct arena *a, int64_t id,
+                                                  const char **json, size_t *len);
+
+/*
+ * The status, priority and assignee writes change the conversation only when
+ * the value differs, and then record an activity message by the agent actor.
+ */
+
+/* Sets the status; snooze_secs > 0 snoozes for that long (the Snoozed status). */
+enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64_t id,
+                                           int64_t status_id, double snooze_secs, int64_t actor);
+
+enum app_err store_conversation_set_priority(struct db *db, struct arena *a, int64_t id,
+                                             int64_t priority_id, int64_t actor);
+
+/* Who a conversation is assigned to. */
+enum store_assignee {
+    STORE_ASSIGNEE_AGENT,
+    STORE_ASSIGNEE_TEAM /* a new team clears the agent; removing the team keeps it */
 };
 
-enum app_err q_conv_access(struct db *db, struct arena *a, const char *uuid, const char *user_id,
-                           struct q_conv_access *out);
+/* Assigns the agent or team assignee (0 removes it). */
+enum app_err store_conversation_assign(struct db *db, struct arena *a, int64_t id,
+                                       enum store_assignee kind, int64_t assignee, int64_t actor);
 
-/* A conversation to create (all text; team/agent may be NULL). */
-struct q_conversation_new {
-    const char *inbox_id;
-    const char *email, *first_name, *last_name, *external_user_id;
-    const char *subject, *team_id, *agent_id;
+/*
+ * Marks the conversation seen by user_id now, or with unread set, unread
+ * from its latest message (not activity) on.
+ */
+enum app_err store_conversation_seen(struct db *db, struct arena *a, int64_t id, int64_t user_id,
+                                     int unread);
+
+/* The first of names (a JSON array of strings) that is no tag (*unknown NULL if none). */
+enum app_err store_tags_unknown(struct db *db, struct arena *a, const char *names,
+                                const char **unknown);
+
+enum store_tags_action { STORE_TAGS_SET, STORE_TAGS_ADD, STORE_TAGS_REMOVE };
+
+/* Sets, adds or removes the conversation's tags named in names (a JSON array of strings). */
+enum app_err store_conversation_tags(struct db *db, struct arena *a, int64_t id,
+                                     enum store_tags_action action, const char *names);
+
+/* Whether a conversation may start in an inbox. */
+enum store_inbox_state { STORE_INBOX_OK, STORE_INBOX_DISABLED, STORE_INBOX_NOT_EMAIL };
+
+/* The state of a live inbox; APP_ERR_NOT_FOUND if there is none. */
+enum app_err store_inbox_state(struct db *db, struct arena *a, int64_t inbox_id,
+                               enum store_inbox_state *state);
+
+/* A conversation to create. */
+struct store_conversation_new {
+    int64_t inbox_id;
+    const char *email; /* the contact's, lower-cased */
+    const char *first_name, *last_name, *external_user_id;
+    const char *subject;       /* NULL or "": the subject is the reference number */
+    int64_t team_id, agent_id; /* 0: none */
 };
 
 /*
  * Finds or creates the contact, creates the conversation and stores its
- * first message m (m->conv_id is filled in; a NULL m->sender_id means the
- * contact) in one transaction.  *conv_id (arena) is the new id.
+ * first message m (into the new conversation; a sender_id 0 means the
+ * contact) in one transaction.  *conv_id is the new conversation's id.
+ * APP_ERR_CONFLICT if the contact or an attachment was claimed meanwhile.
  */
-enum app_err q_conversation_create(struct db *db, struct arena *a,
-                                   const struct q_conversation_new *cn, struct q_message_new *m,
-                                   const char **conv_id);
+enum app_err store_conversation_create(struct db *db, struct arena *a,
+                                       const struct store_conversation_new *cn,
+                                       const struct store_message_new *m, int64_t *conv_id);
 
 #endif

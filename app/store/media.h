@@ -1,5 +1,7 @@
 /*
- * store/media.h - media rows.
+ * store/media.h - uploaded files: their rows and their bytes under the
+ * upload directory (named by the row's uuid), linking them to messages,
+ * and what serving one needs.
  */
 #ifndef STORE_MEDIA_H
 #define STORE_MEDIA_H
@@ -7,22 +9,71 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-struct db_res;
-struct db_stmt;
-struct cq_query;
-struct q_message_new;
-struct sbuf;
 
-/* Transitional: the statements, until each handler calls a typed function. */
-extern const struct db_stmt STMT_MEDIA_INSERT[1];
-extern const struct db_stmt STMT_MEDIA_LINK[1];
-extern const struct db_stmt STMT_MEDIA_UNLINKABLE[1];
-extern const struct db_stmt STMT_MEDIA_JSON[1];
-extern const struct db_stmt STMT_MEDIA_BY_UUID[1];
+/* A file to store: the bytes, their cleaned name and sniffed type, and whose it is. */
+struct store_media_new {
+    const char *name, *type;
+    const char *data;
+    size_t len;
+    const char *disp;   /* "inline" or "attachment" */
+    const char *model;  /* NULL, "messages" or "users" */
+    int64_t model_id;   /* 0 until linked */
+    long width, height; /* an image's size in meta; 0 if unknown */
+};
+
+/*
+ * Stores m in one transaction: its row, and its bytes as dir/<uuid>
+ * (*uuid, arena), or neither.
+ */
+enum app_err store_media_create(struct db *db, struct arena *a, const char *dir,
+                                const struct store_media_new *m, const char **uuid);
+
+/*
+ * The same inside the caller's transaction, which the caller ends with
+ * store_media_end() (store_contact_update()): *uuid is NULL when no file
+ * was left behind.
+ */
+enum app_err store_media_write(struct db *db, struct arena *a, const char *dir,
+                               const struct store_media_new *m, const char **uuid);
+
+/*
+ * Ends the transaction store_media_write() ran in: commits when e is APP_OK;
+ * otherwise, or if the commit fails, rolls back and removes dir/<uuid>
+ * (uuid NULL: none was written).  Returns the outcome.
+ */
+enum app_err store_media_end(struct db *db, struct arena *a, const char *dir, enum app_err e,
+                             const char *uuid);
+
+/* A media row as upstream sends it, with the URL that serves it; APP_ERR_NOT_FOUND if none. */
+enum app_err store_media_json(struct db *db, struct arena *a, const char *uuid, const char **json,
+                              size_t *len);
+
+/* What serving a file needs (borrowed). */
+struct store_media_file {
+    const char *filename, *type, *disposition;
+    const char *conv_uuid; /* the conversation whose message it is attached to; NULL if none */
+};
+
+/* The file with this uuid; APP_ERR_NOT_FOUND if there is none. */
+enum app_err store_media_file(struct db *db, struct arena *a, const char *uuid,
+                              struct store_media_file *f);
+
+/*
+ * The first of the n media ids that cannot be attached to a message (*id,
+ * 0 if all can), and whether it is missing (*missing 1) or already someone's.
+ */
+enum app_err store_media_unlinkable(struct db *db, struct arena *a, const int64_t *ids, size_t n,
+                                    int64_t *id, int *missing);
+
+/*
+ * Inside the caller's transaction: links the n media ids (each once) to the
+ * message; APP_ERR_CONFLICT if one was claimed since store_media_unlinkable().
+ */
+enum app_err store_media_link(struct db *db, struct arena *a, const int64_t *ids, size_t n,
+                              int64_t msg_id);
 
 #endif

@@ -7,41 +7,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-struct db_res;
-struct db_stmt;
-struct cq_query;
-struct q_message_new;
-struct sbuf;
-
-/* Transitional: the statements, until each handler calls a typed function. */
-extern const struct db_stmt STMT_MESSAGES_PAGE[1];
-extern const struct db_stmt STMT_MESSAGES_COUNT[1];
-extern const struct db_stmt STMT_MESSAGE_JSON[1];
-extern const struct db_stmt STMT_MESSAGE_OF[1];
-extern const struct db_stmt STMT_MESSAGE_INSERT[1];
-extern const struct db_stmt STMT_CONV_AFTER_MESSAGE[1];
-extern const struct db_stmt STMT_MENTION_INSERT[1];
-extern const struct db_stmt STMT_PARTICIPANT_INSERT[1];
-extern const struct db_stmt STMT_MESSAGE_RETRY[1];
 
 /* A message to store, with what it changes around it. */
-struct q_message_new {
-    const char *conv_id;
-    const char *type, *status;  /* message_type, message_status */
-    const char *private_s;      /* "true" / "false" */
+struct store_message_new {
+    int64_t conv_id;
+    const char *type, *status; /* message_type, message_status */
+    int is_private;
     const char *content, *text; /* HTML and its plain text */
     const char *preview;        /* the conversation's last-message text */
-    const char *sender_id, *sender_type;
-    const char *meta; /* JSON object */
-    const char *const *mention_types, *const *mention_ids;
+    int64_t sender_id;
+    const char *sender_type;          /* agent or contact */
+    const char *meta;                 /* JSON object */
+    const char *const *mention_types; /* "agent" or "team", with mention_ids */
+    const int64_t *mention_ids;
     size_t nmentions;
-    int add_participant;     /* the sender (an agent) joins the participants */
-    const char *attachments; /* media ids to link, an int[] literal "{1,2}", each once */
+    int add_participant;        /* the sender (an agent) joins the participants */
+    const int64_t *attachments; /* media ids to link, each once */
     size_t nattachments;
 };
 
@@ -49,25 +34,37 @@ struct q_message_new {
  * Stores the message, updates the conversation's bookkeeping, the mentions,
  * the attachments and the participants in one transaction: all or nothing
  * (APP_ERR_CONFLICT if an attachment was linked elsewhere meanwhile).
- * *msg_id (arena) is the new message's id.
+ * *msg_id is the new message's id.
  */
-enum app_err q_message_send(struct db *db, struct arena *a, const struct q_message_new *m,
-                            const char **msg_id);
+enum app_err store_message_send(struct db *db, struct arena *a, const struct store_message_new *m,
+                                int64_t *msg_id);
+
+/* The same steps inside the caller's transaction (store_conversation_create()). */
+enum app_err store_message_add(struct db *db, struct arena *a, const struct store_message_new *m,
+                               int64_t *msg_id);
 
 /*
- * A page of messages (JSON array text in *json) and the total; private and
- * types may be NULL (no filter).
+ * A page of the conversation's messages, newest first (JSON array text in
+ * *json), and the total: private only (is_private 1), public only (0) or
+ * both (-1); of the ntypes message types in types (none: any).
  */
-enum app_err q_messages_page(struct db *db, struct arena *a, const char *conv_id,
-                             const char *private_s, const char *types, int64_t limit,
-                             int64_t offset, int64_t *total, const char **json, size_t *len);
+enum app_err store_messages_page(struct db *db, struct arena *a, int64_t conv_id, int is_private,
+                                 const char *const *types, size_t ntypes, int64_t limit,
+                                 int64_t offset, int64_t *total, const char **json, size_t *len);
 
-/* A message by uuid: its id and its conversation's id (both NULL if none). */
-enum app_err q_message_of(struct db *db, struct arena *a, const char *uuid, const char **id,
-                          const char **conv_id);
+/* A message (reference §8) as JSON; APP_ERR_NOT_FOUND if there is none. */
+enum app_err store_message_json(struct db *db, struct arena *a, int64_t id, const char **json,
+                                size_t *len);
 
-/* The steps of storing m, inside the caller's transaction (*msg_id, arena). */
-enum app_err message_store(struct db *db, struct arena *a, const struct q_message_new *m,
-                           const char **msg_id);
+/* The id of the message with this uuid and its conversation's; APP_ERR_NOT_FOUND if none. */
+enum app_err store_message_of(struct db *db, struct arena *a, const char *uuid, int64_t *id,
+                              int64_t *conv_id);
+
+/*
+ * Puts the message with this uuid back to pending if it is user_id's own
+ * failed outgoing reply in the conversation; APP_ERR_NOT_FOUND otherwise.
+ */
+enum app_err store_message_retry(struct db *db, struct arena *a, const char *uuid, int64_t conv_id,
+                                 int64_t user_id);
 
 #endif
