@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "lib/config.h"
+#include "server/config.h"
 #include "lib/http.h"
 #include "lib/multipart.h"
 #include "lib/text.h"
