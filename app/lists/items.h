@@ -51,27 +51,4 @@
     "  AND (m.mentioned_user_id = $1::bigint OR m.mentioned_team_id IN " MY_TEAMS ")"              \
     "  ORDER BY m.created_at DESC, m.id DESC LIMIT 1) mm ON TRUE"
 
-/*
- * One message (reference §8), over conversation_messages m, its conversation
- * c and its sender u; attachments are the media linked to the message.  No
- * thumbnails are made: an image's thumbnail_url is the image itself.
- */
-#define MESSAGE_JSON                                                                               \
-    "json_build_object('id', m.id, 'created_at', m.created_at, 'updated_at', m.updated_at,"        \
-    " 'uuid', m.uuid, 'type', m.type, 'status', m.status, 'conversation_id', m.conversation_id,"   \
-    " 'conversation_uuid', c.uuid, 'content', m.content, 'text_content', m.text_content,"          \
-    " 'content_type', m.content_type, 'private', m.private, 'sender_id', m.sender_id,"             \
-    " 'sender_type', m.sender_type, 'meta', m.meta,"                                               \
-    " 'attachments', coalesce((SELECT json_agg(json_build_object('name', md.filename,"             \
-    "  'size', md.size, 'content', NULL, 'content_id', md.content_id,"                             \
-    "  'content_type', md.content_type, 'disposition', md.disposition, 'uuid', md.uuid,"           \
-    "  'url', '/uploads/' || md.uuid, 'thumbnail_url', CASE WHEN md.content_type LIKE 'image/%'"   \
-    "  AND md.content_type <> 'image/svg+xml' THEN '/uploads/' || md.uuid END)"                    \
-    "  ORDER BY md.id) FROM media md"                                                              \
-    "  WHERE md.model_type = 'messages' AND md.model_id = m.id), '[]'),"                           \
-    " 'author', json_build_object('id', u.id, 'first_name', u.first_name,"                         \
-    "  'last_name', coalesce(u.last_name, ''), 'email', u.email, 'avatar_url', u.avatar_url,"      \
-    "  'availability_status', u.availability_status, 'type', u.type,"                              \
-    "  'last_active_at', u.last_active_at))::text"
-
 #endif
