@@ -1,8 +1,7 @@
 /*
  * lists/items.h - SQL fragments for conversation list items, shared by the
  * list engine (lists/query.c) and the statements that read the items
- * (store/conversations.c) and messages (store/messages.c).  $1 is always
- * the caller's user id.
+ * (store/conversations.c).  $1 is always the caller's user id.
  */
 #ifndef LISTS_ITEMS_H
 #define LISTS_ITEMS_H
