@@ -182,23 +182,3 @@ int v_duration(const char *s, double *seconds)
     *seconds = total;
     return 0;
 }
-
-int v_password(const char *p)
-{
-    int up = 0, low = 0, dig = 0, other = 0;
-    size_t n = strlen(p);
-
-    if (n < 10 || n > 72)
-        return 0;
-    for (const char *c = p; *c; c++) {
-        if (*c >= 'A' && *c <= 'Z')
-            up = 1;
-        else if (*c >= 'a' && *c <= 'z')
-            low = 1;
-        else if (*c >= '0' && *c <= '9')
-            dig = 1;
-        else
-            other = 1;
-    }
-    return up && low && dig && other;
-}

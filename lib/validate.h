@@ -36,12 +36,6 @@ int v_uuid(const char *s);
 int v_email(const char *s);
 
 /*
- * 1 if p meets the agent password rules: 10 to 72 bytes (bcrypt's limit)
- * with an upper-case letter, a lower-case letter, a digit and another byte.
- */
-int v_password(const char *p);
-
-/*
  * Parses a Go-style duration ("30m", "2h", "1h30m", "1.5h", "90s", "500ms")
  * into seconds.  Returns 0 if it is well formed and positive, else -1.
  */

@@ -1,19 +1,30 @@
 /*
- * cli.h - the administrative commands: migrate, agent create, agent
- * api-key and seed.  Each returns the process exit status and talks to the
- * database named by the configuration.
+ * cli.h - the administrative commands: migrate (cli/migrate.c), agent
+ * create and agent api-key (cli/agent.c) and seed (cli/seed.c).  Each
+ * returns the process exit status and talks to the database named by the
+ * configuration, through app/store only.
  */
 #ifndef APP_CLI_H
 #define APP_CLI_H
 
+#include <stddef.h>
+
 struct config;
+struct db;
 
 int cli_migrate(const struct config *cfg);
 int cli_agent_create(const struct config *cfg, int argc, char **argv);
 int cli_agent_api_key(const struct config *cfg, int argc, char **argv);
 int cli_seed(const struct config *cfg, int argc, char **argv);
 
-/* Opens a CLI database connection or prints why not; NULL on failure. */
+/* A database connection (close it with store_close()), or NULL after printing why not. */
 struct db *cli_connect(const struct config *cfg);
+
+/*
+ * Reads "--name value" pairs from argv: values[k] is the value of
+ * names[k] (left as it was if absent).  Prints why and returns -1 on an
+ * unknown or valueless option.
+ */
+int cli_options(int argc, char **argv, const char *const *names, const char **values, size_t n);
 
 #endif

@@ -24,7 +24,8 @@
 #include "lib/http.h"
 #include "lib/log.h"
 #include "server/ctx.h"
-#include "store/queries.h"
+#include "server/reply.h"
+#include "store/auth.h"
 
 #define TOUCH_INTERVAL 60 /* seconds between api_key_last_used_at updates per worker */
 
@@ -84,12 +85,21 @@ static int split_perms(struct arena *a, const char *csv, struct principal *p)
     return 0;
 }
 
+/* The principal with these permissions, in the arena; NULL if the arena refused. */
+static struct principal *principal_new(struct arena *a, const char *perms_csv)
+{
+    struct principal *p = ARENA_NEW(a, struct principal, 1);
+    if (p == NULL || split_perms(a, perms_csv, p) != 0)
+        return NULL;
+    return p;
+}
+
 static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, const char *key,
                                const char *secret)
 {
-    struct q_api_key_row *rows;
+    struct store_api_key_row *rows;
     int n;
-    enum app_err e = q_api_key_rows(c->db, r->arena, key, &rows, &n);
+    enum app_err e = store_auth_api_keys(c->db, r->arena, key, &rows, &n);
 
     if (e != APP_OK)
         return e;
@@ -103,55 +113,47 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
         }
         if (!ok)
             continue;
-        struct principal *p = ARENA_NEW(r->arena, struct principal, 1);
-        if (p == NULL || split_perms(r->arena, rows[i].perms_csv, p) != 0)
-            return APP_ERR_TOO_LARGE;
+        struct principal *p = principal_new(r->arena, rows[i].perms_csv);
+        if (p == NULL)
+            return APP_ERR_INTERNAL;
         p->id = rows[i].id;
         p->id_str = rows[i].id_str;
         p->via_api_key = 1;
         c->who = p;
         c->ref_version = rows[i].ref_version;
         if (auth_cache_touch_due(key, rows[i].hash, time(NULL), TOUCH_INTERVAL) &&
-            q_api_key_touch(c->db, r->arena, p->id_str) != APP_OK)
+            store_auth_api_key_touch(c->db, r->arena, p->id) != APP_OK)
             log_warnx("could not update api_key_last_used_at for agent %s", p->id_str);
         return APP_OK;
     }
-    w->message = "Invalid credential";
-    return APP_ERR_UNAUTHORIZED;
+    return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid credential");
 }
 
 static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, const char *token)
 {
     long sub, sid;
-    struct q_session qs;
+    struct store_session s;
 
-    w->message = "Invalid or expired session";
     if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0)
-        return APP_ERR_UNAUTHORIZED;
+        return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
+    enum app_err e = store_auth_session(c->db, r->arena, sid, sub, &s);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
+    if (e != APP_OK)
+        return e;
+    if (!s.enabled)
+        return reply_fail(r, w, APP_ERR_PERMISSION,
+                          "Your account is disabled, Please contact administrator");
+    struct principal *p = principal_new(r->arena, s.perms_csv);
     const char *subs = arena_printf(r->arena, "%ld", sub);
     const char *sids = arena_printf(r->arena, "%ld", sid);
-    if (subs == NULL || sids == NULL)
-        return APP_ERR_TOO_LARGE;
-    enum app_err e = q_session_principal(c->db, r->arena, sids, subs, &qs);
-    if (e != APP_OK) {
-        w->message = NULL;
-        return e;
-    }
-    if (!qs.found)
-        return APP_ERR_UNAUTHORIZED;
-    if (!qs.enabled) {
-        w->message = "Your account is disabled, Please contact administrator";
-        return APP_ERR_PERMISSION;
-    }
-    struct principal *p = ARENA_NEW(r->arena, struct principal, 1);
-    if (p == NULL || split_perms(r->arena, qs.perms_csv, p) != 0)
-        return APP_ERR_TOO_LARGE;
+    if (p == NULL || subs == NULL || sids == NULL)
+        return APP_ERR_INTERNAL;
     p->id = sub;
     p->id_str = subs;
     p->session_id = sids;
     c->who = p;
-    c->ref_version = qs.ref_version;
-    w->message = NULL;
+    c->ref_version = s.ref_version;
     return APP_OK;
 }
 
@@ -169,14 +171,11 @@ enum app_err authn_request(struct ctx *c, struct req *r, struct resp *w)
         r->method == HTTP_PATCH) {
         const char *cookie = http_cookie(r->arena, r->cookie, "csrf_token");
         if (cookie == NULL || *cookie == '\0' || r->csrf_header == NULL ||
-            strcmp(cookie, r->csrf_header) != 0) {
-            w->message = "CSRF token mismatch";
-            return APP_ERR_PERMISSION;
-        }
+            strcmp(cookie, r->csrf_header) != 0)
+            return reply_fail(r, w, APP_ERR_PERMISSION, "CSRF token mismatch");
     }
     const char *token = http_cookie(r->arena, r->cookie, "libredesk_session");
     if (token != NULL && *token != '\0')
         return by_session(c, r, w, token);
-    w->message = "Invalid or expired session";
-    return APP_ERR_UNAUTHORIZED;
+    return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
 }

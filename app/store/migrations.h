@@ -1,25 +1,27 @@
 /*
- * store/migrations.h - the schema_migrations bookkeeping.
+ * store/migrations.h - applying schema migrations and their bookkeeping in
+ * schema_migrations.
  */
 #ifndef STORE_MIGRATIONS_H
 #define STORE_MIGRATIONS_H
 
-#include <stddef.h>
-#include <stdint.h>
-
-#include "lib/db.h" /* transitional */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-struct db_res;
-struct db_stmt;
-struct cq_query;
-struct q_message_new;
-struct sbuf;
 
-/* Transitional: the statements, until each handler calls a typed function. */
-extern const struct db_stmt CLI_MIGRATION_APPLIED[1];
-extern const struct db_stmt CLI_MIGRATION_RECORD[1];
+/*
+ * Takes the migration lock, held until the connection closes, so that
+ * concurrent runs serialise, and makes sure schema_migrations exists.
+ */
+enum app_err store_migrations_prepare(struct db *db);
+
+/* *applied 1 if the migration called version is recorded as applied. */
+enum app_err store_migration_applied(struct db *db, struct arena *a, const char *version,
+                                     int *applied);
+
+/* Runs script (several statements) and records version as applied, in one transaction. */
+enum app_err store_migration_apply(struct db *db, struct arena *a, const char *version,
+                                   const char *script);
 
 #endif

@@ -1,10 +1,11 @@
-/* check_arena.c - lib/arena.c and lib/validate.c. */
+/* check_arena.c - lib/arena.c, lib/validate.c and the password rules (rules/password.c). */
 #include <stdint.h>
 #include <string.h>
 
 #include "lib/arena.h"
 #include "lib/text.h"
 #include "lib/validate.h"
+#include "rules/password.h"
 #include "../suite_of.h"
 #include "suites.h"
 
@@ -134,20 +135,20 @@ END_TEST
 
 START_TEST(test_password_and_email_norm)
 {
-    ck_assert(v_password("Str0ng-Passw0rd"));
-    ck_assert(v_password("Aa1!Aa1!Aa"));       /* exactly 10 */
-    ck_assert(!v_password("Aa1!Aa1!A"));       /* 9 */
-    ck_assert(!v_password("strong-passw0rd")); /* no upper case */
-    ck_assert(!v_password("STRONG-PASSW0RD")); /* no lower case */
-    ck_assert(!v_password("Strong-Password")); /* no digit */
-    ck_assert(!v_password("Str0ngPassw0rd"));  /* nothing else */
+    ck_assert(password_ok("Str0ng-Passw0rd"));
+    ck_assert(password_ok("Aa1!Aa1!Aa"));       /* exactly 10 */
+    ck_assert(!password_ok("Aa1!Aa1!A"));       /* 9 */
+    ck_assert(!password_ok("strong-passw0rd")); /* no upper case */
+    ck_assert(!password_ok("STRONG-PASSW0RD")); /* no lower case */
+    ck_assert(!password_ok("Strong-Password")); /* no digit */
+    ck_assert(!password_ok("Str0ngPassw0rd"));  /* nothing else */
     char long73[74];
     memset(long73, 'a', 73);
     memcpy(long73, "A1!", 3);
     long73[73] = '\0';
-    ck_assert(!v_password(long73));
+    ck_assert(!password_ok(long73));
     long73[72] = '\0';
-    ck_assert(v_password(long73));
+    ck_assert(password_ok(long73));
 
     struct arena *a = arena_new(4096);
     ck_assert_str_eq(text_email_norm(a, "  Ann@Example.COM "), "ann@example.com");
