@@ -107,13 +107,14 @@ lint:
 		{ echo "lint: libjwt calls belong in lib/auth.c"; exit 1; }
 	@! grep -rnE '\bPQ[a-zA-Z]+\(' lib app --include='*.[ch]' | grep -v '^lib/db\.c:' || \
 		{ echo "lint: libpq calls belong in lib/db.c"; exit 1; }
-
-# Layering (joins lint once every handler is converted).
-lint-store:
-	@! grep -rnE 'db\.h|\bPQ|\bdb_[a-z_]+\(' app/api || \
+	@! grep -rnE 'db\.h|\bPQ|\bdb_[a-z_]+\(|\bSTMT_|struct db_(res|stmt)' app/api || \
 		{ echo "lint: handlers reach the database only through app/store"; exit 1; }
-	@! grep -rnE '#include "(store|lib/db)' app/lists || \
-		{ echo "lint: the list engine builds SQL; app/store runs it"; exit 1; }
+	@! grep -rn '#include "lib/db.h"' app --include='*.[ch]' | grep -v '^app/store/' || \
+		{ echo "lint: lib/db.h belongs to app/store"; exit 1; }
+	@! grep -rnE '#include "(store|api|server)/' app/lists || \
+		{ echo "lint: the list engine builds SQL from a request; it runs nothing"; exit 1; }
+	@! grep -rnE '#include "(app|api|store|server|lists|rules|cli|clients)/' lib || \
+		{ echo "lint: lib/ knows nothing of deskd"; exit 1; }
 
 clean:
 	rm -rf build bin

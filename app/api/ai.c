@@ -8,17 +8,17 @@
 
 #include <string.h>
 
+#include "clients/ai_provider.h"
 #include "lib/arena.h"
-#include "server/config.h"
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/jsonw.h"
 #include "lib/log.h"
 #include "lib/sbuf.h"
 #include "lib/validate.h"
-#include "clients/ai_provider.h"
-#include "server/ctx.h"
 #include "server/body.h"
+#include "server/config.h"
+#include "server/ctx.h"
 #include "server/reply.h"
 #include "store/ai.h"
 

@@ -10,12 +10,12 @@
 
 #include "lib/arena.h"
 #include "lib/auth.h"
-#include "server/config.h"
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "rules/limits.h"
 #include "server/authn.h"
 #include "server/body.h"
+#include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/agents.h"

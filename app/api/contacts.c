@@ -9,16 +9,16 @@
 
 #include <json-c/json.h>
 
-#include "server/config.h"
+#include "api/media.h"
 #include "lib/http.h"
 #include "lib/multipart.h"
 #include "lib/text.h"
 #include "lib/validate.h"
-#include "api/media.h"
 #include "lists/params.h"
 #include "lists/query.h"
 #include "rules/limits.h"
 #include "server/body.h"
+#include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/contacts.h"

@@ -14,10 +14,10 @@
 
 #include <json-c/json.h>
 
+#include "api/messages.h"
 #include "lib/http.h"
 #include "lib/text.h"
 #include "lib/validate.h"
-#include "api/messages.h"
 #include "rules/access.h"
 #include "rules/limits.h"
 #include "server/body.h"

@@ -17,13 +17,13 @@
 #include <json-c/json.h>
 
 #include "lib/arena.h"
-#include "server/config.h"
 #include "lib/http.h"
 #include "lib/multipart.h"
 #include "lib/sniff.h"
 #include "lib/validate.h"
 #include "rules/access.h"
 #include "server/body.h"
+#include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/media.h"

@@ -10,8 +10,8 @@
 
 #include <json-c/json.h>
 
-#include "lib/http.h"
 #include "api/conversations.h"
+#include "lib/http.h"
 #include "lists/query.h"
 #include "rules/access.h"
 #include "rules/limits.h"

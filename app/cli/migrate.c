@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "lib/arena.h"
-#include "server/config.h"
 #include "lib/xalloc.h"
+#include "server/config.h"
 #include "store/connect.h"
 #include "store/migrations.h"
 

@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "lib/arena.h"
-#include "server/config.h"
 #include "lib/validate.h"
+#include "server/config.h"
 #include "store/connect.h"
 #include "store/seed.h"
 

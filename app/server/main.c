@@ -16,12 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "server/config.h"
+#include "cli/cli.h"
 #include "lib/fcgi_io.h"
 #include "lib/log.h"
 #include "lib/prefork.h"
 #include "lib/router.h"
-#include "cli/cli.h"
+#include "server/config.h"
 #include "server/routes.h"
 #include "server/worker.h"
 

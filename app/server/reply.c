@@ -49,33 +49,3 @@ enum app_err reply_path_int(struct req *r, struct resp *w, const char *capture, 
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid %s `id`", what);
     return APP_OK;
 }
-
-enum app_err reply_path_id(struct req *r, struct resp *w, const char *capture, const char *what,
-                           const char **id)
-{
-    int64_t v;
-    *id = router_capture(&r->match, capture);
-    if (*id == NULL || v_int64(*id, 1, INT32_MAX, &v) != 0) {
-        w->message = arena_printf(r->arena, "Invalid %s `id`", what);
-        return APP_ERR_INPUT;
-    }
-    return APP_OK;
-}
-
-enum app_err reply_json(struct req *r, struct resp *w, const struct db_stmt *s, const char *param)
-{
-    struct ctx *c = r->ctx;
-    const char *p[1] = {param};
-    return store_json(c->db, r->arena, s, param ? p : NULL, &w->data_json, &w->data_len);
-}
-
-enum app_err reply_json_found(struct req *r, struct resp *w, const struct db_stmt *s,
-                              const char *param, const char *not_found)
-{
-    enum app_err e = reply_json(r, w, s, param);
-    if (e == APP_OK && w->data_json == NULL) {
-        w->message = not_found;
-        return APP_ERR_NOT_FOUND;
-    }
-    return e;
-}

@@ -1,14 +1,14 @@
 /*
- * reply.h - what many handlers do the same way: read a numeric id from the
- * path, and answer with the JSON one statement returns.
+ * reply.h - what many handlers do the same way: refuse a request, read a
+ * numeric id from the path, answer with a page of a list.
  */
-#ifndef APP_REPLY_H
-#define APP_REPLY_H
+#ifndef SERVER_REPLY_H
+#define SERVER_REPLY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/err.h"
-#include "store/queries.h"
 
 struct req;
 struct resp;
@@ -37,19 +37,5 @@ enum app_err reply_page(struct req *r, struct resp *w, const char *results, size
  */
 enum app_err reply_path_int(struct req *r, struct resp *w, const char *capture, const char *what,
                             int64_t *id);
-
-/*
- * The {capture} of the path as a positive 32-bit id (*id borrowed), or
- * APP_ERR_INPUT with "Invalid <what> `id`".
- */
-enum app_err reply_path_id(struct req *r, struct resp *w, const char *capture, const char *what,
-                           const char **id);
-
-/* data = the JSON text statement s returns for its one parameter (NULL: none). */
-enum app_err reply_json(struct req *r, struct resp *w, const struct db_stmt *s, const char *param);
-
-/* As reply_json(), but no row is APP_ERR_NOT_FOUND with not_found as the message. */
-enum app_err reply_json_found(struct req *r, struct resp *w, const struct db_stmt *s,
-                              const char *param, const char *not_found);
 
 #endif

@@ -7,6 +7,22 @@
  */
 #include "server/routes.h"
 
+#include "api/agents.h"
+#include "api/ai.h"
+#include "api/auth.h"
+#include "api/contacts.h"
+#include "api/conversation.h"
+#include "api/conversations.h"
+#include "api/health.h"
+#include "api/media.h"
+#include "api/messages.h"
+#include "api/priorities.h"
+#include "api/roles.h"
+#include "api/search.h"
+#include "api/statuses.h"
+#include "api/teams.h"
+#include "api/views.h"
+
 #define KB 1024
 /* Small JSON bodies of the update routes. */
 #define BODY (64 * KB)

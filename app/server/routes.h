@@ -2,13 +2,25 @@
  * routes.h - the route table: method, pattern, handler, authentication,
  * permission and body limit for every endpoint.  Data only.
  */
-#ifndef APP_ROUTES_H
-#define APP_ROUTES_H
+#ifndef SERVER_ROUTES_H
+#define SERVER_ROUTES_H
 
 #include <stddef.h>
 
+#include "lib/err.h"
 #include "lib/router.h"
-#include "api/handlers.h"
+
+struct req;
+struct resp;
+
+/*
+ * A handler (api/<resource>.c, named h_<resource>_<verb>) gets a routed,
+ * authenticated and authorised request (captures in r->match, the
+ * principal in ((struct ctx *)r->ctx)->who), fills w and returns APP_OK,
+ * or refuses with reply_fail() (server/reply.h).  It reaches the database
+ * only through app/store and never writes error JSON itself.
+ */
+typedef enum app_err (*handler_fn)(struct req *r, struct resp *w);
 
 enum route_auth {
     AUTH_NONE = 0, /* public */

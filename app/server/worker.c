@@ -19,17 +19,16 @@
 #include <unistd.h>
 
 #include "lib/arena.h"
-#include "server/config.h"
-#include "lib/db.h"
 #include "lib/fcgi_io.h"
 #include "lib/http.h"
 #include "lib/log.h"
 #include "lib/prefork.h"
 #include "lib/router.h"
-#include "server/ctx.h"
 #include "server/authn.h"
-#include "store/queries.h"
+#include "server/config.h"
+#include "server/ctx.h"
 #include "server/routes.h"
+#include "store/connect.h"
 
 #define ARENA_CAP (64 * 1024 * 1024)
 
@@ -163,8 +162,7 @@ int worker_main(void *arg)
     c.cfg = env->cfg;
     authn_init(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
-    c.db = db_new(env->cfg->database_url, appname, env->cfg->statement_timeout);
-    if (db_ensure(c.db) != APP_OK)
+    if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &c.db) != APP_OK)
         log_warnx("database not reachable yet; answering 503 until it is");
     a = arena_new(ARENA_CAP);
     io = fcgi_io_new(env->listen_fd);
@@ -202,7 +200,7 @@ int worker_main(void *arg)
         }
         handle(io, env, &c, a);
         fcgi_io_finish(io);
-        db_end_request(c.db);
+        store_end_request(c.db);
         arena_reset(a);
         log_clear_context();
         prefork_note(NULL);
@@ -218,6 +216,6 @@ out:
         close(ep);
     fcgi_io_free(io);
     arena_free(a);
-    db_free(c.db);
+    store_close(c.db);
     return rc;
 }

@@ -9,16 +9,16 @@
 #include "store/user_sql.h"
 
 /* $1 id */
-const struct db_stmt STMT_AGENT_EXISTS[1] = {
-    {"agent_exists",
-     "SELECT id FROM users WHERE id = $1::int AND type = 'agent'"
-     " AND deleted_at IS NULL",
-     1, 1}};
+static const struct db_stmt exists_stmt = {
+    "agent_exists",
+    "SELECT id FROM users WHERE id = $1::int AND type = 'agent'"
+    " AND deleted_at IS NULL",
+    1, 1};
 
 enum app_err store_agent_exists(struct db *db, struct arena *a, int64_t id)
 {
     const char *p[] = {store_i64(a, id)};
-    return store_found(db, a, STMT_AGENT_EXISTS, p, NULL);
+    return store_found(db, a, &exists_stmt, p, NULL);
 }
 
 /* $1 id */

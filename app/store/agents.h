@@ -8,17 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional: STMT_AGENT_EXISTS's type */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-
-/*
- * Transitional: api/messages.c and api/conversation.c still run it;
- * store_agent_exists() is its typed form.
- */
-extern const struct db_stmt STMT_AGENT_EXISTS[1];
 
 /* APP_OK if id is a live agent, else APP_ERR_NOT_FOUND. */
 enum app_err store_agent_exists(struct db *db, struct arena *a, int64_t id);

@@ -18,6 +18,18 @@ enum app_err store_connect(const char *conninfo, const char *appname, struct db 
     return e;
 }
 
+enum app_err store_open(const char *conninfo, const char *appname, int statement_timeout_ms,
+                        struct db **db)
+{
+    *db = db_new(conninfo, appname, statement_timeout_ms);
+    return db_ensure(*db);
+}
+
+void store_end_request(struct db *db)
+{
+    db_end_request(db);
+}
+
 void store_close(struct db *db)
 {
     db_free(db);

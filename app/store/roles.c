@@ -7,18 +7,16 @@
 #include "store/store.h"
 
 /* $1 user id */
-const struct db_stmt STMT_HAS_ADMIN_ROLE[1] = {
-    {"has_admin_role",
-     "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
-     " WHERE ur.user_id = $1::int AND r.name = 'Admin'",
-     1, 0}};
+static const struct db_stmt admin_stmt = {
+    "has_admin_role",
+    "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
+    " WHERE ur.user_id = $1::int AND r.name = 'Admin'",
+    1, 1};
 
 enum app_err store_user_is_admin(struct db *db, struct arena *a, int64_t user_id, int *admin)
 {
     const char *p[] = {store_i64(a, user_id)};
-    enum app_err e = store_found(db, a, STMT_HAS_ADMIN_ROLE, p, NULL);
-    *admin = e == APP_OK;
-    return e == APP_ERR_NOT_FOUND ? APP_OK : e;
+    return store_exists(db, a, &admin_stmt, p, admin);
 }
 
 static const struct db_stmt list_stmt = {

@@ -7,14 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional: STMT_HAS_ADMIN_ROLE's type */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-
-/* Transitional: api/contacts.c still runs it; store_user_is_admin() is its typed form. */
-extern const struct db_stmt STMT_HAS_ADMIN_ROLE[1];
 
 /* *admin 1 if the user holds the Admin role. */
 enum app_err store_user_is_admin(struct db *db, struct arena *a, int64_t user_id, int *admin);

@@ -63,6 +63,15 @@ enum app_err store_found(struct db *db, struct arena *a, const struct db_stmt *s
     return e == APP_OK && rows == 0 ? APP_ERR_NOT_FOUND : e;
 }
 
+enum app_err store_exists(struct db *db, struct arena *a, const struct db_stmt *st,
+                          const char *const *params, int *yes)
+{
+    long rows;
+    enum app_err e = store_one(db, a, st, params, NULL, &rows);
+    *yes = e == APP_OK && rows > 0;
+    return e;
+}
+
 enum app_err store_found_i64(struct db *db, struct arena *a, const struct db_stmt *st,
                              const char *const *params, int64_t *v)
 {

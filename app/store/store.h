@@ -48,6 +48,10 @@ enum app_err store_json_found(struct db *db, struct arena *a, const struct db_st
 enum app_err store_one(struct db *db, struct arena *a, const struct db_stmt *st,
                        const char *const *params, const char **first, long *rows);
 
+/* *yes 1 if st returns or affects a row, else 0. */
+enum app_err store_exists(struct db *db, struct arena *a, const struct db_stmt *st,
+                          const char *const *params, int *yes);
+
 /* As store_one(), but a statement that returns or affects no row is APP_ERR_NOT_FOUND. */
 enum app_err store_found(struct db *db, struct arena *a, const struct db_stmt *st,
                          const char *const *params, const char **first);

@@ -17,34 +17,25 @@
     "SELECT row_to_json(t)::text FROM (SELECT " TEAM_COLUMNS " FROM " rows ") t"
 
 /* $1 id */
-const struct db_stmt STMT_TEAM_EXISTS[1] = {
-    {"team_exists", "SELECT id FROM teams WHERE id = $1::int", 1, 1}};
+static const struct db_stmt exists_stmt = {"team_exists", "SELECT id FROM teams WHERE id = $1::int",
+                                           1, 1};
 
 enum app_err store_team_exists(struct db *db, struct arena *a, int64_t id)
 {
     const char *p[] = {store_i64(a, id)};
-    return store_found(db, a, STMT_TEAM_EXISTS, p, NULL);
+    return store_found(db, a, &exists_stmt, p, NULL);
 }
 
 /* $1 team id, $2 user id */
-const struct db_stmt STMT_TEAM_MEMBER[1] = {
-    {"team_member", "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int", 2,
-     1}};
-
-enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id, const char *user_id,
-                           int *member)
-{
-    const char *p[] = {team_id, user_id};
-    long rows;
-    enum app_err e = store_one(db, a, STMT_TEAM_MEMBER, p, NULL, &rows);
-    *member = e == APP_OK && rows > 0;
-    return e;
-}
+static const struct db_stmt member_stmt = {
+    "team_member", "SELECT 1 FROM team_members WHERE team_id = $1::int AND user_id = $2::int", 2,
+    1};
 
 enum app_err store_team_member(struct db *db, struct arena *a, int64_t team_id, int64_t user_id,
                                int *member)
 {
-    return q_team_member(db, a, store_i64(a, team_id), store_i64(a, user_id), member);
+    const char *p[] = {store_i64(a, team_id), store_i64(a, user_id)};
+    return store_exists(db, a, &member_stmt, p, member);
 }
 
 static const struct db_stmt list_stmt = {"teams_json",

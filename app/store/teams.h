@@ -7,23 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/db.h" /* transitional: the exported statements' type */
 #include "lib/err.h"
 
 struct arena;
 struct db;
-
-/*
- * Transitional: api/messages.c, api/conversation.c and (through
- * q_team_member) api/views.c and api/conversations.c still use these;
- * store_team_exists() and store_team_member() are their typed forms.
- */
-extern const struct db_stmt STMT_TEAM_EXISTS[1];
-extern const struct db_stmt STMT_TEAM_MEMBER[1];
-
-/* Transitional, as store_team_member() with the ids as text. */
-enum app_err q_team_member(struct db *db, struct arena *a, const char *team_id, const char *user_id,
-                           int *member);
 
 /* APP_OK if the team exists, else APP_ERR_NOT_FOUND. */
 enum app_err store_team_exists(struct db *db, struct arena *a, int64_t id);

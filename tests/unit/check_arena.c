@@ -2,11 +2,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/text.h"
 #include "lib/validate.h"
 #include "rules/password.h"
-#include "../suite_of.h"
 #include "suites.h"
 
 static int order[4];

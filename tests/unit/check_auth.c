@@ -5,9 +5,9 @@
 
 #include "lib/arena.h"
 #include "lib/auth.h"
-#include "server/config.h"
 #include "lib/crypto.h"
 #include "lib/env.h"
+#include "server/config.h"
 
 #include <jwt.h>
 #include "../suite_of.h"

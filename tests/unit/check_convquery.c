@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lists/query.h"
+#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/sbuf.h"
 #include "lib/text.h"
+#include "lists/query.h"
 #include "rules/access.h"
-#include "../suite_of.h"
 #include "suites.h"
 
 static struct arena *ar;

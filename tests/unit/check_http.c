@@ -4,11 +4,11 @@
 
 #include <json-c/json.h>
 
+#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/http.h"
 #include "lib/jsonw.h"
 #include "lib/sbuf.h"
-#include "../suite_of.h"
 #include "suites.h"
 
 static struct arena *ar;

@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/multipart.h"
-#include "../suite_of.h"
 #include "suites.h"
 
 static struct arena *a;

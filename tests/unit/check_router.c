@@ -1,10 +1,10 @@
 /* check_router.c - lib/router.c and the real route table. */
 #include <string.h>
 
-#include "server/routes.h"
+#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/router.h"
-#include "../suite_of.h"
+#include "server/routes.h"
 #include "suites.h"
 
 static const struct route_key table[] = {
