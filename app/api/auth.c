@@ -100,9 +100,8 @@ enum app_err h_auth_login(struct req *r, struct resp *w)
 static enum app_err logout(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    if (c->who->session_id != NULL) {
-        enum app_err e =
-            store_auth_session_revoke(c->db, r->arena, strtoll(c->who->session_id, NULL, 10));
+    if (c->who->session_id != 0) {
+        enum app_err e = store_auth_session_revoke(c->db, r->arena, c->who->session_id);
         if (e != APP_OK)
             return e;
     }

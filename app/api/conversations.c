@@ -17,7 +17,7 @@
 #include "store/conversations.h"
 #include "store/teams.h"
 
-static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, const char *team_id,
+static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, int64_t team_id,
                              const char *filters, unsigned scopes)
 {
     struct ctx *c = r->ctx;
@@ -29,7 +29,7 @@ static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, c
 
     list_params(r, &rq);
     rq.list = type;
-    rq.user_id = c->who->id_str;
+    rq.user_id = c->who->id;
     rq.team_id = team_id;
     rq.scopes = scopes;
     rq.filters = filters; /* a view's stored filters replace the parameter */
@@ -45,7 +45,7 @@ static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, c
     return reply_page(r, w, results, len, total, rq.page_size, rq.page);
 }
 
-static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const char *team_id)
+static enum app_err list(struct req *r, struct resp *w, enum cq_list type, int64_t team_id)
 {
     return run_list(r, w, type, team_id, http_param(r, "filters"), 0);
 }
@@ -53,27 +53,27 @@ static enum app_err list(struct req *r, struct resp *w, enum cq_list type, const
 enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
                                    unsigned scopes)
 {
-    return run_list(r, w, CQ_VIEW, NULL, filters, scopes);
+    return run_list(r, w, CQ_VIEW, 0, filters, scopes);
 }
 
 enum app_err h_conversations_all(struct req *r, struct resp *w)
 {
-    return list(r, w, CQ_ALL, NULL);
+    return list(r, w, CQ_ALL, 0);
 }
 
 enum app_err h_conversations_unassigned(struct req *r, struct resp *w)
 {
-    return list(r, w, CQ_UNASSIGNED, NULL);
+    return list(r, w, CQ_UNASSIGNED, 0);
 }
 
 enum app_err h_conversations_assigned(struct req *r, struct resp *w)
 {
-    return list(r, w, CQ_ASSIGNED, NULL);
+    return list(r, w, CQ_ASSIGNED, 0);
 }
 
 enum app_err h_conversations_mentioned(struct req *r, struct resp *w)
 {
-    return list(r, w, CQ_MENTIONED, NULL);
+    return list(r, w, CQ_MENTIONED, 0);
 }
 
 /* A team's conversations without an agent, for the team's members only. */
@@ -90,8 +90,5 @@ enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w)
         return e;
     if (!member)
         return reply_fail(r, w, APP_ERR_PERMISSION, "You're not a member of this team");
-    const char *team_id = arena_printf(r->arena, "%" PRId64, id);
-    if (team_id == NULL)
-        return APP_ERR_INTERNAL;
-    return list(r, w, CQ_TEAM_UNASSIGNED, team_id);
+    return list(r, w, CQ_TEAM_UNASSIGNED, id);
 }

@@ -12,6 +12,7 @@
  */
 #include "lists/query.h"
 
+#include <inttypes.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -705,7 +706,7 @@ static const char *view_scope(struct arena *a, unsigned scopes)
 enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message)
 {
     struct cq_request rq = {
-        .list = CQ_ALL, .user_id = "0", .filters = filters, .page = 1, .page_size = 1};
+        .list = CQ_ALL, .user_id = 0, .filters = filters, .page = 1, .page_size = 1};
     struct cq_query q;
     return cq_build(a, &rq, &q, message);
 }
@@ -731,7 +732,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     if (c.params == NULL)
         return APP_ERR_INTERNAL;
     c.summarizable = 1;
-    param(&c, rq->user_id); /* $1: the caller, always */
+    param(&c, arena_printf(a, "%" PRId64, rq->user_id)); /* $1: the caller, always */
 
     switch (rq->list) {
     case CQ_ALL:
@@ -745,7 +746,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
         scope_sum = "s.assigned_user_id = $1::bigint";
         break;
     case CQ_TEAM_UNASSIGNED:
-        param(&c, rq->team_id); /* $2 */
+        param(&c, arena_printf(a, "%" PRId64, rq->team_id)); /* $2 */
         scope = "c.assigned_team_id = $2::bigint AND c.assigned_user_id IS NULL";
         scope_sum = "s.assigned_team_id = $2::bigint AND s.assigned_user_id = 0";
         break;

@@ -38,8 +38,8 @@ enum cq_list {
 
 struct cq_request {
     enum cq_list list;
-    const char *user_id;  /* the caller, decimal */
-    const char *team_id;  /* CQ_TEAM_UNASSIGNED only, decimal */
+    int64_t user_id;      /* the caller */
+    int64_t team_id;      /* CQ_TEAM_UNASSIGNED only */
     const char *filters;  /* JSON text; NULL, "", "null" and "[]" mean none */
     const char *order_by; /* "model.field"; NULL = conversations.last_message_at */
     const char *order;    /* "asc"/"desc" in any case; NULL = DESC */

@@ -15,6 +15,7 @@
  */
 #include "server/authn.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -117,13 +118,12 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
         if (p == NULL)
             return APP_ERR_INTERNAL;
         p->id = rows[i].id;
-        p->id_str = rows[i].id_str;
         p->via_api_key = 1;
         c->who = p;
         c->ref_version = rows[i].ref_version;
         if (auth_cache_touch_due(key, rows[i].hash, time(NULL), TOUCH_INTERVAL) &&
             store_auth_api_key_touch(c->db, r->arena, p->id) != APP_OK)
-            log_warnx("could not update api_key_last_used_at for agent %s", p->id_str);
+            log_warnx("could not update api_key_last_used_at for agent %" PRId64, p->id);
         return APP_OK;
     }
     return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid credential");
@@ -145,13 +145,10 @@ static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, con
         return reply_fail(r, w, APP_ERR_PERMISSION,
                           "Your account is disabled, Please contact administrator");
     struct principal *p = principal_new(r->arena, s.perms_csv);
-    const char *subs = arena_printf(r->arena, "%ld", sub);
-    const char *sids = arena_printf(r->arena, "%ld", sid);
-    if (p == NULL || subs == NULL || sids == NULL)
+    if (p == NULL)
         return APP_ERR_INTERNAL;
     p->id = sub;
-    p->id_str = subs;
-    p->session_id = sids;
+    p->session_id = sid;
     c->who = p;
     c->ref_version = s.ref_version;
     return APP_OK;

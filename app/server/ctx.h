@@ -1,9 +1,9 @@
 /*
- * app.h - what every handler sees besides the request: the database
+ * ctx.h - what every handler sees besides the request: the database
  * handle, the configuration and the authenticated principal.
  */
-#ifndef APP_APP_H
-#define APP_APP_H
+#ifndef SERVER_CTX_H
+#define SERVER_CTX_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -13,11 +13,10 @@ struct config;
 
 struct principal {
     int64_t id;
-    const char *id_str;       /* arena */
-    const char *const *perms; /* arena, sorted, nperms entries */
+    const char *const *perms; /* arena, nperms entries: the roles' lists concatenated */
     size_t nperms;
     int via_api_key;
-    const char *session_id; /* the session row when authenticated by a session (arena) */
+    int64_t session_id; /* the session row when authenticated by a session, else 0 */
 };
 
 struct ctx {

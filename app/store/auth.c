@@ -60,7 +60,6 @@ enum app_err store_auth_api_keys(struct db *db, struct arena *a, const char *api
     if (out == NULL)
         return APP_ERR_INTERNAL;
     for (int i = 0; i < nt; i++) {
-        out[i].id_str = db_value(res, i, 0);
         out[i].id = i64_at(res, i, 0);
         out[i].hash = db_value(res, i, 1);
         out[i].perms_csv = perms_at(res, i, 2);

@@ -14,7 +14,6 @@ struct db;
 /* One API-key candidate: a live, enabled agent holding the key. */
 struct store_api_key_row {
     int64_t id;
-    const char *id_str;    /* borrowed until the arena reset */
     const char *hash;      /* the secret's bcrypt hash, borrowed */
     const char *perms_csv; /* the union of its roles' permissions, comma-separated; borrowed */
     int64_t ref_version;   /* the reference-data version read with it (0: unknown) */

@@ -25,7 +25,7 @@ static void teardown(void)
 
 static struct cq_query build_ok(enum cq_list list, const char *filters)
 {
-    struct cq_request rq = {list, "7", "3", filters, NULL, NULL, 1, 30, 0};
+    struct cq_request rq = {list, 7, 3, filters, NULL, NULL, 1, 30, 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
@@ -35,7 +35,7 @@ static struct cq_query build_ok(enum cq_list list, const char *filters)
 
 static const char *build_err(const char *filters, const char *order_by, const char *order)
 {
-    struct cq_request rq = {CQ_ALL, "7", NULL, filters, order_by, order, 1, 30, 0};
+    struct cq_request rq = {CQ_ALL, 7, 0, filters, order_by, order, 1, 30, 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
@@ -94,7 +94,7 @@ END_TEST
 /* A view's list: the union of the caller's access scopes. */
 static struct cq_query build_view(unsigned scopes)
 {
-    struct cq_request rq = {CQ_VIEW, "7", NULL, NULL, NULL, NULL, 1, 30, scopes};
+    struct cq_request rq = {CQ_VIEW, 7, 0, NULL, NULL, NULL, 1, 30, scopes};
     struct cq_query q;
     const char *msg = NULL;
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
@@ -119,7 +119,7 @@ START_TEST(test_view_scopes)
     q = build_view(ACCESS_TEAM_INBOX);
     has(q.page_sql, "AND ((c.assigned_user_id IS NULL AND c.assigned_team_id IN (SELECT");
 
-    struct cq_request none = {CQ_VIEW, "7", NULL, NULL, NULL, NULL, 1, 30, 0};
+    struct cq_request none = {CQ_VIEW, 7, 0, NULL, NULL, NULL, 1, 30, 0};
     const char *msg = NULL;
     ck_assert_int_eq(cq_build(ar, &none, &q, &msg), APP_ERR_INTERNAL);
 }
@@ -366,7 +366,7 @@ END_TEST
 
 START_TEST(test_order_and_pages)
 {
-    struct cq_request rq = {CQ_ALL, "7", NULL, NULL, "conversation_statuses.name", "AsC", 3, 20, 0};
+    struct cq_request rq = {CQ_ALL, 7, 0, NULL, "conversation_statuses.name", "AsC", 3, 20, 0};
     struct cq_query q;
     const char *msg;
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
