@@ -74,17 +74,22 @@ enum app_err h_messages_list(struct req *r, struct resp *w)
     return reply_page(r, w, json, len, total, size, page);
 }
 
-/* The message named by capture "uuid"; it must belong to the conversation (403 otherwise). */
-static enum app_err message_in(struct req *r, struct resp *w, const struct access_conv *ca,
-                               int64_t *id)
+/*
+ * The conversation of capture "cuuid" (the access rule applies) and its
+ * message named by capture "uuid" (403 if it is another conversation's).
+ */
+static enum app_err path_message(struct req *r, struct resp *w, struct access_conv *ca, int64_t *id)
 {
     struct ctx *c = r->ctx;
     const char *uuid = router_capture(&r->match, "uuid");
     int64_t conv;
+    enum app_err e = conv_access(r, w, "cuuid", ca);
 
+    if (e != APP_OK)
+        return e;
     if (uuid == NULL || !v_uuid(uuid))
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid message `uuid`");
-    enum app_err e = store_message_of(c->db, r->arena, uuid, id, &conv);
+    e = store_message_of(c->db, r->arena, uuid, id, &conv);
     if (e == APP_ERR_NOT_FOUND)
         return reply_fail(r, w, e, "Message not found");
     if (e != APP_OK)
@@ -97,10 +102,8 @@ enum app_err h_message_get(struct req *r, struct resp *w)
     struct ctx *c = r->ctx;
     struct access_conv ca;
     int64_t id;
-    enum app_err e = conv_access(r, w, "cuuid", &ca);
+    enum app_err e = path_message(r, w, &ca, &id);
 
-    if (e == APP_OK)
-        e = message_in(r, w, &ca, &id);
     if (e != APP_OK)
         return e;
     e = store_message_json(c->db, r->arena, id, &w->data_json, &w->data_len);
@@ -282,10 +285,8 @@ enum app_err h_message_retry(struct req *r, struct resp *w)
     struct ctx *c = r->ctx;
     struct access_conv ca;
     int64_t id;
-    enum app_err e = conv_access(r, w, "cuuid", &ca);
+    enum app_err e = path_message(r, w, &ca, &id);
 
-    if (e == APP_OK)
-        e = message_in(r, w, &ca, &id);
     if (e != APP_OK)
         return e;
     e = store_message_retry(c->db, r->arena, router_capture(&r->match, "uuid"), ca.id, c->who->id);

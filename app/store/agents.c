@@ -27,8 +27,7 @@ static const struct db_stmt json_stmt = {"agent_json", USER_JSON_SQL "u.type = '
 enum app_err store_agent_json(struct db *db, struct arena *a, int64_t id, const char **json,
                               size_t *len)
 {
-    const char *p[] = {store_i64(a, id)};
-    return store_json_found(db, a, &json_stmt, p, json, len);
+    return store_json_by_id(db, a, &json_stmt, id, json, len);
 }
 
 static const struct db_stmt list_stmt = {

@@ -38,8 +38,7 @@ static const struct db_stmt json_stmt = {"contact_json", CONTACT_JSON_SQL, 1, 1}
 enum app_err store_contact_json(struct db *db, struct arena *a, int64_t id, const char **json,
                                 size_t *len)
 {
-    const char *p[] = {store_i64(a, id)};
-    return store_json_found(db, a, &json_stmt, p, json, len);
+    return store_json_by_id(db, a, &json_stmt, id, json, len);
 }
 
 /* $1 id */
@@ -127,8 +126,7 @@ static const struct db_stmt notes_stmt = {
 enum app_err store_contact_notes_json(struct db *db, struct arena *a, int64_t contact_id,
                                       const char **json, size_t *len)
 {
-    const char *p[] = {store_i64(a, contact_id)};
-    return store_json_found(db, a, &notes_stmt, p, json, len);
+    return store_json_by_id(db, a, &notes_stmt, contact_id, json, len);
 }
 
 /* $1 contact id, $2 note, $3 author */

@@ -122,8 +122,7 @@ static const struct db_stmt json_stmt = {
 enum app_err store_conversation_json(struct db *db, struct arena *a, int64_t id, const char **json,
                                      size_t *len)
 {
-    const char *p[] = {store_i64(a, id)};
-    return store_json_found(db, a, &json_stmt, p, json, len);
+    return store_json_by_id(db, a, &json_stmt, id, json, len);
 }
 
 /* $1 id */
@@ -140,8 +139,7 @@ static const struct db_stmt participants_stmt = {
 enum app_err store_conversation_participants_json(struct db *db, struct arena *a, int64_t id,
                                                   const char **json, size_t *len)
 {
-    const char *p[] = {store_i64(a, id)};
-    return store_json_found(db, a, &participants_stmt, p, json, len);
+    return store_json_by_id(db, a, &participants_stmt, id, json, len);
 }
 
 /*
@@ -225,8 +223,7 @@ static const struct db_stmt team_stmt = {
 enum app_err store_conversation_assign(struct db *db, struct arena *a, int64_t id,
                                        enum store_assignee kind, int64_t assignee, int64_t actor)
 {
-    const char *p[] = {store_i64(a, id), assignee > 0 ? store_i64(a, assignee) : NULL,
-                       store_i64(a, actor)};
+    const char *p[] = {store_i64(a, id), store_id_or_null(a, assignee), store_i64(a, actor)};
     return store_one(db, a, kind == STORE_ASSIGNEE_TEAM ? &team_stmt : &agent_stmt, p, NULL, NULL);
 }
 
@@ -379,8 +376,7 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
         e = APP_ERR_INTERNAL; /* found or made, always a row */
     if (e == APP_OK) {
         const char *p[] = {store_i64(a, contact), store_i64(a, cn->inbox_id), cn->subject,
-                           cn->team_id > 0 ? store_i64(a, cn->team_id) : NULL,
-                           cn->agent_id > 0 ? store_i64(a, cn->agent_id) : NULL};
+                           store_id_or_null(a, cn->team_id), store_id_or_null(a, cn->agent_id)};
         e = store_found_i64(db, a, &create_stmt, p, &first.conv_id);
         if (e == APP_ERR_NOT_FOUND)
             e = APP_ERR_INTERNAL; /* an insert that returns its row */

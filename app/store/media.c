@@ -85,7 +85,7 @@ enum app_err store_media_write(struct db *db, struct arena *a, const char *dir,
                        arena_printf(a, "%zu", m->len),
                        m->model,
                        meta,
-                       m->model_id > 0 ? store_i64(a, m->model_id) : NULL};
+                       store_id_or_null(a, m->model_id)};
     enum app_err e = store_found(db, a, &insert_stmt, p, uuid);
 
     if (e == APP_OK && *uuid == NULL)

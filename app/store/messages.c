@@ -242,8 +242,7 @@ static const struct db_stmt json_stmt = {
 enum app_err store_message_json(struct db *db, struct arena *a, int64_t id, const char **json,
                                 size_t *len)
 {
-    const char *p[] = {store_i64(a, id)};
-    return store_json_found(db, a, &json_stmt, p, json, len);
+    return store_json_by_id(db, a, &json_stmt, id, json, len);
 }
 
 /* $1 uuid: the message's id and its conversation's. */

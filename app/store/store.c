@@ -35,6 +35,13 @@ enum app_err store_json_found(struct db *db, struct arena *a, const struct db_st
     return e == APP_OK && *json == NULL ? APP_ERR_NOT_FOUND : e;
 }
 
+enum app_err store_json_by_id(struct db *db, struct arena *a, const struct db_stmt *st, int64_t id,
+                              const char **json, size_t *len)
+{
+    const char *p[] = {store_i64(a, id)};
+    return store_json_found(db, a, st, p, json, len);
+}
+
 enum app_err store_one(struct db *db, struct arena *a, const struct db_stmt *st,
                        const char *const *params, const char **first, long *rows)
 {
@@ -84,6 +91,11 @@ enum app_err store_found_i64(struct db *db, struct arena *a, const struct db_stm
 const char *store_i64(struct arena *a, int64_t v)
 {
     return arena_printf(a, "%" PRId64, v);
+}
+
+const char *store_id_or_null(struct arena *a, int64_t id)
+{
+    return id > 0 ? store_i64(a, id) : NULL;
 }
 
 const char *store_bool(int v)

@@ -40,6 +40,10 @@ enum app_err store_json(struct db *db, struct arena *a, const struct db_stmt *st
 enum app_err store_json_found(struct db *db, struct arena *a, const struct db_stmt *st,
                               const char *const *params, const char **json, size_t *len);
 
+/* store_json_found() for a statement whose one parameter is an id. */
+enum app_err store_json_by_id(struct db *db, struct arena *a, const struct db_stmt *st, int64_t id,
+                              const char **json, size_t *len);
+
 /*
  * Runs st; *first (if non-NULL) is the first column of the first row
  * (NULL if no row or SQL NULL), *rows (if non-NULL) the number of rows
@@ -66,6 +70,9 @@ enum app_err store_found_i64(struct db *db, struct arena *a, const struct db_stm
  * SQL as a value.
  */
 const char *store_i64(struct arena *a, int64_t v);
+
+/* An optional id as a parameter: NULL (SQL NULL) for 0 or less, else as store_i64(). */
+const char *store_id_or_null(struct arena *a, int64_t id);
 
 /* A flag as a boolean parameter: "true" or "false". */
 const char *store_bool(int v);

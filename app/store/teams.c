@@ -72,8 +72,7 @@ static const struct db_stmt of_agent_stmt = {
 enum app_err store_teams_of_agent_json(struct db *db, struct arena *a, int64_t user_id,
                                        const char **json, size_t *len)
 {
-    const char *p[] = {store_i64(a, user_id)};
-    return store_json_found(db, a, &of_agent_stmt, p, json, len);
+    return store_json_by_id(db, a, &of_agent_stmt, user_id, json, len);
 }
 
 /* $1 id */
@@ -83,8 +82,7 @@ static const struct db_stmt one_stmt = {"team_json", TEAM_JSON_OF("teams WHERE i
 enum app_err store_team_json(struct db *db, struct arena *a, int64_t id, const char **json,
                              size_t *len)
 {
-    const char *p[] = {store_i64(a, id)};
-    return store_json_found(db, a, &one_stmt, p, json, len);
+    return store_json_by_id(db, a, &one_stmt, id, json, len);
 }
 
 /* $1 names, a JSON array of strings */
@@ -101,10 +99,16 @@ enum app_err store_teams_unknown(struct db *db, struct arena *a, const char *nam
     return store_one(db, a, &unknown_stmt, p, unknown, NULL);
 }
 
-/* An id parameter: NULL for 0 (none). */
-static const char *optional_id(struct arena *a, int64_t id)
+/* The team's fields as the parameters $1 to $7 of its writes. */
+static void team_params(struct arena *a, const struct store_team_in *in, const char *p[7])
 {
-    return id != 0 ? store_i64(a, id) : NULL;
+    p[0] = in->name;
+    p[1] = in->emoji;
+    p[2] = in->assignment_type;
+    p[3] = in->timezone;
+    p[4] = store_id_or_null(a, in->business_hours_id);
+    p[5] = store_id_or_null(a, in->sla_policy_id);
+    p[6] = store_i64(a, in->max_auto_assigned);
 }
 
 /*
@@ -122,37 +126,27 @@ static const struct db_stmt create_stmt = {
 enum app_err store_team_create(struct db *db, struct arena *a, const struct store_team_in *in,
                                const char **json, size_t *len)
 {
-    const char *p[] = {in->name,
-                       in->emoji,
-                       in->assignment_type,
-                       in->timezone,
-                       optional_id(a, in->business_hours_id),
-                       optional_id(a, in->sla_policy_id),
-                       store_i64(a, in->max_auto_assigned)};
+    const char *p[7];
+    team_params(a, in, p);
     return store_json_found(db, a, &create_stmt, p, json, len);
 }
 
-/* $1 id, then as create_stmt's $1 to $7 */
+/* $1 to $7 as create_stmt's, $8 id */
 static const struct db_stmt update_stmt = {
     "team_update",
-    "WITH w AS (UPDATE teams SET name = $2::text, emoji = $3::text,"
-    " conversation_assignment_type = $4::conversation_assignment_type,"
-    " timezone = $5::text, business_hours_id = $6::int, sla_policy_id = $7::int,"
-    " max_auto_assigned_conversations = $8::int, updated_at = now()"
-    " WHERE id = $1::int RETURNING *) " TEAM_JSON_OF("w"),
+    "WITH w AS (UPDATE teams SET name = $1::text, emoji = $2::text,"
+    " conversation_assignment_type = $3::conversation_assignment_type,"
+    " timezone = $4::text, business_hours_id = $5::int, sla_policy_id = $6::int,"
+    " max_auto_assigned_conversations = $7::int, updated_at = now()"
+    " WHERE id = $8::int RETURNING *) " TEAM_JSON_OF("w"),
     8, 0};
 
 enum app_err store_team_update(struct db *db, struct arena *a, int64_t id,
                                const struct store_team_in *in, const char **json, size_t *len)
 {
-    const char *p[] = {store_i64(a, id),
-                       in->name,
-                       in->emoji,
-                       in->assignment_type,
-                       in->timezone,
-                       optional_id(a, in->business_hours_id),
-                       optional_id(a, in->sla_policy_id),
-                       store_i64(a, in->max_auto_assigned)};
+    const char *p[8];
+    team_params(a, in, p);
+    p[7] = store_i64(a, id);
     return store_json_found(db, a, &update_stmt, p, json, len);
 }
 

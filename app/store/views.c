@@ -17,12 +17,6 @@
     " || CASE WHEN v.team_id IS NULL THEN '{}'::jsonb"                                             \
     " ELSE jsonb_build_object('team_id', v.team_id) END)"
 
-/* An id parameter, NULL for 0 (none). */
-static const char *id_or_null(struct arena *a, int64_t id)
-{
-    return id != 0 ? store_i64(a, id) : NULL;
-}
-
 /* $1 user id */
 static const struct db_stmt mine_stmt = {"views_mine_json",
                                          "SELECT coalesce(jsonb_agg(" VIEW_OBJECT
@@ -103,8 +97,8 @@ static const struct db_stmt create_stmt = {
 enum app_err store_view_create(struct db *db, struct arena *a, const struct store_view_in *in,
                                const char **json, size_t *len)
 {
-    const char *p[] = {in->name, in->filters, in->visibility, id_or_null(a, in->user_id),
-                       id_or_null(a, in->team_id)};
+    const char *p[] = {in->name, in->filters, in->visibility, store_id_or_null(a, in->user_id),
+                       store_id_or_null(a, in->team_id)};
     return store_json_found(db, a, &create_stmt, p, json, len);
 }
 
@@ -120,7 +114,7 @@ enum app_err store_view_update(struct db *db, struct arena *a, int64_t id,
                                const struct store_view_in *in, const char **json, size_t *len)
 {
     const char *p[] = {store_i64(a, id), in->name, in->filters, in->visibility,
-                       id_or_null(a, in->team_id)};
+                       store_id_or_null(a, in->team_id)};
     return store_json_found(db, a, &update_stmt, p, json, len);
 }
 
