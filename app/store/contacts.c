@@ -112,13 +112,17 @@ enum app_err store_contact_update(struct db *db, struct arena *a, const char *up
     return store_media_end(db, a, upload_dir, e, uuid);
 }
 
+/* A note with its author's name and avatar, over contact_notes n and users a. */
+#define NOTE_OBJECT                                                                                \
+    "json_build_object('id', n.id, 'created_at', n.created_at, 'updated_at', n.updated_at,"        \
+    " 'contact_id', n.contact_id, 'note', n.note, 'user_id', n.user_id,"                           \
+    " 'first_name', coalesce(a.first_name, ''), 'last_name', coalesce(a.last_name, ''),"           \
+    " 'avatar_url', a.avatar_url)"
+
 /* $1 contact id: its notes with their author, newest first. */
 static const struct db_stmt notes_stmt = {
     "notes_json",
-    "SELECT coalesce(json_agg(json_build_object('id', n.id, 'created_at',"
-    " n.created_at, 'updated_at', n.updated_at, 'contact_id', n.contact_id,"
-    " 'note', n.note, 'user_id', n.user_id, 'first_name', coalesce(a.first_name,"
-    " ''), 'last_name', coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)"
+    "SELECT coalesce(json_agg(" NOTE_OBJECT
     " ORDER BY n.created_at DESC, n.id DESC), '[]')::text FROM contact_notes n"
     " LEFT JOIN users a ON a.id = n.user_id WHERE n.contact_id = $1::int",
     1, 0};
@@ -133,11 +137,7 @@ enum app_err store_contact_notes_json(struct db *db, struct arena *a, int64_t co
 static const struct db_stmt note_insert_stmt = {
     "note_insert",
     "WITH n AS (INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
-    " ($1::int, $2::text, $3::int) RETURNING *) SELECT json_build_object('id',"
-    " n.id, 'created_at', n.created_at, 'updated_at', n.updated_at,"
-    " 'contact_id', n.contact_id, 'note', n.note, 'user_id', n.user_id,"
-    " 'first_name', coalesce(a.first_name, ''), 'last_name',"
-    " coalesce(a.last_name, ''), 'avatar_url', a.avatar_url)::text FROM n"
+    " ($1::int, $2::text, $3::int) RETURNING *) SELECT " NOTE_OBJECT "::text FROM n"
     " LEFT JOIN users a ON a.id = n.user_id",
     3, 0};
 
