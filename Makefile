@@ -22,7 +22,7 @@ ASAN    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-om
 
 LIB_SRC := $(wildcard lib/*.c)
 APP_SRC := $(shell find app -name '*.c' | sort)
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(shell find tests/unit -name '*.c' | sort)
 IT_SRC  := $(wildcard tests/it/*.c)
 
 LIB_OBJ := $(LIB_SRC:%.c=build/rel/%.o)

@@ -1,16 +1,27 @@
-/* suites.h - one Suite constructor per unit-tested module. */
+/* suites.h - one Suite constructor per unit-tested module, named after the module. */
 #ifndef TESTS_UNIT_SUITES_H
 #define TESTS_UNIT_SUITES_H
 
 #include <check.h>
 
+/* tests/unit/lib/ */
 Suite *arena_suite(void);
 Suite *validate_suite(void);
-Suite *router_suite(void);
-Suite *http_suite(void);
+Suite *text_suite(void);
 Suite *auth_suite(void);
-Suite *config_suite(void);
-Suite *convquery_suite(void);
+Suite *crypto_suite(void);
+Suite *env_suite(void);
+Suite *http_suite(void);
+Suite *jsonw_suite(void);
 Suite *multipart_suite(void);
+Suite *router_suite(void);
+
+/* tests/unit/app/ */
+Suite *routes_suite(void);
+Suite *config_suite(void);
+Suite *lists_suite(void);
+Suite *password_suite(void);
+Suite *access_suite(void);
+Suite *apikey_suite(void);
 
 #endif

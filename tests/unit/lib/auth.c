@@ -1,17 +1,15 @@
-/* check_auth.c - API-key header parsing, bcrypt and the verified-key cache (lib/auth.c). */
+/* lib/auth.c - API-key header parsing, bcrypt, the verified-key cache and JWTs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jwt.h>
+
 #include "lib/arena.h"
 #include "lib/auth.h"
 #include "lib/crypto.h"
-#include "lib/env.h"
-#include "server/config.h"
-
-#include <jwt.h>
-#include "../suite_of.h"
-#include "suites.h"
+#include "tests/suite_of.h"
+#include "tests/unit/suites.h"
 
 static struct arena *ar;
 
@@ -65,21 +63,6 @@ START_TEST(test_basic_scheme)
     ck_assert_int_eq(parse("Basic OlNFQ1JFVA==", &k, &s), 0);     /* ":SECRET" */
     ck_assert_int_eq(parse("Basic S0U=S0VZ", &k, &s), 0);         /* padding in the middle */
     ck_assert_int_eq(parse("Basic ", &k, &s), 0);
-}
-END_TEST
-
-START_TEST(test_b64)
-{
-    unsigned char out[32];
-    ck_assert_int_eq(crypto_b64decode("", 0, out), 0);
-    ck_assert_int_eq(crypto_b64decode("Zg==", 4, out), 1);
-    ck_assert_str_eq((char *)out, "f");
-    ck_assert_int_eq(crypto_b64decode("Zm8=", 4, out), 2);
-    ck_assert_int_eq(crypto_b64decode("Zm9v", 4, out), 3);
-    ck_assert_int_eq(crypto_b64decode("Z===", 4, out), -1);
-    char enc[16];
-    ck_assert_uint_eq(crypto_b64encode((const unsigned char *)"foob", 4, enc), 8);
-    ck_assert_str_eq(enc, "Zm9vYg==");
 }
 END_TEST
 
@@ -139,22 +122,6 @@ START_TEST(test_cache)
     ck_assert_int_eq(auth_cache_lookup("k", h1, "bad"), -1);
     ck_assert_int_eq(auth_cache_lookup("x199", h1, "s"), 1);
     ck_assert_int_eq(auth_cache_lookup("x199", h1, "t"), -1);
-}
-END_TEST
-
-START_TEST(test_random_string)
-{
-    char a[65], b[65];
-    ck_assert_int_eq(crypto_random_string(a, 64, "ab"), 0);
-    ck_assert_uint_eq(strlen(a), 64);
-    ck_assert_uint_eq(strspn(a, "ab"), 64);
-    ck_assert_int_eq(crypto_random_string(
-                         b, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-                     0);
-    ck_assert_int_eq(crypto_random_string(
-                         a, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-                     0);
-    ck_assert_str_ne(a, b);
 }
 END_TEST
 
@@ -275,129 +242,9 @@ START_TEST(test_jwt_forgeries)
 }
 END_TEST
 
-static void hex(const unsigned char *b, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-START_TEST(test_gcm_known_answers)
-{
-    unsigned char key[32] = {0}, nonce[12] = {0}, plain[16] = {0}, out[CRYPTO_GCM_SEALED(32)];
-    char h[2 * sizeof(out) + 1];
-    /* AES-256-GCM test case 14 of the GCM specification (McGrew and Viega). */
-    ck_assert_int_eq(crypto_gcm_seal(key, nonce, plain, 16, out), 0);
-    hex(out + 12, 32, h);
-    ck_assert_str_eq(h, "cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919");
-    /* A key as stored for a provider, checked against another implementation. */
-    for (int i = 0; i < 32; i++)
-        key[i] = (unsigned char)i;
-    for (int i = 0; i < 12; i++)
-        nonce[i] = (unsigned char)(100 + i);
-    ck_assert_int_eq(
-        crypto_gcm_seal(key, nonce, (const unsigned char *)"sk-test-1234567890", 18, out), 0);
-    hex(out, CRYPTO_GCM_SEALED(18), h);
-    ck_assert_str_eq(h, "6465666768696a6b6c6d6e6f"
-                        "3b70f3121c9a22b30f506cdcef535dc57bf2f13af814ad699983491b1cf0918562e9");
-}
-END_TEST
-
-START_TEST(test_gcm_roundtrip_and_tamper)
-{
-    static const char msg[] = "a provider key, never stored in the clear";
-    unsigned char key[32], sealed[CRYPTO_GCM_SEALED(sizeof(msg))],
-        again[CRYPTO_GCM_SEALED(sizeof(msg))], plain[sizeof(msg)];
-    size_t n = strlen(msg);
-    memset(key, 7, sizeof(key));
-    ck_assert_int_eq(crypto_gcm_seal(key, NULL, (const unsigned char *)msg, n, sealed), 0);
-    ck_assert_int_eq(crypto_gcm_seal(key, NULL, (const unsigned char *)msg, n, again), 0);
-    ck_assert(memcmp(sealed, again, 12) != 0); /* a fresh nonce each time */
-    ck_assert_int_eq(crypto_gcm_open(key, sealed, CRYPTO_GCM_SEALED(n), plain), (long)n);
-    ck_assert(memcmp(plain, msg, n) == 0);
-    for (size_t i = 0; i < CRYPTO_GCM_SEALED(n); i += 7) {
-        sealed[i] ^= 0x20;
-        ck_assert_int_eq(crypto_gcm_open(key, sealed, CRYPTO_GCM_SEALED(n), plain), -1);
-        sealed[i] ^= 0x20;
-    }
-    key[0] ^= 1;
-    ck_assert_int_eq(crypto_gcm_open(key, sealed, CRYPTO_GCM_SEALED(n), plain), -1);
-    ck_assert_int_eq(crypto_gcm_open(key, sealed, 27, plain), -1);
-}
-END_TEST
-
 Suite *auth_suite(void)
 {
-    return SUITE_OF("auth", 30, setup, teardown, test_token_scheme, test_basic_scheme, test_b64,
-                    test_bcrypt_known_vector, test_bcrypt_roundtrip, test_cache, test_random_string,
-                    test_jwt_roundtrip, test_jwt_forgeries, test_gcm_known_answers,
-                    test_gcm_roundtrip_and_tamper);
-}
-
-START_TEST(test_durations)
-{
-    ck_assert_int_eq(env_parse_duration("90"), 90);
-    ck_assert_int_eq(env_parse_duration("90s"), 90);
-    ck_assert_int_eq(env_parse_duration("30m"), 1800);
-    ck_assert_int_eq(env_parse_duration("9h"), 32400);
-    ck_assert_int_eq(env_parse_duration("2d"), 172800);
-    ck_assert_int_eq(env_parse_duration("0"), -1);
-    ck_assert_int_eq(env_parse_duration("-5"), -1);
-    ck_assert_int_eq(env_parse_duration("5x"), -1);
-    ck_assert_int_eq(env_parse_duration("5hh"), -1);
-    ck_assert_int_eq(env_parse_duration(""), -1);
-}
-END_TEST
-
-START_TEST(test_bad_config_is_an_error)
-{
-    struct config c;
-    char err[256];
-    static const char *const vars[] = {
-        "DESKD_DATABASE_URL",   "DESKD_LISTEN",    "DESKD_SESSION_TTL",
-        "DESKD_SECURE_COOKIES", "DESKD_LOG_LEVEL", "DESKD_WORKERS",
-        "DESKD_AI_BASE_URL",    "DESKD_AI_MODEL",  "DESKD_AI_TIMEOUT"};
-    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
-        unsetenv(vars[i]); /* defaults are under test; this runs in a forked child */
-    setenv("DESKD_WORKERS", "zero", 1);
-    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
-    ck_assert_ptr_nonnull(strstr(err, "DESKD_WORKERS"));
-    config_free(&c);
-    unsetenv("DESKD_WORKERS");
-    setenv("DESKD_LISTEN", "unix:relative.sock", 1);
-    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
-    ck_assert_ptr_nonnull(strstr(err, "DESKD_LISTEN"));
-    config_free(&c);
-    unsetenv("DESKD_LISTEN");
-    static const char *const bad_ai[][2] = {{"DESKD_AI_TIMEOUT", "51s"},
-                                            {"DESKD_AI_TIMEOUT", "0s"},
-                                            {"DESKD_AI_MODEL", "gpt 4"},
-                                            {"DESKD_AI_BASE_URL", "ftp://x"}};
-    for (size_t i = 0; i < sizeof(bad_ai) / sizeof(bad_ai[0]); i++) {
-        setenv(bad_ai[i][0], bad_ai[i][1], 1);
-        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
-        ck_assert_ptr_nonnull(strstr(err, bad_ai[i][0]));
-        config_free(&c);
-        unsetenv(bad_ai[i][0]);
-    }
-    setenv("DESKD_VAR", "/tmp/deskd-unit", 1);
-    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
-    ck_assert_str_eq(c.listen, "unix:/tmp/deskd-unit/run/deskd.sock");
-    ck_assert_ptr_nonnull(strstr(c.database_url, "host=/tmp/deskd-unit/pg/run"));
-    ck_assert_int_eq(c.session_ttl, 32400);
-    ck_assert_int_eq(c.secure_cookies, 1);
-    ck_assert_str_eq(c.ai_base_url, "https://api.openai.com/v1");
-    ck_assert_str_eq(c.ai_model, "gpt-4o-mini");
-    ck_assert_int_eq(c.ai_timeout, 10);
-    config_free(&c);
-    unsetenv("DESKD_VAR");
-}
-END_TEST
-
-Suite *config_suite(void)
-{
-    return SUITE_OF("config", 10, NULL, NULL, test_durations, test_bad_config_is_an_error);
+    return SUITE_OF("auth", 30, setup, teardown, test_token_scheme, test_basic_scheme,
+                    test_bcrypt_known_vector, test_bcrypt_roundtrip, test_cache, test_jwt_roundtrip,
+                    test_jwt_forgeries);
 }

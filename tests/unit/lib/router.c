@@ -1,11 +1,10 @@
-/* check_router.c - lib/router.c and the real route table. */
+/* lib/router.c - matching, captures, refusals and ambiguity checks on a small table. */
 #include <string.h>
 
-#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/router.h"
-#include "server/routes.h"
-#include "suites.h"
+#include "tests/suite_of.h"
+#include "tests/unit/suites.h"
 
 static const struct route_key table[] = {
     {HTTP_GET, "/api/v1/conversations/all"},
@@ -139,41 +138,9 @@ START_TEST(test_ambiguity_detected)
 }
 END_TEST
 
-START_TEST(test_real_table)
-{
-    char err[256] = "";
-    struct router *r = router_new(app_routes, app_nroutes, sizeof(app_routes[0]), err, sizeof(err));
-    ck_assert_msg(r != NULL, "route table does not compile: %s", err);
-    ck_assert_msg(router_check(r, err, sizeof(err)) == 0, "%s", err);
-    /* Every route matches its own pattern (captures filled with a value). */
-    for (size_t i = 0; i < app_nroutes; i++) {
-        char path[256];
-        size_t o = 0;
-        struct router_match m;
-        for (const char *p = app_routes[i].key.pattern; *p && o < sizeof(path) - 2;) {
-            if (*p == '{') {
-                path[o++] = '7';
-                while (*p && *p != '}')
-                    p++;
-                if (*p)
-                    p++;
-            } else {
-                path[o++] = *p++;
-            }
-        }
-        path[o] = '\0';
-        ck_assert_int_eq(router_match(r, ar, app_routes[i].key.method, path, &m), ROUTER_MATCH);
-        ck_assert_msg(m.index == i, "%s matched route %zu, not %zu", path, m.index, i);
-        ck_assert_ptr_nonnull(app_routes[i].fn);
-        ck_assert_ptr_nonnull(app_routes[i].name);
-    }
-    router_free(r);
-}
-END_TEST
-
 Suite *router_suite(void)
 {
     return SUITE_OF("router", 10, setup, teardown, test_literal_beats_capture,
                     test_captures_decoded, test_not_found, test_method_not_allowed, test_bad_path,
-                    test_bad_patterns, test_ambiguity_detected, test_real_table);
+                    test_bad_patterns, test_ambiguity_detected);
 }

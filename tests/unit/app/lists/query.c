@@ -1,15 +1,14 @@
-/* check_convquery.c - filters, order and scope -> SQL (app/lists/query.c). */
+/* app/lists/query.c - filters, order and scope -> SQL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/sbuf.h"
-#include "lib/text.h"
 #include "lists/query.h"
 #include "rules/access.h"
-#include "suites.h"
+#include "tests/suite_of.h"
+#include "tests/unit/suites.h"
 
 static struct arena *ar;
 
@@ -122,14 +121,6 @@ START_TEST(test_view_scopes)
     struct cq_request none = {CQ_VIEW, 7, 0, NULL, NULL, NULL, 1, 30, 0};
     const char *msg = NULL;
     ck_assert_int_eq(cq_build(ar, &none, &q, &msg), APP_ERR_INTERNAL);
-}
-END_TEST
-
-START_TEST(test_like_pattern)
-{
-    ck_assert_str_eq(text_like_contains(ar, "abc"), "%abc%");
-    ck_assert_str_eq(text_like_contains(ar, ""), "%%");
-    ck_assert_str_eq(text_like_contains(ar, "50%_a\\b"), "%50\\%\\_a\\\\b%");
 }
 END_TEST
 
@@ -389,9 +380,9 @@ START_TEST(test_order_and_pages)
 }
 END_TEST
 
-Suite *convquery_suite(void)
+Suite *lists_suite(void)
 {
-    return SUITE_OF("convquery", 10, setup, teardown, test_scopes_and_defaults, test_view_scopes,
-                    test_like_pattern, test_every_operator, test_tags, test_groups, test_limits,
+    return SUITE_OF("lists", 10, setup, teardown, test_scopes_and_defaults, test_view_scopes,
+                    test_every_operator, test_tags, test_groups, test_limits,
                     test_bad_input_and_injection, test_order_and_pages);
 }

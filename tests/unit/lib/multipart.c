@@ -1,11 +1,11 @@
-/* check_multipart.c - the multipart/form-data parser: good bodies and every refusal. */
+/* lib/multipart.c - the multipart/form-data parser: good bodies and every refusal. */
 #include <stdio.h>
 #include <string.h>
 
-#include "../suite_of.h"
 #include "lib/arena.h"
 #include "lib/multipart.h"
-#include "suites.h"
+#include "tests/suite_of.h"
+#include "tests/unit/suites.h"
 
 static struct arena *a;
 static struct mp_part parts[MP_MAX_PARTS];

@@ -1,0 +1,57 @@
+/* app/server/config.c - the environment read into a configuration: refusals and defaults. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/config.h"
+#include "tests/suite_of.h"
+#include "tests/unit/suites.h"
+
+START_TEST(test_bad_config_is_an_error)
+{
+    struct config c;
+    char err[256];
+    static const char *const vars[] = {
+        "DESKD_DATABASE_URL",   "DESKD_LISTEN",    "DESKD_SESSION_TTL",
+        "DESKD_SECURE_COOKIES", "DESKD_LOG_LEVEL", "DESKD_WORKERS",
+        "DESKD_AI_BASE_URL",    "DESKD_AI_MODEL",  "DESKD_AI_TIMEOUT"};
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        unsetenv(vars[i]); /* defaults are under test; this runs in a forked child */
+    setenv("DESKD_WORKERS", "zero", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "DESKD_WORKERS"));
+    config_free(&c);
+    unsetenv("DESKD_WORKERS");
+    setenv("DESKD_LISTEN", "unix:relative.sock", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "DESKD_LISTEN"));
+    config_free(&c);
+    unsetenv("DESKD_LISTEN");
+    static const char *const bad_ai[][2] = {{"DESKD_AI_TIMEOUT", "51s"},
+                                            {"DESKD_AI_TIMEOUT", "0s"},
+                                            {"DESKD_AI_MODEL", "gpt 4"},
+                                            {"DESKD_AI_BASE_URL", "ftp://x"}};
+    for (size_t i = 0; i < sizeof(bad_ai) / sizeof(bad_ai[0]); i++) {
+        setenv(bad_ai[i][0], bad_ai[i][1], 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+        ck_assert_ptr_nonnull(strstr(err, bad_ai[i][0]));
+        config_free(&c);
+        unsetenv(bad_ai[i][0]);
+    }
+    setenv("DESKD_VAR", "/tmp/deskd-unit", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_str_eq(c.listen, "unix:/tmp/deskd-unit/run/deskd.sock");
+    ck_assert_ptr_nonnull(strstr(c.database_url, "host=/tmp/deskd-unit/pg/run"));
+    ck_assert_int_eq(c.session_ttl, 32400);
+    ck_assert_int_eq(c.secure_cookies, 1);
+    ck_assert_str_eq(c.ai_base_url, "https://api.openai.com/v1");
+    ck_assert_str_eq(c.ai_model, "gpt-4o-mini");
+    ck_assert_int_eq(c.ai_timeout, 10);
+    config_free(&c);
+    unsetenv("DESKD_VAR");
+}
+END_TEST
+
+Suite *config_suite(void)
+{
+    return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error);
+}
