@@ -2,7 +2,7 @@
  * routes.c - every endpoint deskd serves, one line each: method, path
  * (literal segments win over {captures}), handler, the largest body it
  * takes (0: none) and who may call it (PUBLIC, any AGENT, or an agent
- * holding PERM(permission)).  tests/unit/check_router.c proves the table has no
+ * holding PERM(permission)).  tests/unit/app/server/routes.c proves the table has no
  * ambiguous pair.  The route's name in logs is the handler's without "h_".
  */
 #include "server/routes.h"
