@@ -9,7 +9,6 @@
 
 #include <json-c/json.h>
 
-#include "api/media.h"
 #include "lib/http.h"
 #include "lib/multipart.h"
 #include "lib/text.h"
@@ -17,6 +16,7 @@
 #include "lists/params.h"
 #include "lists/query.h"
 #include "rules/limits.h"
+#include "rules/upload.h"
 #include "server/body.h"
 #include "server/config.h"
 #include "server/ctx.h"
@@ -105,10 +105,10 @@ static enum app_err avatar_part(struct req *r, struct resp *w, const struct mp_p
         return APP_OK;
     m->data = file->data;
     m->len = file->len;
-    media_sniff(r->arena, m);
+    upload_sniff(r->arena, m);
     if (m->type == NULL)
         return APP_ERR_INTERNAL;
-    m->name = media_clean_name(file->filename);
+    m->name = upload_clean_name(file->filename);
     if (file->len == 0 || m->name == NULL || strncmp(m->type, "image/", 6) != 0 ||
         strcmp(m->type, "image/svg+xml") == 0)
         return reply_fail(r, w, APP_ERR_INPUT, "The avatar must be a PNG, JPEG, GIF or WebP image");

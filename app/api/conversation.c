@@ -14,11 +14,11 @@
 
 #include <json-c/json.h>
 
-#include "api/messages.h"
 #include "lib/http.h"
 #include "lib/text.h"
 #include "lib/validate.h"
 #include "rules/access.h"
+#include "rules/message.h"
 #include "rules/limits.h"
 #include "server/body.h"
 #include "server/ctx.h"

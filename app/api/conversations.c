@@ -1,7 +1,6 @@
 /*
  * api/conversations.c - conversation lists: all, unassigned, assigned,
- * mentioned, a team's unassigned inbox and a view's list, all through the
- * list engine.
+ * mentioned and a team's unassigned inbox, all through the list engine.
  */
 #include "api/conversations.h"
 
@@ -10,50 +9,15 @@
 
 #include "lib/arena.h"
 #include "lib/http.h"
-#include "lists/params.h"
 #include "lists/query.h"
 #include "server/ctx.h"
+#include "server/listing.h"
 #include "server/reply.h"
-#include "store/conversations.h"
 #include "store/teams.h"
-
-static enum app_err run_list(struct req *r, struct resp *w, enum cq_list type, int64_t team_id,
-                             const char *filters, unsigned scopes)
-{
-    struct ctx *c = r->ctx;
-    struct cq_request rq = {0};
-    struct cq_query q;
-    const char *msg = NULL, *results;
-    size_t len;
-    int64_t total;
-
-    list_params(r, &rq);
-    rq.list = type;
-    rq.user_id = c->who->id;
-    rq.team_id = team_id;
-    rq.scopes = scopes;
-    rq.filters = filters; /* a view's stored filters replace the parameter */
-
-    enum app_err e = cq_build(r->arena, &rq, &q, &msg);
-    if (e == APP_ERR_INPUT)
-        return reply_fail(r, w, e, "%s", msg);
-    if (e == APP_OK)
-        e = store_conversations_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results,
-                                     &len);
-    if (e != APP_OK)
-        return e;
-    return reply_page(r, w, results, len, total, rq.page_size, rq.page);
-}
 
 static enum app_err list(struct req *r, struct resp *w, enum cq_list type, int64_t team_id)
 {
-    return run_list(r, w, type, team_id, http_param(r, "filters"), 0);
-}
-
-enum app_err conversations_of_view(struct req *r, struct resp *w, const char *filters,
-                                   unsigned scopes)
-{
-    return run_list(r, w, CQ_VIEW, 0, filters, scopes);
+    return listing_conversations(r, w, type, team_id, http_param(r, "filters"), 0);
 }
 
 enum app_err h_conversations_all(struct req *r, struct resp *w)

@@ -19,39 +19,15 @@
 #include "lib/arena.h"
 #include "lib/http.h"
 #include "lib/multipart.h"
-#include "lib/sniff.h"
 #include "lib/validate.h"
 #include "rules/access.h"
+#include "rules/upload.h"
 #include "server/body.h"
 #include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/media.h"
 #include "store/settings.h"
-
-void media_sniff(struct arena *a, struct store_media_new *m)
-{
-    m->type = sniff_type(a, m->data, m->len);
-    m->width = m->height = 0;
-    if (m->type != NULL && strncmp(m->type, "image/", 6) == 0)
-        sniff_image_size(m->data, m->len, &m->width, &m->height);
-}
-
-/* The client's file name reduced to its last path component; NULL if unusable. */
-const char *media_clean_name(const char *name)
-{
-    const char *base = name;
-    for (const char *p = name; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    size_t n = strlen(base);
-    if (n == 0 || n > 255 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || !v_utf8(base, n))
-        return NULL;
-    for (const char *p = base; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return NULL;
-    return base;
-}
 
 /* 1 if the extension of name is allowed by the setting (a JSON array; "*" allows all). */
 static int extension_allowed(const char *setting, const char *name)
@@ -94,7 +70,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         return reply_fail(r, w, APP_ERR_INPUT, "File not found");
     if (file->len == 0)
         return reply_fail(r, w, APP_ERR_INPUT, "The file is empty");
-    const char *name = media_clean_name(file->filename);
+    const char *name = upload_clean_name(file->filename);
     if (name == NULL)
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid file name");
     if (model != NULL && *model != '\0' && strcmp(model, "messages") != 0)
@@ -119,7 +95,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         .disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment",
         .model = model && *model ? model : NULL,
     };
-    media_sniff(r->arena, &m);
+    upload_sniff(r->arena, &m);
     if (m.type == NULL)
         return APP_ERR_INTERNAL;
     if ((e = store_media_create(c->db, r->arena, c->cfg->upload_dir, &m, &uuid)) != APP_OK)

@@ -10,13 +10,13 @@
 
 #include <json-c/json.h>
 
-#include "api/conversations.h"
 #include "lib/http.h"
 #include "lists/query.h"
 #include "rules/access.h"
 #include "rules/limits.h"
 #include "server/body.h"
 #include "server/ctx.h"
+#include "server/listing.h"
 #include "server/reply.h"
 #include "store/teams.h"
 #include "store/views.h"
@@ -258,5 +258,6 @@ enum app_err h_view_conversations(struct req *r, struct resp *w)
     unsigned scopes = access_scopes(c->who);
     if (scopes == 0)
         return APP_ERR_PERMISSION;
-    return conversations_of_view(r, w, v.filters, scopes);
+    /* The stored filters replace the `filters` parameter, as upstream. */
+    return listing_conversations(r, w, CQ_VIEW, 0, v.filters, scopes);
 }

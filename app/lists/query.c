@@ -43,30 +43,29 @@ struct column {
 };
 
 /* The allow-list (upstream's conversation fields). */
+/* clang-format off */
 static const struct column columns[] = {
-    {"conversations", "status_id", "c.status_id", "s.status_id", T_INT, 0, 1},
-    {"conversations", "priority_id", "c.priority_id", "nullif(s.priority_id, 0)", T_INT, 0, 1},
-    {"conversations", "assigned_team_id", "c.assigned_team_id", "nullif(s.assigned_team_id, 0)",
-     T_INT, 0, 1},
-    {"conversations", "assigned_user_id", "c.assigned_user_id", "nullif(s.assigned_user_id, 0)",
-     T_INT, 0, 1},
-    {"conversations", "inbox_id", "c.inbox_id", "s.inbox_id", T_INT, 0, 1},
-    {"conversations", "last_message_at", "c.last_message_at", NULL, T_TS, 0, 1},
-    {"conversations", "last_interaction_at", "c.last_interaction_at", NULL, T_TS, 0, 1},
-    {"conversations", "last_interaction_sender", "c.last_interaction_sender::text", NULL, T_TEXT, 0,
-     1},
-    {"conversations", "created_at", "c.created_at", NULL, T_TS, 0, 1},
-    {"conversations", "waiting_since", "c.waiting_since", NULL, T_TS, 0, 1},
-    {"conversations", "next_sla_deadline_at", "c.next_sla_deadline_at", NULL, T_TS, 0, 1},
-    {"conversations", "snoozed_until", "c.snoozed_until", NULL, T_TS, 0, 1},
-    {"conversations", "sla_policy_id", "c.sla_policy_id", NULL, T_INT, 0, 1},
-    {"conversations", "tags", NULL, NULL, T_TAGS, 0, 0},
-    {"conversation_statuses", "id", "st.id", "st.id", T_INT, J_STATUS, 1},
-    {"conversation_statuses", "name", "st.name", "st.name", T_TEXT, J_STATUS, 1},
-    {"users", "email", "ct.email", NULL, T_TEXT, J_CONTACT, 1},
-    {"users", "external_user_id", "ct.external_user_id", NULL, T_TEXT, J_CONTACT, 1},
-    {"inboxes", "channel", "i.channel::text", "i.channel::text", T_TEXT, J_INBOX, 1},
+    {"conversations",         "status_id",               "c.status_id",                     "s.status_id",                   T_INT,  0,         1},
+    {"conversations",         "priority_id",             "c.priority_id",                   "nullif(s.priority_id, 0)",      T_INT,  0,         1},
+    {"conversations",         "assigned_team_id",        "c.assigned_team_id",              "nullif(s.assigned_team_id, 0)", T_INT,  0,         1},
+    {"conversations",         "assigned_user_id",        "c.assigned_user_id",              "nullif(s.assigned_user_id, 0)", T_INT,  0,         1},
+    {"conversations",         "inbox_id",                "c.inbox_id",                      "s.inbox_id",                    T_INT,  0,         1},
+    {"conversations",         "last_message_at",         "c.last_message_at",               NULL,                            T_TS,   0,         1},
+    {"conversations",         "last_interaction_at",     "c.last_interaction_at",           NULL,                            T_TS,   0,         1},
+    {"conversations",         "last_interaction_sender", "c.last_interaction_sender::text", NULL,                            T_TEXT, 0,         1},
+    {"conversations",         "created_at",              "c.created_at",                    NULL,                            T_TS,   0,         1},
+    {"conversations",         "waiting_since",           "c.waiting_since",                 NULL,                            T_TS,   0,         1},
+    {"conversations",         "next_sla_deadline_at",    "c.next_sla_deadline_at",          NULL,                            T_TS,   0,         1},
+    {"conversations",         "snoozed_until",           "c.snoozed_until",                 NULL,                            T_TS,   0,         1},
+    {"conversations",         "sla_policy_id",           "c.sla_policy_id",                 NULL,                            T_INT,  0,         1},
+    {"conversations",         "tags",                    NULL,                              NULL,                            T_TAGS, 0,         0},
+    {"conversation_statuses", "id",                      "st.id",                           "st.id",                         T_INT,  J_STATUS,  1},
+    {"conversation_statuses", "name",                    "st.name",                         "st.name",                       T_TEXT, J_STATUS,  1},
+    {"users",                 "email",                   "ct.email",                        NULL,                            T_TEXT, J_CONTACT, 1},
+    {"users",                 "external_user_id",        "ct.external_user_id",             NULL,                            T_TEXT, J_CONTACT, 1},
+    {"inboxes",               "channel",                 "i.channel::text",                 "i.channel::text",               T_TEXT, J_INBOX,   1},
 };
+/* clang-format on */
 
 enum op {
     OP_EQ,
@@ -622,11 +621,13 @@ static enum app_err ordering(struct compiler *c, const char *order_by, const cha
 }
 
 /* The contacts list's allow-list (reference 6.2): users.{email, created_at, updated_at}. */
+/* clang-format off */
 static const struct column contact_columns[] = {
-    {"users", "email", "u.email", NULL, T_TEXT, 0, 1},
-    {"users", "created_at", "u.created_at", NULL, T_TS, 0, 1},
-    {"users", "updated_at", "u.updated_at", NULL, T_TS, 0, 1},
+    {"users", "email",      "u.email",      NULL, T_TEXT, 0, 1},
+    {"users", "created_at", "u.created_at", NULL, T_TS,   0, 1},
+    {"users", "updated_at", "u.updated_at", NULL, T_TS,   0, 1},
 };
+/* clang-format on */
 
 enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
                                const char **message)

@@ -12,6 +12,7 @@
 #include "lib/jsonio.h"
 #include "lib/multipart.h"
 #include "lib/validate.h"
+#include "server/reply.h"
 
 #define BODY_DEPTH 16
 
@@ -39,19 +40,20 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
     if (r->body == NULL || r->body_len == 0) {
         *obj = json_object_new_object();
         if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
-            return APP_ERR_TOO_LARGE;
+            return APP_ERR_INTERNAL;
         return APP_OK;
     }
     if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
         struct kv *kv;
         size_t n;
         char *copy = arena_strndup(r->arena, r->body, r->body_len);
-        if (copy == NULL || strlen(copy) != r->body_len ||
-            http_parse_query(r->arena, copy, &kv, &n) != 0)
+        if (copy == NULL)
+            return APP_ERR_INTERNAL;
+        if (strlen(copy) != r->body_len || http_parse_query(r->arena, copy, &kv, &n) != 0)
             goto bad;
         *obj = json_object_new_object();
         if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
-            return APP_ERR_TOO_LARGE;
+            return APP_ERR_INTERNAL;
         for (size_t i = 0; i < n; i++)
             json_object_object_add(*obj, kv[i].key, json_object_new_string(kv[i].value));
         return APP_OK;
@@ -61,15 +63,12 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
         const char *why;
         int n, nf = 0;
         if (parts == NULL)
-            return APP_ERR_TOO_LARGE;
-        if (multipart_parse(r->arena, ct, r->body, r->body_len, parts, MP_MAX_PARTS, &n, &why) !=
-            0) {
-            w->message = arena_printf(r->arena, "Error parsing request: %s", why);
-            return APP_ERR_INPUT;
-        }
+            return APP_ERR_INTERNAL;
+        if (multipart_parse(r->arena, ct, r->body, r->body_len, parts, MP_MAX_PARTS, &n, &why) != 0)
+            return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request: %s", why);
         *obj = json_object_new_object();
         if (*obj == NULL || arena_defer(r->arena, put, *obj) != 0)
-            return APP_ERR_TOO_LARGE;
+            return APP_ERR_INTERNAL;
         /* Text fields into the object; file parts, moved to the front, for the caller. */
         for (int i = 0; i < n; i++) {
             if (parts[i].filename != NULL) {
@@ -93,8 +92,7 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
         goto bad;
     return APP_OK;
 bad:
-    w->message = "Error parsing request";
-    return APP_ERR_INPUT;
+    return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");
 }
 
 const struct mp_part *body_file(const struct mp_part *files, int n, const char *name)

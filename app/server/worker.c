@@ -27,6 +27,7 @@
 #include "server/authn.h"
 #include "server/config.h"
 #include "server/ctx.h"
+#include "server/reply.h"
 #include "server/routes.h"
 #include "store/connect.h"
 
@@ -102,25 +103,23 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
             e = APP_ERR_METHOD;
             break;
         case ROUTER_BAD_PATH:
-            w.message = "Invalid characters in the request path";
-            e = APP_ERR_INPUT;
+            e = reply_fail(&r, &w, APP_ERR_INPUT, "Invalid characters in the request path");
             break;
         }
     } else if (e == APP_ERR_INPUT) {
-        w.message = "Malformed request: bad query string or Content-Length";
+        reply_fail(&r, &w, e, "Malformed request: bad query string or Content-Length");
     }
     log_set_context(r.request_id, rt ? rt->name : NULL);
     if (rt != NULL)
         prefork_note(rt->name);
 
     if (e == APP_OK && rt != NULL) {
-        if (r.content_length > (long long)rt->body_limit) {
-            w.message =
-                rt->body_limit ? "Request body too large" : "This endpoint takes no request body";
-            e = APP_ERR_TOO_LARGE;
-        }
+        if (r.content_length > (long long)rt->body_limit)
+            e = reply_fail(&r, &w, APP_ERR_TOO_LARGE, "%s",
+                           rt->body_limit ? "Request body too large"
+                                          : "This endpoint takes no request body");
         if (e == APP_OK && (e = fcgi_io_read_body(io, a, &r)) == APP_ERR_INPUT)
-            w.message = "The request body is shorter than its Content-Length";
+            reply_fail(&r, &w, e, "The request body is shorter than its Content-Length");
         if (e == APP_OK && rt->auth != AUTH_NONE)
             e = authn_request(c, &r, &w);
         if (e == APP_OK && rt->perm != NULL && !app_has_perm(c->who, rt->perm))

@@ -1,0 +1,34 @@
+/*
+ * rules/upload.c - see upload.h.
+ */
+#include "rules/upload.h"
+
+#include <string.h>
+
+#include "lib/sniff.h"
+#include "lib/validate.h"
+#include "store/media.h"
+
+void upload_sniff(struct arena *a, struct store_media_new *m)
+{
+    m->type = sniff_type(a, m->data, m->len);
+    m->width = m->height = 0;
+    if (m->type != NULL && strncmp(m->type, "image/", 6) == 0)
+        sniff_image_size(m->data, m->len, &m->width, &m->height);
+}
+
+/* The client's file name reduced to its last path component; NULL if unusable. */
+const char *upload_clean_name(const char *name)
+{
+    const char *base = name;
+    for (const char *p = name; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    size_t n = strlen(base);
+    if (n == 0 || n > 255 || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || !v_utf8(base, n))
+        return NULL;
+    for (const char *p = base; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return NULL;
+    return base;
+}

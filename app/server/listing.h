@@ -1,0 +1,25 @@
+/*
+ * server/listing.h - answering a conversation list, for every route that
+ * shows one (the lists, a view's conversations): the page parameters of
+ * the request, the list engine, the store, Libredesk's page.
+ */
+#ifndef SERVER_LISTING_H
+#define SERVER_LISTING_H
+
+#include <stdint.h>
+
+#include "lib/err.h"
+#include "lists/query.h"
+
+struct req;
+struct resp;
+
+/*
+ * data = the page of list type for the caller; team_id for
+ * CQ_TEAM_UNASSIGNED, scopes (enum access_scope bits) for CQ_VIEW, filters
+ * the request's or a view's stored ones.  400 naming a bad filter or order.
+ */
+enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list type,
+                                   int64_t team_id, const char *filters, unsigned scopes);
+
+#endif
