@@ -13,13 +13,12 @@
 #include "lib/multipart.h"
 #include "lib/text.h"
 #include "lib/validate.h"
-#include "lists/params.h"
-#include "lists/query.h"
 #include "rules/limits.h"
 #include "rules/upload.h"
 #include "server/body.h"
 #include "server/config.h"
 #include "server/ctx.h"
+#include "server/listing.h"
 #include "server/reply.h"
 #include "store/contacts.h"
 #include "store/media.h"
@@ -29,20 +28,7 @@
 
 enum app_err h_contacts_list(struct req *r, struct resp *w)
 {
-    struct ctx *c = r->ctx;
-    struct cq_request rq = {0};
-    struct cq_query q;
-    const char *msg = NULL, *results;
-    size_t len;
-    int64_t total;
-
-    list_params(r, &rq);
-    enum app_err e = cq_contacts_build(r->arena, &rq, &q, &msg);
-    if (e != APP_OK)
-        return msg != NULL ? reply_fail(r, w, e, "%s", msg) : e;
-    if ((e = store_contacts_list(c->db, r->arena, &q, &total, &results, &len)) != APP_OK)
-        return e;
-    return reply_page(r, w, results, len, total, rq.page_size, rq.page);
+    return listing_contacts(r, w);
 }
 
 /* data = the contact; 404 "User not found" if there is none. */

@@ -7,10 +7,16 @@
 #include "lists/params.h"
 #include "server/ctx.h"
 #include "server/reply.h"
+#include "store/contacts.h"
 #include "store/conversations.h"
 
-enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list type,
-                                   int64_t team_id, const char *filters, unsigned scopes)
+/*
+ * The page of one list: the request's list parameters, compiled by the
+ * list engine (conversations: of type for the caller; or the contacts)
+ * and run by the store.
+ */
+static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64_t team_id,
+                         const char *filters, unsigned scopes, int contacts)
 {
     struct ctx *c = r->ctx;
     struct cq_request rq = {0};
@@ -18,21 +24,38 @@ enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list t
     const char *msg = NULL, *results;
     size_t len;
     int64_t total;
+    enum app_err e;
 
     list_params(r, &rq);
-    rq.list = type;
-    rq.user_id = c->who->id;
-    rq.team_id = team_id;
-    rq.scopes = scopes;
-    rq.filters = filters; /* a view's stored filters replace the parameter */
-
-    enum app_err e = cq_build(r->arena, &rq, &q, &msg);
-    if (e == APP_ERR_INPUT)
+    if (contacts) {
+        e = cq_contacts_build(r->arena, &rq, &q, &msg);
+    } else {
+        rq.list = type;
+        rq.user_id = c->who->id;
+        rq.team_id = team_id;
+        rq.scopes = scopes;
+        rq.filters = filters; /* a view's stored filters replace the parameter */
+        e = cq_build(r->arena, &rq, &q, &msg);
+    }
+    if (e == APP_ERR_INPUT && msg != NULL)
         return reply_fail(r, w, e, "%s", msg);
-    if (e == APP_OK)
+    if (e == APP_OK && contacts)
+        e = store_contacts_list(c->db, r->arena, &q, &total, &results, &len);
+    else if (e == APP_OK)
         e = store_conversations_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results,
                                      &len);
     if (e != APP_OK)
         return e;
     return reply_page(r, w, results, len, total, rq.page_size, rq.page);
+}
+
+enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list type,
+                                   int64_t team_id, const char *filters, unsigned scopes)
+{
+    return page(r, w, type, team_id, filters, scopes, 0);
+}
+
+enum app_err listing_contacts(struct req *r, struct resp *w)
+{
+    return page(r, w, CQ_ALL, 0, NULL, 0, 1);
 }

@@ -1,7 +1,8 @@
 /*
- * server/listing.h - answering a conversation list, for every route that
- * shows one (the lists, a view's conversations): the page parameters of
- * the request, the list engine, the store, Libredesk's page.
+ * server/listing.h - answering a list the list engine builds, for every
+ * route that shows one (the conversation lists, a view's conversations,
+ * the contacts): the page parameters of the request, the list engine, the
+ * store, Libredesk's page.
  */
 #ifndef SERVER_LISTING_H
 #define SERVER_LISTING_H
@@ -21,5 +22,8 @@ struct resp;
  */
 enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list type,
                                    int64_t team_id, const char *filters, unsigned scopes);
+
+/* data = the page of contacts the request's filters, order and page ask for. */
+enum app_err listing_contacts(struct req *r, struct resp *w);
 
 #endif
