@@ -1,6 +1,7 @@
 /*
- * rules/limits.h - the limits deskd applies to what clients send, named
- * once (upstream's where it has them).
+ * rules/limits.h - the limits several resources apply to what clients
+ * send, named once (upstream's where it has them); a limit only one
+ * resource knows is named in its own file.
  */
 #ifndef RULES_LIMITS_H
 #define RULES_LIMITS_H

@@ -47,8 +47,8 @@ static void respond(struct fcgi_io *io, struct req *r, struct resp *w, enum app_
     size_t len;
     int status;
 
-    if (e == APP_OK)
-        (void)http_success_body(r->arena, w, &body, &len);
+    if (e == APP_OK && http_success_body(r->arena, w, &body, &len) != 0)
+        e = APP_ERR_INTERNAL; /* the arena refused (logged below) or json-c failed */
     /*
      * One check for every refusal of the request's arena, wherever it
      * happened and whatever the caller made of the NULL: a 500.

@@ -15,7 +15,9 @@
  *   APP_ERR_CONFLICT, other refusals of the database APP_ERR_INPUT; the
  *   handler words the message;
  * - a function that writes more than one statement opens and ends its own
- *   transaction (store_end), so a handler never sees one.
+ *   transaction (store_end), so a handler never sees one; the few that run
+ *   inside another store function's transaction (store_media_write,
+ *   store_message_add) say so and are called from app/store only.
  */
 #ifndef STORE_STORE_H
 #define STORE_STORE_H
