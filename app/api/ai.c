@@ -10,19 +10,17 @@
 
 #include "clients/ai_provider.h"
 #include "lib/arena.h"
-#include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/jsonw.h"
 #include "lib/log.h"
 #include "lib/sbuf.h"
 #include "lib/validate.h"
+#include "rules/secret.h"
 #include "server/body.h"
 #include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/ai.h"
-
-#define KEY_MAX 512 /* longest provider key accepted */
 
 enum app_err h_ai_prompts_list(struct req *r, struct resp *w)
 {
@@ -30,40 +28,17 @@ enum app_err h_ai_prompts_list(struct req *r, struct resp *w)
     return store_ai_prompts_json(c->db, r->arena, c->ref_version, &w->data_json, &w->data_len);
 }
 
-/* The key sealing stored provider keys, derived from the server secret. */
-static void sealing_key(const struct ctx *c, unsigned char key[32])
-{
-    static const char label[] = "deskd provider keys v1";
-    const char *secret = c->cfg->secret_key;
-    crypto_hmac_sha256(secret, strlen(secret), label, sizeof(label) - 1, key);
-}
-
-/* The stored value opened: "" stays "", "enc:" is unsealed, anything else is plain text. */
+/* The stored value opened (see rules/secret.h); a value that does not open is logged. */
 static enum app_err stored_key(struct req *r, const char *stored, const char **plain)
 {
     struct ctx *c = r->ctx;
-    unsigned char key[32];
 
-    if (strncmp(stored, "enc:", 4) != 0) {
-        *plain = stored;
+    if (secret_open(r->arena, c->cfg->secret_key, stored, plain) == 0)
         return APP_OK;
-    }
-    size_t n = strlen(stored + 4);
-    unsigned char *raw = arena_alloc(r->arena, n / 4 * 3 + 1);
-    char *out = arena_alloc(r->arena, n / 4 * 3 + 1);
-    if (raw == NULL || out == NULL)
-        return APP_ERR_INTERNAL;
-    long len = crypto_b64decode(stored + 4, n, raw);
-    sealing_key(c, key);
-    long m = len < 0 ? -1 : crypto_gcm_open(key, raw, (size_t)len, (unsigned char *)out);
-    if (m < 0) {
+    if (!arena_exhausted(r->arena))
         log_err("ai: the stored provider key does not open; was the server secret changed? "
                 "Set the key again with PUT /api/v1/ai/provider");
-        return APP_ERR_INTERNAL;
-    }
-    out[m] = '\0';
-    *plain = out;
-    return APP_OK;
+    return APP_ERR_INTERNAL;
 }
 
 /* POST /api/v1/ai/completion {prompt_key, content}: the rewritten text as data. */
@@ -132,7 +107,6 @@ enum app_err h_ai_provider_update(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b;
-    unsigned char key[32];
     enum app_err e = body_object(r, w, &b);
 
     if (e != APP_OK)
@@ -142,22 +116,11 @@ enum app_err h_ai_provider_update(struct req *r, struct resp *w)
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid provider: only openai is supported");
     if (api_key == NULL)
         return reply_fail(r, w, APP_ERR_INPUT, "`api_key` is required (an empty string clears it)");
-    size_t n = strlen(api_key);
-    if (n > KEY_MAX)
+    if (strlen(api_key) > SECRET_MAX_LEN)
         return reply_fail(r, w, APP_ERR_INPUT, "`api_key` is too long");
-    const char *value = "";
-    if (n > 0) {
-        unsigned char sealed[CRYPTO_GCM_SEALED(KEY_MAX)];
-        char *b64 = arena_alloc(r->arena, 4 + 4 * ((CRYPTO_GCM_SEALED(n) + 2) / 3) + 1);
-        if (b64 == NULL)
-            return APP_ERR_INTERNAL;
-        sealing_key(c, key);
-        if (crypto_gcm_seal(key, NULL, (const unsigned char *)api_key, n, sealed) != 0)
-            return APP_ERR_INTERNAL;
-        memcpy(b64, "enc:", 4);
-        crypto_b64encode(sealed, CRYPTO_GCM_SEALED(n), b64 + 4);
-        value = b64;
-    }
+    const char *value = secret_seal(r->arena, c->cfg->secret_key, api_key);
+    if (value == NULL)
+        return APP_ERR_INTERNAL;
     e = store_ai_provider_key_set(c->db, r->arena, value);
     if (e == APP_ERR_NOT_FOUND)
         return reply_fail(r, w, e, "No openai provider is configured");

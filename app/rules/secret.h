@@ -1,0 +1,32 @@
+/*
+ * rules/secret.h - secrets deskd stores for outside services (the AI
+ * provider's key, mail passwords): sealed with AES-256-GCM under a key
+ * derived from the server secret, as "enc:<base64(nonce | ciphertext |
+ * tag)>" (upstream's format).  They are never returned to clients.
+ */
+#ifndef RULES_SECRET_H
+#define RULES_SECRET_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* The longest secret accepted for sealing, in bytes. */
+#define SECRET_MAX_LEN 512
+
+/*
+ * plain sealed as "enc:<base64>" in the arena ("" stays "").  NULL if
+ * plain is longer than SECRET_MAX_LEN, or if the arena or the random
+ * source failed.
+ */
+const char *secret_seal(struct arena *a, const char *server_secret, const char *plain);
+
+/*
+ * The stored value opened into *plain: "" stays "", "enc:..." is unsealed,
+ * anything else is taken as plain text (written by older versions).
+ * Returns 0, or -1 if it does not open (the server secret changed, or the
+ * value was tampered with) or the arena refused.
+ */
+int secret_open(struct arena *a, const char *server_secret, const char *stored, const char **plain);
+
+#endif
