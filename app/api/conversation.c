@@ -315,6 +315,7 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
         return e;
     memset(&cn, 0, sizeof(cn));
     memset(&m, 0, sizeof(m));
+    cn.actor = c->who->id;
     if ((e = inbox(r, w, b, &cn.inbox_id)) != APP_OK)
         return e;
     const char *email = body_string(b, "contact_email");
@@ -347,7 +348,6 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
         m.type = "outgoing";
         m.status = "pending";
         m.sender_id = c->who->id;
-        m.add_participant = 1;
     } else {
         m.type = "incoming";
         m.status = "received";

@@ -180,7 +180,6 @@ enum app_err h_message_send(struct req *r, struct resp *w)
         m.type = "outgoing";
         m.status = priv ? "sent" : "pending";
         m.sender_id = c->who->id;
-        m.add_participant = 1;
         if ((e = mentions(r, w, b, &m)) != APP_OK)
             return e;
         if (!priv)

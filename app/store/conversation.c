@@ -344,20 +344,20 @@ static const struct db_stmt contact_stmt = {
     4, 0};
 
 /*
- * $1 contact id, $2 inbox id, $3 subject, $4 team id, $5 agent id: Open,
- * the next reference number, "<subject> - #<ref>" (or "#<ref>").
+ * $1 contact id, $2 inbox id, $3 subject: Open, the next reference
+ * number, "<subject> - #<ref>" (or "#<ref>"), nobody assigned yet.
  */
 static const struct db_stmt create_stmt = {
     "conv_create",
     "INSERT INTO conversations (reference_number, contact_id, inbox_id,"
-    " status_id, subject, assigned_team_id, assigned_user_id)"
+    " status_id, subject)"
     " SELECT s.ref, $1::bigint, $2::int, (SELECT id FROM"
     " conversation_statuses WHERE name = 'Open'),"
     " CASE WHEN coalesce($3::text, '') = '' THEN '#' || s.ref"
-    "  ELSE $3::text || ' - #' || s.ref END, $4::int, $5::int"
+    "  ELSE $3::text || ' - #' || s.ref END"
     " FROM (SELECT nextval('conversation_reference_number_sequence')::text"
     " AS ref) s RETURNING id",
-    5, 0};
+    3, 0};
 
 enum app_err store_conversation_create(struct db *db, struct arena *a,
                                        const struct store_conversation_new *cn,
@@ -375,8 +375,7 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
     if (e == APP_ERR_NOT_FOUND)
         e = APP_ERR_INTERNAL; /* found or made, always a row */
     if (e == APP_OK) {
-        const char *p[] = {store_i64(a, contact), store_i64(a, cn->inbox_id), cn->subject,
-                           store_id_or_null(a, cn->team_id), store_id_or_null(a, cn->agent_id)};
+        const char *p[] = {store_i64(a, contact), store_i64(a, cn->inbox_id), cn->subject};
         e = store_found_i64(db, a, &create_stmt, p, &first.conv_id);
         if (e == APP_ERR_NOT_FOUND)
             e = APP_ERR_INTERNAL; /* an insert that returns its row */
@@ -386,6 +385,13 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
             first.sender_id = contact;
         e = store_message_add(db, a, &first, &msg_id);
     }
+    /* Team, then agent, through the assign statements: the same activity messages. */
+    if (e == APP_OK && cn->team_id > 0)
+        e = store_conversation_assign(db, a, first.conv_id, STORE_ASSIGNEE_TEAM, cn->team_id,
+                                      cn->actor);
+    if (e == APP_OK && cn->agent_id > 0)
+        e = store_conversation_assign(db, a, first.conv_id, STORE_ASSIGNEE_AGENT, cn->agent_id,
+                                      cn->actor);
     if ((e = store_end(db, e)) == APP_OK)
         *conv_id = first.conv_id;
     return e;

@@ -85,6 +85,7 @@ struct store_conversation_new {
     const char *first_name, *last_name, *external_user_id;
     const char *subject;       /* NULL or "": the subject is the reference number */
     int64_t team_id, agent_id; /* 0: none */
+    int64_t actor;             /* the agent creating it: its assignments' activity messages */
 };
 
 /*

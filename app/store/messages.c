@@ -128,7 +128,7 @@ enum app_err store_message_add(struct db *db, struct arena *a, const struct stor
     }
     if (e == APP_OK && m->nattachments > 0)
         e = store_media_link(db, a, m->attachments, m->nattachments, *msg_id);
-    if (e == APP_OK && m->add_participant) {
+    if (e == APP_OK) { /* every sender takes part, the contact too (upstream) */
         const char *par[] = {conv, sender};
         e = store_one(db, a, &participant_stmt, par, NULL, NULL);
     }

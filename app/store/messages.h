@@ -25,7 +25,6 @@ struct store_message_new {
     const char *const *mention_types; /* "agent" or "team", with mention_ids */
     const int64_t *mention_ids;
     size_t nmentions;
-    int add_participant;        /* the sender (an agent) joins the participants */
     const int64_t *attachments; /* media ids to link, each once */
     size_t nattachments;
 };

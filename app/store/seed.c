@@ -158,11 +158,11 @@ enum app_err store_seed_conversations(struct db *db, struct arena *a, int64_t co
     return batch(db, a, &conversations_stmt, count);
 }
 
-/* $1 conversations with a larger id get their messages */
+/* $1 conversations with a larger id get their messages, their senders their participants */
 static const struct db_stmt messages_stmt = {
     "seed_messages",
-    "INSERT INTO conversation_messages (created_at, updated_at, type, status, private,"
-    " conversation_id, content_type, content, text_content, sender_id, sender_type)"
+    "WITH m AS (INSERT INTO conversation_messages (created_at, updated_at, type, status,"
+    " private, conversation_id, content_type, content, text_content, sender_id, sender_type)"
     " SELECT t.at, t.at, t.type::message_type, t.status::message_status, t.private, c.id,"
     " 'text', t.body, t.body, t.sender, t.sender_type::message_sender_type"
     " FROM conversations c"
@@ -182,7 +182,11 @@ static const struct db_stmt messages_stmt = {
     "   ELSE coalesce(c.assigned_user_id, (SELECT min(id) FROM users WHERE type = 'agent'"
     "   AND email LIKE 'agent%@example.com')) END AS sender,"
     "  CASE WHEN k % 2 = 1 AND k <> 4 THEN 'contact' ELSE 'agent' END AS sender_type) t"
-    " WHERE c.id > $1::bigint",
+    " WHERE c.id > $1::bigint RETURNING conversation_id, sender_id)"
+    /* Every sender takes part, as when messages are sent. */
+    " INSERT INTO conversation_participants (user_id, conversation_id)"
+    " SELECT DISTINCT sender_id, conversation_id FROM m WHERE sender_id IS NOT NULL"
+    " ON CONFLICT DO NOTHING",
     1, 0};
 
 enum app_err store_seed_messages(struct db *db, struct arena *a, int64_t after_id)

@@ -1019,6 +1019,10 @@ START_TEST(test_send_messages)
                  "(SELECT sender_id FROM conversation_messages m WHERE m.conversation_id ="
                  " conversations.id ORDER BY m.id DESC LIMIT 1) = contact_id",
                  "t");
+    expect_field("c1",
+                 "EXISTS (SELECT 1 FROM conversation_participants p WHERE p.conversation_id ="
+                 " conversations.id AND p.user_id = contact_id)",
+                 "t");
     snprintf(sql, sizeof(sql), "DELETE FROM roles WHERE name = 'IT as contact %s'", inbox);
     sql_exec(sql);
 
@@ -1192,6 +1196,13 @@ START_TEST(test_create_conversation)
         uuid);
     ck_assert_str_eq(n, "incoming/received/true/true");
     free(n);
+    /* The contact who wrote takes part, as every sender (upstream). */
+    n = sql_valuef("SELECT string_agg((p.user_id = c.contact_id)::text, ',') FROM"
+                   " conversation_participants p JOIN conversations c ON c.id = p.conversation_id"
+                   " WHERE c.uuid = '%s'",
+                   uuid);
+    ck_assert_str_eq(n, "true");
+    free(n);
     free(uuid);
 
     /* The same e-mail again: the contact is reused; an agent start, assigned. */
@@ -1212,6 +1223,23 @@ START_TEST(test_create_conversation)
         email);
     snprintf(want, sizeof(want), "%s/%s/outgoing/pending/%s/true", team, agent_id, admin_id);
     ck_assert_str_eq(n, want);
+    free(n);
+    /*
+     * The assignments leave the assign routes' activity messages, by the
+     * caller, after the first message: the team, then the agent.
+     */
+    n = sql_valuef(
+        "SELECT string_agg(m.meta->>'activity' || '/' || (m.sender_id = %s) || '/' ||"
+        " (m.id > (SELECT min(f.id) FROM conversation_messages f WHERE f.conversation_id ="
+        " c.id AND f.type = 'outgoing')) || '/' || (m.content LIKE"
+        " '%% assigned the conversation to ' || CASE m.meta->>'activity' WHEN 'team' THEN"
+        " 'the team ' || t.name ELSE a.first_name || '%%' END), ',' ORDER BY m.id)"
+        " FROM conversations c JOIN conversation_messages m ON m.conversation_id = c.id"
+        " AND m.type = 'activity' JOIN users u ON u.id = c.contact_id"
+        " JOIN teams t ON t.id = %s JOIN users a ON a.id = %s WHERE u.email = '%s'"
+        " AND c.assigned_team_id IS NOT NULL",
+        admin_id, team, agent_id, email);
+    ck_assert_str_eq(n, "team/true/true/true,assignee/true/true/true");
     free(n);
 }
 END_TEST
