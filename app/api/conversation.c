@@ -1,8 +1,8 @@
 /*
  * api/conversation.c - one conversation: its creation, the full object,
  * its participants, and the assignee, priority, status, last-seen,
- * mark-unread and tags updates.  A change of assignee, priority or status
- * records an activity message (store/conversation.h).
+ * mark-unread and tags updates.  A change of assignee, priority, status
+ * or tags records an activity message (store/conversation.h).
  *
  * Every handler on an existing conversation first applies upstream's
  * per-conversation access rule (rules/access.h).
@@ -208,12 +208,15 @@ enum app_err h_conversation_mark_unread(struct req *r, struct resp *w)
     return seen(r, w, 1);
 }
 
-/* POST .../tags: {"tags": [names], "action": "set_tags" (default) | "add_tags" | "remove_tags"}. */
+/*
+ * POST .../tags: {"tags": [names], "action": "set_tags" (default) | "add_tags" | "remove_tags"}.
+ * Names that are no tag are skipped and the answer is still `true`, as
+ * upstream; each tag really added or removed leaves an activity message.
+ */
 enum app_err h_conversation_tags(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
     struct json_object *b, *tags;
-    const char *unknown;
     enum store_tags_action action;
     int64_t id;
     enum app_err e = conversation(r, w, &id);
@@ -235,22 +238,15 @@ enum app_err h_conversation_tags(struct req *r, struct resp *w)
     int ok = json_object_object_get_ex(b, "tags", &tags) &&
              json_object_is_type(tags, json_type_array) &&
              json_object_array_length(tags) <= MAX_TAGS;
-    for (size_t i = 0; ok && i < json_object_array_length(tags); i++) {
-        struct json_object *t = json_object_array_get_idx(tags, i);
-        ok = json_object_is_type(t, json_type_string) && json_object_get_string_len(t) > 0 &&
-             json_object_get_string_len(t) <= NAME_MAX_LEN;
-    }
+    for (size_t i = 0; ok && i < json_object_array_length(tags); i++)
+        ok = json_object_is_type(json_object_array_get_idx(tags, i), json_type_string);
     if (!ok)
         return reply_fail(r, w, APP_ERR_INPUT, "`tags` must be an array of at most %d tag names",
                           MAX_TAGS);
     const char *names = json_object_to_json_string_ext(tags, JSON_C_TO_STRING_PLAIN);
     if (names == NULL)
         return APP_ERR_INTERNAL;
-    if ((e = store_tags_unknown(c->db, r->arena, names, &unknown)) != APP_OK)
-        return e;
-    if (unknown != NULL)
-        return reply_fail(r, w, APP_ERR_INPUT, "Unknown tag `%s`", unknown);
-    return store_conversation_tags(c->db, r->arena, id, action, names);
+    return store_conversation_tags(c->db, r->arena, id, action, names, c->who->id);
 }
 
 /*

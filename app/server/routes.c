@@ -20,6 +20,7 @@
 #include "api/roles.h"
 #include "api/search.h"
 #include "api/statuses.h"
+#include "api/tags.h"
 #include "api/teams.h"
 #include "api/views.h"
 
@@ -47,6 +48,10 @@ const struct route app_routes[] = {
     R(POST,   V1 "/statuses",                                    h_statuses_create,               BODY,    PERM("status:manage")),
     R(PUT,    V1 "/statuses/{id}",                               h_statuses_update,               BODY,    PERM("status:manage")),
     R(DELETE, V1 "/statuses/{id}",                               h_statuses_delete,               0,       PERM("status:manage")),
+    R(GET,    V1 "/tags",                                        h_tags_list,                     0,       AGENT),
+    R(POST,   V1 "/tags",                                        h_tags_create,                   BODY,    PERM("tags:manage")),
+    R(PUT,    V1 "/tags/{id}",                                   h_tags_update,                   BODY,    PERM("tags:manage")),
+    R(DELETE, V1 "/tags/{id}",                                   h_tags_delete,                   0,       PERM("tags:manage")),
     R(GET,    V1 "/priorities",                                  h_priorities_list,               0,       AGENT),
     R(GET,    V1 "/ai/prompts",                                  h_ai_prompts_list,               0,       AGENT),
     R(POST,   V1 "/ai/completion",                               h_ai_completion,                 BODY,    AGENT),

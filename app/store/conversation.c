@@ -254,54 +254,67 @@ enum app_err store_conversation_seen(struct db *db, struct arena *a, int64_t id,
     return store_one(db, a, unread ? &unread_stmt : &seen_stmt, p, NULL, NULL);
 }
 
-/* $1 tag names: they come as one JSON array (jsonb), no array-literal quoting. */
-static const struct db_stmt tags_unknown_stmt = {
-    "tags_unknown",
-    "SELECT n FROM jsonb_array_elements_text($1::jsonb) n"
-    " WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.name = n) LIMIT 1",
-    1, 1};
+/*
+ * The tags updates: $1 id, $2 tag names (one JSON array, no array-literal
+ * quoting; names that are no tag are skipped, as upstream), $3 actor.  Each
+ * statement ends with the CTEs gone(name) and added(name), the tags it
+ * really took off and put on (a tag already there is not added again), and
+ * TAGS_ACTIVITY then records, in the same statement, one private activity
+ * message by the actor per tag, removals first, each kind by name
+ * (bytewise): "<actor's name> removed the tag <t>" / "added the tag <t>",
+ * meta {activity: tag_removed | tag_added, value: t}.
+ */
+#define TAGS_WANTED                                                                                \
+    "SELECT t.id, t.name FROM tags t WHERE t.name IN"                                              \
+    " (SELECT jsonb_array_elements_text($2::jsonb))"
+#define TAGS_ACTIVITY                                                                              \
+    " INSERT INTO conversation_messages (type, status, private, conversation_id,"                  \
+    " content_type, content, text_content, sender_id, sender_type, meta)"                          \
+    " SELECT 'activity', 'sent', true, $1::bigint, 'text', a.t, a.t, $3::int, 'agent',"            \
+    " jsonb_build_object('activity', ch.kind, 'value', ch.name)"                                   \
+    " FROM (SELECT 1 AS ord, 'tag_removed' AS kind, 'removed' AS verb, name FROM gone"             \
+    "  UNION ALL SELECT 2, 'tag_added', 'added', name FROM added) ch,"                             \
+    " LATERAL (SELECT (SELECT " PERSON_NAME " FROM users p WHERE p.id = $3::int)"                  \
+    "  || ' ' || ch.verb || ' the tag ' || ch.name AS t) a"                                        \
+    " ORDER BY ch.ord, ch.name COLLATE \"C\""
+#define TAGS_GONE(cond)                                                                            \
+    " gone AS (DELETE FROM conversation_tags ct USING tags t"                                      \
+    "  WHERE ct.conversation_id = $1::bigint AND t.id = ct.tag_id AND " cond " RETURNING t.name)"
+#define TAGS_ADDED                                                                                 \
+    " ins AS (INSERT INTO conversation_tags (tag_id, conversation_id)"                             \
+    "  SELECT id, $1::bigint FROM wanted ON CONFLICT DO NOTHING RETURNING tag_id),"                \
+    " added AS (SELECT t.name FROM ins JOIN tags t ON t.id = ins.tag_id)"
 
-enum app_err store_tags_unknown(struct db *db, struct arena *a, const char *names,
-                                const char **unknown)
-{
-    const char *p[] = {names};
-    return store_one(db, a, &tags_unknown_stmt, p, unknown, NULL);
-}
+/* A gone or added that is empty. */
+#define TAGS_NONE(cte) " " cte " AS (SELECT NULL::text AS name WHERE false)"
 
-/* $1 id, $2 tag names (JSON array) */
+/* set_tags: the named tags exactly. */
 static const struct db_stmt tags_set_stmt = {
     "conv_tags_set",
-    "WITH wanted AS (SELECT t.id FROM tags t WHERE t.name IN"
-    "  (SELECT jsonb_array_elements_text($2::jsonb))),"
-    " gone AS (DELETE FROM conversation_tags WHERE conversation_id = $1::bigint"
-    "  AND tag_id NOT IN (SELECT id FROM wanted))"
-    " INSERT INTO conversation_tags (tag_id, conversation_id)"
-    " SELECT id, $1::bigint FROM wanted ON CONFLICT DO NOTHING",
-    2, 0};
+    "WITH wanted AS (" TAGS_WANTED
+    ")," TAGS_GONE("ct.tag_id NOT IN (SELECT id FROM wanted)") "," TAGS_ADDED TAGS_ACTIVITY,
+    3, 0};
 
-/* $1 id, $2 tag names (JSON array) */
+/* add_tags: the named tags as well. */
 static const struct db_stmt tags_add_stmt = {
     "conv_tags_add",
-    "INSERT INTO conversation_tags (tag_id, conversation_id)"
-    " SELECT t.id, $1::bigint FROM tags t WHERE t.name IN"
-    " (SELECT jsonb_array_elements_text($2::jsonb)) ON CONFLICT DO NOTHING",
-    2, 0};
+    "WITH wanted AS (" TAGS_WANTED ")," TAGS_NONE("gone") "," TAGS_ADDED TAGS_ACTIVITY, 3, 0};
 
-/* $1 id, $2 tag names (JSON array) */
+/* remove_tags: the named tags taken off. */
 static const struct db_stmt tags_remove_stmt = {
     "conv_tags_remove",
-    "DELETE FROM conversation_tags WHERE conversation_id = $1::bigint"
-    " AND tag_id IN (SELECT t.id FROM tags t WHERE t.name IN"
-    " (SELECT jsonb_array_elements_text($2::jsonb)))",
-    2, 0};
+    "WITH wanted AS (" TAGS_WANTED
+    ")," TAGS_GONE("ct.tag_id IN (SELECT id FROM wanted)") "," TAGS_NONE("added") TAGS_ACTIVITY,
+    3, 0};
 
 enum app_err store_conversation_tags(struct db *db, struct arena *a, int64_t id,
-                                     enum store_tags_action action, const char *names)
+                                     enum store_tags_action action, const char *names,
+                                     int64_t actor)
 {
     const struct db_stmt *st = action == STORE_TAGS_ADD      ? &tags_add_stmt
                                : action == STORE_TAGS_REMOVE ? &tags_remove_stmt
                                                              : &tags_set_stmt;
-    const char *p[] = {store_i64(a, id), names};
+    const char *p[] = {store_i64(a, id), names, store_i64(a, actor)};
     return store_one(db, a, st, p, NULL, NULL);
 }
 

@@ -61,15 +61,17 @@ enum app_err store_conversation_assign(struct db *db, struct arena *a, int64_t i
 enum app_err store_conversation_seen(struct db *db, struct arena *a, int64_t id, int64_t user_id,
                                      int unread);
 
-/* The first of names (a JSON array of strings) that is no tag (*unknown NULL if none). */
-enum app_err store_tags_unknown(struct db *db, struct arena *a, const char *names,
-                                const char **unknown);
-
 enum store_tags_action { STORE_TAGS_SET, STORE_TAGS_ADD, STORE_TAGS_REMOVE };
 
-/* Sets, adds or removes the conversation's tags named in names (a JSON array of strings). */
+/*
+ * Sets, adds or removes the conversation's tags named in names (a JSON
+ * array of strings; names that are no tag are skipped), and records a
+ * private activity message by actor for each tag really added or removed,
+ * in one statement.
+ */
 enum app_err store_conversation_tags(struct db *db, struct arena *a, int64_t id,
-                                     enum store_tags_action action, const char *names);
+                                     enum store_tags_action action, const char *names,
+                                     int64_t actor);
 
 /* Whether a conversation may start in an inbox. */
 enum store_inbox_state { STORE_INBOX_OK, STORE_INBOX_DISABLED, STORE_INBOX_NOT_EMAIL };

@@ -145,6 +145,19 @@ CASES = [
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
+    # Tags (older full spec; admin or nobody: the agent's key is gone by now).
+    # {spare_tag_id} is a tag no other case uses.
+    ("GET", "/api/v1/tags", "admin", 200),
+    ("GET", "/api/v1/tags", None, 401),
+    ("POST", "/api/v1/tags", "admin", 200, {"name": "Contract tag"}),
+    ("POST", "/api/v1/tags", "admin", 409, {"name": "Contract tag"}),
+    ("POST", "/api/v1/tags", "admin", 400, {"name": ""}),
+    ("PUT", "/api/v1/tags/{spare_tag_id}", "admin", 200, {"name": "Contract tag renamed"}),
+    ("PUT", "/api/v1/tags/999999", "admin", 404, {"name": "Nobody"}),
+    ("POST", "/api/v1/conversations/{conv_uuid}/tags", "admin", 200,
+     {"tags": ["Contract tag", "No such tag"], "action": "add_tags"}),
+    ("DELETE", "/api/v1/tags/{spare_tag_id}", "admin", 200),
+    ("DELETE", "/api/v1/tags/999999", "admin", 404),
 ]
 
 # Documented properties that upstream itself never sends, so they are not

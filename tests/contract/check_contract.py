@@ -230,6 +230,7 @@ def main():
                          " ('Contract view', '[]', 'all') RETURNING id")
     ids["spare_status_id"] = sql("INSERT INTO conversation_statuses (name, category)"
                                  " VALUES ('Contract spare', 'waiting') RETURNING id")
+    ids["spare_tag_id"] = sql("INSERT INTO tags (name) VALUES ('Contract spare') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:

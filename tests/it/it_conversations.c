@@ -820,10 +820,12 @@ static void expect_tags(const char *subject, const char *want)
 
 START_TEST(test_tags)
 {
-    char out[512], body[256];
+    char out[512];
+    char *mark = sql_valuef("SELECT coalesce(max(id), 0) FROM conversation_messages");
     sql_exec(
         "INSERT INTO tags (name) VALUES ('it-a'), ('it-b'), ('it-\"q\"') ON CONFLICT DO NOTHING");
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\",\"it-b\"]}", out, sizeof(out)), 200);
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-b\",\"it-a\"]}", out, sizeof(out)), 200);
+    ck_assert_str_eq(out, "{\"status\":\"success\",\"data\":true}");
     expect_tags("c2", "it-a,it-b");
     ck_assert_int_eq(
         post_tags("c2", "{\"tags\":[\"it-\\\"q\\\"\"],\"action\":\"add_tags\"}", out, sizeof(out)),
@@ -835,20 +837,60 @@ START_TEST(test_tags)
     ck_assert_int_eq(
         post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"set_tags\"}", out, sizeof(out)), 200);
     expect_tags("c2", "it-a");
-    /* Unknown tags change nothing and are named. */
+    /* Names that are no tag are skipped (upstream): the rest applies, the answer is true. */
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-b\",\"nope'); DROP TABLE tags; --\",\"\"]}",
+                               out, sizeof(out)),
+                     200);
+    ck_assert_str_eq(out, "{\"status\":\"success\",\"data\":true}");
+    expect_tags("c2", "it-b");
     ck_assert_int_eq(
-        post_tags("c2", "{\"tags\":[\"it-b\",\"nope'); DROP TABLE tags; --\"]}", out, sizeof(out)),
-        400);
-    ck_assert_str_eq(
-        out, "{\"status\":\"error\",\"message\":\"Unknown tag `nope'); DROP TABLE tags; --`\","
-             "\"error_type\":\"InputException\",\"data\":null}");
-    expect_tags("c2", "it-a");
+        post_tags("c2", "{\"tags\":[\"nope\"],\"action\":\"add_tags\"}", out, sizeof(out)), 200);
+    expect_tags("c2", "it-b");
+    /* Nothing changes: no activity either (already there, not there). */
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-b\"],\"action\":\"add_tags\"}", out, sizeof(out)), 200);
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"remove_tags\"}", out, sizeof(out)), 200);
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-b\"]}", out, sizeof(out)), 200);
+    expect_tags("c2", "it-b");
+    /* Refusals change nothing. */
     ck_assert_int_eq(post_tags("c2", "{\"tags\":\"it-a\"}", out, sizeof(out)), 400);
-    ck_assert_int_eq(post_tags("c2", "{\"tags\":[],\"action\":\"replace\"}", out, sizeof(out)),
-                     400);
+    ck_assert_str_eq(out, "{\"status\":\"error\",\"message\":\"`tags` must be an array of at most"
+                          " 100 tag names\",\"error_type\":\"InputException\",\"data\":null}");
+    ck_assert_int_eq(post_tags("c2", "{\"tags\":[\"it-a\",1]}", out, sizeof(out)), 400);
+    ck_assert_int_eq(
+        post_tags("c2", "{\"tags\":[\"it-a\"],\"action\":\"replace\"}", out, sizeof(out)), 400);
+    ck_assert_str_eq(out, "{\"status\":\"error\",\"message\":\"Invalid `action`: use set_tags,"
+                          " add_tags or remove_tags\",\"error_type\":\"InputException\","
+                          "\"data\":null}");
+    expect_tags("c2", "it-b");
     ck_assert_int_eq(post_tags("c2", "{\"tags\":[]}", out, sizeof(out)), 200);
     expect_tags("c2", "");
-    (void)body;
+    /* One activity message by the caller per tag really added or removed, removals first. */
+    expect_activity("c2", mark,
+                    "It Admin added the tag it-a|It Admin added the tag it-b|"
+                    "It Admin added the tag it-\"q\"|"
+                    "It Admin removed the tag it-a|"
+                    "It Admin removed the tag it-\"q\"|It Admin removed the tag it-b|"
+                    "It Admin added the tag it-a|"
+                    "It Admin removed the tag it-a|It Admin added the tag it-b|"
+                    "It Admin removed the tag it-b");
+    char col[1024], want[512];
+    snprintf(col, sizeof(col),
+             "(SELECT string_agg(m.private || '/' || m.status || '/' || m.sender_type || '/' ||"
+             " m.sender_id || '/' || m.content_type || '/' || m.content || '/' || m.meta::text,"
+             " '|' ORDER BY m.id) FROM (SELECT * FROM conversation_messages m WHERE"
+             " m.conversation_id = conversations.id AND m.type = 'activity' AND m.id > %s"
+             " ORDER BY m.id DESC LIMIT 2) m)",
+             mark);
+    snprintf(want, sizeof(want),
+             "true/sent/agent/%s/text/It Admin added the tag it-b/"
+             "{\"value\": \"it-b\", \"activity\": \"tag_added\"}|"
+             "true/sent/agent/%s/text/It Admin removed the tag it-b/"
+             "{\"value\": \"it-b\", \"activity\": \"tag_removed\"}",
+             admin_id, admin_id);
+    expect_field("c2", col, want);
+    free(mark);
 }
 END_TEST
 
