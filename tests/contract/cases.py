@@ -8,8 +8,8 @@ run fails.  `who` is "admin",
 "agent" or None (no credentials).  Path templates may use {admin_id},
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
 conversation with a participant), {msg_uuid} (a failed reply of the admin
-in it), {spare_agent_id}, {spare_team_id} and {spare_status_id} (an agent, a team
-and a status no other case uses, for updates and deletes) {view_id} (a
+in it), {spare_agent_id}, {spare_team_id}, {spare_status_id} and {spare_role_id} (an agent, a
+team, a status and a role no other case uses, for updates and deletes) {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
 (a note of the admin on it).  In bodies (lists included), strings "$admin_id",
 "$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
@@ -142,6 +142,21 @@ CASES = [
     ("DELETE", "/api/v1/views/me/999999", "agent", 404),
     ("GET", "/api/v1/views/{view_id}/conversations?page_size=5", "agent", 200),
     ("GET", "/api/v1/views/999999/conversations", "agent", 404),
+    # Roles (operations of the older full spec).
+    ("GET", "/api/v1/roles", "agent", 200),
+    ("GET", "/api/v1/roles/{spare_role_id}", "admin", 200),
+    ("GET", "/api/v1/roles/{spare_role_id}", "agent", 403),
+    ("GET", "/api/v1/roles/999999", "admin", 404),
+    ("POST", "/api/v1/roles", "admin", 200,
+     {"name": "Contract role", "description": "Made by the contract",
+      "permissions": ["conversations:read", "status:manage"]}),
+    ("POST", "/api/v1/roles", "admin", 409,
+     {"name": "Contract role", "permissions": ["conversations:read"]}),
+    ("POST", "/api/v1/roles", "admin", 400, {"name": "Contract bad", "permissions": ["nope"]}),
+    ("POST", "/api/v1/roles", "agent", 403, {"name": "Agent made", "permissions": ["tags:manage"]}),
+    ("PUT", "/api/v1/roles/{spare_role_id}", "admin", 200,
+     {"name": "Contract spare renamed", "permissions": ["tags:manage"]}),
+    ("DELETE", "/api/v1/roles/{spare_role_id}", "admin", 200),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),

@@ -231,6 +231,8 @@ def main():
     ids["spare_status_id"] = sql("INSERT INTO conversation_statuses (name, category)"
                                  " VALUES ('Contract spare', 'waiting') RETURNING id")
     ids["spare_tag_id"] = sql("INSERT INTO tags (name) VALUES ('Contract spare') RETURNING id")
+    ids["spare_role_id"] = sql("INSERT INTO roles (name, permissions)"
+                               " VALUES ('Contract spare', '{conversations:read}') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:

@@ -110,5 +110,6 @@ Suite *it_ai_suite(void);
 Suite *it_views_suite(void);
 Suite *it_contacts_suite(void);
 Suite *it_media_suite(void);
+Suite *it_roles_suite(void);
 
 #endif

@@ -23,5 +23,6 @@ Suite *lists_suite(void);
 Suite *password_suite(void);
 Suite *access_suite(void);
 Suite *apikey_suite(void);
+Suite *permissions_suite(void);
 
 #endif
