@@ -91,6 +91,9 @@ int config_load(struct config *c, char *err, size_t errlen)
     v = env_get("DESKD_UPLOAD_DIR");
     c->upload_dir = v ? env_absolute(v) : joinf(c->var_dir, "/uploads");
 
+    v = env_get("DESKD_LANG_DIR");
+    c->lang_dir = v ? env_absolute(v) : joinf(c->var_dir, "/lang");
+
     c->log_level = LOG_INFO;
     if ((v = env_get("DESKD_LOG_LEVEL")) != NULL) {
         c->log_level = log_level_parse(v);
@@ -185,6 +188,7 @@ void config_free(struct config *c)
     free(c->ai_base_url);
     free(c->ai_model);
     free(c->upload_dir);
+    free(c->lang_dir);
     free(c->user);
     free(c->sql_dir);
     memset(c, 0, sizeof(*c));

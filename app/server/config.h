@@ -20,6 +20,7 @@ struct config {
     char *ai_model;        /* DESKD_AI_MODEL */
     long ai_timeout;       /* DESKD_AI_TIMEOUT, seconds */
     char *upload_dir;      /* DESKD_UPLOAD_DIR */
+    char *lang_dir;        /* DESKD_LANG_DIR: <lang>.json language files */
     int log_level;         /* DESKD_LOG_LEVEL */
     char *user;            /* DESKD_USER: drop to this user when started as root */
     int shutdown_timeout;  /* DESKD_SHUTDOWN_TIMEOUT, seconds */

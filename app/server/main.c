@@ -23,9 +23,8 @@
 #include "lib/router.h"
 #include "server/config.h"
 #include "server/routes.h"
+#include "server/version.h"
 #include "server/worker.h"
-
-#define DESKD_VERSION "0.1.0"
 
 static struct config cfg;
 static struct worker_env wenv;

@@ -10,6 +10,8 @@
 #include "api/agents.h"
 #include "api/ai.h"
 #include "api/auth.h"
+#include "api/config.h"
+#include "api/settings.h"
 #include "api/contacts.h"
 #include "api/conversation.h"
 #include "api/conversations.h"
@@ -44,6 +46,12 @@ const struct route app_routes[] = {
     R(POST,   V1 "/auth/login",                                  h_auth_login,                    BODY,    PUBLIC),
     R(POST,   V1 "/auth/logout",                                 h_auth_logout,                   BODY,    AGENT),
     R(GET,    "/logout",                                         h_logout_redirect,               0,       AGENT),
+    R(GET,    V1 "/config",                                      h_config_get,                    0,       PUBLIC),
+    R(GET,    V1 "/lang/{lang}",                                 h_lang_get,                      0,       PUBLIC),
+    R(GET,    V1 "/settings/general",                            h_settings_general_get,          0,       AGENT),
+    R(PUT,    V1 "/settings/general",                            h_settings_general_update,       BODY,    PERM("general_settings:manage")),
+    R(GET,    V1 "/settings/notifications/email",                h_settings_email_get,            0,       PERM("notification_settings:manage")),
+    R(PUT,    V1 "/settings/notifications/email",                h_settings_email_update,         BODY,    PERM("notification_settings:manage")),
     R(GET,    V1 "/statuses",                                    h_statuses_list,                 0,       AGENT),
     R(POST,   V1 "/statuses",                                    h_statuses_create,               BODY,    PERM("status:manage")),
     R(PUT,    V1 "/statuses/{id}",                               h_statuses_update,               BODY,    PERM("status:manage")),

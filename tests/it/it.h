@@ -111,5 +111,6 @@ Suite *it_views_suite(void);
 Suite *it_contacts_suite(void);
 Suite *it_media_suite(void);
 Suite *it_roles_suite(void);
+Suite *it_settings_suite(void);
 
 #endif
