@@ -51,6 +51,7 @@ int main(void)
     srunner_add_suite(sr, it_views_suite());
     srunner_add_suite(sr, it_contacts_suite());
     srunner_add_suite(sr, it_media_suite());
+    srunner_add_suite(sr, it_inboxes_suite());
     srunner_add_suite(sr, it_auth_suite());
     srunner_add_suite(sr, it_agents_suite());
     srunner_add_suite(sr, it_sessions_suite());

@@ -109,5 +109,6 @@ Suite *it_ai_suite(void);
 Suite *it_views_suite(void);
 Suite *it_contacts_suite(void);
 Suite *it_media_suite(void);
+Suite *it_inboxes_suite(void);
 
 #endif
