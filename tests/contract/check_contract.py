@@ -230,6 +230,8 @@ def main():
                          " ('Contract view', '[]', 'all') RETURNING id")
     ids["spare_status_id"] = sql("INSERT INTO conversation_statuses (name, category)"
                                  " VALUES ('Contract spare', 'waiting') RETURNING id")
+    ids["spare_inbox_id"] = sql("INSERT INTO inboxes (name, channel, \"from\") VALUES"
+                                " ('Contract spare', 'email', 'spare@example.com') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:
