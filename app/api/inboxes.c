@@ -314,7 +314,7 @@ static int bool_field(struct chk *c, struct json_object *o, const char *prefix, 
     return json_object_get_boolean(v);
 }
 
-/* An integer field from min to max; absent or null is dflt, or a refusal if dflt < min. */
+/* An integer field from min to max; absent or null is dflt (required if dflt < min). */
 static int64_t int_field(struct chk *c, struct json_object *o, const char *prefix, const char *key,
                          int64_t min, int64_t max, int64_t dflt)
 {
@@ -323,9 +323,12 @@ static int64_t int_field(struct chk *c, struct json_object *o, const char *prefi
 
     if (c->e != APP_OK)
         return dflt;
-    if (v == NULL && dflt >= min)
+    if (v == NULL) {
+        if (dflt < min)
+            FAIL(c, "`%s` is required", field(c, prefix, key));
         return dflt;
-    if (v == NULL || !jsonio_int64(v, &n) || n < min || n > max) {
+    }
+    if (!jsonio_int64(v, &n) || n < min || n > max) {
         FAIL(c, "`%s` must be an integer from %lld to %lld", field(c, prefix, key), (long long)min,
              (long long)max);
         return dflt;

@@ -255,6 +255,7 @@ START_TEST(test_inbox_refusals)
             "`config.imap[0].port` must be an integer from 1 to 65535");
     refused("\"port\":993", "\"port\":\"993\"",
             "`config.imap[0].port` must be an integer from 1 to 65535");
+    refused("\"port\":587,", "", "`config.smtp[0].port` is required");
     refused("\"port\":587", "\"port\":-1",
             "`config.smtp[0].port` must be an integer from 1 to 65535");
     refused("\"host\":\" imap.example.com \",", "", "`config.imap[0].host` is required");
