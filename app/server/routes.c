@@ -16,6 +16,7 @@
 #include "api/conversation.h"
 #include "api/conversations.h"
 #include "api/health.h"
+#include "api/inboxes.h"
 #include "api/media.h"
 #include "api/messages.h"
 #include "api/priorities.h"
@@ -130,6 +131,12 @@ const struct route app_routes[] = {
     R(GET,    V1 "/conversations/{cuuid}/messages/{uuid}",       h_message_get,                   0,       PERM("messages:read")),
     R(POST,   V1 "/conversations/{cuuid}/messages",              h_message_send,                  MESSAGE, PERM("messages:write")),
     R(PUT,    V1 "/conversations/{cuuid}/messages/{uuid}/retry", h_message_retry,                 BODY,    PERM("messages:write")),
+    R(GET,    V1 "/inboxes",                                     h_inboxes_list,                  0,       AGENT),
+    R(GET,    V1 "/inboxes/{id}",                                h_inboxes_get,                   0,       PERM("inboxes:manage")),
+    R(POST,   V1 "/inboxes",                                     h_inboxes_create,                BODY,    PERM("inboxes:manage")),
+    R(PUT,    V1 "/inboxes/{id}",                                h_inboxes_update,                BODY,    PERM("inboxes:manage")),
+    R(PUT,    V1 "/inboxes/{id}/toggle",                         h_inboxes_toggle,                BODY,    PERM("inboxes:manage")),
+    R(DELETE, V1 "/inboxes/{id}",                                h_inboxes_delete,                0,       PERM("inboxes:manage")),
 };
 /* clang-format on */
 

@@ -20,6 +20,19 @@ spec gives for that operation and status; for an error status it is
 validated against the real Libredesk envelope (the spec's ErrorResponse
 schema is wrong, see DESIGN.md)."""
 
+# An e-mail inbox to create and update (the inboxes cases).
+CONTRACT_INBOX = {
+    "name": "Contract inbox", "channel": "email", "from": "support@example.com",
+    "config": {
+        "imap": [{"host": "imap.example.com", "port": 993, "username": "support@example.com",
+                  "password": "imap-pw", "mailbox": "INBOX", "read_interval": "5m",
+                  "scan_inbox_since": "48h", "tls_type": "tls"}],
+        "smtp": [{"host": "smtp.example.com", "port": 587, "username": "support@example.com",
+                  "password": "smtp-pw", "auth_protocol": "login", "tls_type": "starttls",
+                  "max_conns": 10}],
+    },
+}
+
 CASES = [
     ("GET", "/health", None, 200),
     ("GET", "/api/v1/statuses", "agent", 200),
@@ -184,6 +197,18 @@ CASES = [
      {"tags": ["Contract tag", "No such tag"], "action": "add_tags"}),
     ("DELETE", "/api/v1/tags/{spare_tag_id}", "admin", 200),
     ("DELETE", "/api/v1/tags/999999", "admin", 404),
+    # Inboxes ({spare_inbox_id}: an e-mail inbox no other case uses; admin only, as the
+    # agent's key is gone by now).
+    ("GET", "/api/v1/inboxes", "admin", 200),
+    ("POST", "/api/v1/inboxes", "admin", 200, CONTRACT_INBOX),
+    ("POST", "/api/v1/inboxes", "admin", 400,
+     {"name": "No config", "channel": "email", "from": "support@example.com"}),
+    ("GET", "/api/v1/inboxes/{spare_inbox_id}", "admin", 200),
+    ("GET", "/api/v1/inboxes/999999", "admin", 404),
+    ("PUT", "/api/v1/inboxes/{spare_inbox_id}", "admin", 200, CONTRACT_INBOX),
+    ("PUT", "/api/v1/inboxes/{spare_inbox_id}/toggle", "admin", 200, {"enabled": False}),
+    ("DELETE", "/api/v1/inboxes/{spare_inbox_id}", "admin", 200),
+    ("DELETE", "/api/v1/inboxes/{spare_inbox_id}", "admin", 404),
 ]
 
 # Documented properties that upstream itself never sends, so they are not

@@ -233,6 +233,8 @@ def main():
     ids["spare_tag_id"] = sql("INSERT INTO tags (name) VALUES ('Contract spare') RETURNING id")
     ids["spare_role_id"] = sql("INSERT INTO roles (name, permissions)"
                                " VALUES ('Contract spare', '{conversations:read}') RETURNING id")
+    ids["spare_inbox_id"] = sql("INSERT INTO inboxes (name, channel, \"from\") VALUES"
+                                " ('Contract spare', 'email', 'spare@example.com') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:

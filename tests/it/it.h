@@ -112,5 +112,6 @@ Suite *it_contacts_suite(void);
 Suite *it_media_suite(void);
 Suite *it_roles_suite(void);
 Suite *it_settings_suite(void);
+Suite *it_inboxes_suite(void);
 
 #endif
