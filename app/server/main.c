@@ -60,6 +60,7 @@ static void usage(FILE *f)
         "  DESKD_AI_MODEL        chat model (default gpt-4o-mini)\n"
         "  DESKD_AI_TIMEOUT      one provider exchange, 1s-50s (default 10s)\n"
         "  DESKD_UPLOAD_DIR      upload directory (default $DESKD_VAR/uploads)\n"
+        "  DESKD_LANG_DIR        language files of /api/v1/lang/{lang} (default $DESKD_VAR/lang)\n"
         "  DESKD_LOG_LEVEL       error|warn|info|debug (default info)\n"
         "  DESKD_USER            user to switch to when started as root\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
