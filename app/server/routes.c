@@ -19,6 +19,7 @@
 #include "api/inboxes.h"
 #include "api/media.h"
 #include "api/messages.h"
+#include "api/notifications.h"
 #include "api/priorities.h"
 #include "api/roles.h"
 #include "api/search.h"
@@ -137,6 +138,12 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/inboxes/{id}",                                h_inboxes_update,                BODY,    PERM("inboxes:manage")),
     R(PUT,    V1 "/inboxes/{id}/toggle",                         h_inboxes_toggle,                BODY,    PERM("inboxes:manage")),
     R(DELETE, V1 "/inboxes/{id}",                                h_inboxes_delete,                0,       PERM("inboxes:manage")),
+    R(GET,    V1 "/notifications",                               h_notifications_list,            0,       AGENT),
+    R(GET,    V1 "/notifications/stats",                         h_notifications_stats,           0,       AGENT),
+    R(PUT,    V1 "/notifications/{id}/read",                     h_notification_read,             BODY,    AGENT),
+    R(PUT,    V1 "/notifications/read-all",                      h_notifications_read_all,        BODY,    AGENT),
+    R(DELETE, V1 "/notifications/{id}",                          h_notification_delete,           0,       AGENT),
+    R(DELETE, V1 "/notifications",                               h_notifications_delete_all,      0,       AGENT),
 };
 /* clang-format on */
 

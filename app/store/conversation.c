@@ -12,6 +12,7 @@
 #include "lib/db.h"
 #include "rules/access.h"
 #include "store/messages.h"
+#include "store/notifications.h"
 #include "store/store.h"
 
 /* A person's display name, over users p. */
@@ -193,17 +194,17 @@ enum app_err store_conversation_set_priority(struct db *db, struct arena *a, int
     return store_one(db, a, &priority_stmt, p, NULL, NULL);
 }
 
-/* $1 id, $2 agent id (NULL removes), $3 actor */
+/* $1 id, $2 agent id (NULL removes), $3 actor; the new assignee is notified */
 static const struct db_stmt agent_stmt = {
     "conv_set_user",
     "WITH u AS (UPDATE conversations c SET assigned_user_id = $2::int,"
     " updated_at = now() WHERE c.id = $1::bigint"
     " AND c.assigned_user_id IS DISTINCT FROM $2::int"
     " RETURNING c.id, (SELECT " PERSON_NAME " FROM users p"
-    "  WHERE p.id = $2::int) AS name)" ACTIVITY_INSERT(
-        "3", "assignee",
-        "coalesce('assigned the conversation to ' || u.name,"
-        " 'removed the assigned agent')"),
+    "  WHERE p.id = $2::int) AS name)" NOTIFY_ASSIGNMENT_CTE("2", "3")
+        ACTIVITY_INSERT("3", "assignee",
+                        "coalesce('assigned the conversation to ' || u.name,"
+                        " 'removed the assigned agent')"),
     3, 0};
 
 /* $1 id, $2 team id (NULL removes), $3 actor: a new team clears the agent (upstream). */

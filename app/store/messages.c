@@ -8,6 +8,7 @@
 #include "lib/db.h"
 #include "lib/sbuf.h"
 #include "store/media.h"
+#include "store/notifications.h"
 #include "store/store.h"
 
 /*
@@ -126,6 +127,8 @@ enum app_err store_message_add(struct db *db, struct arena *a, const struct stor
                              store_i64(a, m->mention_ids[i])};
         e = store_one(db, a, &mention_stmt, men, NULL, NULL);
     }
+    if (e == APP_OK && m->nmentions > 0)
+        e = store_notifications_for_mentions(db, a, m->conv_id, *msg_id, m->sender_id);
     if (e == APP_OK && m->nattachments > 0)
         e = store_media_link(db, a, m->attachments, m->nattachments, *msg_id);
     if (e == APP_OK) { /* every sender takes part, the contact too (upstream) */

@@ -47,6 +47,7 @@ int main(void)
 
     SRunner *sr = srunner_create(it_api_suite());
     srunner_add_suite(sr, it_statuses_suite());
+    srunner_add_suite(sr, it_notifications_suite());
     srunner_add_suite(sr, it_tags_suite());
     srunner_add_suite(sr, it_ai_suite());
     srunner_add_suite(sr, it_views_suite());
