@@ -201,7 +201,7 @@ static enum app_err macro_body(struct req *r, struct resp *w, struct store_macro
     struct ctx *c = r->ctx;
     struct json_object *b, *vw;
     struct store_macro_action *acts;
-    size_t n, bad;
+    size_t n, bad = 0;
     const char *missing;
     enum app_err e = body_object(r, w, &b);
 
@@ -388,7 +388,7 @@ enum app_err h_macro_apply(struct req *r, struct resp *w)
     struct json_object *b = NULL, *list;
     struct store_macro_action *acts;
     struct store_message_new m, *msg = NULL;
-    size_t n, bad;
+    size_t n, bad = 0;
     const char *missing;
     int64_t id;
     int ok;

@@ -11,7 +11,7 @@ conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id}, {spare_status_id} and {spare_role_id} (an agent, a
 team, a status and a role no other case uses, for updates and deletes) {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
-(a note of the admin on it).  In bodies (lists included), strings "$admin_id",
+(a note of the admin on it), {macro_id} and {spare_macro_id} (two macros visible to all).  In bodies (lists included), strings "$admin_id",
 "$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
 become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
