@@ -17,6 +17,7 @@
 #include "api/conversations.h"
 #include "api/health.h"
 #include "api/inboxes.h"
+#include "api/macros.h"
 #include "api/media.h"
 #include "api/messages.h"
 #include "api/notifications.h"
@@ -132,6 +133,12 @@ const struct route app_routes[] = {
     R(GET,    V1 "/conversations/{cuuid}/messages/{uuid}",       h_message_get,                   0,       PERM("messages:read")),
     R(POST,   V1 "/conversations/{cuuid}/messages",              h_message_send,                  MESSAGE, PERM("messages:write")),
     R(PUT,    V1 "/conversations/{cuuid}/messages/{uuid}/retry", h_message_retry,                 BODY,    PERM("messages:write")),
+    R(GET,    V1 "/macros",                                      h_macros_list,                   0,       AGENT),
+    R(GET,    V1 "/macros/{id}",                                 h_macros_get,                    0,       PERM("macros:manage")),
+    R(POST,   V1 "/macros",                                      h_macros_create,                 BODY,    PERM("macros:manage")),
+    R(PUT,    V1 "/macros/{id}",                                 h_macros_update,                 BODY,    PERM("macros:manage")),
+    R(DELETE, V1 "/macros/{id}",                                 h_macros_delete,                 0,       PERM("macros:manage")),
+    R(POST,   V1 "/conversations/{uuid}/macros/{id}/apply",      h_macro_apply,                   MESSAGE, AGENT),
     R(GET,    V1 "/inboxes",                                     h_inboxes_list,                  0,       AGENT),
     R(GET,    V1 "/inboxes/{id}",                                h_inboxes_get,                   0,       PERM("inboxes:manage")),
     R(POST,   V1 "/inboxes",                                     h_inboxes_create,                BODY,    PERM("inboxes:manage")),

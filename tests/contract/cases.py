@@ -11,7 +11,7 @@ conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id}, {spare_status_id} and {spare_role_id} (an agent, a
 team, a status and a role no other case uses, for updates and deletes) {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
-(a note of the admin on it).  In bodies (lists included), strings "$admin_id",
+(a note of the admin on it), {macro_id} and {spare_macro_id} (two macros visible to all).  In bodies (lists included), strings "$admin_id",
 "$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
 become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
@@ -181,6 +181,31 @@ CASES = [
      {"notification.email.enabled": False}),
     ("PUT", "/api/v1/settings/notifications/email", "admin", 400,
      {"notification.email.port": 0}),
+    # Macros (older full spec; before the key pair below). {spare_macro_id} is a macro
+    # no other case uses, {macro_id} one the apply cases use.
+    ("POST", "/api/v1/macros", "admin", 200,
+     {"name": "Contract macro", "message_content": "<p>Thanks</p>", "visibility": "all",
+      "visible_when": ["replying"], "actions": [{"type": "set_priority", "value": ["1"]}]}),
+    ("POST", "/api/v1/macros", "admin", 400,
+     {"name": "Contract bad", "visibility": "all", "visible_when": ["replying"],
+      "actions": [{"type": "set_status", "value": ["999999"]}]}),
+    ("POST", "/api/v1/macros", "agent", 403,
+     {"name": "Agent made", "visibility": "all", "visible_when": ["replying"]}),
+    ("GET", "/api/v1/macros", "agent", 200),
+    ("GET", "/api/v1/macros/{macro_id}", "admin", 200),
+    ("GET", "/api/v1/macros/999999", "admin", 404),
+    ("PUT", "/api/v1/macros/{spare_macro_id}", "admin", 200,
+     {"name": "Contract macro renamed", "message_content": "", "visibility": "team",
+      "team_id": "$team_id", "visible_when": ["replying", "adding_private_note"]}),
+    ("PUT", "/api/v1/macros/999999", "admin", 404,
+     {"name": "Nobody", "visibility": "all", "visible_when": ["replying"]}),
+    ("POST", "/api/v1/conversations/{conv_uuid}/macros/{macro_id}/apply", "agent", 200,
+     [{"type": "set_priority", "value": ["2"]}]),
+    ("POST", "/api/v1/conversations/{conv_uuid}/macros/{macro_id}/apply", "agent", 403,
+     [{"type": "send_reply", "value": ["Hi"]}]),
+    ("POST", "/api/v1/conversations/{conv_uuid}/macros/999999/apply", "agent", 404, []),
+    ("DELETE", "/api/v1/macros/{spare_macro_id}", "admin", 200),
+    ("DELETE", "/api/v1/macros/{spare_macro_id}", "admin", 404),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
@@ -222,6 +247,8 @@ NOT_SENT_UPSTREAM = {
 
 # Where the spec's schema is wrong, the type upstream really sends.
 SPEC_FIXES = {
+    # A list of {type, value, display_value}, not an object.
+    ("Macro", "actions"): {"type": "array", "items": {"type": "object"}},
     ("Conversation", "meta"): {"type": "object"},  # an object, not an array of objects
     # A free-form bag: e-mail replies carry to/cc/bcc/from/subject, notes and
     # contact messages do not; the listed keys are possible, not required.
@@ -257,6 +284,11 @@ PAYLOAD_ONLY = {"ConversationParticipantsResponse"}
 
 # Operations whose documented success schema upstream does not send: {(method, spec path): schema}.
 RESPONSE_FIXES = {
+    # Upstream answers a bare {"message"}, no envelope and no conversation.
+    ("POST", "/api/v1/conversations/{uuid}/macros/{id}/apply"): {
+        "type": "object", "required": ["message"],
+        "properties": {"message": {"const": "Macro applied"}}, "additionalProperties": False,
+    },
     # Upstream answers with a sentence, not the documented `true`.
     ("PUT", "/api/v1/ai/provider"): {
         "type": "object", "required": ["status", "data"],

@@ -235,6 +235,9 @@ def main():
                                " VALUES ('Contract spare', '{conversations:read}') RETURNING id")
     ids["spare_inbox_id"] = sql("INSERT INTO inboxes (name, channel, \"from\") VALUES"
                                 " ('Contract spare', 'email', 'spare@example.com') RETURNING id")
+    for name in ("macro_id", "spare_macro_id"):
+        ids[name] = sql("INSERT INTO macros (name, message_content, visibility) VALUES"
+                        f" ('Contract {name}', '<p>Hi</p>', 'all') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:
