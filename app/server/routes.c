@@ -15,6 +15,7 @@
 #include "api/contacts.h"
 #include "api/conversation.h"
 #include "api/conversations.h"
+#include "api/custom_attributes.h"
 #include "api/health.h"
 #include "api/inboxes.h"
 #include "api/media.h"
@@ -137,6 +138,13 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/inboxes/{id}",                                h_inboxes_update,                BODY,    PERM("inboxes:manage")),
     R(PUT,    V1 "/inboxes/{id}/toggle",                         h_inboxes_toggle,                BODY,    PERM("inboxes:manage")),
     R(DELETE, V1 "/inboxes/{id}",                                h_inboxes_delete,                0,       PERM("inboxes:manage")),
+    R(GET,    V1 "/custom-attributes",                           h_custom_attributes_list,        0,       AGENT),
+    R(GET,    V1 "/custom-attributes/{id}",                      h_custom_attributes_get,         0,       PERM("custom_attributes:manage")),
+    R(POST,   V1 "/custom-attributes",                           h_custom_attributes_create,      BODY,    PERM("custom_attributes:manage")),
+    R(PUT,    V1 "/custom-attributes/{id}",                      h_custom_attributes_update,      BODY,    PERM("custom_attributes:manage")),
+    R(DELETE, V1 "/custom-attributes/{id}",                      h_custom_attributes_delete,      0,       PERM("custom_attributes:manage")),
+    R(PUT,    V1 "/conversations/{uuid}/custom-attributes",      h_conversation_custom_attrs,     BODY,    AGENT),
+    R(PUT,    V1 "/conversations/{uuid}/contacts/custom-attributes", h_contact_custom_attrs,   BODY,    AGENT),
 };
 /* clang-format on */
 

@@ -235,6 +235,10 @@ def main():
                                " VALUES ('Contract spare', '{conversations:read}') RETURNING id")
     ids["spare_inbox_id"] = sql("INSERT INTO inboxes (name, channel, \"from\") VALUES"
                                 " ('Contract spare', 'email', 'spare@example.com') RETURNING id")
+    ids["spare_attr_id"] = sql("INSERT INTO custom_attribute_definitions (applies_to, name,"
+                               " description, key, values, data_type) VALUES ('conversation',"
+                               " 'Contract tier', 'The tier', 'contract_tier', '{Gold,Silver}',"
+                               " 'list') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:
