@@ -254,6 +254,8 @@ NOT_SENT_UPSTREAM = {
     "Conversation": {"assignee_last_seen_at"},
     # The spec's Contact carries agent fields; a conversation's contact has none of them.
     "Contact": {"roles", "permissions", "teams", "api_key", "api_key_last_used_at"},
+    # Upstream sends a custom attribute's data_type and values, never type or options.
+    "CustomAttribute": {"type", "options"},
 }
 
 # Where the spec's schema is wrong, the type upstream really sends.

@@ -223,7 +223,7 @@ START_TEST(test_definitions)
     ck_assert_str_eq(json_str(d, "name"), "Plan B");
     json_object_put(root);
     http_res_free(&r);
-    expect_sqlf("Plan B/Changed/Free,Pro,Team/^[A-Z]/Capitalised/t",
+    expect_sqlf("Plan B/Changed/Free,Pro,Team/^[A-Z]/Capitalised/true",
                 "SELECT name || '/' || description || '/' || array_to_string(\"values\", ',')"
                 " || '/' || regex || '/' || regex_hint || '/' || (updated_at > created_at)"
                 " FROM custom_attribute_definitions WHERE id = %s",
@@ -398,12 +398,10 @@ START_TEST(test_values)
     free(sql_valuef("INSERT INTO roles (name, permissions) VALUES ('%s',"
                     " ARRAY['conversations:read', 'conversations:read_assigned']) RETURNING id",
                     role));
-    sql_exec("BEGIN");
     free(sql_valuef("WITH d AS (DELETE FROM user_roles WHERE user_id = %s RETURNING 1)"
                     " INSERT INTO user_roles (user_id, role_id) SELECT %s, id FROM roles"
                     " WHERE name = '%s' RETURNING role_id",
                     limited_id, limited_id, role));
-    sql_exec("COMMIT");
     snprintf(body, sizeof(body), "{\"tier_%ld\":\"Silver\"}", pid);
     expect_json_error("PUT", path, limited_key, body, 403, "Permission denied",
                       "PermissionException");
