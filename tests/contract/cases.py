@@ -206,6 +206,42 @@ CASES = [
     ("POST", "/api/v1/conversations/{conv_uuid}/macros/999999/apply", "agent", 404, []),
     ("DELETE", "/api/v1/macros/{spare_macro_id}", "admin", 200),
     ("DELETE", "/api/v1/macros/{spare_macro_id}", "admin", 404),
+    # Custom attributes (older full spec; before the key pair below). {spare_attr_id} is a
+    # conversation list attribute `contract_tier` (Gold, Silver) no other case uses.
+    ("GET", "/api/v1/custom-attributes", "agent", 200),
+    ("GET", "/api/v1/custom-attributes?applies_to=conversation", "agent", 200),
+    ("POST", "/api/v1/custom-attributes", "admin", 200,
+     {"applies_to": "contact", "name": "Contract nick", "description": "A nickname",
+      "key": "contract_nick", "data_type": "text", "regex": "^[a-z]+$"}),
+    ("POST", "/api/v1/custom-attributes", "admin", 409,
+     {"applies_to": "contact", "name": "Contract nick", "description": "A nickname",
+      "key": "contract_nick", "data_type": "text"}),
+    ("POST", "/api/v1/custom-attributes", "admin", 400,
+     {"applies_to": "ticket", "name": "Contract bad", "description": "D", "key": "contract_bad",
+      "data_type": "text"}),
+    ("POST", "/api/v1/custom-attributes", "agent", 403,
+     {"applies_to": "contact", "name": "Agent made", "description": "D", "key": "agent_made",
+      "data_type": "text"}),
+    ("GET", "/api/v1/custom-attributes/{spare_attr_id}", "admin", 200),
+    ("GET", "/api/v1/custom-attributes/{spare_attr_id}", "agent", 403),
+    ("GET", "/api/v1/custom-attributes/999999", "admin", 404),
+    ("PUT", "/api/v1/custom-attributes/{spare_attr_id}", "admin", 200,
+     {"applies_to": "conversation", "name": "Contract tier", "description": "The tier",
+      "key": "contract_tier", "data_type": "list", "values": ["Gold", "Silver", "Bronze"]}),
+    ("PUT", "/api/v1/custom-attributes/999999", "admin", 404,
+     {"applies_to": "conversation", "name": "Nobody", "description": "D", "key": "nobody",
+      "data_type": "text"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/custom-attributes", "admin", 200,
+     {"contract_tier": "Bronze"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/custom-attributes", "admin", 400,
+     {"contract_tier": "Platinum"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/contacts/custom-attributes", "admin", 200,
+     {"contract_nick": "bob"}),
+    ("PUT", "/api/v1/conversations/{conv_uuid}/contacts/custom-attributes", "admin", 400,
+     {"contract_nick": "Bob"}),
+    ("DELETE", "/api/v1/custom-attributes/{spare_attr_id}", "agent", 403),
+    ("DELETE", "/api/v1/custom-attributes/{spare_attr_id}", "admin", 200),
+    ("DELETE", "/api/v1/custom-attributes/{spare_attr_id}", "admin", 404),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
@@ -243,6 +279,8 @@ NOT_SENT_UPSTREAM = {
     "Conversation": {"assignee_last_seen_at"},
     # The spec's Contact carries agent fields; a conversation's contact has none of them.
     "Contact": {"roles", "permissions", "teams", "api_key", "api_key_last_used_at"},
+    # Upstream sends a custom attribute's data_type and values, never type or options.
+    "CustomAttribute": {"type", "options"},
 }
 
 # Where the spec's schema is wrong, the type upstream really sends.

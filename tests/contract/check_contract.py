@@ -238,6 +238,10 @@ def main():
     for name in ("macro_id", "spare_macro_id"):
         ids[name] = sql("INSERT INTO macros (name, message_content, visibility) VALUES"
                         f" ('Contract {name}', '<p>Hi</p>', 'all') RETURNING id")
+    ids["spare_attr_id"] = sql("INSERT INTO custom_attribute_definitions (applies_to, name,"
+                               " description, key, values, data_type) VALUES ('conversation',"
+                               " 'Contract tier', 'The tier', 'contract_tier', '{Gold,Silver}',"
+                               " 'list') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:
