@@ -27,6 +27,10 @@
 #include "api/teams.h"
 #include "api/views.h"
 
+#include "api/context_links.h"
+#include "api/drafts.h"
+#include "api/templates.h"
+
 #define KB 1024
 /* Small JSON bodies of the update routes. */
 #define BODY (64 * KB)
@@ -137,6 +141,21 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/inboxes/{id}",                                h_inboxes_update,                BODY,    PERM("inboxes:manage")),
     R(PUT,    V1 "/inboxes/{id}/toggle",                         h_inboxes_toggle,                BODY,    PERM("inboxes:manage")),
     R(DELETE, V1 "/inboxes/{id}",                                h_inboxes_delete,                0,       PERM("inboxes:manage")),
+    R(GET,    V1 "/drafts",                                      h_drafts_list,                   0,       AGENT),
+    R(POST,   V1 "/conversations/{uuid}/draft",                  h_draft_save,                    MESSAGE, AGENT),
+    R(DELETE, V1 "/conversations/{uuid}/draft",                  h_draft_delete,                  0,       AGENT),
+    R(GET,    V1 "/context-links",                               h_context_links_list,            0,       PERM("context_links:manage")),
+    R(GET,    V1 "/context-links/active",                        h_context_links_active,          0,       AGENT),
+    R(GET,    V1 "/context-links/{id}",                          h_context_links_get,             0,       PERM("context_links:manage")),
+    R(POST,   V1 "/context-links",                               h_context_links_create,          BODY,    PERM("context_links:manage")),
+    R(PUT,    V1 "/context-links/{id}",                          h_context_links_update,          BODY,    PERM("context_links:manage")),
+    R(PUT,    V1 "/context-links/{id}/toggle",                   h_context_links_toggle,          BODY,    PERM("context_links:manage")),
+    R(DELETE, V1 "/context-links/{id}",                          h_context_links_delete,          0,       PERM("context_links:manage")),
+    R(GET,    V1 "/templates",                                   h_templates_list,                0,       PERM("templates:manage")),
+    R(GET,    V1 "/templates/{id}",                              h_templates_get,                 0,       PERM("templates:manage")),
+    R(POST,   V1 "/templates",                                   h_templates_create,              MESSAGE, PERM("templates:manage")),
+    R(PUT,    V1 "/templates/{id}",                              h_templates_update,              MESSAGE, PERM("templates:manage")),
+    R(DELETE, V1 "/templates/{id}",                              h_templates_delete,              0,       PERM("templates:manage")),
 };
 /* clang-format on */
 

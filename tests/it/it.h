@@ -113,5 +113,6 @@ Suite *it_media_suite(void);
 Suite *it_roles_suite(void);
 Suite *it_settings_suite(void);
 Suite *it_inboxes_suite(void);
+Suite *it_drafts_suite(void);
 
 #endif
