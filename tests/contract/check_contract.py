@@ -235,6 +235,8 @@ def main():
                                " VALUES ('Contract spare', '{conversations:read}') RETURNING id")
     ids["spare_inbox_id"] = sql("INSERT INTO inboxes (name, channel, \"from\") VALUES"
                                 " ('Contract spare', 'email', 'spare@example.com') RETURNING id")
+    ids["spare_template_id"] = sql("INSERT INTO templates (type, name, body, subject) VALUES"
+                                   " ('email_outgoing', 'Contract spare', 'b', 's') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:
