@@ -11,11 +11,12 @@
 #include "api/ai.h"
 #include "api/auth.h"
 #include "api/config.h"
-#include "api/settings.h"
 #include "api/contacts.h"
+#include "api/context_links.h"
 #include "api/conversation.h"
 #include "api/conversations.h"
 #include "api/custom_attributes.h"
+#include "api/drafts.h"
 #include "api/health.h"
 #include "api/inboxes.h"
 #include "api/macros.h"
@@ -25,9 +26,11 @@
 #include "api/priorities.h"
 #include "api/roles.h"
 #include "api/search.h"
+#include "api/settings.h"
 #include "api/statuses.h"
 #include "api/tags.h"
 #include "api/teams.h"
+#include "api/templates.h"
 #include "api/views.h"
 
 #define KB 1024
@@ -159,6 +162,21 @@ const struct route app_routes[] = {
     R(DELETE, V1 "/custom-attributes/{id}",                          h_custom_attributes_delete,      0,       PERM("custom_attributes:manage")),
     R(PUT,    V1 "/conversations/{uuid}/custom-attributes",          h_conversation_custom_attrs,     BODY,    AGENT),
     R(PUT,    V1 "/conversations/{uuid}/contacts/custom-attributes", h_contact_custom_attrs,          BODY,    AGENT),
+    R(GET,    V1 "/drafts",                                          h_drafts_list,                   0,       AGENT),
+    R(POST,   V1 "/conversations/{uuid}/draft",                      h_draft_save,                    MESSAGE, AGENT),
+    R(DELETE, V1 "/conversations/{uuid}/draft",                      h_draft_delete,                  0,       AGENT),
+    R(GET,    V1 "/context-links",                                   h_context_links_list,            0,       PERM("context_links:manage")),
+    R(GET,    V1 "/context-links/active",                            h_context_links_active,          0,       AGENT),
+    R(GET,    V1 "/context-links/{id}",                              h_context_links_get,             0,       PERM("context_links:manage")),
+    R(POST,   V1 "/context-links",                                   h_context_links_create,          BODY,    PERM("context_links:manage")),
+    R(PUT,    V1 "/context-links/{id}",                              h_context_links_update,          BODY,    PERM("context_links:manage")),
+    R(PUT,    V1 "/context-links/{id}/toggle",                       h_context_links_toggle,          BODY,    PERM("context_links:manage")),
+    R(DELETE, V1 "/context-links/{id}",                              h_context_links_delete,          0,       PERM("context_links:manage")),
+    R(GET,    V1 "/templates",                                       h_templates_list,                0,       PERM("templates:manage")),
+    R(GET,    V1 "/templates/{id}",                                  h_templates_get,                 0,       PERM("templates:manage")),
+    R(POST,   V1 "/templates",                                       h_templates_create,              MESSAGE, PERM("templates:manage")),
+    R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
+    R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
 };
 /* clang-format on */
 

@@ -9,7 +9,8 @@ run fails.  `who` is "admin",
 {agent_id}, {team_id} (a team the admin belongs to) and {conv_uuid} (a
 conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id}, {spare_status_id} and {spare_role_id} (an agent, a
-team, a status and a role no other case uses, for updates and deletes) {view_id} (a
+team, a status and a role no other case uses, for updates and deletes),
+{spare_template_id} (an e-mail template likewise), {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
 (a note of the admin on it), {macro_id} and {spare_macro_id} (two macros visible to all).  In bodies (lists included), strings "$admin_id",
 "$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
@@ -242,6 +243,24 @@ CASES = [
     ("DELETE", "/api/v1/custom-attributes/{spare_attr_id}", "agent", 403),
     ("DELETE", "/api/v1/custom-attributes/{spare_attr_id}", "admin", 200),
     ("DELETE", "/api/v1/custom-attributes/{spare_attr_id}", "admin", 404),
+    # Templates (older full spec; before the key pair below, which must stay last).
+    ("GET", "/api/v1/templates?type=email_outgoing", "admin", 200),
+    ("GET", "/api/v1/templates", "admin", 400),
+    ("GET", "/api/v1/templates?type=email_outgoing", "agent", 403),
+    ("GET", "/api/v1/templates/{spare_template_id}", "admin", 200),
+    ("GET", "/api/v1/templates/999999", "admin", 404),
+    ("POST", "/api/v1/templates", "admin", 200,
+     {"type": "email_outgoing", "name": "Contract template", "body": "<div>x</div>",
+      "subject": "Contract"}),
+    ("POST", "/api/v1/templates", "admin", 400, {"type": "email_outgoing", "body": "b"}),
+    ("POST", "/api/v1/templates", "agent", 403,
+     {"type": "email_outgoing", "name": "Agent made", "body": "b"}),
+    ("PUT", "/api/v1/templates/{spare_template_id}", "admin", 200,
+     {"type": "email_outgoing", "name": "Contract spare renamed", "body": "b2", "subject": "s2"}),
+    ("PUT", "/api/v1/templates/999999", "admin", 404,
+     {"type": "email_outgoing", "name": "Nobody", "body": "b"}),
+    ("DELETE", "/api/v1/templates/{spare_template_id}", "admin", 200),
+    ("DELETE", "/api/v1/templates/{spare_template_id}", "admin", 404),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
@@ -281,6 +300,8 @@ NOT_SENT_UPSTREAM = {
     "Contact": {"roles", "permissions", "teams", "api_key", "api_key_last_used_at"},
     # Upstream sends a custom attribute's data_type and values, never type or options.
     "CustomAttribute": {"type", "options"},
+    # Upstream's template carries its text as `body` (the column's name), never `content`.
+    "Template": {"content"},
 }
 
 # Where the spec's schema is wrong, the type upstream really sends.

@@ -242,6 +242,8 @@ def main():
                                " description, key, values, data_type) VALUES ('conversation',"
                                " 'Contract tier', 'The tier', 'contract_tier', '{Gold,Silver}',"
                                " 'list') RETURNING id")
+    ids["spare_template_id"] = sql("INSERT INTO templates (type, name, body, subject) VALUES"
+                                   " ('email_outgoing', 'Contract spare', 'b', 's') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:

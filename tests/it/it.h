@@ -116,5 +116,6 @@ Suite *it_roles_suite(void);
 Suite *it_settings_suite(void);
 Suite *it_inboxes_suite(void);
 Suite *it_custom_attributes_suite(void);
+Suite *it_drafts_suite(void);
 
 #endif
