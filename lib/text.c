@@ -3,6 +3,8 @@
  */
 #include "text.h"
 
+#include <ctype.h>
+
 #include <string.h>
 
 #include "arena.h"
@@ -102,4 +104,14 @@ char *text_like_contains(struct arena *a, const char *s)
     out[o++] = '%';
     out[o] = '\0';
     return out;
+}
+
+char *text_trim(struct arena *a, const char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        n--;
+    return arena_strndup(a, s, n);
 }

@@ -28,4 +28,7 @@ char *text_email_norm(struct arena *a, const char *s);
  */
 char *text_like_contains(struct arena *a, const char *s);
 
+/* s without leading and trailing white space, in the arena; NULL if the arena refused. */
+char *text_trim(struct arena *a, const char *s);
+
 #endif

@@ -182,3 +182,16 @@ int v_duration(const char *s, double *seconds)
     *seconds = total;
     return 0;
 }
+
+int v_http_url(const char *s)
+{
+    const char *rest = strncmp(s, "https://", 8) == 0  ? s + 8
+                       : strncmp(s, "http://", 7) == 0 ? s + 7
+                                                       : NULL;
+    if (rest == NULL || *rest == '\0' || *rest == '/')
+        return 0;
+    for (; *s != '\0'; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 0;
+    return 1;
+}

@@ -41,4 +41,11 @@ int v_email(const char *s);
  */
 int v_duration(const char *s, double *seconds);
 
+/*
+ * 1 if s is an http:// or https:// URL with something after the scheme
+ * that is not a path, and no control characters (spaces are the caller's
+ * call: URL templates hold them).
+ */
+int v_http_url(const char *s);
+
 #endif

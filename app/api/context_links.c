@@ -68,34 +68,6 @@ enum app_err h_context_links_get(struct req *r, struct resp *w)
     return not_found(r, w, e);
 }
 
-/* An http:// or https:// URL with something after the scheme, no control characters. */
-static int url_ok(const char *s)
-{
-    const char *rest = strncmp(s, "https://", 8) == 0  ? s + 8
-                       : strncmp(s, "http://", 7) == 0 ? s + 7
-                                                       : NULL;
-    if (rest == NULL || *rest == '\0' || *rest == '/')
-        return 0;
-    for (; *s != '\0'; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 0;
-    return 1;
-}
-
-/* A string field that may be absent (NULL); 400 if present and not a string. */
-static enum app_err opt_string(struct req *r, struct resp *w, struct json_object *b,
-                               const char *key, const char **out)
-{
-    struct json_object *v;
-    *out = NULL;
-    if (!json_object_object_get_ex(b, key, &v) || v == NULL)
-        return APP_OK;
-    if (!json_object_is_type(v, json_type_string))
-        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `%s`: expected a string", key);
-    *out = json_object_get_string(v);
-    return APP_OK;
-}
-
 /*
  * The body of a create (update 0) or update: every field checked before
  * anything is written.  The secret is sealed; on update "" clears it and
@@ -109,11 +81,11 @@ static enum app_err link_body(struct req *r, struct resp *w, int update, struct 
     enum app_err e = body_object(r, w, &b);
 
     if (e == APP_OK)
-        e = opt_string(r, w, b, "name", &in->name);
+        e = body_opt_string(r, w, b, "name", &in->name);
     if (e == APP_OK)
-        e = opt_string(r, w, b, "url_template", &in->url_template);
+        e = body_opt_string(r, w, b, "url_template", &in->url_template);
     if (e == APP_OK)
-        e = opt_string(r, w, b, "secret", &secret);
+        e = body_opt_string(r, w, b, "secret", &secret);
     if (e != APP_OK)
         return e;
     if (in->name == NULL || *in->name == '\0')
@@ -126,7 +98,7 @@ static enum app_err link_body(struct req *r, struct resp *w, int update, struct 
     if (strlen(in->url_template) > LINK_URL_MAX)
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid `url_template`: at most %d characters",
                           LINK_URL_MAX);
-    if (!url_ok(in->url_template))
+    if (!v_http_url(in->url_template))
         return reply_fail(r, w, APP_ERR_INPUT,
                           "Invalid `url_template`: expected an http:// or https:// URL");
 

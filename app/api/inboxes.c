@@ -20,6 +20,7 @@
 #include "lib/jsonw.h"
 #include "lib/log.h"
 #include "lib/sbuf.h"
+#include "lib/text.h"
 #include "lib/validate.h"
 #include "rules/limits.h"
 #include "rules/secret.h"
@@ -260,18 +261,6 @@ static size_t chars(const char *s)
     return n;
 }
 
-/* s without leading and trailing white space (arena). */
-static const char *trimmed(struct arena *a, const char *s)
-{
-    size_t n;
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-        s++;
-    n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-        n--;
-    return arena_strndup(a, s, n);
-}
-
 /*
  * A string field: "" when absent or null (a refusal if required), trimmed
  * when trim is set, at most max bytes.
@@ -288,7 +277,7 @@ static const char *str_field(struct chk *c, struct json_object *o, const char *p
         FAIL(c, "`%s` must be a string", field(c, prefix, key));
         return "";
     }
-    if (trim && (s = trimmed(c->r->arena, s)) == NULL) {
+    if (trim && (s = text_trim(c->r->arena, s)) == NULL) {
         c->e = APP_ERR_INTERNAL;
         return "";
     }

@@ -19,6 +19,7 @@
 #include "lib/jsonio.h"
 #include "lib/jsonw.h"
 #include "lib/sbuf.h"
+#include "lib/text.h"
 #include "lib/validate.h"
 #include "rules/lang.h"
 #include "rules/limits.h"
@@ -62,17 +63,6 @@ static void put_str(struct put *p, const char *key, const char *v)
     jw_str(&p->sb, v, strlen(v));
 }
 
-/* s without leading and trailing white space, in the arena. */
-static const char *trimmed(struct arena *a, const char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        n--;
-    return arena_strndup(a, s, n);
-}
-
 /* 1 if s has no white space or control characters. */
 static int no_space(const char *s)
 {
@@ -95,7 +85,7 @@ static enum app_err opt_str(struct req *r, struct resp *w, struct json_object *b
         return APP_OK;
     if (!jsonio_string(v, s))
         return reply_fail(r, w, APP_ERR_INPUT, "`%s` must be a string", key);
-    if (trim && (*s = trimmed(r->arena, *s)) == NULL)
+    if (trim && (*s = text_trim(r->arena, *s)) == NULL)
         return APP_ERR_INTERNAL;
     if (strlen(*s) > max)
         return reply_fail(r, w, APP_ERR_INPUT, "`%s` is too long, should be at most %zu characters",
@@ -157,10 +147,7 @@ static int url_ok(const char *s, int empty, int relative)
         return 0;
     if (relative && s[0] == '/' && s[1] != '/')
         return 1;
-    const char *rest = strncmp(s, "https://", 8) == 0  ? s + 8
-                       : strncmp(s, "http://", 7) == 0 ? s + 7
-                                                       : NULL;
-    return rest != NULL && *rest != '\0' && *rest != '/';
+    return v_http_url(s);
 }
 
 /* A plain string field that must satisfy ok(): refused with "Invalid `key`: <expect>". */

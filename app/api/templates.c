@@ -70,20 +70,6 @@ enum app_err h_templates_get(struct req *r, struct resp *w)
     return not_found(r, w, e);
 }
 
-/* A string field that may be absent (NULL); 400 if present and not a string. */
-static enum app_err opt_string(struct req *r, struct resp *w, struct json_object *b,
-                               const char *key, const char **out)
-{
-    struct json_object *v;
-    *out = NULL;
-    if (!json_object_object_get_ex(b, key, &v) || v == NULL)
-        return APP_OK;
-    if (!json_object_is_type(v, json_type_string))
-        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `%s`: expected a string", key);
-    *out = json_object_get_string(v);
-    return APP_OK;
-}
-
 /* {type, name, body, subject, is_default} of a write, every field checked. */
 static enum app_err template_body(struct req *r, struct resp *w, struct template_in *in)
 {
@@ -91,13 +77,13 @@ static enum app_err template_body(struct req *r, struct resp *w, struct template
     enum app_err e = body_object(r, w, &b);
 
     if (e == APP_OK)
-        e = opt_string(r, w, b, "type", &in->type);
+        e = body_opt_string(r, w, b, "type", &in->type);
     if (e == APP_OK)
-        e = opt_string(r, w, b, "name", &in->name);
+        e = body_opt_string(r, w, b, "name", &in->name);
     if (e == APP_OK)
-        e = opt_string(r, w, b, "body", &in->body);
+        e = body_opt_string(r, w, b, "body", &in->body);
     if (e == APP_OK)
-        e = opt_string(r, w, b, "subject", &in->subject);
+        e = body_opt_string(r, w, b, "subject", &in->subject);
     if (e != APP_OK)
         return e;
     if (in->type == NULL || *in->type == '\0')

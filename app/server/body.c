@@ -119,3 +119,16 @@ int body_int64(struct json_object *obj, const char *key, int64_t *out)
         return 1;
     return 0;
 }
+
+enum app_err body_opt_string(struct req *r, struct resp *w, struct json_object *obj,
+                             const char *key, const char **out)
+{
+    struct json_object *v;
+    *out = NULL;
+    if (!json_object_object_get_ex(obj, key, &v) || v == NULL)
+        return APP_OK;
+    if (!json_object_is_type(v, json_type_string))
+        return reply_fail(r, w, APP_ERR_INPUT, "Invalid `%s`: expected a string", key);
+    *out = json_object_get_string(v);
+    return APP_OK;
+}

@@ -35,6 +35,13 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
 /* The first of the n file parts sent as form field name, or NULL. */
 const struct mp_part *body_file(const struct mp_part *files, int n, const char *name);
 
+/*
+ * A string field that may be absent or null (*out NULL); 400 "Invalid
+ * `key`: expected a string" if it is something else.
+ */
+enum app_err body_opt_string(struct req *r, struct resp *w, struct json_object *obj,
+                             const char *key, const char **out);
+
 /* A string field; NULL if absent, null or not a string. */
 const char *body_string(struct json_object *obj, const char *key);
 

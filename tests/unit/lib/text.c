@@ -1,4 +1,4 @@
-/* lib/text.c - e-mail normalisation and LIKE patterns. */
+/* lib/text.c - e-mail normalisation, LIKE patterns, trimming. */
 #include "lib/arena.h"
 #include "lib/text.h"
 #include "tests/suite_of.h"
@@ -34,7 +34,16 @@ START_TEST(test_like_pattern)
 }
 END_TEST
 
+START_TEST(test_trim)
+{
+    ck_assert_str_eq(text_trim(ar, "  a b \t\r\n"), "a b");
+    ck_assert_str_eq(text_trim(ar, "x"), "x");
+    ck_assert_str_eq(text_trim(ar, " \t "), "");
+    ck_assert_str_eq(text_trim(ar, ""), "");
+}
+END_TEST
+
 Suite *text_suite(void)
 {
-    return SUITE_OF("text", 10, setup, teardown, test_email_norm, test_like_pattern);
+    return SUITE_OF("text", 10, setup, teardown, test_email_norm, test_like_pattern, test_trim);
 }

@@ -68,8 +68,22 @@ START_TEST(test_uuid_email)
 }
 END_TEST
 
+START_TEST(test_http_url)
+{
+    ck_assert(v_http_url("https://example.com"));
+    ck_assert(v_http_url("http://example.com/a?b={{ .Email }}")); /* templates hold spaces */
+    ck_assert(!v_http_url("https://"));
+    ck_assert(!v_http_url("https:///path"));
+    ck_assert(!v_http_url("ftp://example.com"));
+    ck_assert(!v_http_url("javascript:alert(1)"));
+    ck_assert(!v_http_url("//example.com"));
+    ck_assert(!v_http_url("https://exa\nmple.com"));
+    ck_assert(!v_http_url("HTTPS://example.com")); /* as upstream's clients write it */
+}
+END_TEST
+
 Suite *validate_suite(void)
 {
     return SUITE_OF("validate", 10, NULL, NULL, test_url_decode, test_utf8, test_int64,
-                    test_uuid_email);
+                    test_uuid_email, test_http_url);
 }
