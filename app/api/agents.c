@@ -20,6 +20,7 @@
 #include "server/body.h"
 #include "server/ctx.h"
 #include "server/reply.h"
+#include "store/activity_log.h"
 #include "store/agents.h"
 #include "store/roles.h"
 #include "store/teams.h"
@@ -301,6 +302,7 @@ enum app_err h_agents_me_availability(struct req *r, struct resp *w)
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid `source`: use user or idle");
     if ((e = store_agent_availability_set(c->db, r->arena, c->who->id, status)) != APP_OK)
         return e;
+    (void)store_activity_log_availability(c->db, r->arena, c->who->id, status, r->remote_addr);
     e = store_agent_json(c->db, r->arena, c->who->id, &w->data_json, &w->data_len);
     return e == APP_ERR_NOT_FOUND ? APP_OK : e; /* deleted meanwhile: data is true */
 }

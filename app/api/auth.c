@@ -18,6 +18,7 @@
 #include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
+#include "store/activity_log.h"
 #include "store/agents.h"
 #include "store/auth.h"
 
@@ -92,6 +93,7 @@ enum app_err h_auth_login(struct req *r, struct resp *w)
     if (new_csrf)
         http_add_header(w, "Set-Cookie", csrf_cookie);
     (void)store_auth_login_touch(c->db, r->arena, who.id);
+    (void)store_activity_log_login(c->db, r->arena, who.id, r->remote_addr);
     e = store_agent_json(c->db, r->arena, who.id, &w->data_json, &w->data_len);
     return e == APP_ERR_NOT_FOUND ? APP_OK : e; /* deleted meanwhile: data is true */
 }
@@ -105,6 +107,7 @@ static enum app_err logout(struct req *r, struct resp *w)
         if (e != APP_OK)
             return e;
     }
+    (void)store_activity_log_logout(c->db, r->arena, c->who->id, r->remote_addr);
     http_add_header(w, "Set-Cookie",
                     c->cfg->secure_cookies
                         ? "libredesk_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax; Secure"

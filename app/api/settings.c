@@ -29,6 +29,7 @@
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "server/version.h"
+#include "store/activity_log.h"
 #include "store/settings.h"
 
 /* Upstream's stand-in for a stored password: ten U+2022 BULLETs. */
@@ -304,6 +305,7 @@ static enum app_err write_values(struct req *r, struct resp *w, struct put *p)
 
 enum app_err h_settings_general_update(struct req *r, struct resp *w)
 {
+    struct ctx *c = r->ctx;
     struct json_object *b;
     struct put p = {.n = 0};
     enum app_err e = body_object(r, w, &b);
@@ -311,9 +313,10 @@ enum app_err h_settings_general_update(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     sbuf_init(&p.sb, r->arena);
-    if ((e = general_values(r, w, b, &p)) != APP_OK)
+    if ((e = general_values(r, w, b, &p)) != APP_OK || (e = write_values(r, w, &p)) != APP_OK)
         return e;
-    return write_values(r, w, &p);
+    (void)store_activity_log_settings(c->db, r->arena, c->who->id, "general", r->remote_addr);
+    return APP_OK;
 }
 
 enum app_err h_settings_email_get(struct req *r, struct resp *w)
@@ -447,6 +450,7 @@ static enum app_err email_values(struct req *r, struct resp *w, struct json_obje
 
 enum app_err h_settings_email_update(struct req *r, struct resp *w)
 {
+    struct ctx *c = r->ctx;
     struct json_object *b;
     struct put p = {.n = 0};
     enum app_err e = body_object(r, w, &b);
@@ -454,7 +458,9 @@ enum app_err h_settings_email_update(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     sbuf_init(&p.sb, r->arena);
-    if ((e = email_values(r, w, b, &p)) != APP_OK)
+    if ((e = email_values(r, w, b, &p)) != APP_OK || (e = write_values(r, w, &p)) != APP_OK)
         return e;
-    return write_values(r, w, &p);
+    (void)store_activity_log_settings(c->db, r->arena, c->who->id, "email notification",
+                                      r->remote_addr);
+    return APP_OK;
 }

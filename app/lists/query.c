@@ -678,6 +678,75 @@ enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, str
     return out->list_sql ? APP_OK : APP_ERR_INTERNAL;
 }
 
+/* The activity log's filter allow-list (upstream's AllowedFields for it). */
+/* clang-format off */
+static const struct column activity_columns[] = {
+    {"activity_logs", "activity_type", "l.activity_type::text", NULL, T_TEXT, 0, 0},
+    {"activity_logs", "actor_id",      "l.actor_id",            NULL, T_INT,  0, 0},
+    {"activity_logs", "ip",            "host(l.ip)",            NULL, T_TEXT, 0, 0},
+    {"activity_logs", "created_at",    "l.created_at",          NULL, T_TS,   0, 0},
+};
+/* clang-format on */
+
+/* The column order_by names (bare or "activity_logs.<field>"); id for anything else. */
+static const char *activity_order(const char *order_by)
+{
+    static const char *const fields[] = {"id", "created_at", "updated_at"};
+    const char *f = order_by;
+    if (f != NULL && strncmp(f, "activity_logs.", 14) == 0)
+        f += 14;
+    for (size_t i = 0; f != NULL && i < sizeof(fields) / sizeof(fields[0]); i++)
+        if (strcmp(f, fields[i]) == 0)
+            return fields[i];
+    return "id";
+}
+
+enum app_err cq_activity_logs_build(struct arena *a, const struct cq_request *rq,
+                                    struct cq_query *out, const char **message)
+{
+    struct compiler c;
+    struct frag f;
+
+    memset(&c, 0, sizeof(c));
+    memset(out, 0, sizeof(*out));
+    *message = NULL;
+    c.a = a;
+    c.cols = activity_columns;
+    c.ncols = sizeof(activity_columns) / sizeof(activity_columns[0]);
+    c.cap = CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
+    c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
+    if (c.params == NULL)
+        return APP_ERR_INTERNAL;
+    enum app_err e = compile_filters(&c, rq->filters, &f);
+    if (e != APP_OK)
+        return refused(&c, e, message);
+    const char *col = activity_order(rq->order_by);
+    const char *dir = rq->order != NULL && strcasecmp(rq->order, "asc") == 0 ? "ASC" : "DESC";
+    const char *where =
+        arena_printf(a, " FROM activity_logs l%s%s", f.page ? " WHERE " : "", f.page ? f.page : "");
+    if (where == NULL)
+        return APP_ERR_INTERNAL;
+    out->count_sql = arena_printf(a, "SELECT count(*)%s", where);
+    /* The page as upstream's ActivityLog objects, in order. */
+    out->page_sql = arena_printf(
+        a,
+        "SELECT coalesce(json_agg(p.j ORDER BY p.ord), '[]')::text FROM (SELECT"
+        " json_build_object('id', l.id, 'created_at', l.created_at, 'updated_at', l.updated_at,"
+        " 'activity_type', l.activity_type, 'activity_description', l.activity_description,"
+        " 'actor_id', l.actor_id, 'target_model_type', l.target_model_type, 'target_model_id',"
+        " l.target_model_id, 'ip', coalesce(host(l.ip), '')) j,"
+        " row_number() OVER (ORDER BY l.%s %s NULLS LAST, l.id %s) ord%s ORDER BY l.%s %s NULLS"
+        " LAST, l.id %s LIMIT %lld OFFSET %lld) p",
+        col, dir, dir, where, col, dir, dir, (long long)rq->page_size,
+        (long long)((rq->page - 1) * rq->page_size));
+    out->list_sql = out->count_sql && out->page_sql
+                        ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
+                        : NULL;
+    out->params = c.params;
+    out->nparams = c.nparams;
+    return out->list_sql ? APP_OK : APP_ERR_INTERNAL;
+}
+
 /* The OR of the list scopes a view may show (ACCESS_ALL handled by the caller); NULL if none. */
 static const char *view_scope(struct arena *a, unsigned scopes)
 {

@@ -76,6 +76,17 @@ enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, str
                                const char **message);
 
 /*
+ * The activity log (activity_logs): filters over upstream's fields
+ * activity_logs.{activity_type, actor_id, ip, created_at} in the same
+ * language; order_by id, created_at or updated_at (bare or as
+ * "activity_logs.<field>"), anything else id, as upstream; order asc, else
+ * desc.  list_sql returns one row: the exact total and the page as a JSON
+ * array of upstream's ActivityLog objects.
+ */
+enum app_err cq_activity_logs_build(struct arena *a, const struct cq_request *rq,
+                                    struct cq_query *out, const char **message);
+
+/*
  * Checks a filters JSON text as a list would read it (for views, when they
  * are saved).  Returns APP_OK, or APP_ERR_INPUT with *message naming the
  * problem.

@@ -7,16 +7,19 @@
 #include "lists/params.h"
 #include "server/ctx.h"
 #include "server/reply.h"
+#include "store/activity_log.h"
 #include "store/contacts.h"
 #include "store/conversations.h"
 
 /*
  * The page of one list: the request's list parameters, compiled by the
- * list engine (conversations: of type for the caller; or the contacts)
- * and run by the store.
+ * list engine (conversations: of type for the caller; or the contacts, or
+ * the activity log) and run by the store.
  */
+enum kind { CONVERSATIONS, CONTACTS, ACTIVITY_LOGS };
+
 static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64_t team_id,
-                         const char *filters, unsigned scopes, int contacts)
+                         const char *filters, unsigned scopes, enum kind kind)
 {
     struct ctx *c = r->ctx;
     struct cq_request rq = {0};
@@ -27,8 +30,10 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
     enum app_err e;
 
     list_params(r, &rq);
-    if (contacts) {
+    if (kind == CONTACTS) {
         e = cq_contacts_build(r->arena, &rq, &q, &msg);
+    } else if (kind == ACTIVITY_LOGS) {
+        e = cq_activity_logs_build(r->arena, &rq, &q, &msg);
     } else {
         rq.list = type;
         rq.user_id = c->who->id;
@@ -39,8 +44,10 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
     }
     if (e == APP_ERR_INPUT && msg != NULL)
         return reply_fail(r, w, e, "%s", msg);
-    if (e == APP_OK && contacts)
+    if (e == APP_OK && kind == CONTACTS)
         e = store_contacts_list(c->db, r->arena, &q, &total, &results, &len);
+    else if (e == APP_OK && kind == ACTIVITY_LOGS)
+        e = store_activity_log_list(c->db, r->arena, &q, &total, &results, &len);
     else if (e == APP_OK)
         e = store_conversations_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results,
                                      &len);
@@ -52,10 +59,15 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
 enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list type,
                                    int64_t team_id, const char *filters, unsigned scopes)
 {
-    return page(r, w, type, team_id, filters, scopes, 0);
+    return page(r, w, type, team_id, filters, scopes, CONVERSATIONS);
 }
 
 enum app_err listing_contacts(struct req *r, struct resp *w)
 {
-    return page(r, w, CQ_ALL, 0, NULL, 0, 1);
+    return page(r, w, CQ_ALL, 0, NULL, 0, CONTACTS);
+}
+
+enum app_err listing_activity_logs(struct req *r, struct resp *w)
+{
+    return page(r, w, CQ_ALL, 0, NULL, 0, ACTIVITY_LOGS);
 }

@@ -1,7 +1,7 @@
 /*
  * server/listing.h - answering a list the list engine builds, for every
  * route that shows one (the conversation lists, a view's conversations,
- * the contacts): the page parameters of the request, the list engine, the
+ * the contacts, the activity log): the page parameters of the request, the list engine, the
  * store, Libredesk's page.
  */
 #ifndef SERVER_LISTING_H
@@ -25,5 +25,8 @@ enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list t
 
 /* data = the page of contacts the request's filters, order and page ask for. */
 enum app_err listing_contacts(struct req *r, struct resp *w);
+
+/* data = the page of the activity log the request's filters, order and page ask for. */
+enum app_err listing_activity_logs(struct req *r, struct resp *w);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "server/routes.h"
 
+#include "api/activity_log.h"
 #include "api/agents.h"
 #include "api/ai.h"
 #include "api/auth.h"
@@ -177,6 +178,7 @@ const struct route app_routes[] = {
     R(POST,   V1 "/templates",                                       h_templates_create,              MESSAGE, PERM("templates:manage")),
     R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
     R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
+    R(GET,    V1 "/activity-logs",                                   h_activity_logs_list,            0,       PERM("activity_logs:manage")),
 };
 /* clang-format on */
 

@@ -261,6 +261,14 @@ CASES = [
      {"type": "email_outgoing", "name": "Nobody", "body": "b"}),
     ("DELETE", "/api/v1/templates/{spare_template_id}", "admin", 200),
     ("DELETE", "/api/v1/templates/{spare_template_id}", "admin", 404),
+    # Activity log (older full spec; before the key pair below, which must stay last).
+    # The settings cases above left a settings_updated row, so the page is not empty.
+    ("GET", "/api/v1/activity-logs", "admin", 200),
+    ("GET", "/api/v1/activity-logs?page=1&page_size=5&order_by=created_at&order=asc", "admin",
+     200),
+    ("GET", "/api/v1/activity-logs", "agent", 403),
+    ("GET", "/api/v1/activity-logs", None, 401),
+    ("GET", "/api/v1/activity-logs?filters=%5B%7B", "admin", 400),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
@@ -317,6 +325,16 @@ SPEC_FIXES = {
     ("Message", "type"): {"type": "string", "enum": ["incoming", "outgoing", "activity"]},
     # null until an update check finds a newer release (deskd makes none).
     ("GeneralSettings", "app.update"): {"type": ["object", "null"]},
+    # Upstream's page of activity logs, not a bare array.
+    ("ActivityLogListResponse", "data"): {
+        "type": "object",
+        "required": ["results", "total", "per_page", "total_pages", "page"],
+        "properties": {
+            "results": {"type": "array", "items": {"$ref": "#/definitions/ActivityLog"}},
+            "total": {"type": "integer"}, "per_page": {"type": "integer"},
+            "total_pages": {"type": "integer"}, "page": {"type": "integer"},
+        },
+    },
     # The list's items are agents, not {"status","data"} envelopes of one.
     ("AgentListResponse", "data"): {
         "type": "array",
