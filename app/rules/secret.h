@@ -1,8 +1,9 @@
 /*
  * rules/secret.h - secrets deskd stores for outside services (the AI
- * provider's key, mail passwords): sealed with AES-256-GCM under a key
- * derived from the server secret, as "enc:<base64(nonce | ciphertext |
- * tag)>" (upstream's format).  They are never returned to clients.
+ * provider's key, mail passwords, OIDC client credentials): sealed with
+ * AES-256-GCM under a key derived from the server secret, as
+ * "enc:<base64(nonce | ciphertext | tag)>" (upstream's format).  Secrets are
+ * never returned to clients (an OIDC client id, not secret, is shown opened).
  */
 #ifndef RULES_SECRET_H
 #define RULES_SECRET_H
