@@ -1,7 +1,7 @@
 /*
  * api/config.c - the boot requests of the web app: the public settings
- * and a language file, read from DESKD_LANG_DIR on each request (the files
- * are small and the directory is the admin's to change).
+ * (with the enabled OIDC providers) and a language file, read from DESKD_LANG_DIR on each request
+ * (the files are small and the directory is the admin's to change).
  */
 #include "api/config.h"
 
@@ -20,6 +20,7 @@
 #include "lib/log.h"
 #include "lib/router.h"
 #include "rules/lang.h"
+#include "rules/secret.h"
 #include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
@@ -31,7 +32,20 @@
 enum app_err h_config_get(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    return store_settings_config_json(c->db, r->arena, &w->data_json, &w->data_len);
+    const char *json;
+    size_t len;
+    int failed;
+    enum app_err e = store_settings_config_json(c->db, r->arena, &json, &len);
+
+    if (e != APP_OK)
+        return e;
+    /* The providers' client ids are stored sealed; the web app needs them open. */
+    if (secret_open_members(r->arena, c->cfg->secret_key, json, len, "client_id", &w->data_json,
+                            &w->data_len, &failed) != 0)
+        return APP_ERR_INTERNAL;
+    if (failed > 0)
+        log_err("config: %d OIDC client id(s) do not open; was the server secret changed?", failed);
+    return APP_OK;
 }
 
 /* Reads the open file fd (at most LANG_FILE_MAX bytes) into the arena; -1 if too big or unreadable.

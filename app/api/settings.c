@@ -32,11 +32,6 @@
 #include "store/activity_log.h"
 #include "store/settings.h"
 
-/* Upstream's stand-in for a stored password: ten U+2022 BULLETs. */
-#define PASSWORD_MASK                                                                              \
-    "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"         \
-    "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"
-
 /* URLs (root, logo, favicon) and host names. */
 #define URL_MAX_LEN 1000
 #define HOST_MAX_LEN 255
@@ -322,7 +317,7 @@ enum app_err h_settings_general_update(struct req *r, struct resp *w)
 enum app_err h_settings_email_get(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
-    return store_settings_email_json(c->db, r->arena, PASSWORD_MASK, &w->data_json, &w->data_len);
+    return store_settings_email_json(c->db, r->arena, SECRET_MASK, &w->data_json, &w->data_len);
 }
 
 /* A string field that must be one of the NULL-terminated names. */
@@ -412,7 +407,7 @@ static enum app_err email_values(struct req *r, struct resp *w, struct json_obje
     /* Not trimmed: spaces may be part of a password. */
     if ((e = opt_str(r, w, b, "notification.email.password", 0, SECRET_MAX_LEN, &s)) != APP_OK)
         return e;
-    if (s != NULL && *s != '\0' && strcmp(s, PASSWORD_MASK) != 0) {
+    if (s != NULL && *s != '\0' && strcmp(s, SECRET_MASK) != 0) {
         const char *sealed = secret_seal(r->arena, c->cfg->secret_key, s);
         if (sealed == NULL)
             return APP_ERR_INTERNAL;

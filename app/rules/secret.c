@@ -5,8 +5,11 @@
 
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "lib/arena.h"
 #include "lib/crypto.h"
+#include "lib/jsonio.h"
 
 /* The sealing key, derived from the server secret; the label keeps existing values readable. */
 static void sealing_key(const char *server_secret, unsigned char key[32])
@@ -55,5 +58,55 @@ int secret_open(struct arena *a, const char *server_secret, const char *stored, 
         return -1;
     out[m] = '\0';
     *plain = out;
+    return 0;
+}
+
+/* Opens the string members called key in v and below; depth is bounded by the parse. */
+static int open_walk(struct arena *a, const char *server_secret, struct json_object *v,
+                     const char *key, int *failed)
+{
+    if (json_object_is_type(v, json_type_array)) {
+        size_t n = json_object_array_length(v);
+        for (size_t i = 0; i < n; i++)
+            if (open_walk(a, server_secret, json_object_array_get_idx(v, i), key, failed) != 0)
+                return -1;
+        return 0;
+    }
+    if (!json_object_is_type(v, json_type_object))
+        return 0;
+    json_object_object_foreach(v, k, m)
+    {
+        if (strcmp(k, key) == 0 && json_object_is_type(m, json_type_string)) {
+            const char *plain;
+            if (secret_open(a, server_secret, json_object_get_string(m), &plain) != 0) {
+                plain = "";
+                (*failed)++;
+            }
+            if (json_object_set_string(m, plain) != 1)
+                return -1;
+        } else if (open_walk(a, server_secret, m, key, failed) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int secret_open_members(struct arena *a, const char *server_secret, const char *json, size_t len,
+                        const char *key, const char **out, size_t *out_len, int *failed)
+{
+    int ok;
+    struct json_object *root = jsonio_parse(a, json, len, 8, &ok);
+
+    *failed = 0;
+    if (!ok || open_walk(a, server_secret, root, key, failed) != 0)
+        return -1;
+    size_t n;
+    const char *s = json_object_to_json_string_length(
+        root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+    char *copy = s == NULL ? NULL : arena_strndup(a, s, n);
+    if (copy == NULL)
+        return -1;
+    *out = copy;
+    *out_len = n;
     return 0;
 }

@@ -1,8 +1,9 @@
 /*
  * rules/secret.h - secrets deskd stores for outside services (the AI
- * provider's key, mail passwords): sealed with AES-256-GCM under a key
- * derived from the server secret, as "enc:<base64(nonce | ciphertext |
- * tag)>" (upstream's format).  They are never returned to clients.
+ * provider's key, mail passwords, OIDC client credentials): sealed with
+ * AES-256-GCM under a key derived from the server secret, as
+ * "enc:<base64(nonce | ciphertext | tag)>" (upstream's format).  Secrets are
+ * never returned to clients (an OIDC client id, not secret, is shown opened).
  */
 #ifndef RULES_SECRET_H
 #define RULES_SECRET_H
@@ -10,6 +11,14 @@
 #include <stddef.h>
 
 struct arena;
+
+/*
+ * Upstream's stand-in for a stored secret in responses: ten U+2022 BULLETs.
+ * A write that sends it back keeps the stored secret.
+ */
+#define SECRET_MASK                                                                                \
+    "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"         \
+    "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2"
 
 /* The longest secret accepted for sealing, in bytes. */
 #define SECRET_MAX_LEN 512
@@ -28,5 +37,15 @@ const char *secret_seal(struct arena *a, const char *server_secret, const char *
  * value was tampered with) or the arena refused.
  */
 int secret_open(struct arena *a, const char *server_secret, const char *stored, const char **plain);
+
+/*
+ * The JSON document json (len bytes: objects and arrays at most 8 deep) with
+ * every string member called key, at any depth, opened as secret_open()
+ * does, into *out (arena, NUL-terminated, *out_len bytes).  A value that
+ * does not open becomes "" (as upstream clears it) and is counted in
+ * *failed.  Returns 0, or -1 if json does not parse or the arena refused.
+ */
+int secret_open_members(struct arena *a, const char *server_secret, const char *json, size_t len,
+                        const char *key, const char **out, size_t *out_len, int *failed);
 
 #endif

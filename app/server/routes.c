@@ -24,6 +24,7 @@
 #include "api/media.h"
 #include "api/messages.h"
 #include "api/notifications.h"
+#include "api/oidc.h"
 #include "api/priorities.h"
 #include "api/roles.h"
 #include "api/search.h"
@@ -150,6 +151,11 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/inboxes/{id}",                                    h_inboxes_update,                BODY,    PERM("inboxes:manage")),
     R(PUT,    V1 "/inboxes/{id}/toggle",                             h_inboxes_toggle,                BODY,    PERM("inboxes:manage")),
     R(DELETE, V1 "/inboxes/{id}",                                    h_inboxes_delete,                0,       PERM("inboxes:manage")),
+    R(GET,    V1 "/oidc",                                            h_oidc_list,                     0,       PERM("oidc:manage")),
+    R(GET,    V1 "/oidc/{id}",                                       h_oidc_get,                      0,       PERM("oidc:manage")),
+    R(POST,   V1 "/oidc",                                            h_oidc_create,                   BODY,    PERM("oidc:manage")),
+    R(PUT,    V1 "/oidc/{id}",                                       h_oidc_update,                   BODY,    PERM("oidc:manage")),
+    R(DELETE, V1 "/oidc/{id}",                                       h_oidc_delete,                   0,       PERM("oidc:manage")),
     R(GET,    V1 "/notifications",                                   h_notifications_list,            0,       AGENT),
     R(GET,    V1 "/notifications/stats",                             h_notifications_stats,           0,       AGENT),
     R(PUT,    V1 "/notifications/{id}/read",                         h_notification_read,             BODY,    AGENT),

@@ -5,6 +5,7 @@
 #include "store/settings.h"
 
 #include "lib/db.h"
+#include "store/oidc_sql.h"
 #include "store/store.h"
 
 /* $1 key */
@@ -24,7 +25,11 @@ static const struct db_stmt config_stmt = {
     " 'app.lang', (SELECT value FROM settings WHERE key = 'app.lang'),"
     " 'app.logo_url', (SELECT value FROM settings WHERE key = 'app.logo_url'),"
     " 'app.site_name', (SELECT value FROM settings WHERE key = 'app.site_name'),"
-    " 'app.sso_providers', '[]'::json)::text",
+    " 'app.sso_providers', (SELECT coalesce(json_agg(json_build_object("
+    "  'client_id', o.client_id, 'enabled', o.enabled, 'id', o.id, 'logo_url', " OIDC_LOGO_SQL ","
+    "  'name', coalesce(o.name, ''), 'provider', coalesce(o.provider, ''),"
+    "  'provider_url', o.provider_url, 'redirect_uri', " OIDC_REDIRECT_SQL ")"
+    "  ORDER BY o.updated_at DESC, o.id DESC), '[]') FROM oidc o WHERE o.enabled))::text",
     0, 1};
 
 enum app_err store_settings_config_json(struct db *db, struct arena *a, const char **json,

@@ -19,8 +19,10 @@ enum app_err store_setting(struct db *db, struct arena *a, const char *key, cons
 
 /*
  * What the web app reads before login, as upstream: {app.favicon_url,
- * app.lang, app.logo_url, app.site_name, app.sso_providers: []} (a key
- * not set is null).
+ * app.lang, app.logo_url, app.site_name, app.sso_providers} (a key not
+ * set is null); app.sso_providers lists the enabled OIDC providers as
+ * {client_id (as stored: sealed), enabled, id, logo_url, name, provider,
+ * provider_url, redirect_uri}, the latest updated first.
  */
 enum app_err store_settings_config_json(struct db *db, struct arena *a, const char **json,
                                         size_t *len);

@@ -10,7 +10,8 @@ run fails.  `who` is "admin",
 conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id}, {spare_status_id} and {spare_role_id} (an agent, a
 team, a status and a role no other case uses, for updates and deletes),
-{spare_template_id} (an e-mail template likewise), {view_id} (a
+{spare_template_id} (an e-mail template likewise), {spare_oidc_id} (an OIDC
+provider likewise), {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
 (a note of the admin on it), {macro_id} and {spare_macro_id} (two macros visible to all).  In bodies (lists included), strings "$admin_id",
 "$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
@@ -269,6 +270,30 @@ CASES = [
     ("GET", "/api/v1/activity-logs", "agent", 403),
     ("GET", "/api/v1/activity-logs", None, 401),
     ("GET", "/api/v1/activity-logs?filters=%5B%7B", "admin", 400),
+    # OIDC providers (older full spec; before the key pair below, which must stay last).
+    ("GET", "/api/v1/oidc", "admin", 200),
+    ("GET", "/api/v1/oidc", "agent", 403),
+    ("GET", "/api/v1/oidc/{spare_oidc_id}", "admin", 200),
+    ("GET", "/api/v1/oidc/999999", "admin", 404),
+    ("POST", "/api/v1/oidc", "admin", 200,
+     {"name": "Contract SSO", "provider": "Custom", "provider_url": "https://sso.example.org",
+      "client_id": "contract-id", "client_secret": "contract-secret"}),
+    ("POST", "/api/v1/oidc", "admin", 400,
+     {"name": "No secret", "provider": "Custom", "provider_url": "https://sso.example.org",
+      "client_id": "contract-id", "client_secret": ""}),
+    ("POST", "/api/v1/oidc", "agent", 403,
+     {"name": "Agent made", "provider": "Custom", "provider_url": "https://sso.example.org",
+      "client_id": "a", "client_secret": "b"}),
+    ("PUT", "/api/v1/oidc/{spare_oidc_id}", "admin", 200,
+     {"name": "Contract spare renamed", "provider": "Google",
+      "provider_url": "https://accounts.google.com", "client_id": "spare-id",
+      "client_secret": "\u2022" * 10, "enabled": False}),
+    ("PUT", "/api/v1/oidc/999999", "admin", 404,
+     {"name": "Nobody", "provider": "Custom", "provider_url": "https://sso.example.org",
+      "client_id": "a", "client_secret": "b", "enabled": True}),
+    ("DELETE", "/api/v1/oidc/{spare_oidc_id}", "agent", 403),
+    ("DELETE", "/api/v1/oidc/{spare_oidc_id}", "admin", 200),
+    ("DELETE", "/api/v1/oidc/{spare_oidc_id}", "admin", 404),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
@@ -310,6 +335,9 @@ NOT_SENT_UPSTREAM = {
     "CustomAttribute": {"type", "options"},
     # Upstream's template carries its text as `body` (the column's name), never `content`.
     "Template": {"content"},
+    # The OIDC envelopes document a `success` flag; upstream's envelope is {status, data}.
+    "OIDCResponse": {"success"},
+    "OIDCListResponse": {"success"},
 }
 
 # Where the spec's schema is wrong, the type upstream really sends.

@@ -244,6 +244,10 @@ def main():
                                " 'list') RETURNING id")
     ids["spare_template_id"] = sql("INSERT INTO templates (type, name, body, subject) VALUES"
                                    " ('email_outgoing', 'Contract spare', 'b', 's') RETURNING id")
+    ids["spare_oidc_id"] = sql("INSERT INTO oidc (name, provider, provider_url, client_id,"
+                               " client_secret) VALUES ('Contract spare', 'Custom',"
+                               " 'https://sso.example.org', 'spare-id', 'spare-secret')"
+                               " RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:

@@ -55,6 +55,7 @@ int main(void)
     srunner_add_suite(sr, it_media_suite());
     srunner_add_suite(sr, it_roles_suite());
     srunner_add_suite(sr, it_settings_suite());
+    srunner_add_suite(sr, it_oidc_suite());
     srunner_add_suite(sr, it_inboxes_suite());
     srunner_add_suite(sr, it_macros_suite());
     srunner_add_suite(sr, it_custom_attributes_suite());

@@ -74,8 +74,45 @@ START_TEST(test_config_public)
     const char *want = "{\"status\":\"success\",\"data\":{\"app.favicon_url\":\"\","
                        "\"app.lang\":\"en-US\",\"app.logo_url\":\"/logo.png\","
                        "\"app.site_name\":\"Help Desk\",\"app.sso_providers\":[]}}";
+    sql_exec("DELETE FROM oidc");
     expect_body("GET", "/api/v1/config", NULL, NULL, 200, want);
     expect_body("GET", "/api/v1/config", it_agent_key, NULL, 200, want);
+
+    /*
+     * The enabled OIDC providers, the latest updated first, as upstream's keys
+     * (sorted); a disabled one and the secrets never.  A client id stored
+     * unsealed (older versions) reads as it is.
+     */
+    char *id = sql_value("INSERT INTO oidc (name, provider, provider_url, client_id, client_secret,"
+                         " updated_at) VALUES ('Older', 'Custom', 'https://old.example', 'old-id',"
+                         " 'old-secret', now() - interval '1 day') RETURNING id");
+    char *id2 =
+        sql_value("INSERT INTO oidc (name, provider, provider_url, client_id, client_secret,"
+                  " logo_url) VALUES ('Corp', 'Google', 'https://accounts.google.com',"
+                  " 'corp-id', 'corp-secret', 'https://cdn.example/g.png') RETURNING id");
+    sql_exec("INSERT INTO oidc (name, provider, provider_url, client_id, client_secret, enabled)"
+             " VALUES ('Off', 'Custom', 'https://off.example', 'off-id', 'off-secret', false)");
+    char *root = sql_value("SELECT value #>> '{}' FROM settings WHERE key = 'app.root_url'");
+    char with[2048];
+    snprintf(with, sizeof(with),
+             "{\"status\":\"success\",\"data\":{\"app.favicon_url\":\"\","
+             "\"app.lang\":\"en-US\",\"app.logo_url\":\"/logo.png\","
+             "\"app.site_name\":\"Help Desk\",\"app.sso_providers\":["
+             "{\"client_id\":\"corp-id\",\"enabled\":true,\"id\":%s,"
+             "\"logo_url\":\"https://cdn.example/g.png\",\"name\":\"Corp\","
+             "\"provider\":\"Google\",\"provider_url\":\"https://accounts.google.com\","
+             "\"redirect_uri\":\"%s/api/v1/oidc/%s/finish\"},"
+             "{\"client_id\":\"old-id\",\"enabled\":true,\"id\":%s,\"logo_url\":\"\","
+             "\"name\":\"Older\",\"provider\":\"Custom\","
+             "\"provider_url\":\"https://old.example\","
+             "\"redirect_uri\":\"%s/api/v1/oidc/%s/finish\"}]}}",
+             id2, root, id2, id, root, id);
+    expect_body("GET", "/api/v1/config", NULL, NULL, 200, with);
+    sql_exec("DELETE FROM oidc");
+    expect_body("GET", "/api/v1/config", NULL, NULL, 200, want);
+    free(id);
+    free(id2);
+    free(root);
 }
 END_TEST
 
