@@ -29,6 +29,7 @@
 #include "api/roles.h"
 #include "api/search.h"
 #include "api/settings.h"
+#include "api/sla.h"
 #include "api/statuses.h"
 #include "api/tags.h"
 #include "api/teams.h"
@@ -70,6 +71,7 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/tags/{id}",                                       h_tags_update,                   BODY,    PERM("tags:manage")),
     R(DELETE, V1 "/tags/{id}",                                       h_tags_delete,                   0,       PERM("tags:manage")),
     R(GET,    V1 "/priorities",                                      h_priorities_list,               0,       AGENT),
+    R(GET,    V1 "/sla",                                             h_sla_list,                      0,       AGENT),
     R(GET,    V1 "/ai/prompts",                                      h_ai_prompts_list,               0,       AGENT),
     R(POST,   V1 "/ai/completion",                                   h_ai_completion,                 BODY,    AGENT),
     R(PUT,    V1 "/ai/provider",                                     h_ai_provider_update,            BODY,    PERM("ai:manage")),

@@ -294,6 +294,8 @@ CASES = [
     ("DELETE", "/api/v1/oidc/{spare_oidc_id}", "agent", 403),
     ("DELETE", "/api/v1/oidc/{spare_oidc_id}", "admin", 200),
     ("DELETE", "/api/v1/oidc/{spare_oidc_id}", "admin", 404),
+    # SLA policies (older full spec): the list any agent reads.
+    ("GET", "/api/v1/sla", "agent", 200),
     # These two replace, then remove, the agent's own key: keep them last.
     ("POST", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
     ("DELETE", "/api/v1/agents/{agent_id}/api-key", "admin", 200),
@@ -342,6 +344,9 @@ NOT_SENT_UPSTREAM = {
 
 # Where the spec's schema is wrong, the type upstream really sends.
 SPEC_FIXES = {
+    # Upstream stores and sends SLA durations as Go duration strings ("2h", "30m").
+    ("SLA", "first_response_time"): {"type": "string"},
+    ("SLA", "resolution_time"): {"type": "string"},
     # A list of {type, value, display_value}, not an object.
     ("Macro", "actions"): {"type": "array", "items": {"type": "object"}},
     ("Conversation", "meta"): {"type": "object"},  # an object, not an array of objects
