@@ -4,7 +4,6 @@
 #include "store/activity_log.h"
 
 #include <arpa/inet.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lib/arena.h"
@@ -85,15 +84,5 @@ enum app_err store_activity_log_settings(struct db *db, struct arena *a, int64_t
 enum app_err store_activity_log_list(struct db *db, struct arena *a, const struct cq_query *q,
                                      int64_t *total, const char **results, size_t *len)
 {
-    struct db_res *res;
-    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &res);
-
-    if (e != APP_OK)
-        return e;
-    if (db_ntuples(res) != 1 || db_value(res, 0, 0) == NULL || db_value(res, 0, 1) == NULL)
-        return APP_ERR_INTERNAL;
-    *total = strtoll(db_value(res, 0, 0), NULL, 10);
-    *results = db_value(res, 0, 1);
-    *len = db_length(res, 0, 1);
-    return APP_OK;
+    return store_list_page(db, a, q, total, results, len);
 }

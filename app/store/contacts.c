@@ -4,8 +4,6 @@
  */
 #include "store/contacts.h"
 
-#include <stdlib.h>
-
 #include "lib/arena.h"
 #include "lib/db.h"
 #include "lists/query.h"
@@ -16,17 +14,7 @@
 enum app_err store_contacts_list(struct db *db, struct arena *a, const struct cq_query *q,
                                  int64_t *total, const char **results, size_t *len)
 {
-    struct db_res *res;
-    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &res);
-
-    if (e != APP_OK)
-        return e;
-    if (db_ntuples(res) != 1 || db_value(res, 0, 0) == NULL || db_value(res, 0, 1) == NULL)
-        return APP_ERR_INTERNAL;
-    *total = strtoll(db_value(res, 0, 0), NULL, 10);
-    *results = db_value(res, 0, 1);
-    *len = db_length(res, 0, 1);
-    return APP_OK;
+    return store_list_page(db, a, q, total, results, len);
 }
 
 /* A contact or visitor, in the same shape (its roles, permissions and teams are empty). */

@@ -10,6 +10,7 @@
 #include "lib/arena.h"
 #include "lib/db.h"
 #include "lib/xalloc.h"
+#include "lists/query.h"
 
 enum app_err store_json(struct db *db, struct arena *a, const struct db_stmt *st,
                         const char *const *params, const char **json, size_t *len)
@@ -101,6 +102,22 @@ const char *store_id_or_null(struct arena *a, int64_t id)
 const char *store_bool(int v)
 {
     return v ? "true" : "false";
+}
+
+enum app_err store_list_page(struct db *db, struct arena *a, const struct cq_query *q,
+                             int64_t *total, const char **results, size_t *len)
+{
+    struct db_res *res;
+    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &res);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) != 1 || db_value(res, 0, 0) == NULL || db_value(res, 0, 1) == NULL)
+        return APP_ERR_INTERNAL;
+    *total = strtoll(db_value(res, 0, 0), NULL, 10);
+    *results = db_value(res, 0, 1);
+    *len = db_length(res, 0, 1);
+    return APP_OK;
 }
 
 enum app_err store_begin(struct db *db)

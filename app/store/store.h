@@ -79,6 +79,17 @@ const char *store_id_or_null(struct arena *a, int64_t id);
 /* A flag as a boolean parameter: "true" or "false". */
 const char *store_bool(int v);
 
+struct cq_query;
+
+/*
+ * Runs a list the list engine compiled into one statement that answers
+ * one row: the exact total and the page as a JSON array (*results,
+ * borrowed).  For the lists whose items PostgreSQL writes (contacts, the
+ * activity log).
+ */
+enum app_err store_list_page(struct db *db, struct arena *a, const struct cq_query *q,
+                             int64_t *total, const char **results, size_t *len);
+
 /* Opens a transaction. */
 enum app_err store_begin(struct db *db);
 
