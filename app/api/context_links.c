@@ -30,7 +30,6 @@
 #define LINK_EXPIRY_MAX INT32_MAX
 
 /* One U+2022 bullet: a secret holding one is the dummy sent back. */
-#define DUMMY_MARK "\xe2\x80\xa2"
 
 enum app_err h_context_links_list(struct req *r, struct resp *w)
 {
@@ -121,7 +120,7 @@ static enum app_err link_body(struct req *r, struct resp *w, int update, struct 
         in->is_active = json_object_get_boolean(v);
     }
 
-    if (secret == NULL || strstr(secret, DUMMY_MARK) != NULL) {
+    if (secret == NULL || strcmp(secret, SECRET_MASK) == 0) {
         in->secret = update ? NULL : "";
         return APP_OK;
     }

@@ -40,7 +40,6 @@
 #define INBOX_JSON_DEPTH 64
 
 /* One U+2022 bullet: a password holding one is the dummy sent back. */
-#define DUMMY_MARK "\xe2\x80\xa2"
 
 /* ---- answers ------------------------------------------------------------ */
 
@@ -126,7 +125,7 @@ static void emit_sorted(struct sbuf *sb, struct arena *a, struct json_object *v,
             sbuf_add(sb, ",");
         jw_key(sb, keys[i]);
         if (masked(keys[i], mask, nmask))
-            jw_str(sb, INBOX_SECRET_DUMMY, strlen(INBOX_SECRET_DUMMY));
+            jw_str(sb, SECRET_MASK, strlen(SECRET_MASK));
         else
             emit_sorted(sb, a, jsonio_get(v, keys[i]), NULL, 0);
     }
@@ -410,7 +409,7 @@ static void put_password(struct chk *c, struct json_object *o, const char *prefi
     if (c->e != APP_OK)
         return;
     jw_key(c->out, "password");
-    if (*s == '\0' || strstr(s, DUMMY_MARK) != NULL) {
+    if (*s == '\0' || strcmp(s, SECRET_MASK) == 0) {
         if (c->update)
             jw_null(c->out);
         else

@@ -140,6 +140,10 @@ enum app_err h_templates_update(struct req *r, struct resp *w)
         return e;
     if (f.is_builtin && strcmp(f.type, in.type) != 0)
         return reply_fail(r, w, APP_ERR_INPUT, "Cannot change the type of a built-in template");
+    /* There is always a default outgoing template: it moves, it is never just dropped. */
+    if (f.is_default && !in.is_default)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Cannot unset the default template; make another one the default");
     e = store_template_update(c->db, r->arena, id, &in, &w->data_json, &w->data_len);
     return not_found(r, w, e);
 }

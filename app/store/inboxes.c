@@ -4,6 +4,7 @@
 #include "store/inboxes.h"
 
 #include "lib/db.h"
+#include "rules/secret.h"
 #include "store/store.h"
 
 /* One inbox as upstream sends it (see store/inboxes.h), over inboxes. */
@@ -13,7 +14,7 @@
     " 'csat_enabled', csat_enabled, 'prompt_tags_on_reply', prompt_tags_on_reply,"                 \
     " 'from', coalesce(\"from\", ''), 'from_name_template', coalesce(from_name_template, ''),"     \
     " 'config', config, 'secret', CASE WHEN coalesce(secret, '') = '' THEN NULL"                   \
-    " ELSE '" INBOX_SECRET_DUMMY "' END, 'linked_email_inbox_id', linked_email_inbox_id)"
+    " ELSE '" SECRET_MASK "' END, 'linked_email_inbox_id', linked_email_inbox_id)"
 
 static const struct db_stmt list_stmt = {"inboxes_json",
                                          "SELECT coalesce(json_agg(" INBOX_JSON
@@ -70,14 +71,18 @@ enum app_err store_inbox_create(struct db *db, struct arena *a, const struct sto
 }
 
 /*
- * config.<list> of $4 with each null password replaced by the one stored at
- * the same position of the row's config (i), "" if there is none.
+ * config.<list> of $4 with each null password (the client sent the mask or
+ * "") replaced by the one stored for the same server (host and username) in
+ * the row's config (i), "" if there is none: a password never follows an
+ * entry to another server.
  */
 #define KEEP_PASSWORDS(list)                                                                       \
     "(SELECT coalesce(jsonb_agg(CASE WHEN n.e -> 'password' = 'null'::jsonb THEN n.e ||"           \
-    " jsonb_build_object('password', coalesce(i.config -> '" list "' -> (n.o::int - 1)"            \
-    " -> 'password', '\"\"'::jsonb)) ELSE n.e END ORDER BY n.o), '[]'::jsonb)"                     \
-    " FROM jsonb_array_elements($4::jsonb -> '" list "') WITH ORDINALITY AS n(e, o))"
+    " jsonb_build_object('password', coalesce((SELECT s -> 'password' FROM"                        \
+    " jsonb_array_elements(coalesce(i.config -> '" list "', '[]'::jsonb)) s"                       \
+    " WHERE s ->> 'host' = n.e ->> 'host' AND coalesce(s ->> 'username', '') ="                    \
+    " coalesce(n.e ->> 'username', '') LIMIT 1), '\"\"'::jsonb)) ELSE n.e END ORDER BY n.o),"      \
+    " '[]'::jsonb) FROM jsonb_array_elements($4::jsonb -> '" list "') WITH ORDINALITY AS n(e, o))"
 
 /*
  * $1 id, $2 name, $3 channel, $4 config, $5 from, $6 from_name_template,

@@ -14,18 +14,12 @@
 struct arena;
 struct db;
 
-/* What is sent in place of a stored password or secret: upstream's ten U+2022 bullets. */
-#define INBOX_SECRET_DUMMY                                                                         \
-    "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80" \
-    "\xa2"                                                                                         \
-    "\xe2\x80\xa2\xe2\x80\xa2"
-
 /*
  * An inbox as upstream sends it: {id, uuid, created_at, updated_at, name,
  * channel, enabled, csat_enabled, prompt_tags_on_reply, from ("" when
  * unset), from_name_template ("" when unset), config (as stored: the
  * passwords sealed, so the handler masks them), secret (null, or
- * INBOX_SECRET_DUMMY when the row has one), linked_email_inbox_id}.
+ * SECRET_MASK when the row has one), linked_email_inbox_id}.
  */
 
 /* Every live inbox, in id order. */

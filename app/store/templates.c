@@ -116,9 +116,11 @@ enum app_err store_template_update(struct db *db, struct arena *a, int64_t id,
     return store_end(db, e);
 }
 
-/* $1 id */
+/* $1 id: never the default or a built-in one, even if it became so since the handler looked */
 static const struct db_stmt delete_stmt = {
-    "template_delete", "DELETE FROM templates WHERE id = $1::int RETURNING id", 1, 0};
+    "template_delete",
+    "DELETE FROM templates WHERE id = $1::int AND NOT is_default AND NOT is_builtin RETURNING id",
+    1, 0};
 
 enum app_err store_template_delete(struct db *db, struct arena *a, int64_t id)
 {

@@ -459,6 +459,15 @@ START_TEST(test_templates)
     expect_json_error("POST", "/api/v1/templates", it_admin_key,
                       "{\"type\":\"email_outgoing\",\"body\":\"b\"}", 400, "`name` is required",
                       INPUT);
+    /* The default is never dropped by an update, nor by turning it into a notification. */
+    char b_path[64];
+    snprintf(b_path, sizeof(b_path), "/api/v1/templates/%s", b_id);
+    expect_json_error("PUT", b_path, it_admin_key,
+                      "{\"type\":\"email_outgoing\",\"name\":\"B\",\"is_default\":false}", 400,
+                      "Cannot unset the default template; make another one the default", INPUT);
+    expect_json_error("PUT", b_path, it_admin_key,
+                      "{\"type\":\"email_notification\",\"name\":\"B\",\"is_default\":false}", 400,
+                      "Cannot unset the default template; make another one the default", INPUT);
     char big[1200];
     snprintf(big, sizeof(big), "{\"type\":\"email_outgoing\",\"name\":\"%0141d\"}", 0);
     expect_json_error("POST", "/api/v1/templates", it_admin_key, big, 400,

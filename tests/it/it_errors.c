@@ -67,6 +67,17 @@ START_TEST(test_bad_request)
                  "Malformed request: bad query string or Content-Length", "InputException");
     expect_error("/api/v1/agents/%ff", tok(it_admin_key), 400,
                  "Invalid characters in the request path", "InputException");
+    /* A NUL inside a JSON string is refused whole, never stored cut short. */
+    char *before = sql_valuef("SELECT count(*) FROM tags");
+    expect_json_error("POST", "/api/v1/tags", it_admin_key, "{\"name\":\"it-nul\\u0000tail\"}", 400,
+                      "Error parsing request: a string holds a NUL character", "InputException");
+    expect_json_error("PUT", "/api/v1/settings/general", it_admin_key,
+                      "{\"app.site_name\":\"x\",\"nested\":[{\"a\":\"\\u0000\"}]}", 400,
+                      "Error parsing request: a string holds a NUL character", "InputException");
+    char *after = sql_valuef("SELECT count(*) FROM tags");
+    ck_assert_str_eq(before, after);
+    free(before);
+    free(after);
     /* A well-formed query string is accepted (and ignored here). */
     r = http_get("/api/v1/statuses?page=1&q=a+b%20c", tok(it_admin_key));
     ck_assert_int_eq(r.status, 200);
