@@ -316,7 +316,69 @@ START_TEST(test_inbox_refusals)
 }
 END_TEST
 
+/* Two SMTP servers: the entries of a write, each with its host and password. */
+static void two_smtp(char *out, size_t len, const char *name, const char *first, const char *second)
+{
+    char a[256] = "", b[256];
+    if (first != NULL)
+        snprintf(a, sizeof(a),
+                 "{\"host\":\"smtp1.example.com\",\"port\":587,\"username\":\"u\","
+                 "\"password\":\"%s\",\"auth_protocol\":\"login\",\"tls_type\":\"tls\"},",
+                 first);
+    snprintf(b, sizeof(b),
+             "{\"host\":\"smtp2.example.com\",\"port\":587,\"username\":\"u\","
+             "\"password\":\"%s\",\"auth_protocol\":\"login\",\"tls_type\":\"tls\"}",
+             second);
+    snprintf(out, len,
+             "{\"name\":\"%s\",\"channel\":\"email\",\"from\":\"help@example.com\","
+             "\"config\":{\"auth_type\":\"password\",\"imap\":[{\"host\":\"imap.example.com\","
+             "\"port\":993,\"username\":\"u\",\"password\":\"i\",\"mailbox\":\"INBOX\","
+             "\"tls_type\":\"tls\"}],\"smtp\":[%s%s]}}",
+             name, a, b);
+}
+
+/* The mask keeps the password stored for the same server, never the one at its old position. */
+START_TEST(test_passwords_follow_servers)
+{
+    char body[2048], name[64], id[16], path[64];
+    snprintf(name, sizeof(name), "it-two-smtp-%ld", (long)getpid());
+    two_smtp(body, sizeof(body), name, "first-pw", "second-pw");
+    struct http_res r = http_json("POST", "/api/v1/inboxes", it_admin_key, body);
+    json_object *root;
+    data_of(&r, id, sizeof(id), &root);
+    json_object_put(root);
+    http_res_free(&r);
+    char *second = sql_valuef("SELECT s ->> 'password' FROM inboxes, jsonb_array_elements(config"
+                              " -> 'smtp') s WHERE id = %s AND s ->> 'host' = 'smtp2.example.com'",
+                              id);
+    ck_assert_msg(strncmp(second, "enc:", 4) == 0, "stored as %s", second);
+
+    /* The first server removed: smtp2 (now at position 0) keeps its own password. */
+    two_smtp(body, sizeof(body), name, NULL, DUMMY);
+    snprintf(path, sizeof(path), "/api/v1/inboxes/%s", id);
+    r = http_json("PUT", path, it_admin_key, body);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf(second, "SELECT config -> 'smtp' -> 0 ->> 'password' FROM inboxes WHERE id = %s",
+                id);
+
+    /* A server whose host changed under the mask gets no password at all. */
+    snprintf(body, sizeof(body), "%s", "");
+    two_smtp(body, sizeof(body), name, NULL, DUMMY);
+    char *moved = strdup(body);
+    char *at = strstr(moved, "smtp2.example.com");
+    memcpy(at, "smtp3", 5);
+    r = http_json("PUT", path, it_admin_key, moved);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf("", "SELECT config -> 'smtp' -> 0 ->> 'password' FROM inboxes WHERE id = %s", id);
+    free(moved);
+    free(second);
+}
+END_TEST
+
 Suite *it_inboxes_suite(void)
 {
-    return SUITE_OF("inboxes", 60, NULL, NULL, test_inbox_lifecycle, test_inbox_refusals);
+    return SUITE_OF("inboxes", 60, NULL, NULL, test_inbox_lifecycle, test_inbox_refusals,
+                    test_passwords_follow_servers);
 }
