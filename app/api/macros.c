@@ -397,7 +397,9 @@ enum app_err h_macro_apply(struct req *r, struct resp *w)
     if (e == APP_OK)
         e = macro_id(r, w, &id);
     if (e == APP_OK)
-        e = refused(r, w, store_macro_exists(c->db, r->arena, id));
+        e = refused(r, w,
+                    store_macro_visible(c->db, r->arena, id, c->who->id,
+                                        app_has_perm(c->who, "macros:manage")));
     if (e != APP_OK)
         return e;
     if (first_byte(r) == '[') {

@@ -33,15 +33,19 @@
     " 'visible_when', m.visible_when, 'message_content', m.message_content,"                       \
     " 'user_id', m.user_id::text, 'team_id', m.team_id::text, 'usage_count', m.usage_count)"
 
+/* Over macros m: a macro user $1 sees; $2 true sees every one (macros:manage). */
+#define MACRO_VISIBLE                                                                              \
+    "($2::boolean OR m.visibility = 'all'"                                                         \
+    " OR (m.visibility = 'team' AND m.team_id IN"                                                  \
+    "  (SELECT team_id FROM team_members WHERE user_id = $1::int))"                                \
+    " OR (m.visibility = 'user' AND m.user_id = $1::int))"
+
 /* $1 user id, $2 all */
-static const struct db_stmt list_stmt = {
-    "macros_json",
-    "SELECT coalesce(json_agg(" MACRO_JSON " ORDER BY m.updated_at DESC, m.id DESC), '[]')::text"
-    " FROM macros m WHERE $2::boolean OR m.visibility = 'all'"
-    " OR (m.visibility = 'team' AND m.team_id IN"
-    "  (SELECT team_id FROM team_members WHERE user_id = $1::int))"
-    " OR (m.visibility = 'user' AND m.user_id = $1::int)",
-    2, 1};
+static const struct db_stmt list_stmt = {"macros_json",
+                                         "SELECT coalesce(json_agg(" MACRO_JSON
+                                         " ORDER BY m.updated_at DESC, m.id DESC), '[]')::text"
+                                         " FROM macros m WHERE " MACRO_VISIBLE,
+                                         2, 1};
 
 enum app_err store_macros_json(struct db *db, struct arena *a, int64_t user_id, int all,
                                const char **json, size_t *len)
@@ -68,6 +72,17 @@ enum app_err store_macro_exists(struct db *db, struct arena *a, int64_t id)
 {
     const char *p[] = {store_i64(a, id)};
     return store_found(db, a, &exists_stmt, p, NULL);
+}
+
+/* $1 user id, $2 all, $3 id */
+static const struct db_stmt visible_stmt = {
+    "macro_visible", "SELECT m.id FROM macros m WHERE m.id = $3::int AND " MACRO_VISIBLE, 3, 1};
+
+enum app_err store_macro_visible(struct db *db, struct arena *a, int64_t id, int64_t user_id,
+                                 int all)
+{
+    const char *p[] = {store_i64(a, user_id), store_bool(all), store_i64(a, id)};
+    return store_found(db, a, &visible_stmt, p, NULL);
 }
 
 /* $1 id: each row an action names, locked against deletion while a transaction is open. */

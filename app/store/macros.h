@@ -56,6 +56,13 @@ enum app_err store_macro_json(struct db *db, struct arena *a, int64_t id, const 
 enum app_err store_macro_exists(struct db *db, struct arena *a, int64_t id);
 
 /*
+ * APP_OK if user_id may see the macro (everyone's, one of its teams', its
+ * own; every macro with all set), else APP_ERR_NOT_FOUND.
+ */
+enum app_err store_macro_visible(struct db *db, struct arena *a, int64_t id, int64_t user_id,
+                                 int all);
+
+/*
  * APP_OK if every action's value exists (locking the rows it names until
  * the end of the transaction, if one is open); otherwise APP_ERR_INPUT
  * with *bad the first failing action and *missing the tag name that is no

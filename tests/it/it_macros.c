@@ -380,6 +380,17 @@ START_TEST(test_macro_apply)
     snprintf(other, sizeof(other), "/api/v1/conversations/%s/macros/999999/apply", conv);
     expect_json_error("POST", other, it_agent_key, "[]", 404, "Macro not found",
                       "NotFoundException");
+    /* Another agent's personal macro is not the caller's to apply: as if it did not exist. */
+    char *mine = sql_valuef("INSERT INTO macros (name, message_content, visibility, user_id)"
+                            " VALUES ('apply-mine-%ld', 'x', 'user', (SELECT min(id) FROM users"
+                            " WHERE type = 'agent' AND id <> (SELECT id FROM users WHERE"
+                            " api_key = split_part('%s', ':', 1)))) RETURNING id",
+                            pid, it_agent_key);
+    snprintf(other, sizeof(other), "/api/v1/conversations/%s/macros/%s/apply", conv, mine);
+    expect_json_error("POST", other, it_agent_key, "[]", 404, "Macro not found",
+                      "NotFoundException");
+    expect_sqlf("0", "SELECT usage_count FROM macros WHERE id = %s", mine);
+    free(mine);
     snprintf(other, sizeof(other),
              "/api/v1/conversations/00000000-0000-0000-0000-000000000000/macros/%s/apply", macro);
     expect_json_error("POST", other, it_agent_key, "[]", 404, "Conversation not found",
