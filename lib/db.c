@@ -351,6 +351,22 @@ enum app_err db_run_binary(struct db *db, struct arena *a, const struct db_stmt 
     return run(db, a, st, params, out, 1);
 }
 
+/*
+ * The parameter types of an assembled statement: all text (the SQL casts
+ * them), in the arena; NULL if nparams is out of range or the arena refused.
+ */
+static const Oid *text_types(struct arena *a, int nparams)
+{
+    if (nparams < 0 || nparams > DB_MAX_PARAMS) {
+        log_err("db: a statement with %d parameters (at most %d)", nparams, DB_MAX_PARAMS);
+        return NULL;
+    }
+    Oid *types = arena_alloc(a, sizeof(Oid) * (size_t)(nparams > 0 ? nparams : 1));
+    for (int i = 0; types != NULL && i < nparams; i++)
+        types[i] = 25; /* text */
+    return types;
+}
+
 enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparams,
                      const char *const *params, struct db_res **out)
 {
@@ -364,11 +380,9 @@ enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparam
      * So a statement may leave some parameters unused (PostgreSQL could not
      * infer their types otherwise).
      */
-    Oid types[DB_MAX_PARAMS];
-    if (nparams < 0 || nparams > DB_MAX_PARAMS)
+    const Oid *types = text_types(a, nparams);
+    if (types == NULL)
         return APP_ERR_INTERNAL;
-    for (int i = 0; i < nparams; i++)
-        types[i] = 25; /* text */
     PGresult *res = PQexecParams(db->conn, sql, nparams, types, params, NULL, NULL, 0);
     e = check(db, res, "query", &lost);
     if (e != APP_OK)
@@ -493,7 +507,6 @@ static uint64_t fnv1a(const char *s)
 enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
                             const char *const *params, struct db_res **out)
 {
-    Oid types[DB_MAX_PARAMS];
     int lost;
     enum app_err e = arena_exhausted(a) ? APP_ERR_INTERNAL : db_ensure(db);
 
@@ -525,8 +538,9 @@ enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int
             if (lost)
                 return APP_ERR_UNAVAILABLE;
         }
-        for (int i = 0; i < nparams; i++)
-            types[i] = 25; /* text, as db_exec() */
+        const Oid *types = text_types(a, nparams);
+        if (types == NULL)
+            return APP_ERR_INTERNAL;
         snprintf(victim->name, sizeof(victim->name), "dyn_%lu", ++db->dyn_clock);
         PGresult *r = PQprepare(db->conn, victim->name, sql, nparams, types);
         e = check(db, r, "prepare dynamic", &lost);

@@ -63,7 +63,8 @@ enum app_err db_ensure(struct db *db);
 enum app_err db_run(struct db *db, struct arena *a, const struct db_stmt *st,
                     const char *const *params, struct db_res **out);
 
-#define DB_MAX_PARAMS 512
+/* PostgreSQL's own limit on the parameters of one statement. */
+#define DB_MAX_PARAMS 65535
 
 /*
  * Runs one SQL command assembled from constant fragments, with parameters

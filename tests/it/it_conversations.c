@@ -475,6 +475,72 @@ START_TEST(test_bad_filters)
 }
 END_TEST
 
+/* n conditions of `field in [1..100]` (as strings for a text field) into out: the list's limits. */
+static void in_filters(char *out, size_t len, int n, const char *model, const char *field,
+                       int quoted)
+{
+    size_t o = 0;
+    o += (size_t)snprintf(out + o, len - o, "[");
+    for (int i = 0; i < n; i++) {
+        o +=
+            (size_t)snprintf(out + o, len - o,
+                             "%s{\"model\":\"%s\",\"field\":\"%s\",\"operator\":\"in\",\"value\":[",
+                             i ? "," : "", model, field);
+        for (int v = 1; v <= 100; v++)
+            o += (size_t)snprintf(out + o, len - o, quoted ? "%s\"%d\"" : "%s%d", v > 1 ? "," : "",
+                                  v);
+        o += (size_t)snprintf(out + o, len - o, "]}");
+    }
+    snprintf(out + o, len - o, "]");
+}
+
+/*
+ * Filters at the documented limits run (they bind thousands of parameters):
+ * six `in` lists of 100 values in the query string of /conversations/all and
+ * /contacts, and a shared view holding the maximum, 50 of them.
+ */
+START_TEST(test_filters_at_the_limits)
+{
+    static char filters[64 * 1024], url[80 * 1024], body[80 * 1024];
+    CURL *c = curl_easy_init();
+
+    in_filters(filters, sizeof(filters), 6, "conversations", "status_id", 0);
+    char *f = curl_easy_escape(c, filters, 0);
+    snprintf(url, sizeof(url), "%s?filters=%s", ALL, f);
+    curl_free(f);
+    struct http_res r = http_get(url, tok(it_admin_key));
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    http_res_free(&r);
+    in_filters(filters, sizeof(filters), 6, "users", "email", 1);
+    f = curl_easy_escape(c, filters, 0);
+    snprintf(url, sizeof(url), "/api/v1/contacts?filters=%s", f);
+    curl_free(f);
+    r = http_get(url, tok(it_admin_key));
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    http_res_free(&r);
+    curl_easy_cleanup(c);
+
+    in_filters(filters, sizeof(filters), 50, "conversations", "status_id", 0);
+    snprintf(body, sizeof(body),
+             "{\"name\":\"it-limits-%ld\",\"visibility\":\"all\",\"filters\":%s}", (long)getpid(),
+             filters);
+    r = http_json("POST", "/api/v1/shared-views", it_admin_key, body);
+    ck_assert_msg(r.status == 200, "%ld %.200s", r.status, r.body);
+    json_object *root, *d = json_data(&r, &root);
+    snprintf(url, sizeof(url), "/api/v1/views/%s/conversations", json_str(d, "id"));
+    char del[64];
+    snprintf(del, sizeof(del), "/api/v1/shared-views/%s", json_str(d, "id"));
+    json_object_put(root);
+    http_res_free(&r);
+    r = http_get(url, tok(it_admin_key));
+    ck_assert_msg(r.status == 200, "%ld %.200s", r.status, r.body);
+    http_res_free(&r);
+    r = http_json("DELETE", del, it_admin_key, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+}
+END_TEST
+
 START_TEST(test_get_one)
 {
     static const char *const keys[] = {"id",
@@ -1376,6 +1442,7 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_order_and_pages);
     tcase_add_test(tc, test_totals_match_the_database);
     tcase_add_test(tc, test_bad_filters);
+    tcase_add_test(tc, test_filters_at_the_limits);
     tcase_add_test(tc, test_get_one);
     tcase_add_test(tc, test_access_rule);
     tcase_add_test(tc, test_status_updates);
