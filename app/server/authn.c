@@ -16,6 +16,7 @@
 #include "server/authn.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,6 +25,7 @@
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/log.h"
+#include "lib/validate.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/auth.h"
@@ -100,6 +102,10 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
 {
     struct store_api_key_row *rows;
     int n;
+
+    /* Bytes no key can hold are a wrong credential, not a malformed request. */
+    if (!v_utf8(key, strlen(key)) || !v_utf8(secret, strlen(secret)))
+        return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid credential");
     enum app_err e = store_auth_api_keys(c->db, r->arena, key, &rows, &n);
 
     if (e != APP_OK)
@@ -134,7 +140,9 @@ static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, con
     long sub, sid;
     struct store_session s;
 
-    if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0)
+    /* A signed token whose ids no row can have (users.id is an int) is no session either. */
+    if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0 ||
+        sub <= 0 || sub > INT32_MAX || sid <= 0)
         return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
     enum app_err e = store_auth_session(c->db, r->arena, sid, sub, &s);
     if (e == APP_ERR_NOT_FOUND)

@@ -43,7 +43,8 @@ START_TEST(test_wrong_secret_and_unknown_key)
     expect(tok(bad), 401, "Invalid credential");
     expect(tok(bad), 401, "Invalid credential"); /* and again, from the negative cache */
     expect(tok("unknownkey0000000000000000000000:secret"), 401, "Invalid credential");
-    expect(tok(it_admin_key), 200, NULL); /* the right secret still works */
+    expect("token \xff\xfe:\xff\xfe", 401, "Invalid credential"); /* not UTF-8: no key's */
+    expect(tok(it_admin_key), 200, NULL);                         /* the right secret still works */
 }
 END_TEST
 

@@ -177,6 +177,9 @@ START_TEST(test_refused_tokens)
         {"sid of another user", sign(JWT_ALG_HS256, key, 32, sub + 1, sid, now, now + 600, 1)},
         {"no such user", sign(JWT_ALG_HS256, key, 32, 99999999, sid, now, now + 600, 1)},
         {"no such session", sign(JWT_ALG_HS256, key, 32, sub, sid + 1000000, now, now + 600, 1)},
+        /* Signed with the key, but ids no row can have (users.id is an int): 401, not 400. */
+        {"sub beyond int", sign(JWT_ALG_HS256, key, 32, 4294967296L, sid, now, now + 600, 1)},
+        {"negative sub", sign(JWT_ALG_HS256, key, 32, -1, sid, now, now + 600, 1)},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(with_bearer("GET", "/api/v1/agents/me", bad[i].token, NULL) == 401,
