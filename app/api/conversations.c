@@ -10,6 +10,7 @@
 #include "lib/arena.h"
 #include "lib/http.h"
 #include "lists/query.h"
+#include "rules/access.h"
 #include "server/ctx.h"
 #include "server/listing.h"
 #include "server/reply.h"
@@ -35,9 +36,12 @@ enum app_err h_conversations_assigned(struct req *r, struct resp *w)
     return list(r, w, CQ_ASSIGNED, 0);
 }
 
+/* Where I (or a team of mine) was mentioned, within what the access rule lets me open. */
 enum app_err h_conversations_mentioned(struct req *r, struct resp *w)
 {
-    return list(r, w, CQ_MENTIONED, 0);
+    struct ctx *c = r->ctx;
+    return listing_conversations(r, w, CQ_MENTIONED, 0, http_param(r, "filters"),
+                                 access_read_scopes(c->who));
 }
 
 /* A team's conversations without an agent, for the team's members only. */

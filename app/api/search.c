@@ -46,7 +46,7 @@ static enum app_err search_scoped(struct req *r, struct resp *w, scoped_search s
 
     if (e != APP_OK)
         return e;
-    return search(c->db, r->arena, q, access_scopes(c->who), c->who->id, &w->data_json,
+    return search(c->db, r->arena, q, access_read_scopes(c->who), c->who->id, &w->data_json,
                   &w->data_len);
 }
 

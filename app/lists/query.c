@@ -823,6 +823,13 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     case CQ_MENTIONED:
         scope = "c.id IN (SELECT m.conversation_id FROM conversation_mentions m"
                 " WHERE m.mentioned_user_id = $1::bigint OR m.mentioned_team_id IN " MY_TEAMS ")";
+        /* Only conversations the access rule lets the caller open (rq->scopes). */
+        if (!(rq->scopes & ACCESS_ALL)) {
+            const char *within = view_scope(a, rq->scopes);
+            scope = arena_printf(a, "%s AND %s", scope, within ? within : "FALSE");
+            if (scope == NULL)
+                return APP_ERR_INTERNAL;
+        }
         c.summarizable = 0;
         break;
     case CQ_VIEW:

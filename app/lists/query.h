@@ -45,7 +45,7 @@ struct cq_request {
     const char *order;    /* "asc"/"desc" in any case; NULL = DESC */
     int64_t page;         /* >= 1 */
     int64_t page_size;    /* 1..CQ_MAX_PAGE_SIZE */
-    unsigned scopes;      /* CQ_VIEW only: enum access_scope bits (rules/access.h), at least one */
+    unsigned scopes;      /* CQ_VIEW, CQ_MENTIONED: enum access_scope bits (rules/access.h) */
 };
 
 struct cq_query {

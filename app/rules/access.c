@@ -29,6 +29,11 @@ unsigned access_scopes(const struct principal *p)
     return scopes;
 }
 
+unsigned access_read_scopes(const struct principal *p)
+{
+    return app_has_perm(p, "conversations:read") ? access_scopes(p) : 0;
+}
+
 int access_conversation(const struct principal *p, const struct access_facts *f)
 {
     unsigned s = access_scopes(p);

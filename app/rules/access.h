@@ -25,6 +25,13 @@ enum access_scope {
 /* The scopes p's permissions grant (0: none). */
 unsigned access_scopes(const struct principal *p);
 
+/*
+ * The scopes p reads conversations through: access_scopes(), or 0 without
+ * conversations:read (the rule's first condition).  For lists and searches
+ * whose route does not require conversations:read itself.
+ */
+unsigned access_read_scopes(const struct principal *p);
+
 /* What the rule needs to know about one conversation. */
 struct access_facts {
     int has_user, has_team;

@@ -1246,6 +1246,44 @@ START_TEST(test_search)
     got = search("messages", it_admin_key, token, "text_content");
     ck_assert_str_eq(got, token);
     free(got);
+    /*
+     * Without conversations:read the access rule opens nothing, so the search
+     * shows nothing either, read_all or not (its messages route answers 403).
+     */
+    char sql[512], email[96], key[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO roles (name, permissions) VALUES ('IT no conv read %ld',"
+             " ARRAY['messages:read', 'conversations:read_all'])",
+             (long)getpid());
+    sql_exec(sql);
+    snprintf(email, sizeof(email), "it-noread-%ld@example.com", (long)getpid());
+    snprintf(sql, sizeof(sql), "IT no conv read %ld", (long)getpid());
+    it_make_agent(email, "Noread", sql, NULL, NULL, 0, key, sizeof(key));
+    got = search("messages", key, token, "text_content");
+    ck_assert_str_eq(got, "");
+    free(got);
+    /* Mentioned where it cannot open the conversation: the mentioned list leaves it out. */
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO roles (name, permissions) VALUES ('IT mention only %ld',"
+             " ARRAY['conversations:read', 'messages:read'])",
+             (long)getpid());
+    sql_exec(sql);
+    char mail2[96], key2[256], mid[16], note[256];
+    snprintf(mail2, sizeof(mail2), "it-mentioned-%ld@example.com", (long)getpid());
+    snprintf(sql, sizeof(sql), "IT mention only %ld", (long)getpid());
+    it_make_agent(mail2, "Mentioned", sql, NULL, mid, sizeof(mid), key2, sizeof(key2));
+    snprintf(note, sizeof(note),
+             "{\"message\":\"fyi\",\"sender_type\":\"agent\",\"private\":true,"
+             "\"mentions\":[{\"type\":\"agent\",\"id\":%s}]}",
+             mid);
+    ck_assert_int_eq(post_message("c4", it_admin_key, note, out, sizeof(out)), 200);
+    expect_sqlf("1", "SELECT count(*) FROM conversation_mentions WHERE mentioned_user_id = %s",
+                mid);
+    struct http_res mr = http_get("/api/v1/conversations/mentioned", tok(key2));
+    json_object *mroot, *md = json_data(&mr, &mroot);
+    ck_assert_int_eq(json_object_get_int(json_object_object_get(md, "total")), 0);
+    json_object_put(mroot);
+    http_res_free(&mr);
     got = search("messages", limited_key, token, "text_content");
     ck_assert_str_eq(got, "");
     free(got);
