@@ -629,53 +629,82 @@ static const struct column contact_columns[] = {
 };
 /* clang-format on */
 
+/*
+ * Starts compiling a list over the allow-list cols (n of them) into out:
+ * room for every parameter the limits allow plus extra of the caller's.
+ */
+static enum app_err compiler_start(struct compiler *c, struct arena *a, const struct column *cols,
+                                   size_t n, int extra, struct cq_query *out, const char **message)
+{
+    memset(c, 0, sizeof(*c));
+    memset(out, 0, sizeof(*out));
+    *message = NULL;
+    c->a = a;
+    c->cols = cols;
+    c->ncols = n;
+    c->cap = extra + CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
+    c->params = ARENA_NEW(a, const char *, (size_t)c->cap);
+    return c->params != NULL ? APP_OK : APP_ERR_INTERNAL;
+}
+
+/*
+ * A list whose page PostgreSQL writes: from_where (the rows and their
+ * conditions, "FROM ... WHERE ...") counted, and the page of object (a
+ * json_build_object over those rows) in the order `order` (an ORDER BY
+ * list), both in one statement with c's parameters.
+ */
+static enum app_err object_page(const struct compiler *c, const struct cq_request *rq,
+                                const char *object, const char *order, const char *from_where,
+                                struct cq_query *out)
+{
+    struct arena *a = c->a;
+
+    if (order == NULL || from_where == NULL)
+        return APP_ERR_INTERNAL;
+    out->count_sql = arena_printf(a, "SELECT count(*)%s", from_where);
+    out->page_sql =
+        arena_printf(a,
+                     "SELECT coalesce(json_agg(p.j ORDER BY p.ord), '[]')::text FROM (SELECT %s j,"
+                     " row_number() OVER (ORDER BY %s) ord%s ORDER BY %s LIMIT %lld OFFSET %lld) p",
+                     object, order, from_where, order, (long long)rq->page_size,
+                     (long long)((rq->page - 1) * rq->page_size));
+    out->list_sql = out->count_sql && out->page_sql
+                        ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
+                        : NULL;
+    out->params = c->params;
+    out->nparams = c->nparams;
+    return out->list_sql ? APP_OK : APP_ERR_INTERNAL;
+}
+
 enum app_err cq_contacts_build(struct arena *a, const struct cq_request *rq, struct cq_query *out,
                                const char **message)
 {
     struct compiler c;
     struct frag f;
     const char *dir = "DESC";
-
-    memset(&c, 0, sizeof(c));
-    memset(out, 0, sizeof(*out));
-    *message = NULL;
-    c.a = a;
-    c.cols = contact_columns;
-    c.ncols = sizeof(contact_columns) / sizeof(contact_columns[0]);
+    enum app_err e =
+        compiler_start(&c, a, contact_columns, sizeof(contact_columns) / sizeof(contact_columns[0]),
+                       0, out, message);
     const struct column *ocol = find_column(&c, "users", "created_at");
-    c.cap = CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
-    c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
-    if (c.params == NULL)
-        return APP_ERR_INTERNAL;
-    enum app_err e = compile_filters(&c, rq->filters, &f);
+
     if (e != APP_OK)
+        return e;
+    if ((e = compile_filters(&c, rq->filters, &f)) != APP_OK)
         return refused(&c, e, message);
     if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK)
         return e;
-    const char *where = arena_printf(a,
-                                     " FROM users u WHERE u.type IN ('contact', 'visitor')"
-                                     " AND u.deleted_at IS NULL%s%s",
-                                     f.page ? " AND " : "", f.page ? f.page : "");
-    if (where == NULL)
-        return APP_ERR_INTERNAL;
-    out->count_sql = arena_printf(a, "SELECT count(*)%s", where);
-    /* The page as UserCompact objects, in order. */
-    out->page_sql = arena_printf(
-        a,
-        "SELECT coalesce(json_agg(p.j ORDER BY p.ord), '[]')::text FROM (SELECT"
-        " json_build_object('id', u.id, 'type', u.type, 'first_name', u.first_name, 'last_name',"
+    /* The page as UserCompact objects. */
+    return object_page(
+        &c, rq,
+        "json_build_object('id', u.id, 'type', u.type, 'first_name', u.first_name, 'last_name',"
         " coalesce(u.last_name, ''), 'email', coalesce(u.email, ''), 'enabled', u.enabled,"
-        " 'avatar_url', u.avatar_url, 'created_at', u.created_at, 'updated_at', u.updated_at) j,"
-        " row_number() OVER (ORDER BY %s %s NULLS LAST, u.id %s) ord%s ORDER BY %s %s NULLS LAST,"
-        " u.id %s LIMIT %lld OFFSET %lld) p",
-        ocol->expr, dir, dir, where, ocol->expr, dir, dir, (long long)rq->page_size,
-        (long long)((rq->page - 1) * rq->page_size));
-    out->list_sql = out->count_sql && out->page_sql
-                        ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
-                        : NULL;
-    out->params = c.params;
-    out->nparams = c.nparams;
-    return out->list_sql ? APP_OK : APP_ERR_INTERNAL;
+        " 'avatar_url', u.avatar_url, 'created_at', u.created_at, 'updated_at', u.updated_at)",
+        arena_printf(a, "%s %s NULLS LAST, u.id %s", ocol->expr, dir, dir),
+        arena_printf(a,
+                     " FROM users u WHERE u.type IN ('contact', 'visitor')"
+                     " AND u.deleted_at IS NULL%s%s",
+                     f.page ? " AND " : "", f.page ? f.page : ""),
+        out);
 }
 
 /* The activity log's filter allow-list (upstream's AllowedFields for it). */
@@ -706,45 +735,26 @@ enum app_err cq_activity_logs_build(struct arena *a, const struct cq_request *rq
 {
     struct compiler c;
     struct frag f;
+    enum app_err e =
+        compiler_start(&c, a, activity_columns,
+                       sizeof(activity_columns) / sizeof(activity_columns[0]), 0, out, message);
 
-    memset(&c, 0, sizeof(c));
-    memset(out, 0, sizeof(*out));
-    *message = NULL;
-    c.a = a;
-    c.cols = activity_columns;
-    c.ncols = sizeof(activity_columns) / sizeof(activity_columns[0]);
-    c.cap = CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
-    c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
-    if (c.params == NULL)
-        return APP_ERR_INTERNAL;
-    enum app_err e = compile_filters(&c, rq->filters, &f);
     if (e != APP_OK)
+        return e;
+    if ((e = compile_filters(&c, rq->filters, &f)) != APP_OK)
         return refused(&c, e, message);
     const char *col = activity_order(rq->order_by);
     const char *dir = rq->order != NULL && strcasecmp(rq->order, "asc") == 0 ? "ASC" : "DESC";
-    const char *where =
-        arena_printf(a, " FROM activity_logs l%s%s", f.page ? " WHERE " : "", f.page ? f.page : "");
-    if (where == NULL)
-        return APP_ERR_INTERNAL;
-    out->count_sql = arena_printf(a, "SELECT count(*)%s", where);
-    /* The page as upstream's ActivityLog objects, in order. */
-    out->page_sql = arena_printf(
-        a,
-        "SELECT coalesce(json_agg(p.j ORDER BY p.ord), '[]')::text FROM (SELECT"
-        " json_build_object('id', l.id, 'created_at', l.created_at, 'updated_at', l.updated_at,"
+    /* The page as upstream's ActivityLog objects. */
+    return object_page(
+        &c, rq,
+        "json_build_object('id', l.id, 'created_at', l.created_at, 'updated_at', l.updated_at,"
         " 'activity_type', l.activity_type, 'activity_description', l.activity_description,"
         " 'actor_id', l.actor_id, 'target_model_type', l.target_model_type, 'target_model_id',"
-        " l.target_model_id, 'ip', coalesce(host(l.ip), '')) j,"
-        " row_number() OVER (ORDER BY l.%s %s NULLS LAST, l.id %s) ord%s ORDER BY l.%s %s NULLS"
-        " LAST, l.id %s LIMIT %lld OFFSET %lld) p",
-        col, dir, dir, where, col, dir, dir, (long long)rq->page_size,
-        (long long)((rq->page - 1) * rq->page_size));
-    out->list_sql = out->count_sql && out->page_sql
-                        ? arena_printf(a, "SELECT (%s), (%s)", out->count_sql, out->page_sql)
-                        : NULL;
-    out->params = c.params;
-    out->nparams = c.nparams;
-    return out->list_sql ? APP_OK : APP_ERR_INTERNAL;
+        " l.target_model_id, 'ip', coalesce(host(l.ip), ''))",
+        arena_printf(a, "l.%s %s NULLS LAST, l.id %s", col, dir, dir),
+        arena_printf(a, " FROM activity_logs l%s%s", f.page ? " WHERE " : "", f.page ? f.page : ""),
+        out);
 }
 
 /* The OR of the list scopes a view may show (ACCESS_ALL handled by the caller); NULL if none. */
@@ -790,17 +800,11 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     const char *dir = "DESC";
     const char *scope = NULL, *scope_sum = NULL;
 
-    memset(&c, 0, sizeof(c));
-    memset(out, 0, sizeof(*out));
-    *message = NULL;
-    c.a = a;
-    c.cols = columns;
-    c.ncols = sizeof(columns) / sizeof(columns[0]);
+    enum app_err e0 =
+        compiler_start(&c, a, columns, sizeof(columns) / sizeof(columns[0]), 2, out, message);
+    if (e0 != APP_OK)
+        return e0;
     ocol = find_column(&c, "conversations", "last_message_at");
-    c.cap = 2 + CQ_MAX_CONDITIONS * CQ_MAX_IN_VALUES + 2;
-    c.params = ARENA_NEW(a, const char *, (size_t)c.cap);
-    if (c.params == NULL)
-        return APP_ERR_INTERNAL;
     c.summarizable = 1;
     param(&c, arena_printf(a, "%" PRId64, rq->user_id)); /* $1: the caller, always */
 
