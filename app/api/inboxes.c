@@ -609,7 +609,10 @@ static enum app_err one(struct req *r, struct resp *w, enum app_err e, const cha
     return e == APP_OK ? reply_inboxes(r, w, json, len) : e;
 }
 
-enum app_err h_inboxes_get(struct req *r, struct resp *w)
+/* A route that reads or changes the inbox of the path and answers it. */
+static enum app_err on_inbox(struct req *r, struct resp *w,
+                             enum app_err (*fn)(struct db *, struct arena *, int64_t, const char **,
+                                                size_t *))
 {
     struct ctx *c = r->ctx;
     const char *json = NULL;
@@ -619,8 +622,13 @@ enum app_err h_inboxes_get(struct req *r, struct resp *w)
 
     if (e != APP_OK)
         return e;
-    e = store_inbox_json(c->db, r->arena, id, &json, &len);
+    e = fn(c->db, r->arena, id, &json, &len);
     return one(r, w, e, json, len);
+}
+
+enum app_err h_inboxes_get(struct req *r, struct resp *w)
+{
+    return on_inbox(r, w, store_inbox_json);
 }
 
 enum app_err h_inboxes_create(struct req *r, struct resp *w)
@@ -656,16 +664,7 @@ enum app_err h_inboxes_update(struct req *r, struct resp *w)
 
 enum app_err h_inboxes_toggle(struct req *r, struct resp *w)
 {
-    struct ctx *c = r->ctx;
-    const char *json = NULL;
-    size_t len = 0;
-    int64_t id;
-    enum app_err e = reply_path_int(r, w, "id", "inbox", &id);
-
-    if (e != APP_OK)
-        return e;
-    e = store_inbox_toggle(c->db, r->arena, id, &json, &len);
-    return one(r, w, e, json, len);
+    return on_inbox(r, w, store_inbox_toggle);
 }
 
 enum app_err h_inboxes_delete(struct req *r, struct resp *w)
