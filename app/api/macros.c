@@ -32,7 +32,6 @@
 #define MACRO_MAX_TAGS 100
 /* Actions a macro carries: each type at most once. */
 #define MACRO_MAX_ACTIONS 7
-#define BODY_DEPTH 16
 
 /* Upstream's action types allowed in a macro, with the permission each needs when applied. */
 static const struct {
@@ -391,7 +390,6 @@ enum app_err h_macro_apply(struct req *r, struct resp *w)
     size_t n, bad = 0;
     const char *missing;
     int64_t id;
-    int ok;
     enum app_err e = conv_access(r, w, "uuid", &ca);
 
     if (e == APP_OK)
@@ -403,9 +401,8 @@ enum app_err h_macro_apply(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     if (first_byte(r) == '[') {
-        list = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
-        if (!ok || list == NULL)
-            return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");
+        if ((e = body_array(r, w, &list)) != APP_OK)
+            return e;
     } else {
         if ((e = body_object(r, w, &b)) != APP_OK)
             return e;

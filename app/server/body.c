@@ -55,11 +55,29 @@ static int holds_nul(struct json_object *o)
     }
 }
 
+/* The JSON body as a value of type want: bounded depth, no NUL in its strings. */
+static enum app_err json_body(struct req *r, struct resp *w, json_type want,
+                              struct json_object **out)
+{
+    int ok;
+    *out = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
+    if (!ok || *out == NULL || !json_object_is_type(*out, want))
+        return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");
+    if (holds_nul(*out))
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Error parsing request: a string holds a NUL character");
+    return APP_OK;
+}
+
+enum app_err body_array(struct req *r, struct resp *w, struct json_object **arr)
+{
+    return json_body(r, w, json_type_array, arr);
+}
+
 enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
                        const struct mp_part **files, int *nfiles)
 {
     const char *ct = r->content_type ? r->content_type : "";
-    int ok;
 
     *obj = NULL;
     if (files != NULL) {
@@ -116,13 +134,7 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
         }
         return APP_OK;
     }
-    *obj = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
-    if (!ok || *obj == NULL || !json_object_is_type(*obj, json_type_object))
-        goto bad;
-    if (holds_nul(*obj))
-        return reply_fail(r, w, APP_ERR_INPUT,
-                          "Error parsing request: a string holds a NUL character");
-    return APP_OK;
+    return json_body(r, w, json_type_object, obj);
 bad:
     return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");
 }

@@ -22,6 +22,13 @@ struct json_object;
  */
 enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj);
 
+/*
+ * A JSON body that is an array (some upstream routes take a bare list):
+ * the same checks as body_object(), APP_ERR_INPUT "Error parsing request"
+ * for anything else.
+ */
+enum app_err body_array(struct req *r, struct resp *w, struct json_object **arr);
+
 struct mp_part;
 
 /*

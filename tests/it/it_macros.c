@@ -376,6 +376,9 @@ START_TEST(test_macro_apply)
                       "[{\"type\":\"add_tags\",\"value\":[\"x\"]},"
                       "{\"type\":\"add_tags\",\"value\":[\"y\"]}]",
                       400, "Duplicate actions not allowed", "InputException");
+    expect_json_error("POST", path, it_admin_key,
+                      "[{\"type\":\"add_tags\",\"value\":[\"x\\u0000y\"]}]", 400,
+                      "Error parsing request: a string holds a NUL character", "InputException");
     char other[160];
     snprintf(other, sizeof(other), "/api/v1/conversations/%s/macros/999999/apply", conv);
     expect_json_error("POST", other, it_agent_key, "[]", 404, "Macro not found",
