@@ -21,7 +21,17 @@ DESKD_PIDFILE=$RUN_DIR/deskd.pid
 DESKD_EXITFILE=$RUN_DIR/deskd.exit
 NGINX_PIDFILE=$RUN_DIR/nginx.pid
 NGINX_CONF=$DESKD_VAR/nginx/nginx.conf
-export DESKD_DATABASE_URL=${DESKD_DATABASE_URL:-"host=$PG_RUN dbname=deskd user=deskd"}
+# Three roles in the private cluster (scripts/stack creates them): postgres, the
+# superuser, only for the scripts' administration; deskd_owner owns the
+# database, its schema and every table, and runs `deskd migrate` and `deskd seed`;
+# deskd, the workers' role, may only read and write rows.
+PG_SUPERUSER=postgres
+PG_OWNER=deskd_owner
+PG_WORKER=deskd
+if [ -z "${DESKD_DATABASE_URL:-}" ]; then
+    export DESKD_DATABASE_URL="host=$PG_RUN dbname=deskd user=$PG_WORKER"
+    export DESKD_MIGRATE_DATABASE_URL=${DESKD_MIGRATE_DATABASE_URL:-"host=$PG_RUN dbname=deskd user=$PG_OWNER"}
+fi
 # The private stack speaks plain HTTP on 127.0.0.1: cookies without the Secure flag.
 export DESKD_SECURE_COOKIES=${DESKD_SECURE_COOKIES:-false}
 
@@ -46,6 +56,13 @@ as_pg() {
     else
         "$@"
     fi
+}
+
+# psql as the cluster's superuser: psql_super DBNAME [psql arguments].
+psql_super() {
+    local db=$1
+    shift
+    "$PG_BIN/psql" -h "$PG_RUN" -U "$PG_SUPERUSER" -d "$db" -X -q -v ON_ERROR_STOP=1 "$@"
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1" 2>/dev/null)" 2>/dev/null; }

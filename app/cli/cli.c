@@ -9,15 +9,24 @@
 #include "server/config.h"
 #include "store/connect.h"
 
-struct db *cli_connect(const struct config *cfg)
+static struct db *connect_url(const char *url)
 {
     struct db *db;
-    if (store_connect(cfg->database_url, "deskd cli", &db) != APP_OK) {
-        fprintf(stderr, "deskd: cannot use the database (%s); is it running and migrated?\n",
-                cfg->database_url);
+    if (store_connect(url, "deskd cli", &db) != APP_OK) {
+        fprintf(stderr, "deskd: cannot use the database (%s); is it running and migrated?\n", url);
         return NULL;
     }
     return db;
+}
+
+struct db *cli_connect(const struct config *cfg)
+{
+    return connect_url(cfg->database_url);
+}
+
+struct db *cli_connect_owner(const struct config *cfg)
+{
+    return connect_url(cfg->migrate_database_url);
 }
 
 int cli_options(int argc, char **argv, const char *const *names, const char **values, size_t n)

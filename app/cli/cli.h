@@ -17,8 +17,15 @@ int cli_agent_create(const struct config *cfg, int argc, char **argv);
 int cli_agent_api_key(const struct config *cfg, int argc, char **argv);
 int cli_seed(const struct config *cfg, int argc, char **argv);
 
-/* A database connection (close it with store_close()), or NULL after printing why not. */
+/*
+ * A database connection (close it with store_close()), or NULL after
+ * printing why not: cli_connect as the workers' role (DESKD_DATABASE_URL),
+ * cli_connect_owner as the schema owner (DESKD_MIGRATE_DATABASE_URL) for
+ * what changes the schema: migrate, and seed (it drops and rebuilds an
+ * index and vacuums).
+ */
 struct db *cli_connect(const struct config *cfg);
+struct db *cli_connect_owner(const struct config *cfg);
 
 /*
  * Reads "--name value" pairs from argv: values[k] is the value of

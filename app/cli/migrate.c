@@ -109,7 +109,7 @@ int cli_migrate(const struct config *cfg)
     closedir(d);
     qsort(files, nfiles, sizeof(*files), cmp_str);
 
-    db = cli_connect(cfg);
+    db = cli_connect_owner(cfg);
     if (db == NULL)
         goto out;
     if (store_migrations_prepare(db) != APP_OK) {

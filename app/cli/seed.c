@@ -43,7 +43,7 @@ int cli_seed(const struct config *cfg, int argc, char **argv)
         fprintf(stderr, "deskd: usage: deskd seed --conversations N (0 to 50000000)\n");
         return 2;
     }
-    db = cli_connect(cfg);
+    db = cli_connect_owner(cfg);
     if (db == NULL)
         return 1;
     a = arena_new(1 << 20);

@@ -42,6 +42,22 @@ int config_load(struct config *c, char *err, size_t errlen)
         c->database_url = xmalloc(n);
         snprintf(c->database_url, n, "host=%s/pg/run dbname=deskd user=deskd", c->var_dir);
     }
+    /*
+     * Migrations (and seed) run as the role that owns the schema; the
+     * workers' role may only read and write rows.  Unset, it is the
+     * private cluster's owner role, or DESKD_DATABASE_URL when that is set
+     * (one role for both, as before).
+     */
+    if ((v = env_get("DESKD_MIGRATE_DATABASE_URL")) != NULL) {
+        c->migrate_database_url = xstrdup(v);
+    } else if (env_get("DESKD_DATABASE_URL") != NULL) {
+        c->migrate_database_url = xstrdup(c->database_url);
+    } else {
+        size_t n = strlen(c->var_dir) + 64;
+        c->migrate_database_url = xmalloc(n);
+        snprintf(c->migrate_database_url, n, "host=%s/pg/run dbname=deskd user=deskd_owner",
+                 c->var_dir);
+    }
 
     if ((v = env_get("DESKD_LISTEN")) != NULL) {
         if (strncmp(v, "unix:", 5) == 0) {
@@ -183,6 +199,7 @@ void config_free(struct config *c)
 {
     free(c->var_dir);
     free(c->database_url);
+    free(c->migrate_database_url);
     free(c->listen);
     free(c->secret_key);
     free(c->ai_base_url);

@@ -9,24 +9,25 @@
 #include <stddef.h>
 
 struct config {
-    char *var_dir;         /* DESKD_VAR, absolute */
-    char *database_url;    /* DESKD_DATABASE_URL */
-    char *listen;          /* DESKD_LISTEN: "unix:/path" or "host:port" */
-    int workers;           /* DESKD_WORKERS */
-    char *secret_key;      /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
-    long session_ttl;      /* DESKD_SESSION_TTL, seconds */
-    int secure_cookies;    /* DESKD_SECURE_COOKIES */
-    char *ai_base_url;     /* DESKD_AI_BASE_URL */
-    char *ai_model;        /* DESKD_AI_MODEL */
-    long ai_timeout;       /* DESKD_AI_TIMEOUT, seconds */
-    char *upload_dir;      /* DESKD_UPLOAD_DIR */
-    char *lang_dir;        /* DESKD_LANG_DIR: <lang>.json language files */
-    int log_level;         /* DESKD_LOG_LEVEL */
-    char *user;            /* DESKD_USER: drop to this user when started as root */
-    int shutdown_timeout;  /* DESKD_SHUTDOWN_TIMEOUT, seconds */
-    int statement_timeout; /* DESKD_STATEMENT_TIMEOUT, milliseconds */
-    int backlog;           /* DESKD_BACKLOG */
-    char *sql_dir;         /* DESKD_SQL_DIR: migrations */
+    char *var_dir;              /* DESKD_VAR, absolute */
+    char *database_url;         /* DESKD_DATABASE_URL: the workers' (and agent commands') role */
+    char *migrate_database_url; /* DESKD_MIGRATE_DATABASE_URL: the owner role (migrate, seed) */
+    char *listen;               /* DESKD_LISTEN: "unix:/path" or "host:port" */
+    int workers;                /* DESKD_WORKERS */
+    char *secret_key;           /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
+    long session_ttl;           /* DESKD_SESSION_TTL, seconds */
+    int secure_cookies;         /* DESKD_SECURE_COOKIES */
+    char *ai_base_url;          /* DESKD_AI_BASE_URL */
+    char *ai_model;             /* DESKD_AI_MODEL */
+    long ai_timeout;            /* DESKD_AI_TIMEOUT, seconds */
+    char *upload_dir;           /* DESKD_UPLOAD_DIR */
+    char *lang_dir;             /* DESKD_LANG_DIR: <lang>.json language files */
+    int log_level;              /* DESKD_LOG_LEVEL */
+    char *user;                 /* DESKD_USER: drop to this user when started as root */
+    int shutdown_timeout;       /* DESKD_SHUTDOWN_TIMEOUT, seconds */
+    int statement_timeout;      /* DESKD_STATEMENT_TIMEOUT, milliseconds */
+    int backlog;                /* DESKD_BACKLOG */
+    char *sql_dir;              /* DESKD_SQL_DIR: migrations */
 };
 
 /*

@@ -171,8 +171,10 @@ def agent_id(key):
 
 
 def sql(statement):
-    """Runs SQL on the test database (DESKD_DATABASE_URL); returns the first value."""
-    out = subprocess.run(["psql", os.environ.get("DESKD_DATABASE_URL", ""), "-qtAX", "-v",
+    """Runs SQL on the test database as the schema owner (DESKD_MIGRATE_DATABASE_URL, else
+    DESKD_DATABASE_URL); returns the first value."""
+    dsn = os.environ.get("DESKD_MIGRATE_DATABASE_URL") or os.environ.get("DESKD_DATABASE_URL", "")
+    out = subprocess.run(["psql", dsn, "-qtAX", "-v",
                           "ON_ERROR_STOP=1", "-c", statement],
                          check=True, capture_output=True, text=True).stdout
     return out.strip().splitlines()[0] if out.strip() else ""

@@ -53,6 +53,12 @@ void assert_error(const struct http_res *r, long status, const char *message, co
 void expect_error(const char *path, const char *auth, long status, const char *message,
                   const char *type);
 
+/*
+ * The connection string of the test database's fixtures: the schema owner
+ * (DESKD_MIGRATE_DATABASE_URL), else DESKD_DATABASE_URL.  sql_value() and
+ * sql_exec() connect with it: some fixtures rename tables.
+ */
+const char *it_owner_dsn(void);
 /* Runs one SQL statement on the test database; returns the first value (malloc'd) or NULL. */
 char *sql_value(const char *sql);
 /* Runs SQL that returns nothing; fails the test on error. */
@@ -120,5 +126,6 @@ Suite *it_custom_attributes_suite(void);
 Suite *it_drafts_suite(void);
 Suite *it_activity_log_suite(void);
 Suite *it_oidc_suite(void);
+Suite *it_dbroles_suite(void);
 
 #endif

@@ -142,8 +142,7 @@ END_TEST
 START_TEST(test_sigterm_drains_in_flight)
 {
     pid_t m = master_pid();
-    const char *dsn = getenv("DESKD_DATABASE_URL");
-    PGconn *c = PQconnectdb(dsn ? dsn : "");
+    PGconn *c = PQconnectdb(it_owner_dsn());
     ck_assert_int_eq(PQstatus(c), CONNECTION_OK);
     PQclear(PQexec(c, "BEGIN"));
     PGresult *res = PQexec(c, "LOCK TABLE conversation_priorities IN ACCESS EXCLUSIVE MODE");

@@ -177,10 +177,17 @@ void expect_error(const char *path, const char *auth, long status, const char *m
     http_res_free(&r);
 }
 
+const char *it_owner_dsn(void)
+{
+    const char *dsn = getenv("DESKD_MIGRATE_DATABASE_URL");
+    if (dsn == NULL || *dsn == '\0')
+        dsn = getenv("DESKD_DATABASE_URL");
+    return dsn ? dsn : "";
+}
+
 static PGconn *connect_db(void)
 {
-    const char *dsn = getenv("DESKD_DATABASE_URL");
-    PGconn *c = PQconnectdb(dsn ? dsn : "");
+    PGconn *c = PQconnectdb(it_owner_dsn());
     ck_assert_msg(PQstatus(c) == CONNECTION_OK, "test db: %s", PQerrorMessage(c));
     return c;
 }

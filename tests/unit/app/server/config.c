@@ -10,10 +10,11 @@ START_TEST(test_bad_config_is_an_error)
 {
     struct config c;
     char err[256];
-    static const char *const vars[] = {
-        "DESKD_DATABASE_URL",   "DESKD_LISTEN",    "DESKD_SESSION_TTL",
-        "DESKD_SECURE_COOKIES", "DESKD_LOG_LEVEL", "DESKD_WORKERS",
-        "DESKD_AI_BASE_URL",    "DESKD_AI_MODEL",  "DESKD_AI_TIMEOUT"};
+    static const char *const vars[] = {"DESKD_DATABASE_URL", "DESKD_LISTEN",
+                                       "DESKD_SESSION_TTL",  "DESKD_SECURE_COOKIES",
+                                       "DESKD_LOG_LEVEL",    "DESKD_WORKERS",
+                                       "DESKD_AI_BASE_URL",  "DESKD_AI_MODEL",
+                                       "DESKD_AI_TIMEOUT",   "DESKD_MIGRATE_DATABASE_URL"};
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         unsetenv(vars[i]); /* defaults are under test; this runs in a forked child */
     setenv("DESKD_WORKERS", "zero", 1);
@@ -40,7 +41,9 @@ START_TEST(test_bad_config_is_an_error)
     setenv("DESKD_VAR", "/tmp/deskd-unit", 1);
     ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
     ck_assert_str_eq(c.listen, "unix:/tmp/deskd-unit/run/deskd.sock");
-    ck_assert_ptr_nonnull(strstr(c.database_url, "host=/tmp/deskd-unit/pg/run"));
+    ck_assert_str_eq(c.database_url, "host=/tmp/deskd-unit/pg/run dbname=deskd user=deskd");
+    ck_assert_str_eq(c.migrate_database_url,
+                     "host=/tmp/deskd-unit/pg/run dbname=deskd user=deskd_owner");
     ck_assert_int_eq(c.session_ttl, 32400);
     ck_assert_int_eq(c.secure_cookies, 1);
     ck_assert_str_eq(c.ai_base_url, "https://api.openai.com/v1");
@@ -51,7 +54,29 @@ START_TEST(test_bad_config_is_an_error)
 }
 END_TEST
 
+/* migrate and seed connect with DESKD_MIGRATE_DATABASE_URL, else with DESKD_DATABASE_URL. */
+START_TEST(test_migrate_database_url)
+{
+    struct config c;
+    char err[256];
+    unsetenv("DESKD_MIGRATE_DATABASE_URL");
+    setenv("DESKD_DATABASE_URL", "postgresql://app@db/deskd", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_str_eq(c.database_url, "postgresql://app@db/deskd");
+    ck_assert_str_eq(c.migrate_database_url, "postgresql://app@db/deskd");
+    config_free(&c);
+    setenv("DESKD_MIGRATE_DATABASE_URL", "postgresql://owner@db/deskd", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_str_eq(c.database_url, "postgresql://app@db/deskd");
+    ck_assert_str_eq(c.migrate_database_url, "postgresql://owner@db/deskd");
+    config_free(&c);
+    unsetenv("DESKD_DATABASE_URL");
+    unsetenv("DESKD_MIGRATE_DATABASE_URL");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
-    return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error);
+    return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
+                    test_migrate_database_url);
 }
