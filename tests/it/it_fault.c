@@ -189,6 +189,16 @@ START_TEST(test_sigterm_drains_in_flight)
             msleep(100);
     }
     ck_assert_str_eq(code, "0\n");
+    /* deskd gone: nginx's 502 becomes the 503 envelope, which warns that a write may have
+     * been made (a worker can die after its commit) and names the safe way to retry. */
+    struct http_res r = http_get("/api/v1/statuses", tok(it_admin_key));
+    assert_error(&r, 503,
+                 "Service temporarily unavailable; the request may have been applied: retry with "
+                 "the same Idempotency-Key",
+                 "GeneralException");
+    char ra[16];
+    ck_assert_str_eq(http_header(&r, "Retry-After", ra, sizeof(ra)), "1");
+    http_res_free(&r);
     ck_assert_int_eq(stack("restart-deskd"), 0);
     ck_assert_int_eq(get_status("/api/v1/priorities"), 200);
 }
