@@ -55,6 +55,62 @@ static int holds_nul(struct json_object *o)
     }
 }
 
+enum body_kind { KIND_NONE, KIND_JSON, KIND_FORM, KIND_MULTIPART, KIND_OTHER };
+
+/*
+ * What r's Content-Type says the body is: its media type (before any
+ * parameter such as "; charset=utf-8" or "; boundary=…", blanks around it
+ * ignored) compared without regard to case.  KIND_NONE when the header is
+ * absent or empty.  mt, mtlen: the media type as sent, for a refusal.
+ */
+static enum body_kind body_kind(const struct req *r, const char **mt, size_t *mtlen)
+{
+    static const struct {
+        const char *name;
+        enum body_kind kind;
+    } kinds[] = {{"application/json", KIND_JSON},
+                 {"application/x-www-form-urlencoded", KIND_FORM},
+                 {"multipart/form-data", KIND_MULTIPART}};
+    const char *s = r->content_type ? r->content_type : "";
+    size_t n;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    n = strcspn(s, ";");
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    *mt = s;
+    *mtlen = n;
+    if (n == 0)
+        return KIND_NONE;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (strlen(kinds[i].name) == n && strncasecmp(s, kinds[i].name, n) == 0)
+            return kinds[i].kind;
+    return KIND_OTHER;
+}
+
+/*
+ * The 400 for a body whose Content-Type deskd does not read; accepts names
+ * what the route takes.  The media type is echoed when it is short
+ * printable ASCII, so the message stays readable whatever was sent.
+ */
+static enum app_err refuse_kind(struct req *r, struct resp *w, enum body_kind k, const char *mt,
+                                size_t mtlen, const char *accepts)
+{
+    int printable = mtlen <= 100;
+    if (k == KIND_NONE)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Error parsing request: the body has no Content-Type; send %s", accepts);
+    for (size_t i = 0; printable && i < mtlen; i++)
+        printable = mt[i] > ' ' && mt[i] < 0x7f;
+    if (!printable)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Error parsing request: unsupported Content-Type; send %s", accepts);
+    return reply_fail(r, w, APP_ERR_INPUT,
+                      "Error parsing request: unsupported Content-Type %.*s; send %s", (int)mtlen,
+                      mt, accepts);
+}
+
 /* The JSON body as a value of type want: bounded depth, no NUL in its strings. */
 static enum app_err json_body(struct req *r, struct resp *w, json_type want,
                               struct json_object **out)
@@ -71,13 +127,21 @@ static enum app_err json_body(struct req *r, struct resp *w, json_type want,
 
 enum app_err body_array(struct req *r, struct resp *w, struct json_object **arr)
 {
+    const char *mt;
+    size_t mtlen;
+    enum body_kind k = body_kind(r, &mt, &mtlen);
+    /* An empty body needs no Content-Type; it is no list either. */
+    if (k != KIND_JSON && r->body_len > 0)
+        return refuse_kind(r, w, k, mt, mtlen, "application/json");
     return json_body(r, w, json_type_array, arr);
 }
 
 enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
                        const struct mp_part **files, int *nfiles)
 {
-    const char *ct = r->content_type ? r->content_type : "";
+    const char *ct = r->content_type ? r->content_type : "", *mt;
+    size_t mtlen;
+    enum body_kind k = body_kind(r, &mt, &mtlen);
 
     *obj = NULL;
     if (files != NULL) {
@@ -90,7 +154,7 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
             return APP_ERR_INTERNAL;
         return APP_OK;
     }
-    if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+    if (k == KIND_FORM) {
         struct kv *kv;
         size_t n;
         char *copy = arena_strndup(r->arena, r->body, r->body_len);
@@ -105,7 +169,7 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
             json_object_object_add(*obj, kv[i].key, json_object_new_string(kv[i].value));
         return APP_OK;
     }
-    if (strncasecmp(ct, "multipart/form-data", 19) == 0) {
+    if (k == KIND_MULTIPART) {
         struct mp_part *parts = ARENA_NEW(r->arena, struct mp_part, MP_MAX_PARTS);
         const char *why;
         int n, nf = 0;
@@ -134,6 +198,10 @@ enum app_err body_form(struct req *r, struct resp *w, struct json_object **obj,
         }
         return APP_OK;
     }
+    if (k != KIND_JSON)
+        return refuse_kind(r, w, k, mt, mtlen,
+                           files != NULL ? "application/json or multipart/form-data"
+                                         : "application/json");
     return json_body(r, w, json_type_object, obj);
 bad:
     return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");

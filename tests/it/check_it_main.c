@@ -66,6 +66,7 @@ int main(void)
     srunner_add_suite(sr, it_agents_suite());
     srunner_add_suite(sr, it_sessions_suite());
     srunner_add_suite(sr, it_errors_suite());
+    srunner_add_suite(sr, it_http_suite());
     srunner_add_suite(sr, it_conversations_suite());
     srunner_add_suite(sr, it_dbroles_suite());
     srunner_add_suite(sr, it_fault_suite());

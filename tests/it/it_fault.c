@@ -2,7 +2,8 @@
  * it_fault.c - the process model under faults: a worker killed with
  * SIGKILL, PostgreSQL restarted, a rolling restart under load, and a
  * graceful drain with a request in flight.  The drain test stops deskd and
- * starts it again through scripts/stack.
+ * starts it again through scripts/stack; while deskd is away it checks
+ * nginx's 503.
  */
 #include <errno.h>
 #include <signal.h>
@@ -188,7 +189,18 @@ START_TEST(test_sigterm_drains_in_flight)
             msleep(100);
     }
     ck_assert_str_eq(code, "0\n");
+    /* deskd gone: nginx's 502 becomes the 503 envelope, which warns that a write may have
+     * been made (a worker can die after its commit) and names the safe way to retry.  Checked
+     * once deskd is back, so that a failure here leaves the stack running. */
+    struct http_res r = http_get("/api/v1/statuses", tok(it_admin_key));
     ck_assert_int_eq(stack("restart-deskd"), 0);
+    assert_error(&r, 503,
+                 "Service temporarily unavailable; the request may have been applied: retry with "
+                 "the same Idempotency-Key",
+                 "GeneralException");
+    char ra[16];
+    ck_assert_str_eq(http_header(&r, "Retry-After", ra, sizeof(ra)), "1");
+    http_res_free(&r);
     ck_assert_int_eq(get_status("/api/v1/priorities"), 200);
 }
 END_TEST

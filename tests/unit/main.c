@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, routes_suite());
     srunner_add_suite(sr, config_suite());
+    srunner_add_suite(sr, body_suite());
     srunner_add_suite(sr, lists_suite());
     srunner_add_suite(sr, password_suite());
     srunner_add_suite(sr, access_suite());

@@ -19,6 +19,7 @@ Suite *router_suite(void);
 /* tests/unit/app/ */
 Suite *routes_suite(void);
 Suite *config_suite(void);
+Suite *body_suite(void);
 Suite *lists_suite(void);
 Suite *password_suite(void);
 Suite *access_suite(void);

@@ -56,6 +56,10 @@ expect "a missing asset is a 404, not the app" 404 '' '' -- "$URL/assets/missing
 expect "an unknown API path is still deskd's 404" 404 '"message":"Route not found"' '' -- \
     "$URL/api/v1/no-such-route"
 expect "the API still needs credentials" 401 '"status":"error"' '' -- "$URL/api/v1/statuses"
+expect "a body on a static file is nginx's 405, in the envelope" 405 \
+    '{"status":"error","message":"Request method not allowed","error_type":"GeneralException","data":null}' \
+    'Content-Type: application/json' -- -X POST -H 'Content-Type: application/json' -d '{}' \
+    "$URL/assets/index-5f3a9c.js"
 expect "/health still goes to deskd" 200 '{"status":"success","data":true}' '' -- "$URL/health"
 restore
 trap - EXIT
