@@ -138,7 +138,8 @@ enum app_err h_contacts_update(struct req *r, struct resp *w)
     const char *avatar_url = body_string(b, "avatar_url");
     if (avatar_url != NULL && strcmp(avatar_url, "null") == 0)
         avatar_url = NULL;
-    struct store_media_new avatar = {.disp = "inline", .model = "users", .model_id = id};
+    struct store_media_new avatar = {
+        .disp = "inline", .model = "users", .model_id = id, .uploaded_by = c->who->id};
     if ((e = avatar_part(r, w, files, nfiles, &avatar, &has_avatar)) != APP_OK)
         return e;
     struct store_contact_update u = {

@@ -305,6 +305,7 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
     struct store_conversation_new cn;
     struct store_message_new m;
     int64_t conv_id;
+    int ext_taken;
     enum app_err e = body_object(r, w, &b);
 
     if (e != APP_OK)
@@ -351,11 +352,14 @@ enum app_err h_conversation_create(struct req *r, struct resp *w)
     }
     if ((e = message_body(r, w, b, initiator, 0, html, &m)) != APP_OK)
         return e;
-    e = store_conversation_create(c->db, r->arena, &cn, &m, &conv_id);
-    if (e == APP_ERR_CONFLICT)
+    e = store_conversation_create(c->db, r->arena, &cn, &m, &conv_id, &ext_taken);
+    if (e == APP_ERR_CONFLICT && ext_taken)
         return reply_fail(r, w, e,
-                          "A contact with this e-mail, or an attachment, was claimed at the same "
-                          "moment; send again");
+                          "A contact with this `external_user_id` already exists with another "
+                          "e-mail");
+    if (e == APP_ERR_CONFLICT) /* an attachment linked by another request meanwhile */
+        return reply_fail(r, w, e,
+                          "An attachment was attached elsewhere at the same moment; send again");
     if (e != APP_OK)
         return e;
     return store_conversation_json(c->db, r->arena, conv_id, &w->data_json, &w->data_len);

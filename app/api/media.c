@@ -3,7 +3,9 @@
  * multipart body under the upload directory with a uuid name (the type
  * sniffed from the bytes, never taken from the client), and GET
  * /uploads/{uuid} authorizes a download that nginx then sends itself
- * (X-Accel-Redirect to the internal /_deskd_uploads/ location).  Messages
+ * (X-Accel-Redirect to the internal /_deskd_uploads/ location).  The row
+ * records its uploader: until a message links it, an upload is the
+ * uploader's alone (attaching it, downloading it).  Messages
  * link uploads by id (api/messages.c); the contact avatar is stored the
  * same way (api/contacts.c).
  */
@@ -94,6 +96,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         .len = file->len,
         .disp = inline_v && strcmp(inline_v, "true") == 0 ? "inline" : "attachment",
         .model = model && *model ? model : NULL,
+        .uploaded_by = c->who->id,
     };
     upload_sniff(r->arena, &m);
     if (m.type == NULL)
@@ -143,10 +146,14 @@ enum app_err h_uploads_get(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
     /*
-     * A message's attachment is as private as its conversation: messages:read
-     * and the conversation access rule (403, where upstream says 401).  Other
-     * files (unlinked uploads, avatars) go to any authenticated agent.
+     * An upload not yet linked to anything is its uploader's alone: to anyone
+     * else (a row with no recorded uploader: to everyone) it is not there,
+     * the same 404 as an unknown uuid.  A message's attachment is as private
+     * as its conversation: messages:read and the conversation access rule
+     * (403, where upstream says 401).  Contact avatars go to any agent.
      */
+    if (f.pending && (f.uploaded_by == 0 || f.uploaded_by != c->who->id))
+        return reply_fail(r, w, APP_ERR_NOT_FOUND, "Media not found");
     if (f.conv_uuid != NULL) {
         struct access_conv ca;
         if (!app_has_perm(c->who, "messages:read"))

@@ -23,9 +23,11 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /*
- * Parses `attachments`: media ids from POST /api/v1/media, each not yet
- * linked (a repeated id counts once).  Checked here so that the 400 can name
- * the id; the transaction checks again.
+ * Parses `attachments`: media ids from POST /api/v1/media, each the
+ * caller's own upload and not yet linked (a repeated id counts once).
+ * Another agent's pending upload is refused in the words of an id that does
+ * not exist, so that a refusal tells nothing about others' uploads.
+ * Checked here so that the 400 can name the id; the transaction checks again.
  */
 static enum app_err attachments(struct req *r, struct resp *w, struct json_object *b,
                                 struct store_message_new *m)
@@ -60,10 +62,11 @@ static enum app_err attachments(struct req *r, struct resp *w, struct json_objec
             ids[k++] = ids[i];
     m->attachments = ids;
     m->nattachments = k;
+    m->attacher = c->who->id;
 
     int64_t bad;
     int missing;
-    enum app_err e = store_media_unlinkable(c->db, r->arena, ids, k, &bad, &missing);
+    enum app_err e = store_media_unlinkable(c->db, r->arena, ids, k, m->attacher, &bad, &missing);
     if (e != APP_OK || bad == 0)
         return e;
     if (missing)

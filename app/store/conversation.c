@@ -343,7 +343,12 @@ enum app_err store_inbox_state(struct db *db, struct arena *a, int64_t inbox_id,
 
 /*
  * $1 e-mail (lower-cased by the caller), $2 first name, $3 last name, $4
- * external id: the live contact with this e-mail, or a new one.
+ * external id: the live contact with this e-mail, or a new one.  No row
+ * when the insert met a contact another transaction made meanwhile (same
+ * e-mail, or same external id): ON CONFLICT waits for that transaction and
+ * does nothing once it committed, so the next statement (a new snapshot:
+ * READ COMMITTED) finds that contact.  No unique violation, whichever unique
+ * index of users it is.
  */
 static const struct db_stmt contact_stmt = {
     "contact_find_or_create",
@@ -353,9 +358,32 @@ static const struct db_stmt contact_stmt = {
     " made AS (INSERT INTO users (type, email, first_name,"
     " last_name, external_user_id) SELECT 'contact', $1::text,"
     " $2::text, $3::text, $4::text"
-    " WHERE NOT EXISTS (SELECT 1 FROM found) RETURNING id)"
+    " WHERE NOT EXISTS (SELECT 1 FROM found) ON CONFLICT DO NOTHING RETURNING id)"
     " SELECT id FROM found UNION ALL SELECT id FROM made",
     4, 0};
+
+/*
+ * The contact of cn (found or made), inside the caller's transaction.  Two
+ * creates for one new e-mail at the same moment: the second waits for the
+ * first's contact and, on its second look, finds it.  APP_ERR_CONFLICT
+ * (*ext_taken 1) if even then there is none: the insert conflicts with a
+ * live contact of another e-mail that has this external id.
+ */
+static enum app_err contact_of(struct db *db, struct arena *a,
+                               const struct store_conversation_new *cn, int64_t *contact,
+                               int *ext_taken)
+{
+    const char *cp[] = {cn->email, cn->first_name, cn->last_name, cn->external_user_id};
+    enum app_err e = store_found_i64(db, a, &contact_stmt, cp, contact);
+
+    if (e == APP_ERR_NOT_FOUND) /* made by another transaction meanwhile: look again */
+        e = store_found_i64(db, a, &contact_stmt, cp, contact);
+    if (e == APP_ERR_NOT_FOUND) {
+        *ext_taken = 1;
+        e = APP_ERR_CONFLICT;
+    }
+    return e;
+}
 
 /*
  * $1 contact id, $2 inbox id, $3 subject: Open, the next reference
@@ -375,19 +403,18 @@ static const struct db_stmt create_stmt = {
 
 enum app_err store_conversation_create(struct db *db, struct arena *a,
                                        const struct store_conversation_new *cn,
-                                       const struct store_message_new *m, int64_t *conv_id)
+                                       const struct store_message_new *m, int64_t *conv_id,
+                                       int *ext_taken)
 {
     struct store_message_new first = *m;
     int64_t contact = 0, msg_id;
     enum app_err e = store_begin(db);
 
     *conv_id = 0;
+    *ext_taken = 0;
     if (e != APP_OK)
         return e;
-    const char *cp[] = {cn->email, cn->first_name, cn->last_name, cn->external_user_id};
-    e = store_found_i64(db, a, &contact_stmt, cp, &contact);
-    if (e == APP_ERR_NOT_FOUND)
-        e = APP_ERR_INTERNAL; /* found or made, always a row */
+    e = contact_of(db, a, cn, &contact, ext_taken);
     if (e == APP_OK) {
         const char *p[] = {store_i64(a, contact), store_i64(a, cn->inbox_id), cn->subject};
         e = store_found_i64(db, a, &create_stmt, p, &first.conv_id);

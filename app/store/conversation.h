@@ -94,10 +94,14 @@ struct store_conversation_new {
  * Finds or creates the contact, creates the conversation and stores its
  * first message m (into the new conversation; a sender_id 0 means the
  * contact) in one transaction.  *conv_id is the new conversation's id.
- * APP_ERR_CONFLICT if the contact or an attachment was claimed meanwhile.
+ * Creates for one new e-mail at the same moment share the one contact the
+ * first of them made.  APP_ERR_CONFLICT for what cannot be resolved:
+ * *ext_taken 1 if cn's external id belongs to a live contact with another
+ * e-mail, 0 if an attachment was linked by another request meanwhile.
  */
 enum app_err store_conversation_create(struct db *db, struct arena *a,
                                        const struct store_conversation_new *cn,
-                                       const struct store_message_new *m, int64_t *conv_id);
+                                       const struct store_message_new *m, int64_t *conv_id,
+                                       int *ext_taken);
 
 #endif

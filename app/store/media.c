@@ -63,14 +63,14 @@ static int write_file(struct arena *a, const char *dir, const char *uuid, const 
     return 0;
 }
 
-/* $1 name, $2 type, $3 disposition, $4 size, $5 model, $6 meta, $7 model id */
+/* $1 name, $2 type, $3 disposition, $4 size, $5 model, $6 meta, $7 model id, $8 uploader */
 static const struct db_stmt insert_stmt = {
     "media_insert",
     "INSERT INTO media (filename, content_type, disposition, size,"
-    " model_type, meta, model_id) VALUES ($1::text, $2::text,"
-    " $3::media_disposition, $4::int, $5::text, $6::jsonb, $7::int)"
+    " model_type, meta, model_id, uploaded_by) VALUES ($1::text, $2::text,"
+    " $3::media_disposition, $4::int, $5::text, $6::jsonb, $7::int, $8::int)"
     " RETURNING uuid",
-    7, 0};
+    8, 0};
 
 enum app_err store_media_write(struct db *db, struct arena *a, const char *dir,
                                const struct store_media_new *m, const char **uuid)
@@ -85,7 +85,8 @@ enum app_err store_media_write(struct db *db, struct arena *a, const char *dir,
                        arena_printf(a, "%zu", m->len),
                        m->model,
                        meta,
-                       store_id_or_null(a, m->model_id)};
+                       store_id_or_null(a, m->model_id),
+                       store_id_or_null(a, m->uploaded_by)};
     enum app_err e = store_found(db, a, &insert_stmt, p, uuid);
 
     if (e == APP_OK && *uuid == NULL)
@@ -143,13 +144,14 @@ enum app_err store_media_json(struct db *db, struct arena *a, const char *uuid, 
 }
 
 /*
- * $1 uuid: the file's name, type and disposition, and the uuid of the
- * conversation whose message it is attached to (NULL if none).
+ * $1 uuid: the file's name, type and disposition, the uuid of the
+ * conversation whose message it is attached to (NULL if none), whether it
+ * is linked to nothing yet, and its uploader (NULL if unknown).
  */
 static const struct db_stmt file_stmt = {
     "media_by_uuid",
     "SELECT md.filename, md.content_type, coalesce(md.disposition::text,"
-    " 'attachment'), c.uuid FROM media md"
+    " 'attachment'), c.uuid, md.model_id IS NULL, md.uploaded_by FROM media md"
     " LEFT JOIN conversation_messages m ON md.model_type = 'messages'"
     " AND m.id = md.model_id"
     " LEFT JOIN conversations c ON c.id = m.conversation_id"
@@ -172,26 +174,33 @@ enum app_err store_media_file(struct db *db, struct arena *a, const char *uuid,
     f->type = db_value(res, 0, 1);
     f->disposition = db_value(res, 0, 2);
     f->conv_uuid = db_value(res, 0, 3);
+    f->pending = db_value(res, 0, 4)[0] == 't';
+    const char *by = db_value(res, 0, 5);
+    f->uploaded_by = by ? strtoll(by, NULL, 10) : 0;
     return f->filename && f->type && f->disposition ? APP_OK : APP_ERR_INTERNAL;
 }
 
 /*
- * $1 ids (int[]): the first that cannot be attached, and whether it is
- * missing ("t") or already someone's ("f"); no row if all can.
+ * $1 ids (int[]), $2 uploader: the first that cannot be attached, and
+ * whether it is missing or not the uploader's ("t") or the uploader's but
+ * already linked ("f"); no row if all can.  A row with no uploader is
+ * nobody's (uploaded_by NULL never equals $2).
  */
 static const struct db_stmt unlinkable_stmt = {
     "media_unlinkable",
-    "SELECT t.x, md.id IS NULL FROM unnest($1::int[]) WITH ORDINALITY"
+    "SELECT t.x, md.id IS NULL OR md.uploaded_by IS DISTINCT FROM $2::int"
+    " FROM unnest($1::int[]) WITH ORDINALITY"
     " t(x, i) LEFT JOIN media md ON md.id = t.x WHERE md.id IS NULL"
+    " OR md.uploaded_by IS DISTINCT FROM $2::int"
     " OR md.model_id IS NOT NULL"
     " OR coalesce(md.model_type, 'messages') <> 'messages'"
     " ORDER BY t.i LIMIT 1",
-    1, 0};
+    2, 0};
 
 enum app_err store_media_unlinkable(struct db *db, struct arena *a, const int64_t *ids, size_t n,
-                                    int64_t *id, int *missing)
+                                    int64_t uploader, int64_t *id, int *missing)
 {
-    const char *p[] = {ids_literal(a, ids, n)};
+    const char *p[] = {ids_literal(a, ids, n), store_i64(a, uploader)};
     struct db_res *res;
     enum app_err e = db_run(db, a, &unlinkable_stmt, p, &res);
 
@@ -205,20 +214,20 @@ enum app_err store_media_unlinkable(struct db *db, struct arena *a, const int64_
 }
 
 /*
- * $1 ids (int[], each once), $2 message id: links only media nobody has
- * claimed (no model id, no model or "messages").
+ * $1 ids (int[], each once), $2 message id, $3 uploader: links only the
+ * uploader's media nobody has claimed (no model id, no model or "messages").
  */
 static const struct db_stmt link_stmt = {
     "media_link",
     "UPDATE media SET model_type = 'messages', model_id = $2::int,"
     " updated_at = now() WHERE id = ANY($1::int[]) AND model_id IS NULL"
-    " AND coalesce(model_type, 'messages') = 'messages'",
-    2, 0};
+    " AND coalesce(model_type, 'messages') = 'messages' AND uploaded_by = $3::int",
+    3, 0};
 
 enum app_err store_media_link(struct db *db, struct arena *a, const int64_t *ids, size_t n,
-                              int64_t msg_id)
+                              int64_t uploader, int64_t msg_id)
 {
-    const char *p[] = {ids_literal(a, ids, n), store_i64(a, msg_id)};
+    const char *p[] = {ids_literal(a, ids, n), store_i64(a, msg_id), store_i64(a, uploader)};
     long rows;
     enum app_err e = store_one(db, a, &link_stmt, p, NULL, &rows);
 

@@ -19,10 +19,11 @@ struct store_media_new {
     const char *name, *type;
     const char *data;
     size_t len;
-    const char *disp;   /* "inline" or "attachment" */
-    const char *model;  /* NULL, "messages" or "users" */
-    int64_t model_id;   /* 0 until linked */
-    long width, height; /* an image's size in meta; 0 if unknown */
+    const char *disp;    /* "inline" or "attachment" */
+    const char *model;   /* NULL, "messages" or "users" */
+    int64_t model_id;    /* 0 until linked */
+    int64_t uploaded_by; /* the agent who uploads it; 0: nobody (SQL NULL) */
+    long width, height;  /* an image's size in meta; 0 if unknown */
 };
 
 /*
@@ -56,6 +57,8 @@ enum app_err store_media_json(struct db *db, struct arena *a, const char *uuid, 
 struct store_media_file {
     const char *filename, *type, *disposition;
     const char *conv_uuid; /* the conversation whose message it is attached to; NULL if none */
+    int pending;           /* 1 if not linked to anything yet (no model id) */
+    int64_t uploaded_by;   /* the agent who uploaded it; 0 if unknown */
 };
 
 /* The file with this uuid; APP_ERR_NOT_FOUND if there is none. */
@@ -63,17 +66,21 @@ enum app_err store_media_file(struct db *db, struct arena *a, const char *uuid,
                               struct store_media_file *f);
 
 /*
- * The first of the n media ids that cannot be attached to a message (*id,
- * 0 if all can), and whether it is missing (*missing 1) or already someone's.
+ * The first of the n media ids that uploader cannot attach to a message
+ * (*id, 0 if all can), and why: *missing 1 if there is no such upload or it
+ * is not uploader's (another agent's, or one with no recorded uploader),
+ * so that a refusal says the same for both; 0 if it is uploader's but
+ * already linked.
  */
 enum app_err store_media_unlinkable(struct db *db, struct arena *a, const int64_t *ids, size_t n,
-                                    int64_t *id, int *missing);
+                                    int64_t uploader, int64_t *id, int *missing);
 
 /*
- * Inside the caller's transaction: links the n media ids (each once) to the
- * message; APP_ERR_CONFLICT if one was claimed since store_media_unlinkable().
+ * Inside the caller's transaction: links the n media ids (each once, each
+ * uploader's) to the message; APP_ERR_CONFLICT if one was claimed since
+ * store_media_unlinkable().
  */
 enum app_err store_media_link(struct db *db, struct arena *a, const int64_t *ids, size_t n,
-                              int64_t msg_id);
+                              int64_t uploader, int64_t msg_id);
 
 #endif

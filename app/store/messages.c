@@ -130,7 +130,7 @@ enum app_err store_message_add(struct db *db, struct arena *a, const struct stor
     if (e == APP_OK && m->nmentions > 0)
         e = store_notifications_for_mentions(db, a, m->conv_id, *msg_id, m->sender_id);
     if (e == APP_OK && m->nattachments > 0)
-        e = store_media_link(db, a, m->attachments, m->nattachments, *msg_id);
+        e = store_media_link(db, a, m->attachments, m->nattachments, m->attacher, *msg_id);
     if (e == APP_OK) { /* every sender takes part, the contact too (upstream) */
         const char *par[] = {conv, sender};
         e = store_one(db, a, &participant_stmt, par, NULL, NULL);

@@ -25,8 +25,9 @@ struct store_message_new {
     const char *const *mention_types; /* "agent" or "team", with mention_ids */
     const int64_t *mention_ids;
     size_t nmentions;
-    const int64_t *attachments; /* media ids to link, each once */
+    const int64_t *attachments; /* media ids to link, each once, each attacher's upload */
     size_t nattachments;
+    int64_t attacher; /* the agent sending it: only its own uploads are linked */
 };
 
 /*

@@ -14,7 +14,7 @@ team, a status and a role no other case uses, for updates and deletes),
 provider likewise), {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
 (a note of the admin on it), {macro_id} and {spare_macro_id} (two macros visible to all).  In bodies (lists included), strings "$admin_id",
-"$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads)
+"$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads of the admin)
 become those ids (integers).  Before the cases
 run, the checker seeds a few conversations and assigns some to the admin and
 to that team.  For a 2xx status the body is validated against the schema the

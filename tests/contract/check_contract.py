@@ -222,10 +222,11 @@ def main():
     ids["spare_agent_id"] = agent_id(make_agent("Agent")[1])
     ids["spare_team_id"] = sql("INSERT INTO teams (name) VALUES ('Contract spare') RETURNING id")
     ids["contact_id"] = sql("SELECT min(id) FROM users WHERE type = 'contact'")
-    # Uploads to attach (rows only: linking never reads the file).
+    # The admin's uploads to attach (rows only: linking never reads the file; a
+    # pending upload is its uploader's alone).
     for name in ("media_id", "media_id_2"):
-        ids[name] = sql("INSERT INTO media (filename, content_type, size) VALUES"
-                        " ('contract.pdf', 'application/pdf', 10) RETURNING id")
+        ids[name] = sql("INSERT INTO media (filename, content_type, size, uploaded_by) VALUES"
+                        f" ('contract.pdf', 'application/pdf', 10, {ids['admin_id']}) RETURNING id")
     ids["note_id"] = sql("INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
                          f" ({ids['contact_id']}, 'Contract note', {ids['admin_id']}) RETURNING id")
     ids["view_id"] = sql("INSERT INTO views (name, filters, visibility) VALUES"

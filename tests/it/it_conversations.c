@@ -1390,6 +1390,132 @@ START_TEST(test_create_conversation)
 }
 END_TEST
 
+/* A response body collected by libcurl into a fixed buffer (cut at its size). */
+struct sink {
+    char buf[2048];
+    size_t len;
+};
+
+static size_t sink_write(char *data, size_t size, size_t n, void *arg)
+{
+    struct sink *k = arg;
+    size_t add = size * n, room = sizeof(k->buf) - 1 - k->len;
+    memcpy(k->buf + k->len, data, add < room ? add : room);
+    k->len += add < room ? add : room;
+    k->buf[k->len] = '\0';
+    return add;
+}
+
+#define FIRST_CONTACT_N 8
+
+/*
+ * FIRST_CONTACT_N POST /api/v1/conversations with body, all in flight at
+ * once (one libcurl multi handle, one connection each); their statuses and
+ * bodies.
+ */
+static void create_at_once(const char *body, long status[FIRST_CONTACT_N],
+                           struct sink out[FIRST_CONTACT_N])
+{
+    CURLM *m = curl_multi_init();
+    CURL *h[FIRST_CONTACT_N];
+    struct curl_slist *hdrs = NULL;
+    char url[256], auth[600];
+
+    ck_assert_ptr_nonnull(m);
+    snprintf(url, sizeof(url), "%s/api/v1/conversations", it_base_url());
+    snprintf(auth, sizeof(auth), "Authorization: %s", tok(it_admin_key));
+    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+    hdrs = curl_slist_append(hdrs, auth);
+    hdrs = curl_slist_append(hdrs, "Expect:");
+    curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)FIRST_CONTACT_N);
+    for (int i = 0; i < FIRST_CONTACT_N; i++) {
+        out[i].len = 0;
+        out[i].buf[0] = '\0';
+        h[i] = curl_easy_init();
+        ck_assert_ptr_nonnull(h[i]);
+        curl_easy_setopt(h[i], CURLOPT_URL, url);
+        curl_easy_setopt(h[i], CURLOPT_TIMEOUT, 60L);
+        curl_easy_setopt(h[i], CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(h[i], CURLOPT_HTTPHEADER, hdrs);
+        curl_easy_setopt(h[i], CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h[i], CURLOPT_WRITEFUNCTION, sink_write);
+        curl_easy_setopt(h[i], CURLOPT_WRITEDATA, &out[i]);
+        ck_assert_int_eq(curl_multi_add_handle(m, h[i]), CURLM_OK);
+    }
+    int running = 1;
+    while (running) {
+        ck_assert_int_eq(curl_multi_perform(m, &running), CURLM_OK);
+        if (running)
+            ck_assert_int_eq(curl_multi_poll(m, NULL, 0, 1000, NULL), CURLM_OK);
+    }
+    for (CURLMsg *msg; (msg = curl_multi_info_read(m, &running)) != NULL;)
+        ck_assert_msg(msg->msg != CURLMSG_DONE || msg->data.result == CURLE_OK, "%s",
+                      curl_easy_strerror(msg->data.result));
+    for (int i = 0; i < FIRST_CONTACT_N; i++) {
+        curl_easy_getinfo(h[i], CURLINFO_RESPONSE_CODE, &status[i]);
+        curl_multi_remove_handle(m, h[i]);
+        curl_easy_cleanup(h[i]);
+    }
+    curl_slist_free_all(hdrs);
+    curl_multi_cleanup(m);
+}
+
+/*
+ * Two e-mails from a new customer arriving together: every concurrent
+ * create for one new e-mail becomes a conversation, all with the one
+ * contact the first of them made (with and without an external id).  An
+ * external id that belongs to a contact with another e-mail is the one
+ * conflict left: 409, nothing written.
+ */
+START_TEST(test_concurrent_first_contact)
+{
+    long status[FIRST_CONTACT_N];
+    static struct sink out[FIRST_CONTACT_N];
+    char body[1024], email[96], ext[64], want[256];
+
+    for (int round = 0; round < 4; round++) {
+        snprintf(email, sizeof(email), "first-%d-%s@example.org", round, inbox);
+        snprintf(ext, sizeof(ext), "ext-first-%s", inbox);
+        snprintf(body, sizeof(body),
+                 "{\"inbox_id\":%s,\"contact_email\":\"%s\",\"first_name\":\"First\","
+                 "\"content\":\"<p>again</p>\",\"initiator\":\"contact\"%s%s%s}",
+                 inbox, email, round == 3 ? ",\"external_user_id\":\"" : "", round == 3 ? ext : "",
+                 round == 3 ? "\"" : "");
+        create_at_once(body, status, out);
+        for (int i = 0; i < FIRST_CONTACT_N; i++)
+            ck_assert_msg(status[i] == 200, "round %d request %d: %ld %s", round, i, status[i],
+                          out[i].buf);
+        expect_sqlf("1", "SELECT count(*) FROM users WHERE type = 'contact' AND email = '%s'",
+                    email);
+        snprintf(want, sizeof(want), "%d", FIRST_CONTACT_N);
+        expect_sqlf(want,
+                    "SELECT count(*) FROM conversations c JOIN users u ON u.id = c.contact_id"
+                    " WHERE u.email = '%s' AND c.inbox_id = %s",
+                    email, inbox);
+        expect_sqlf(want,
+                    "SELECT count(*) FROM conversation_messages m JOIN conversations c ON"
+                    " c.id = m.conversation_id JOIN users u ON u.id = c.contact_id"
+                    " WHERE u.email = '%s' AND m.sender_id = u.id",
+                    email);
+    }
+    snprintf(want, sizeof(want), "first-3-%s@example.org", inbox);
+    expect_sqlf(want, "SELECT email FROM users WHERE external_user_id = '%s'", ext);
+
+    /* The external id is taken by the contact of another e-mail: a conflict no retry solves. */
+    char *before = sql_valuef("SELECT count(*) FROM conversations");
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"first-x-%s@example.org\",\"first_name\":\"X\","
+             "\"content\":\"<p>x</p>\",\"initiator\":\"contact\",\"external_user_id\":\"%s\"}",
+             inbox, inbox, ext);
+    expect_json_error("POST", "/api/v1/conversations", it_admin_key, body, 409,
+                      "A contact with this `external_user_id` already exists with another e-mail",
+                      "ConflictException");
+    expect_sqlf(before, "SELECT count(*) FROM conversations");
+    free(before);
+    expect_sqlf("0", "SELECT count(*) FROM users WHERE email = 'first-x-%s@example.org'", inbox);
+}
+END_TEST
+
 START_TEST(test_create_refusals)
 {
     char body[1024], out[2048];
@@ -1496,6 +1622,7 @@ Suite *it_conversations_suite(void)
     tcase_add_test(tc, test_search);
     tcase_add_test(tc, test_create_conversation);
     tcase_add_test(tc, test_create_refusals);
+    tcase_add_test(tc, test_concurrent_first_contact);
     suite_add_tcase(s, tc);
     return s;
 }

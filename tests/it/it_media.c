@@ -217,13 +217,13 @@ START_TEST(test_hostile_uploads)
 }
 END_TEST
 
-/* Uploads one file as the Agent-role key; its id and uuid. */
-static void upload_one(const char *filename, const void *data, size_t dlen, char id[16],
-                       char uuid[64])
+/* Uploads one file as key; its id and uuid. */
+static void upload_as(const char *key, const char *filename, const void *data, size_t dlen,
+                      char id[16], char uuid[64])
 {
     static char body[1 << 16];
     size_t len = body_with(body, sizeof(body), filename, data, dlen, 0);
-    struct http_res r = upload(body, len, CT);
+    struct http_res r = http_do("POST", "/api/v1/media", tok(key), body, len, CT);
     json_object *root, *d = json_data(&r, &root);
     snprintf(id, 16, "%s", json_str(d, "id"));
     snprintf(uuid, 64, "%s", json_str(d, "uuid"));
@@ -241,6 +241,8 @@ static void download(const char *uuid, const char *key, long status, const char 
         ck_assert_msg(r.status == 200, "%s: %ld %s", path, r.status, r.body);
         ck_assert_uint_eq(r.len, strlen(want));
         ck_assert(memcmp(r.body, want, r.len) == 0);
+    } else if (status == 404) {
+        assert_error(&r, status, "Media not found", "NotFoundException");
     } else {
         assert_error(&r, status, "Permission denied", "PermissionException");
     }
@@ -283,11 +285,12 @@ START_TEST(test_attachments)
     snprintf(email, sizeof(email), "media-m-%ld@example.com", pid);
     it_make_agent(email, "M", "It media no messages", NULL, NULL, 0, m_key, sizeof(m_key));
 
-    upload_one("pic.png", PNG, sizeof(PNG), ids[0], uuids[0]);
-    upload_one("a.txt", "first\n", 6, ids[1], uuids[1]);
-    upload_one("b.txt", "second\n", 7, ids[2], uuids[2]);
-    upload_one("c.txt", "third\n", 6, ids[3], uuids[3]);
-    download(uuids[1], n_key, 200, "first\n"); /* not linked yet: any agent */
+    upload_as(it_admin_key, "pic.png", PNG, sizeof(PNG), ids[0], uuids[0]);
+    upload_as(it_admin_key, "a.txt", "first\n", 6, ids[1], uuids[1]);
+    upload_as(it_admin_key, "b.txt", "second\n", 7, ids[2], uuids[2]);
+    upload_as(it_admin_key, "c.txt", "third\n", 6, ids[3], uuids[3]);
+    download(uuids[1], it_admin_key, 200, "first\n"); /* not linked yet: its uploader only */
+    download(uuids[1], n_key, 404, NULL);
 
     /* Sent with a message (a repeated id counts once): linked to it, listed with it. */
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", cuuid);
@@ -326,7 +329,8 @@ START_TEST(test_attachments)
     free(sql_valuef("UPDATE conversations SET assigned_user_id = %s WHERE id = %s RETURNING id",
                     n_id, conv));
     download(uuids[1], n_key, 200, "first\n");
-    download(uuids[2], m_key, 200, "second\n"); /* still unlinked */
+    download(uuids[2], m_key, 404, NULL); /* still unlinked: the uploader's alone */
+    download(uuids[2], it_admin_key, 200, "second\n");
 
     /* Refused, and nothing written: taken, unknown and malformed ids. */
     char *before = sql_valuef("SELECT count(*) FROM conversation_messages");
@@ -391,8 +395,177 @@ START_TEST(test_attachments)
 }
 END_TEST
 
+/* The body of key's answer to method path with body (caller frees). */
+static char *answer(const char *method, const char *path, const char *key, const char *body,
+                    long *status)
+{
+    struct http_res r = body ? http_json(method, path, key, body) : http_get(path, tok(key));
+    char *out = strdup(r.body);
+    *status = r.status;
+    http_res_free(&r);
+    return out;
+}
+
+/* status and body (exactly) of key's answer to method path with body. */
+static void expect_answer(const char *method, const char *path, const char *key, const char *body,
+                          long status, const char *want)
+{
+    long st;
+    char *got = answer(method, path, key, body, &st);
+    ck_assert_msg(st == status, "%s %s: %ld %s", method, path, st, got);
+    ck_assert_str_eq(got, want);
+    free(got);
+}
+
+/*
+ * A pending upload (not yet attached) is its uploader's: another agent can
+ * neither attach it (to a reply, a new conversation or a macro's message)
+ * nor download it, and is answered exactly as for an upload that does not
+ * exist; the uploader's own send then still works.  Rows without an
+ * uploader (written before deskd recorded it, or by upstream) are nobody's.
+ */
+START_TEST(test_pending_uploads_are_the_uploaders)
+{
+    long pid = (long)getpid();
+    char inbox[16], cuuid[64], admin_id[16], agent_id[16], c_key[256], email[96], macro[16];
+    char p_id[16], p_uuid[64], q_id[16], q_uuid[64], n_id[16], n_uuid[64], path[160], mpath[160];
+    char body[1024], want[512], unknown_path[96], *v;
+
+    copy_value(admin_id, sizeof(admin_id),
+               sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email));
+    copy_value(agent_id, sizeof(agent_id),
+               sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email));
+    copy_value(inbox, sizeof(inbox),
+               sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It pending %ld', 'email')"
+                          " RETURNING id",
+                          pid));
+    copy_value(cuuid, sizeof(cuuid),
+               sql_valuef("WITH ct AS (INSERT INTO users (type, first_name, email) VALUES"
+                          " ('contact', 'P', 'pending-%ld@example.org') RETURNING id)"
+                          " INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
+                          " assigned_user_id) SELECT 'pending', (SELECT id FROM"
+                          " conversation_statuses WHERE name = 'Open'), ct.id, %s, %s FROM ct"
+                          " RETURNING uuid",
+                          pid, inbox, agent_id));
+    copy_value(macro, sizeof(macro),
+               sql_valuef("INSERT INTO macros (name, message_content, visibility) VALUES"
+                          " ('pending-%ld', '', 'all') RETURNING id",
+                          pid));
+    snprintf(email, sizeof(email), "pending-c-%ld@example.com", pid);
+    it_make_agent(email, "C", "Admin", NULL, NULL, 0, c_key, sizeof(c_key));
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", cuuid);
+    snprintf(mpath, sizeof(mpath), "/api/v1/conversations/%s/macros/%s/apply", cuuid, macro);
+
+    upload_as(it_admin_key, "pending.txt", "admin's draft\n", 14, p_id, p_uuid);
+
+    /* What an id that does not exist gets: the other agent's pending upload gets the same. */
+    copy_value(n_id, sizeof(n_id), sql_valuef("SELECT max(id) + 1000 FROM media"));
+    static const char refusal[] =
+        "{\"status\":\"error\",\"message\":\"Attachment %s not found: upload it with POST"
+        " /api/v1/media\",\"error_type\":\"InputException\",\"data\":null}";
+    char *before = sql_valuef("SELECT count(*) FROM conversation_messages");
+    const char *ids[] = {n_id, p_id};
+    for (int i = 0; i < 2; i++) {
+        snprintf(want, sizeof(want), refusal, ids[i]);
+        snprintf(body, sizeof(body),
+                 "{\"sender_type\": \"agent\", \"message\": \"<p>mine now</p>\","
+                 " \"attachments\": [%s]}",
+                 ids[i]);
+        expect_answer("POST", path, it_agent_key, body, 400, want);
+        snprintf(body, sizeof(body),
+                 "{\"actions\": [], \"message\": \"<p>mine now</p>\", \"attachments\": [%s]}",
+                 ids[i]);
+        expect_answer("POST", mpath, it_agent_key, body, 400, want);
+        snprintf(body, sizeof(body),
+                 "{\"inbox_id\": %s, \"contact_email\": \"pending-new-%ld@example.org\","
+                 " \"first_name\": \"N\", \"content\": \"<p>hi</p>\", \"initiator\": \"agent\","
+                 " \"attachments\": [%s]}",
+                 inbox, pid, ids[i]);
+        expect_answer("POST", "/api/v1/conversations", c_key, body, 400, want);
+    }
+    expect_sqlf(before, "SELECT count(*) FROM conversation_messages");
+    free(before);
+    expect_sqlf("0", "SELECT count(*) FROM users WHERE email = 'pending-new-%ld@example.org'", pid);
+    snprintf(want, sizeof(want), "%s|-", admin_id);
+    expect_sqlf(want,
+                "SELECT uploaded_by || '|' || coalesce(model_id::text, '-') FROM media"
+                " WHERE id = %s",
+                p_id);
+
+    /* Nor can the other agent (or another admin) download it: as if there were no such file. */
+    long st;
+    char *none =
+        answer("GET", "/uploads/00000000-0000-0000-0000-000000000000", it_agent_key, NULL, &st);
+    ck_assert_int_eq(st, 404);
+    snprintf(unknown_path, sizeof(unknown_path), "/uploads/%s", p_uuid);
+    expect_answer("GET", unknown_path, it_agent_key, NULL, 404, none);
+    expect_answer("GET", unknown_path, c_key, NULL, 404, none);
+    download(p_uuid, it_admin_key, 200, "admin's draft\n");
+    expect_sqlf("-", "SELECT coalesce(model_id::text, '-') FROM media WHERE id = %s", p_id);
+
+    /* The uploader's own send still works, and links the file to that message. */
+    snprintf(body, sizeof(body),
+             "{\"sender_type\": \"agent\", \"message\": \"<p>here</p>\", \"attachments\": [%s]}",
+             p_id);
+    struct http_res r = http_json("POST", path, it_admin_key, body);
+    json_object *root, *d = json_data(&r, &root);
+    snprintf(want, sizeof(want), "messages:%s:%s", json_str(d, "id"), admin_id);
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sqlf(want,
+                "SELECT md.model_type || ':' || md.model_id || ':' || m.sender_id FROM media md"
+                " JOIN conversation_messages m ON m.id = md.model_id WHERE md.id = %s",
+                p_id);
+    /* Attached, the conversation decides: the agent it is assigned to may read it now. */
+    download(p_uuid, it_agent_key, 200, "admin's draft\n");
+
+    /* The agent's own upload is the agent's: attached by it, refused to the admin. */
+    upload_as(it_agent_key, "q.txt", "agent's\n", 8, q_id, q_uuid);
+    download(q_uuid, it_admin_key, 404, NULL);
+    snprintf(want, sizeof(want), refusal, q_id);
+    snprintf(body, sizeof(body),
+             "{\"sender_type\": \"agent\", \"message\": \"<p>q</p>\", \"attachments\": [%s]}",
+             q_id);
+    expect_answer("POST", path, it_admin_key, body, 400, want);
+    r = http_json("POST", path, it_agent_key, body);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    http_res_free(&r);
+    v = sql_valuef("SELECT (model_id IS NOT NULL) || '|' || uploaded_by FROM media WHERE id = %s",
+                   q_id);
+    snprintf(want, sizeof(want), "true|%s", agent_id);
+    ck_assert_str_eq(v, want);
+    free(v);
+
+    /* A pending row with no uploader is nobody's: refused to everyone, admin included. */
+    upload_as(it_admin_key, "old.txt", "old\n", 4, n_id, n_uuid);
+    sql_exec("UPDATE media SET uploaded_by = NULL WHERE filename = 'old.txt'"
+             " AND model_id IS NULL");
+    snprintf(want, sizeof(want), refusal, n_id);
+    snprintf(body, sizeof(body),
+             "{\"sender_type\": \"agent\", \"message\": \"<p>old</p>\", \"attachments\": [%s]}",
+             n_id);
+    expect_answer("POST", path, it_admin_key, body, 400, want);
+    download(n_uuid, it_admin_key, 404, NULL);
+    free(none);
+
+    /* The migration that added the column runs again without changing anything. */
+    char file[1024], sql[4096];
+    snprintf(file, sizeof(file), "%s/sql/020_media_uploaded_by.sql", it_root());
+    FILE *fp = fopen(file, "r");
+    ck_assert_ptr_nonnull(fp);
+    size_t got = fread(sql, 1, sizeof(sql) - 1, fp);
+    fclose(fp);
+    sql[got] = '\0';
+    sql_exec(sql);
+    snprintf(want, sizeof(want), "%s", admin_id);
+    expect_sqlf(want, "SELECT uploaded_by FROM media WHERE id = %s", p_id);
+    expect_sqlf("1", "SELECT count(*) FROM pg_constraint WHERE conrelid = 'media'::regclass"
+                     " AND contype = 'f'");
+}
+END_TEST
+
 Suite *it_media_suite(void)
 {
     return SUITE_OF("media", 60, NULL, NULL, test_upload_and_download, test_hostile_uploads,
-                    test_attachments);
+                    test_attachments, test_pending_uploads_are_the_uploaders);
 }
