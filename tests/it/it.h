@@ -120,5 +120,6 @@ Suite *it_custom_attributes_suite(void);
 Suite *it_drafts_suite(void);
 Suite *it_activity_log_suite(void);
 Suite *it_oidc_suite(void);
+Suite *it_idempotency_suite(void);
 
 #endif
