@@ -4,6 +4,7 @@
 #include "crypto.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -26,6 +27,41 @@ void crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256
         md = EVP_MD_fetch(NULL, "SHA256", NULL);
     if (md == NULL || EVP_Digest(data, len, out, &n, md, NULL) != 1)
         SHA256(data, len, out);
+}
+
+struct crypto_sha256_ctx {
+    EVP_MD_CTX *md;
+};
+
+struct crypto_sha256_ctx *crypto_sha256_begin(void)
+{
+    struct crypto_sha256_ctx *c = malloc(sizeof(*c));
+    if (c == NULL)
+        return NULL;
+    c->md = EVP_MD_CTX_new();
+    if (c->md == NULL || EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(c->md);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void crypto_sha256_add(struct crypto_sha256_ctx *c, const void *data, size_t len)
+{
+    if (c != NULL && len > 0)
+        (void)EVP_DigestUpdate(c->md, data, len);
+}
+
+void crypto_sha256_end(struct crypto_sha256_ctx *c, unsigned char out[CRYPTO_SHA256_LEN])
+{
+    unsigned int n = CRYPTO_SHA256_LEN;
+    if (c == NULL || EVP_DigestFinal_ex(c->md, out, &n) != 1)
+        memset(out, 0, CRYPTO_SHA256_LEN);
+    if (c != NULL) {
+        EVP_MD_CTX_free(c->md);
+        free(c);
+    }
 }
 
 void crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,

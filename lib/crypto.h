@@ -11,6 +11,15 @@
 
 void crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256_LEN]);
 
+/*
+ * SHA-256 of data given in pieces: begin (NULL if libcrypto refused), add
+ * each piece, end (writes the digest and frees; a NULL ctx writes zeros).
+ */
+struct crypto_sha256_ctx;
+struct crypto_sha256_ctx *crypto_sha256_begin(void);
+void crypto_sha256_add(struct crypto_sha256_ctx *ctx, const void *data, size_t len);
+void crypto_sha256_end(struct crypto_sha256_ctx *ctx, unsigned char out[CRYPTO_SHA256_LEN]);
+
 /* Fills buf with n random bytes from the CSPRNG.  Returns 0 or -1. */
 int crypto_random(void *buf, size_t n);
 

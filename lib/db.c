@@ -54,6 +54,8 @@ struct db {
     int attempts;
     char sqlstate[6];
     char constraint[64];
+    int depth;       /* db_begin() levels open: 1 is the transaction, more are savepoints */
+    int guard_depth; /* > 0: a failed statement at this depth rolls back alone (db_guard) */
 };
 
 struct db_res {
@@ -106,6 +108,8 @@ static void disconnect(struct db *db)
     }
     PQfinish(db->conn);
     db->conn = NULL;
+    db->depth = 0; /* the server rolled back whatever was open */
+    db->guard_depth = 0;
 }
 
 void db_disconnect(struct db *db)
@@ -314,11 +318,57 @@ static const char *prepared_name(struct db *db, const struct db_stmt *st, char n
     return name;
 }
 
+static enum app_err simple(struct db *db, const char *cmd);
+
+/*
+ * Inside a guarded transaction (db_guard), a statement that is not inside
+ * a nested db_begin() runs under its own savepoint, so that its failure
+ * (a refused insert the caller answers with a 409, say) leaves the
+ * transaction usable, as it would be without the outer transaction.
+ */
+static int guarded(const struct db *db)
+{
+    return db->guard_depth > 0 && db->depth == db->guard_depth && db->conn != NULL;
+}
+
+static enum app_err guard_open(struct db *db)
+{
+    return guarded(db) ? simple(db, "SAVEPOINT deskd_stmt") : APP_OK;
+}
+
+static void guard_close(struct db *db, int was_guarded, enum app_err e)
+{
+    if (!was_guarded || db->conn == NULL)
+        return;
+    if (e != APP_OK)
+        (void)simple(db, "ROLLBACK TO SAVEPOINT deskd_stmt");
+    (void)simple(db, "RELEASE SAVEPOINT deskd_stmt");
+}
+
+static enum app_err run_once(struct db *db, const struct db_stmt *st, const char *const *params,
+                             int binary, PGresult **res, int *lost)
+{
+    char name[16];
+    enum app_err e;
+    int g = guarded(db);
+
+    *res = NULL;
+    if ((e = guard_open(db)) != APP_OK)
+        return e;
+    if (prepared_name(db, st, name, &e, lost) != NULL) {
+        PGresult *r = PQexecPrepared(db->conn, name, st->nparams, params, NULL, NULL, binary);
+        e = check(db, r, st->name, lost);
+        if (e == APP_OK)
+            *res = r;
+    }
+    guard_close(db, g, e);
+    return e;
+}
+
 static enum app_err run(struct db *db, struct arena *a, const struct db_stmt *st,
                         const char *const *params, struct db_res **out, int binary)
 {
     int lost = 0;
-    char name[16];
 
     if (st == NULL || arena_exhausted(a))
         return APP_ERR_INTERNAL; /* a parameter may be a NULL the arena refused */
@@ -327,12 +377,10 @@ static enum app_err run(struct db *db, struct arena *a, const struct db_stmt *st
         if (e != APP_OK)
             return e;
         int in_tx = PQtransactionStatus(db->conn) != PQTRANS_IDLE;
-        if (prepared_name(db, st, name, &e, &lost) != NULL) {
-            PGresult *res = PQexecPrepared(db->conn, name, st->nparams, params, NULL, NULL, binary);
-            e = check(db, res, st->name, &lost);
-            if (e == APP_OK)
-                return deliver(a, res, out);
-        }
+        PGresult *res;
+        e = run_once(db, st, params, binary, &res, &lost);
+        if (e == APP_OK)
+            return deliver(a, res, out);
         if (!lost || !st->readonly || in_tx)
             return e;
     }
@@ -383,8 +431,12 @@ enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparam
     const Oid *types = text_types(a, nparams);
     if (types == NULL)
         return APP_ERR_INTERNAL;
+    int g = guarded(db);
+    if ((e = guard_open(db)) != APP_OK)
+        return e;
     PGresult *res = PQexecParams(db->conn, sql, nparams, types, params, NULL, NULL, 0);
     e = check(db, res, "query", &lost);
+    guard_close(db, g, e);
     if (e != APP_OK)
         return e;
     return deliver(a, res, out);
@@ -416,33 +468,89 @@ static enum app_err simple(struct db *db, const char *cmd)
     return e;
 }
 
+/* The savepoint of nesting level depth (2 and up). */
+static const char *savepoint_cmd(char *buf, size_t n, const char *verb, int depth)
+{
+    snprintf(buf, n, "%s deskd_%d", verb, depth);
+    return buf;
+}
+
 enum app_err db_begin(struct db *db)
 {
-    enum app_err e = db_ensure(db);
-    return e != APP_OK ? e : simple(db, "BEGIN");
+    char cmd[48];
+    enum app_err e = db->depth > 0 ? APP_OK : db_ensure(db);
+
+    if (e != APP_OK)
+        return e;
+    if (db->depth > 0 && db->conn == NULL)
+        return APP_ERR_UNAVAILABLE;
+    e = db->depth == 0 ? simple(db, "BEGIN")
+                       : simple(db, savepoint_cmd(cmd, sizeof(cmd), "SAVEPOINT", db->depth + 1));
+    if (e == APP_OK)
+        db->depth++;
+    return e;
 }
 
 enum app_err db_commit(struct db *db)
 {
-    return simple(db, "COMMIT");
+    char cmd[48];
+
+    if (db->depth <= 1) {
+        db->depth = 0;
+        return simple(db, "COMMIT"); /* a failed COMMIT ends the transaction too */
+    }
+    enum app_err e = simple(db, savepoint_cmd(cmd, sizeof(cmd), "RELEASE SAVEPOINT", db->depth));
+    if (e != APP_OK) {
+        (void)simple(db, savepoint_cmd(cmd, sizeof(cmd), "ROLLBACK TO SAVEPOINT", db->depth));
+        (void)simple(db, savepoint_cmd(cmd, sizeof(cmd), "RELEASE SAVEPOINT", db->depth));
+    }
+    db->depth--;
+    return e;
 }
 
 void db_rollback(struct db *db)
 {
-    if (db->conn != NULL && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+    char cmd[48];
+
+    if (db->conn == NULL) {
+        db->depth = 0;
+        return;
+    }
+    if (db->depth > 1) {
+        (void)simple(db, savepoint_cmd(cmd, sizeof(cmd), "ROLLBACK TO SAVEPOINT", db->depth));
+        (void)simple(db, savepoint_cmd(cmd, sizeof(cmd), "RELEASE SAVEPOINT", db->depth));
+        db->depth--;
+        return;
+    }
+    db->depth = 0;
+    db->guard_depth = 0;
+    if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
         (void)simple(db, "ROLLBACK");
+}
+
+int db_depth(const struct db *db)
+{
+    return db->conn != NULL ? db->depth : 0;
+}
+
+void db_guard(struct db *db, int on)
+{
+    db->guard_depth = on ? db->depth : 0;
 }
 
 void db_end_request(struct db *db)
 {
+    db->guard_depth = 0;
     if (db->conn == NULL)
         return;
     switch (PQtransactionStatus(db->conn)) {
     case PQTRANS_IDLE:
+        db->depth = 0;
         break;
     case PQTRANS_INTRANS:
     case PQTRANS_INERROR:
         log_err("db: request ended inside a transaction; rolling back (bug)");
+        db->depth = 1;
         db_rollback(db);
         break;
     default:

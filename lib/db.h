@@ -87,10 +87,27 @@ enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int
 /* Runs a script of several statements (migrations).  No parameters. */
 enum app_err db_script(struct db *db, const char *sql);
 
-/* BEGIN / COMMIT / ROLLBACK. */
+/*
+ * BEGIN / COMMIT / ROLLBACK.  They nest: inside an open transaction,
+ * db_begin() sets a savepoint, db_commit() releases it and db_rollback()
+ * rolls back to it, so a function that runs its own transaction can run
+ * inside a caller's.  db_commit() cleans up after its own failure (do not
+ * roll back after it).
+ */
 enum app_err db_begin(struct db *db);
 enum app_err db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/*
+ * on: from here to the end of the current transaction level, each
+ * statement run at this level (not inside a nested db_begin()) gets its own
+ * savepoint, so a failed one leaves the transaction usable, as if it had
+ * run on its own.  off (or the end of the request) stops it.
+ */
+void db_guard(struct db *db, int on);
+
+/* Transaction levels open (0: none, also after the connection was lost). */
+int db_depth(const struct db *db);
 
 /*
  * End-of-request check: a connection left inside a transaction is rolled

@@ -213,6 +213,7 @@ enum app_err fcgi_io_read_head(struct fcgi_io *io, struct arena *a, struct req *
     r->csrf_header = param(io, a, "HTTP_X_CSRFTOKEN");
     r->content_type = param(io, a, "CONTENT_TYPE");
     r->user_agent = param(io, a, "HTTP_USER_AGENT");
+    r->idempotency_key = param(io, a, "HTTP_IDEMPOTENCY_KEY");
 
     if (cl != NULL && *cl != '\0') {
         int64_t v;

@@ -40,8 +40,9 @@ struct req {
     const char *remote_addr;
     const char *user_agent;
     const char *request_id;
-    long long content_length; /* -1 if absent */
-    const char *body;         /* arena, NUL-terminated; NULL if none */
+    const char *idempotency_key; /* Idempotency-Key, NULL if absent */
+    long long content_length;    /* -1 if absent */
+    const char *body;            /* arena, NUL-terminated; NULL if none */
     size_t body_len;
     void *ctx; /* the application's per-request context (borrowed) */
 };

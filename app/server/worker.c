@@ -27,6 +27,7 @@
 #include "server/authn.h"
 #include "server/config.h"
 #include "server/ctx.h"
+#include "server/idempotency.h"
 #include "server/reply.h"
 #include "server/routes.h"
 #include "store/connect.h"
@@ -41,13 +42,11 @@ static void on_term(int sig)
     stop = 1;
 }
 
-static void respond(struct fcgi_io *io, struct req *r, struct resp *w, enum app_err e)
+/* The answer for e: its status and body (in the arena or static). */
+static void render(struct req *r, struct resp *w, enum app_err e, int *status, const char **body,
+                   size_t *len)
 {
-    const char *body;
-    size_t len;
-    int status;
-
-    if (e == APP_OK && http_success_body(r->arena, w, &body, &len) != 0)
+    if (e == APP_OK && http_success_body(r->arena, w, body, len) != 0)
         e = APP_ERR_INTERNAL; /* the arena refused (logged below) or json-c failed */
     /*
      * One check for every refusal of the request's arena, wherever it
@@ -60,18 +59,16 @@ static void respond(struct fcgi_io *io, struct req *r, struct resp *w, enum app_
         w->message = NULL;
     }
     if (e != APP_OK) {
-        http_error_body(r->arena, e, w->message, &body, &len);
-        status = err_status(e);
+        http_error_body(r->arena, e, w->message, body, len);
+        *status = err_status(e);
         w->content_type = NULL;
     } else {
-        status = w->status ? w->status : 200;
+        *status = w->status ? w->status : 200;
     }
-    if (status >= 500)
-        log_err("%s %s -> %d %s", http_method_name(r->method), r->path, status, err_name(e));
+    if (*status >= 500)
+        log_err("%s %s -> %d %s", http_method_name(r->method), r->path, *status, err_name(e));
     else
-        log_debug("%s %s -> %d", http_method_name(r->method), r->path, status);
-    if (fcgi_io_write(io, status, w, body, len, r->method == HTTP_HEAD) != 0)
-        log_info("client went away before the response was written");
+        log_debug("%s %s -> %d", http_method_name(r->method), r->path, *status);
 }
 
 static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx *c, struct arena *a)
@@ -79,8 +76,12 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
     struct req r;
     struct resp w;
     const struct route *rt = NULL;
+    struct idem idem = {0};
     char allow[64];
     enum app_err e;
+    const char *body;
+    size_t len;
+    int status;
 
     memset(&r, 0, sizeof(r));
     memset(&w, 0, sizeof(w));
@@ -124,10 +125,16 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
             e = authn_request(c, &r, &w);
         if (e == APP_OK && rt->perm != NULL && !app_has_perm(c->who, rt->perm))
             e = APP_ERR_PERMISSION;
-        if (e == APP_OK)
+        if (e == APP_OK && idem_start(c, &r, &w, &idem, &e) == IDEM_RUN)
             e = rt->fn(&r, &w);
     }
-    respond(io, &r, &w, e);
+    render(&r, &w, e, &status, &body, &len);
+    if (idem.active && (e = idem_finish(c, &r, &w, &idem, status, body, len)) != APP_OK) {
+        w.nheaders = 0; /* the handler's headers belonged to the answer rolled back */
+        render(&r, &w, e, &status, &body, &len);
+    }
+    if (fcgi_io_write(io, status, &w, body, len, r.method == HTTP_HEAD) != 0)
+        log_info("client went away before the response was written");
 }
 
 int worker_main(void *arg)

@@ -128,9 +128,8 @@ enum app_err store_begin(struct db *db)
 enum app_err store_end(struct db *db, enum app_err e)
 {
     if (e == APP_OK)
-        e = db_commit(db);
-    if (e != APP_OK)
-        db_rollback(db);
+        return db_commit(db);
+    db_rollback(db);
     return e;
 }
 

@@ -128,5 +128,6 @@ Suite *it_drafts_suite(void);
 Suite *it_activity_log_suite(void);
 Suite *it_oidc_suite(void);
 Suite *it_dbroles_suite(void);
+Suite *it_idempotency_suite(void);
 
 #endif
