@@ -270,6 +270,5 @@ Suite *auth_suite(void)
 {
     return SUITE_OF("auth", 30, setup, teardown, test_token_scheme, test_basic_scheme,
                     test_bcrypt_known_vector, test_bcrypt_roundtrip, test_cache,
-                    test_cache_guesses_keep_the_verified, test_jwt_roundtrip,
-                    test_jwt_forgeries);
+                    test_cache_guesses_keep_the_verified, test_jwt_roundtrip, test_jwt_forgeries);
 }
