@@ -6,6 +6,7 @@
  * REMOTE_ADDR), so the address counters of the other suites (127.0.0.1)
  * are never touched; the limits are the stack's (scripts/test).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,8 +169,69 @@ START_TEST(test_missing_credentials_do_not_count)
 }
 END_TEST
 
+/* 401s for guesses at key before the first 429 (at most max). */
+static int guesses_before_429(const char *key, int max)
+{
+    int n = 0;
+    while (n < max && status_of(guess(key, n)) == 401)
+        n++;
+    return n;
+}
+
+static int same_pid(const pid_t *a, int n, pid_t p)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] == p)
+            return 1;
+    return 0;
+}
+
+/* Waits (up to 20 s) until the master runs n workers, none of them in old[0..nold). */
+static void wait_replaced(pid_t m, const pid_t *old, int nold, int n)
+{
+    pid_t now[64];
+    for (int tries = 0; tries < 200; tries++) {
+        int k = worker_pids(m, now, 64), stale = 0;
+        for (int i = 0; i < k; i++)
+            stale += same_pid(old, nold, now[i]);
+        if (k == n && stale == 0)
+            return;
+        usleep(100 * 1000);
+    }
+    ck_abort_msg("workers were not replaced");
+}
+
+START_TEST(test_counts_survive_restart_and_kill)
+{
+    char email[128], key[256], other_email[128], other[256];
+    int limit = env_limit("DESKD_AUTH_KEY_LIMIT", 10);
+    pid_t m = master_pid(), before[64];
+    ck_assert_int_gt(m, 0);
+    fresh_agent(email, sizeof(email), key, sizeof(key));
+    fresh_agent(other_email, sizeof(other_email), other, sizeof(other));
+    it_source_addr = "127.0.0.6";
+    guess_until_limited(key, limit, 3, "Invalid credential");
+
+    /* A rolling restart (SIGHUP) replaces every worker; the counts live in the master's table. */
+    int n = worker_pids(m, before, 64);
+    ck_assert_int_gt(n, 0);
+    ck_assert_int_eq(kill(m, SIGHUP), 0);
+    wait_replaced(m, before, n, n);
+    /* Still over (one guess may have drained meanwhile); a fresh table would allow limit. */
+    ck_assert_int_lt(guesses_before_429(key, limit), limit / 2);
+
+    /* A worker SIGKILLed (maybe mid-request) leaves the table and the bcrypt slots usable. */
+    n = worker_pids(m, before, 64);
+    ck_assert_int_eq(kill(before[0], SIGKILL), 0);
+    wait_replaced(m, before, 1, n);
+    ck_assert_int_lt(guesses_before_429(key, limit), limit / 2);
+    ck_assert_int_eq(status_of(tok(other)), 200); /* a bcrypt, in whichever worker */
+    it_source_addr = NULL;
+}
+END_TEST
+
 Suite *it_authlimit_suite(void)
 {
     return SUITE_OF("authlimit", 120, NULL, NULL, test_key_limit, test_address_limit,
-                    test_missing_credentials_do_not_count);
+                    test_missing_credentials_do_not_count, test_counts_survive_restart_and_kill);
 }
