@@ -127,6 +127,28 @@ START_TEST(test_key_limit)
 }
 END_TEST
 
+/*
+ * At the test stack's address limit the level drains by several failures a
+ * second, so the over state lasts a fraction of a second after the 429:
+ * each check below tops the level up first (guesses until the next 429).
+ */
+static void top_up(int limit)
+{
+    for (int i = 0; i <= limit && status_of(guess("nosuchkey:x", i)) == 401; i++)
+        ;
+}
+
+/* status of auth right after a top-up, retried while the drain wins the race. */
+static long status_when_over(const char *auth, int limit, long want)
+{
+    long st = 0;
+    for (int i = 0; i < 5 && st != want; i++) {
+        top_up(limit);
+        st = status_of(auth);
+    }
+    return st;
+}
+
 START_TEST(test_address_limit)
 {
     char email[128], key[256], session[2048];
@@ -139,12 +161,26 @@ START_TEST(test_address_limit)
     guess_until_limited("nosuchkey0000000000000000000000:x", limit, limit, "Invalid credential");
     expect_429("token nosuchkey:x", "from your address", 60);
     /* So do session tokens that do not verify. */
+    ck_assert_int_eq(status_when_over("Bearer not.a.token", limit, 429), 429);
+    top_up(limit);
     expect_429("Bearer not.a.token", "from your address", 60);
-    /* A key this address never used needs a bcrypt: refused. */
-    expect_429(tok(key), "from your address", 60);
+    /*
+     * A key this address never used needs a bcrypt: refused.  (Should the
+     * drain win the race anyway, the key is verified and cached: the next
+     * try takes a fresh one.)
+     */
+    long st = 0;
+    for (int i = 0; i < 3 && st != 429; i++) {
+        char e2[128], k2[256];
+        if (i > 0)
+            fresh_agent(e2, sizeof(e2), k2, sizeof(k2));
+        st = status_when_over(tok(i == 0 ? key : k2), limit, 429);
+    }
+    ck_assert_int_eq(st, 429);
     /* A valid session costs no bcrypt and is let through. */
     char bearer[2100];
     snprintf(bearer, sizeof(bearer), "Bearer %s", session);
+    top_up(limit);
     ck_assert_int_eq(status_of(bearer), 200);
     ck_assert_int_eq(log_lines("address 127.0.0.3: "), 1);
 
