@@ -137,7 +137,7 @@ START_TEST(test_cache_guesses_keep_the_verified)
     ck_assert_int_eq(auth_cache_known_good("k2", "good"), 0);
     /* Hundreds of wrong secrets (a guessing attack) leave the verified entry in place. */
     for (int i = 0; i < 500; i++) {
-        char guess[16];
+        char guess[24];
         snprintf(guess, sizeof(guess), "guess%d", i);
         auth_cache_store("k", h1, guess, 0);
     }
