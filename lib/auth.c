@@ -147,6 +147,20 @@ int auth_cache_lookup(const char *api_key, const char *stored_hash, const char *
     return e == NULL ? -1 : e->valid;
 }
 
+int auth_cache_known_good(const char *api_key, const char *secret)
+{
+    unsigned char d[CRYPTO_SHA256_LEN];
+
+    crypto_sha256(secret, strlen(secret), d);
+    for (size_t i = 0; i < CACHE_SIZE; i++) {
+        const struct cache_entry *e = &cache[i];
+        if (e->used && e->valid && strcmp(e->key, api_key) == 0 &&
+            crypto_equal(d, e->digest, CRYPTO_SHA256_LEN))
+            return 1;
+    }
+    return 0;
+}
+
 void auth_cache_store(const char *api_key, const char *stored_hash, const char *secret, int valid)
 {
     unsigned char d[CRYPTO_SHA256_LEN];
@@ -157,8 +171,13 @@ void auth_cache_store(const char *api_key, const char *stored_hash, const char *
     crypto_sha256(secret, strlen(secret), d);
     e = find(api_key, stored_hash, d);
     if (e == NULL) {
-        e = &cache[cache_next];
-        cache_next = (cache_next + 1) % CACHE_SIZE;
+        /* A wrong secret (a guess, maybe one of many) never pushes out a verified key. */
+        size_t i = cache_next;
+        for (size_t n = 0; !valid && n < CACHE_SIZE; n++, i = (i + 1) % CACHE_SIZE)
+            if (!cache[i].used || !cache[i].valid)
+                break;
+        e = &cache[i];
+        cache_next = (i + 1) % CACHE_SIZE;
         e->touched = 0;
     }
     e->used = 1;

@@ -44,6 +44,13 @@ int auth_bcrypt_hash(const char *password, int cost, char *out, size_t outlen);
  */
 int auth_cache_lookup(const char *api_key, const char *stored_hash, const char *secret);
 
+/*
+ * 1 if this process verified secret for api_key before (under whatever
+ * stored hash), else 0.  Costs no bcrypt; the caller still checks the
+ * stored hash with auth_cache_lookup().
+ */
+int auth_cache_known_good(const char *api_key, const char *secret);
+
 /* Records a verdict (1 valid, 0 invalid) for the triple. */
 void auth_cache_store(const char *api_key, const char *stored_hash, const char *secret, int valid);
 

@@ -59,7 +59,10 @@ enum app_err h_auth_login(struct req *r, struct resp *w)
     e = store_auth_login_user(c->db, r->arena, email, &who);
     if (e != APP_OK && e != APP_ERR_NOT_FOUND)
         return e;
-    int ok = auth_bcrypt_verify(password, who.hash != NULL ? who.hash : dummy_hash);
+    int ok;
+    enum app_err busy = authn_bcrypt(r, w, password, who.hash != NULL ? who.hash : dummy_hash, &ok);
+    if (busy != APP_OK)
+        return busy;
     if (e == APP_ERR_NOT_FOUND || who.hash == NULL || !ok)
         return reply_fail(r, w, APP_ERR_INPUT, "Invalid email or password.");
     if (!who.enabled)

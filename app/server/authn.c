@@ -12,6 +12,17 @@
  * libredesk_session cookie.  For cookie-authenticated POST/PUT/DELETE the
  * CSRF double-submit pair is checked first, as upstream (403 before 401).
  * The session row must be live and the agent enabled and not deleted.
+ *
+ * Failed checks (a wrong secret, an unknown key, a session token that does
+ * not verify or names no live session; not a missing credential) are
+ * counted in the table all workers share (lib/ratelimit.c), per key id
+ * (keys that exist) and per client address.  Over either limit, a check
+ * answers 429 with Retry-After before any bcrypt or database query; only a
+ * secret this worker verified before (the auth cache) still gets through,
+ * so the owner of an attacked key keeps working where the key was in use.
+ * At most cfg->auth_bcrypt_max workers run a bcrypt at once; the rest
+ * answer 503 with Retry-After, so requests that need none always find a
+ * free worker.
  */
 #include "server/authn.h"
 
@@ -19,13 +30,16 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lib/arena.h"
 #include "lib/auth.h"
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/log.h"
+#include "lib/ratelimit.h"
 #include "lib/validate.h"
+#include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/auth.h"
@@ -33,6 +47,12 @@
 #define TOUCH_INTERVAL 60 /* seconds between api_key_last_used_at updates per worker */
 
 static unsigned char token_key[CRYPTO_SHA256_LEN];
+static struct rl_table *limits; /* shared by all workers; NULL: no limits */
+
+void authn_set_limits(struct rl_table *t)
+{
+    limits = t;
+}
 
 void authn_init(const char *secret)
 {
@@ -97,6 +117,96 @@ static struct principal *principal_new(struct arena *a, const char *perms_csv)
     return p;
 }
 
+/* The counters' names: key ids and addresses never collide. */
+static const char *key_name(struct req *r, const char *key)
+{
+    return arena_printf(r->arena, "key %s", key);
+}
+
+static const char *addr_name(struct req *r)
+{
+    return arena_printf(r->arena, "addr %s", r->remote_addr ? r->remote_addr : "");
+}
+
+static struct rl_limit limit_of(const struct ctx *c, int per_key)
+{
+    struct rl_limit l = {per_key ? c->cfg->auth_key_limit : c->cfg->auth_addr_limit,
+                         c->cfg->auth_window * 1000L};
+    return l;
+}
+
+/* Why a check is refused with 429, and for how long; what == NULL: not refused. */
+struct over {
+    const char *what;
+    long retry;
+};
+
+/* Whether the key (key_id non-NULL) or the client's address is over its limit. */
+static struct over over_limit(struct ctx *c, struct req *r, const char *key_id)
+{
+    struct rl_limit kl = limit_of(c, 1), al = limit_of(c, 0);
+    int64_t now = rl_now_ms();
+    struct over o = {NULL, 0};
+    const char *kn = key_id ? key_name(r, key_id) : NULL, *an = addr_name(r);
+
+    if (limits == NULL)
+        return o;
+    if (kn != NULL && rl_over(limits, kn, &kl, now, &o.retry))
+        o.what = "for this API key";
+    else if (an != NULL && rl_over(limits, an, &al, now, &o.retry))
+        o.what = "from your address";
+    return o;
+}
+
+/* The 429: what happened and when to retry, in the message and in Retry-After. */
+static enum app_err too_many(struct req *r, struct resp *w, const struct over *o)
+{
+    const char *ra = arena_printf(r->arena, "%ld", o->retry);
+    if (ra != NULL)
+        http_add_header(w, "Retry-After", ra);
+    return reply_fail(r, w, APP_ERR_RATE_LIMIT,
+                      "Too many failed authentication attempts %s; retry in %ld seconds", o->what,
+                      o->retry);
+}
+
+/* Counts a failed check of key_id (an existing key, or NULL) from the client's address. */
+static void count_failure(struct ctx *c, struct req *r, const char *key_id)
+{
+    struct rl_limit kl = limit_of(c, 1), al = limit_of(c, 0);
+    int64_t now = rl_now_ms();
+    const char *kn = key_id ? key_name(r, key_id) : NULL, *an = addr_name(r);
+
+    if (limits == NULL)
+        return;
+    if (kn != NULL && rl_fail(limits, kn, &kl, now))
+        log_warnx("API key %s: %d failed authentications within %lds, the limit; further "
+                  "attempts get 429 until they drain",
+                  key_id, kl.limit, c->cfg->auth_window);
+    if (an != NULL && rl_fail(limits, an, &al, now))
+        log_warnx("address %s: %d failed authentications within %lds, the limit; further "
+                  "attempts get 429 until they drain",
+                  r->remote_addr ? r->remote_addr : "(none)", al.limit, c->cfg->auth_window);
+}
+
+enum app_err authn_bcrypt(struct req *r, struct resp *w, const char *secret, const char *hash,
+                          int *ok)
+{
+    struct ctx *c = r->ctx;
+    int slot = -1;
+
+    if (limits != NULL) {
+        slot = rl_gate_enter(limits, c->cfg->auth_bcrypt_max, (int)getpid());
+        if (slot < 0) {
+            http_add_header(w, "Retry-After", "1");
+            return reply_fail(r, w, APP_ERR_UNAVAILABLE,
+                              "Too many credential checks in progress; retry in 1 second");
+        }
+    }
+    *ok = auth_bcrypt_verify(secret, hash);
+    rl_gate_leave(limits, slot);
+    return APP_OK;
+}
+
 static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, const char *key,
                                const char *secret)
 {
@@ -104,8 +214,17 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
     int n;
 
     /* Bytes no key can hold are a wrong credential, not a malformed request. */
-    if (!v_utf8(key, strlen(key)) || !v_utf8(secret, strlen(secret)))
+    if (!v_utf8(key, strlen(key)) || !v_utf8(secret, strlen(secret))) {
+        struct over o = over_limit(c, r, NULL);
+        if (o.what != NULL)
+            return too_many(r, w, &o);
+        count_failure(c, r, NULL);
         return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid credential");
+    }
+    /* Over a limit only a secret this worker verified before goes on: no bcrypt, no query. */
+    struct over o = over_limit(c, r, key);
+    if (o.what != NULL && !auth_cache_known_good(key, secret))
+        return too_many(r, w, &o);
     enum app_err e = store_auth_api_keys(c->db, r->arena, key, &rows, &n);
 
     if (e != APP_OK)
@@ -115,7 +234,10 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
             continue;
         int ok = auth_cache_lookup(key, rows[i].hash, secret);
         if (ok < 0) {
-            ok = auth_bcrypt_verify(secret, rows[i].hash);
+            if (o.what != NULL)
+                return too_many(r, w, &o); /* verified under another stored hash: rotated */
+            if ((e = authn_bcrypt(r, w, secret, rows[i].hash, &ok)) != APP_OK)
+                return e;
             auth_cache_store(key, rows[i].hash, secret, ok);
         }
         if (!ok)
@@ -132,7 +254,20 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
             log_warnx("could not update api_key_last_used_at for agent %" PRId64, p->id);
         return APP_OK;
     }
+    if (o.what != NULL)
+        return too_many(r, w, &o);
+    count_failure(c, r, n > 0 ? key : NULL);
     return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid credential");
+}
+
+/* A session check failed: 401, counted; or the 429 when the address is over its limit. */
+static enum app_err session_failed(struct ctx *c, struct req *r, struct resp *w,
+                                   const struct over *o)
+{
+    if (o->what != NULL)
+        return too_many(r, w, o);
+    count_failure(c, r, NULL);
+    return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
 }
 
 static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, const char *token)
@@ -140,13 +275,19 @@ static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, con
     long sub, sid;
     struct store_session s;
 
+    /*
+     * Over the address limit a token still costs its HMAC (no more than a
+     * 429 would), and one that verifies reaches its session row: a valid
+     * session keeps working from a shared address under attack.
+     */
+    struct over o = over_limit(c, r, NULL);
     /* A signed token whose ids no row can have (users.id is an int) is no session either. */
     if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0 ||
         sub <= 0 || sub > INT32_MAX || sid <= 0)
-        return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
+        return session_failed(c, r, w, &o);
     enum app_err e = store_auth_session(c->db, r->arena, sid, sub, &s);
     if (e == APP_ERR_NOT_FOUND)
-        return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
+        return session_failed(c, r, w, &o);
     if (e != APP_OK)
         return e;
     if (!s.enabled)

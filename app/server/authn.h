@@ -26,4 +26,19 @@ const unsigned char *authn_token_key(size_t *len);
  */
 enum app_err authn_request(struct ctx *c, struct req *r, struct resp *w);
 
+/*
+ * The failed-credential table shared by all workers (created by the master
+ * before fork; NULL disables the limits and the bcrypt gate).
+ */
+struct rl_table;
+void authn_set_limits(struct rl_table *t);
+
+/*
+ * bcrypt of secret against hash, if a bcrypt slot is free (at most
+ * auth_bcrypt_max workers at once): APP_OK with *ok, or 503 with
+ * Retry-After and a message in w.
+ */
+enum app_err authn_bcrypt(struct req *r, struct resp *w, const char *secret, const char *hash,
+                          int *ok);
+
 #endif

@@ -130,6 +130,22 @@ int config_load(struct config *c, char *err, size_t errlen)
     if (env_int("DESKD_BACKLOG", 1024, 16, 65535, &c->backlog, err, errlen) != 0)
         return -1;
 
+    /*
+     * Failed credential checks (wrong API secrets, unknown keys, bad session
+     * tokens) before 429: a person mistyping or a client with a stale key
+     * stays well under; a guesser gets 10 bcrypts a minute per key.  The
+     * address limit is higher because an office shares one address.
+     */
+    if (env_int("DESKD_AUTH_KEY_LIMIT", 10, 1, 1000000, &c->auth_key_limit, err, errlen) != 0 ||
+        env_int("DESKD_AUTH_ADDR_LIMIT", 30, 1, 1000000, &c->auth_addr_limit, err, errlen) != 0 ||
+        env_duration("DESKD_AUTH_WINDOW", 60, 1, 86400, &c->auth_window, err, errlen) != 0)
+        return -1;
+    /* Default: all workers but one, so one is always free for requests that need no bcrypt. */
+    if (env_int("DESKD_AUTH_BCRYPT_MAX", 0, 0, 256, &c->auth_bcrypt_max, err, errlen) != 0)
+        return -1;
+    if (c->auth_bcrypt_max == 0)
+        c->auth_bcrypt_max = c->workers > 1 ? c->workers - 1 : 1;
+
     v = env_get("DESKD_SQL_DIR");
     c->sql_dir = v ? env_absolute(v) : NULL;
     return 0;

@@ -28,6 +28,10 @@ struct config {
     int statement_timeout;      /* DESKD_STATEMENT_TIMEOUT, milliseconds */
     int backlog;                /* DESKD_BACKLOG */
     char *sql_dir;              /* DESKD_SQL_DIR: migrations */
+    int auth_key_limit;         /* DESKD_AUTH_KEY_LIMIT: failed checks per API key id per window */
+    int auth_addr_limit; /* DESKD_AUTH_ADDR_LIMIT: failed checks per client address per window */
+    long auth_window;    /* DESKD_AUTH_WINDOW, seconds */
+    int auth_bcrypt_max; /* DESKD_AUTH_BCRYPT_MAX: workers doing a bcrypt at once (resolved) */
 };
 
 /*

@@ -20,11 +20,16 @@
 #include "lib/fcgi_io.h"
 #include "lib/log.h"
 #include "lib/prefork.h"
+#include "lib/ratelimit.h"
 #include "lib/router.h"
+#include "server/authn.h"
 #include "server/config.h"
 #include "server/routes.h"
 #include "server/version.h"
 #include "server/worker.h"
+
+/* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
+#define AUTH_LIMIT_ENTRIES 4096
 
 static struct config cfg;
 static struct worker_env wenv;
@@ -66,6 +71,11 @@ static void usage(FILE *f)
         "  DESKD_LANG_DIR        language files of /api/v1/lang/{lang} (default $DESKD_VAR/lang)\n"
         "  DESKD_LOG_LEVEL       error|warn|info|debug (default info)\n"
         "  DESKD_USER            user to switch to when started as root\n"
+        "  DESKD_AUTH_KEY_LIMIT  failed authentications per API key per window (default 10)\n"
+        "  DESKD_AUTH_ADDR_LIMIT failed authentications per client address per window\n"
+        "                        (default 30)\n"
+        "  DESKD_AUTH_WINDOW     the window of both limits (default 60s)\n"
+        "  DESKD_AUTH_BCRYPT_MAX workers checking a bcrypt at once (default workers - 1)\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
         DESKD_VERSION);
 }
@@ -181,6 +191,19 @@ static int serve(void)
     }
     log_info("deskd %s listening on %s with %d workers", DESKD_VERSION, cfg.listen, cfg.workers);
 
+    /*
+     * Failed-credential counters and the bcrypt gate, shared by every worker
+     * and kept across rolling restarts: created here, before any fork.
+     */
+    struct rl_table *limits = rl_create(AUTH_LIMIT_ENTRIES, 256);
+    if (limits == NULL) {
+        log_warn("cannot create the failed-credential table");
+        close(fd);
+        router_free(router);
+        return 2;
+    }
+    authn_set_limits(limits);
+
     wenv.cfg = &cfg;
     wenv.router = router;
     wenv.listen_fd = fd;
@@ -192,6 +215,8 @@ static int serve(void)
         .reload = reload,
     };
     rc = prefork_run(&o);
+    authn_set_limits(NULL);
+    rl_destroy(limits);
     close(fd);
     fcgi_io_unlink(cfg.listen);
     router_free(router);

@@ -64,6 +64,7 @@ int main(void)
     srunner_add_suite(sr, it_activity_log_suite());
     srunner_add_suite(sr, it_idempotency_suite());
     srunner_add_suite(sr, it_auth_suite());
+    srunner_add_suite(sr, it_authlimit_suite());
     srunner_add_suite(sr, it_agents_suite());
     srunner_add_suite(sr, it_sessions_suite());
     srunner_add_suite(sr, it_errors_suite());

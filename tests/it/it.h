@@ -24,6 +24,11 @@ extern char it_admin_key[256]; /* "KEY:SECRET" of an Admin agent */
 extern char it_agent_key[256]; /* "KEY:SECRET" of an Agent-role agent */
 extern char it_admin_email[128];
 extern char it_agent_email[128];
+/*
+ * Local address requests are sent from (NULL: the default, 127.0.0.1); any
+ * 127.x.y.z reaches the private nginx and becomes deskd's REMOTE_ADDR.
+ */
+extern const char *it_source_addr;
 
 const char *it_base_url(void);
 const char *it_root(void);
@@ -129,5 +134,6 @@ Suite *it_activity_log_suite(void);
 Suite *it_oidc_suite(void);
 Suite *it_dbroles_suite(void);
 Suite *it_idempotency_suite(void);
+Suite *it_authlimit_suite(void);
 
 #endif

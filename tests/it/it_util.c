@@ -17,6 +17,7 @@ char it_admin_key[256];
 char it_agent_key[256];
 char it_admin_email[128];
 char it_agent_email[128];
+const char *it_source_addr;
 
 const char *it_base_url(void)
 {
@@ -63,6 +64,8 @@ struct http_res http_do(const char *method, const char *path, const char *auth, 
     ck_assert_int_ge(asprintf(&url, "%s%s", it_base_url(), path), 0);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
+    if (it_source_addr != NULL)
+        curl_easy_setopt(c, CURLOPT_INTERFACE, it_source_addr);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &bb);

@@ -15,6 +15,7 @@ Suite *http_suite(void);
 Suite *jsonw_suite(void);
 Suite *multipart_suite(void);
 Suite *router_suite(void);
+Suite *ratelimit_suite(void);
 
 /* tests/unit/app/ */
 Suite *routes_suite(void);

@@ -125,6 +125,30 @@ START_TEST(test_cache)
 }
 END_TEST
 
+START_TEST(test_cache_guesses_keep_the_verified)
+{
+    const char *h1 = "$2b$04$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const char *h2 = "$2b$04$bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    ck_assert_int_eq(auth_cache_known_good("k", "good"), 0);
+    auth_cache_store("k", h1, "good", 1);
+    auth_cache_store("k", h1, "bad", 0);
+    ck_assert_int_eq(auth_cache_known_good("k", "good"), 1);
+    ck_assert_int_eq(auth_cache_known_good("k", "bad"), 0);
+    ck_assert_int_eq(auth_cache_known_good("k2", "good"), 0);
+    /* Hundreds of wrong secrets (a guessing attack) leave the verified entry in place. */
+    for (int i = 0; i < 500; i++) {
+        char guess[24];
+        snprintf(guess, sizeof(guess), "guess%d", i);
+        auth_cache_store("k", h1, guess, 0);
+    }
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "good"), 1);
+    ck_assert_int_eq(auth_cache_lookup("k", h1, "guess499"), 0);
+    /* Known good under any stored hash; lookup still insists on the hash. */
+    ck_assert_int_eq(auth_cache_known_good("k", "good"), 1);
+    ck_assert_int_eq(auth_cache_lookup("k", h2, "good"), -1);
+}
+END_TEST
+
 static const unsigned char KEY[] = "0123456789abcdef0123456789abcdef";
 #define KEYLEN (sizeof(KEY) - 1)
 #define NOW 1800000000L
@@ -245,6 +269,6 @@ END_TEST
 Suite *auth_suite(void)
 {
     return SUITE_OF("auth", 30, setup, teardown, test_token_scheme, test_basic_scheme,
-                    test_bcrypt_known_vector, test_bcrypt_roundtrip, test_cache, test_jwt_roundtrip,
-                    test_jwt_forgeries);
+                    test_bcrypt_known_vector, test_bcrypt_roundtrip, test_cache,
+                    test_cache_guesses_keep_the_verified, test_jwt_roundtrip, test_jwt_forgeries);
 }

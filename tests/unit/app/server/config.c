@@ -75,8 +75,48 @@ START_TEST(test_migrate_database_url)
 }
 END_TEST
 
+START_TEST(test_auth_limits)
+{
+    struct config c;
+    char err[256];
+    static const char *const vars[] = {"DESKD_AUTH_KEY_LIMIT", "DESKD_AUTH_ADDR_LIMIT",
+                                       "DESKD_AUTH_WINDOW", "DESKD_AUTH_BCRYPT_MAX"};
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        unsetenv(vars[i]); /* scripts/test sets some for its stack; this runs in a forked child */
+    setenv("DESKD_WORKERS", "4", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.auth_key_limit, 10);
+    ck_assert_int_eq(c.auth_addr_limit, 30);
+    ck_assert_int_eq(c.auth_window, 60);
+    ck_assert_int_eq(c.auth_bcrypt_max, 3); /* one worker always free */
+    config_free(&c);
+    setenv("DESKD_WORKERS", "1", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.auth_bcrypt_max, 1);
+    config_free(&c);
+    setenv("DESKD_AUTH_BCRYPT_MAX", "2", 1);
+    setenv("DESKD_AUTH_WINDOW", "5m", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.auth_bcrypt_max, 2);
+    ck_assert_int_eq(c.auth_window, 300);
+    config_free(&c);
+    static const char *const bad[][2] = {{"DESKD_AUTH_KEY_LIMIT", "0"},
+                                         {"DESKD_AUTH_ADDR_LIMIT", "many"},
+                                         {"DESKD_AUTH_WINDOW", "0s"},
+                                         {"DESKD_AUTH_BCRYPT_MAX", "-1"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setenv(bad[i][0], bad[i][1], 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+        ck_assert_ptr_nonnull(strstr(err, bad[i][0]));
+        config_free(&c);
+        unsetenv(bad[i][0]);
+    }
+    unsetenv("DESKD_WORKERS");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
     return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
-                    test_migrate_database_url);
+                    test_migrate_database_url, test_auth_limits);
 }
