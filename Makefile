@@ -6,6 +6,8 @@
 #                   (and the unit suites again under AddressSanitizer/UBSan)
 #   make bench      wrk through nginx against seeded data
 #   make asan-test  unit suites under AddressSanitizer/UBSan
+#   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60)
+#   make fuzz-smoke every harness for 20 s on its seed corpus (part of make test)
 #   make format / format-check / lint
 
 CC      ?= cc
@@ -60,6 +62,70 @@ bin/check_it: $(IT_SRC:%.c=build/rel/%.o)
 	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ $(CHECK_LIBS) $(CURL_LIBS) \
 		$(DEPS_LIBS)
 
+# libFuzzer harnesses (tests/fuzz/fuzz_<name>.c) over lib/ and app/ built with
+# clang under ASan+UBSan.  Working corpora, logs and crash artifacts go to
+# var/fuzz/, never into the tree; the seeds in tests/fuzz/corpus/ stay small.
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+# clang warns of two idioms gcc accepts: "name" + 2 in routes.c, vsnprintf in log.c's vlog.
+FUZZ_WARN   := $(WARN) -Wno-string-plus-int -Wno-format-nonliteral
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS   := $(FUZZ_NAMES:%=bin/fuzz_%)
+FUZZ_DEPS   := $(LIB_SRC:%.c=build/fuzz/%.o) \
+               $(filter-out build/fuzz/app/server/main.o,$(APP_SRC:%.c=build/fuzz/%.o))
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_VAR    := var/fuzz
+FUZZ_ENV    := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(STD) $(FUZZ_WARN) $(FUZZ_CFLAGS) $(DEPS_CFLAGS) -MMD -MP -c $< -o $@
+
+bin/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_DEPS)
+	@mkdir -p bin
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEPS_LIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# One harness: $(1) name, $(2) seconds, $(3) working corpus directory.
+# The dictionary is used when tests/fuzz/<name>.dict exists.
+fuzz_run = mkdir -p $(3) $(FUZZ_VAR)/artifacts && \
+	$(FUZZ_ENV) bin/fuzz_$(1) -max_total_time=$(2) -timeout=10 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_VAR)/artifacts/$(1)- \
+		$(if $(wildcard tests/fuzz/$(1).dict),-dict=tests/fuzz/$(1).dict) \
+		$(3) tests/fuzz/corpus/$(1) >$(3).log 2>&1
+
+fuzz:
+	@scripts/setup
+	@$(MAKE) --no-print-directory fuzz-bins
+	@for n in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_VAR)/$$n && cp -n tests/fuzz/corpus/$$n/* $(FUZZ_VAR)/$$n/ 2>/dev/null; \
+		echo "== fuzz_$$n: $(FUZZ_SECONDS) s"; \
+		if $(call fuzz_run,$$n,$(FUZZ_SECONDS),$(FUZZ_VAR)/$$n); then \
+			grep -E '^stat::number_of_executed_units' $(FUZZ_VAR)/$$n.log; \
+		else \
+			tail -n 40 $(FUZZ_VAR)/$$n.log; echo "fuzz: fuzz_$$n failed; see $(FUZZ_VAR)/$$n.log"; \
+			exit 1; \
+		fi; \
+	done
+
+fuzz-smoke:
+	@scripts/setup
+	@$(MAKE) --no-print-directory fuzz-bins
+	@for n in $(FUZZ_NAMES); do \
+		rm -rf $(FUZZ_VAR)/smoke/$$n && mkdir -p $(FUZZ_VAR)/smoke/$$n; \
+		if $(call fuzz_run,$$n,$(FUZZ_SMOKE_SECONDS),$(FUZZ_VAR)/smoke/$$n); then \
+			echo "fuzz-smoke: fuzz_$$n ok," \
+				"$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_VAR)/smoke/$$n.log) runs"; \
+		else \
+			tail -n 40 $(FUZZ_VAR)/smoke/$$n.log; echo "fuzz-smoke: fuzz_$$n failed; see $(FUZZ_VAR)/smoke/$$n.log"; \
+			exit 1; \
+		fi; \
+	done
+
 bin/fcgi_min: build/rel/tests/bench/fcgi_min.o
 	@mkdir -p bin
 	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ -lfcgi
@@ -77,6 +143,8 @@ test:
 	@scripts/test
 	@echo "== unit suites under AddressSanitizer and UBSan"
 	@$(MAKE) --no-print-directory asan-test
+	@echo "== libFuzzer harnesses on their seed corpora"
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 asan-test:
 	@scripts/setup
@@ -119,6 +187,6 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all run test asan-test bench format format-check lint clean test-bins
+.PHONY: all run test asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -28,12 +28,14 @@ static const char *param_of(struct arena *a, const char *v, size_t vlen, const c
             if (p < end && *p == '"') {
                 char *out = arena_alloc(a, (size_t)(end - p));
                 size_t o = 0;
+                if (out == NULL)
+                    return NULL;
                 for (p++; p < end && *p != '"'; p++) {
                     if (*p == '\\' && p + 1 < end)
                         p++;
                     out[o++] = *p;
                 }
-                if (out == NULL || p >= end)
+                if (p >= end)
                     return NULL; /* unterminated quote */
                 out[o] = '\0';
                 return out;

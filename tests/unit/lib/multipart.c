@@ -112,7 +112,37 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/*
+ * An arena too small for a quoted parameter: param_of() must see the refused
+ * allocation before it writes (it wrote through NULL and crashed).
+ */
+START_TEST(test_small_arena)
+{
+    struct arena *tiny = arena_new(64);
+    char ctype[256];
+    const char *why = NULL;
+    int count = -1;
+    int o = snprintf(ctype, sizeof(ctype), "multipart/form-data; boundary=\"");
+    memset(ctype + o, 'b', 100);
+    snprintf(ctype + o + 100, sizeof(ctype) - (size_t)o - 100, "\"");
+    ck_assert_int_eq(multipart_parse(tiny, ctype, "--x--", 5, parts, MP_MAX_PARTS, &count, &why),
+                     -1);
+    ck_assert_str_eq(why, "missing or bad multipart boundary");
+    ck_assert_int_eq(arena_exhausted(tiny), 1);
+    /* A quoted part name the arena cannot hold: the part has no name. */
+    arena_reset(tiny);
+    static const char body[] = "--XyZ\r\nContent-Disposition: form-data; name=\""
+                               "a-name-longer-than-what-is-left-in-the-arena-after-the-delimiter"
+                               "\"\r\n\r\nv\r\n--XyZ--";
+    ck_assert_int_eq(
+        multipart_parse(tiny, CT, body, strlen(body), parts, MP_MAX_PARTS, &count, &why), -1);
+    ck_assert_str_eq(why, "a part has no form-data name");
+    arena_free(tiny);
+}
+END_TEST
+
 Suite *multipart_suite(void)
 {
-    return SUITE_OF("multipart", 10, setup, teardown, test_good_body, test_refusals);
+    return SUITE_OF("multipart", 10, setup, teardown, test_good_body, test_refusals,
+                    test_small_arena);
 }
