@@ -44,6 +44,8 @@
 #include "server/reply.h"
 #include "store/auth.h"
 
+#define GATE_WAIT_MS 500 /* longest wait for a bcrypt slot */
+#define GATE_POLL_MS 5
 #define TOUCH_INTERVAL 60 /* seconds between api_key_last_used_at updates per worker */
 
 static unsigned char token_key[CRYPTO_SHA256_LEN];
@@ -195,7 +197,18 @@ enum app_err authn_bcrypt(struct req *r, struct resp *w, const char *secret, con
     int slot = -1;
 
     if (limits != NULL) {
-        slot = rl_gate_enter(limits, c->cfg->auth_bcrypt_max, (int)getpid());
+        /*
+         * A full gate is mostly a moment (fresh workers after a restart all
+         * verifying their first keys): wait up to GATE_WAIT_MS for a slot
+         * before turning the request away.
+         */
+        int cap = c->cfg->auth_bcrypt_max;
+        for (int waited = 0;; waited += GATE_POLL_MS) {
+            if ((slot = rl_gate_enter(limits, cap, (int)getpid())) >= 0 || waited >= GATE_WAIT_MS)
+                break;
+            struct timespec ts = {0, GATE_POLL_MS * 1000000L};
+            nanosleep(&ts, NULL);
+        }
         if (slot < 0) {
             http_add_header(w, "Retry-After", "1");
             return reply_fail(r, w, APP_ERR_UNAVAILABLE,

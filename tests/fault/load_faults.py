@@ -240,23 +240,23 @@ def phase(name, seconds, key, conv, fault):
     return tally, extra
 
 
-def count(token):
-    return int(sql("SELECT count(*) FROM conversation_messages WHERE content = "
-                   f"'<p>{token}</p>'"))
-
-
 def verify(name, tally):
+    """Writes answered 200 (keyed or not) in the database exactly once; none ever twice."""
+    rows = sql("SELECT content, count(*) FROM conversation_messages WHERE content LIKE "
+               f"'<p>fault-{RUN}-{name}-%' GROUP BY content")
+    seen = {}
+    for line in rows.splitlines():
+        content, n = line.rsplit("|", 1)
+        seen[content[3:-4]] = int(n)
     lost = 0
     for token in tally.acked + tally.keyed:
-        n = count(token)
-        if n != 1:
+        if seen.get(token, 0) != 1:
             lost += 1
-            fail(f"{name}: write {token} answered 200 is in the database {n} times")
+            fail(f"{name}: write {token} answered 200 is in the database {seen.get(token, 0)} times")
     # Unkeyed writes that failed may or may not have been made, but never twice.
-    dup = sql(f"SELECT count(*) FROM (SELECT content FROM conversation_messages WHERE content"
-              f" LIKE '<p>fault-{RUN}-{name}-%' GROUP BY content HAVING count(*) > 1) d")
-    if dup != "0":
-        fail(f"{name}: {dup} writes are in the database more than once")
+    dup = [t for t, n in seen.items() if n > 1]
+    if dup:
+        fail(f"{name}: {len(dup)} writes are in the database more than once, e.g. {dup[0]}")
     return lost
 
 
@@ -281,6 +281,8 @@ def main():
         line = (f"faults: {name}: {tally.requests} requests, {tally.unavailable} answered 503, "
                 f"{len(tally.acked)} writes acknowledged + {len(tally.keyed)} keyed writes "
                 f"({tally.retries} retries), {lost} lost or duplicated")
+        if fault == "hup" and tally.unavailable:
+            fail(f"hup: {tally.unavailable} requests answered 503 during rolling restarts")
         if fault == "pg":
             back = extra.get("back_after")
             if back is None or back > 2.0:
