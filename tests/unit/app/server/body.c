@@ -129,8 +129,20 @@ START_TEST(test_array_json_only)
 }
 END_TEST
 
+/* A NUL in a key, which json-c would cut, is refused like one in a value; an escaped backslash is
+ * not one. */
+START_TEST(test_nul_anywhere_refused)
+{
+    static const char msg[] = "Error parsing request: a string holds a NUL character";
+    ck_assert_str_eq(object_as("application/json", "{\"name\":\"a\\u0000b\"}"), msg);
+    ck_assert_str_eq(object_as("application/json", "{\"name\\u0000x\":\"a\",\"name\":\"n\"}"), msg);
+    ck_assert_str_eq(object_as("application/json", "{\"name\":\"a\\\\u0000\"}"), "a\\u0000");
+    ck_assert_str_eq(object_as("application/json", "{\"name\":\"\\\\\\u0000\"}"), msg);
+}
+END_TEST
+
 Suite *body_suite(void)
 {
     return SUITE_OF("body", 10, setup, teardown, test_json_accepted, test_other_types_refused,
-                    test_form_with_files, test_array_json_only);
+                    test_form_with_files, test_array_json_only, test_nul_anywhere_refused);
 }
