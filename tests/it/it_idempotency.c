@@ -189,7 +189,14 @@ START_TEST(test_in_flight_is_409)
                  "ConflictException");
     expect_sqlf("0", "SELECT count(*) FROM tags WHERE name = 'it-idem-busy-%ld'", pid);
 
-    PQfinish(pg); /* the lock goes with the session */
+    /* Released by a statement that returns only once it is (closing the session would not wait). */
+    snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(hashtextextended('%s:%s', 22))", uid,
+             idem);
+    res = PQexec(pg, sql);
+    ck_assert_int_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+    ck_assert_str_eq(PQgetvalue(res, 0, 0), "t");
+    PQclear(res);
+    PQfinish(pg);
     struct http_res b = keyed("POST", "/api/v1/tags", it_admin_key, idem, body);
     ck_assert_int_eq(b.status, 200);
     expect_sqlf("1", "SELECT count(*) FROM tags WHERE name = 'it-idem-busy-%ld'", pid);
