@@ -135,6 +135,20 @@ START_TEST(test_events_of_changes)
     expect_payload(conv, "conversation_update", want);
     /* Its activity message is a message too (as upstream). */
     expect_events("2", conv, "message.created");
+    /* Snoozed: snooze_until in RFC 3339, UTC, as the conversation has it. */
+    put_ok(path, "{\"status\":\"Snoozed\",\"snoozed_until\":\"2h\"}");
+    expect_events("2", conv, "conversation.status_changed");
+    expect_sqlf("t",
+                "SELECT e.payload->>'previous_status' = 'Resolved'"
+                " AND e.payload->>'new_status' = 'Snoozed'"
+                " AND e.payload->>'snooze_until' = to_char(c.snoozed_until AT TIME ZONE 'UTC',"
+                " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AND c.snoozed_until > now() + interval '1 hour'"
+                " FROM deskd_events e JOIN conversations c ON c.id = e.conversation_id"
+                " WHERE e.conversation_id = %s AND e.event = 'conversation.status_changed'"
+                " ORDER BY e.id DESC LIMIT 1",
+                conv);
+    put_ok(path, "{\"status\":\"Resolved\"}");
+    expect_events("3", conv, "conversation.status_changed");
 
     /* Assigned to the agent: assigned, the live update, the agent's notification. */
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/assignee/user", uuid);
@@ -206,6 +220,28 @@ START_TEST(test_events_of_changes)
              uuid, msg);
     expect_payload(conv, "message_update", want);
     free(msg);
+
+    /* Created with an agent: conversation.created (at commit) has the assignee, after assigned. */
+    snprintf(body, sizeof(body),
+             "{\"inbox_id\":%s,\"contact_email\":\"ev-%ld@example.org\",\"first_name\":\"Eva\","
+             "\"subject\":\"ev2-%ld\",\"content\":\"<p>Again</p>\",\"initiator\":\"agent\","
+             "\"agent_id\":%s}",
+             inbox, pid, pid, agent);
+    r = http_json("POST", "/api/v1/conversations", it_admin_key, body);
+    d = json_data(&r, &root);
+    char conv2[32];
+    snprintf(conv2, sizeof(conv2), "%s", json_str(d, "id"));
+    json_object_put(root);
+    http_res_free(&r);
+    expect_events("1", conv2, "conversation.created");
+    expect_events("1", conv2, "conversation.assigned");
+    expect_sqlf("t",
+                "SELECT (SELECT (payload->>'assigned_user_id')::int = %s FROM deskd_events"
+                " WHERE conversation_id = %s AND event = 'conversation.created')"
+                " AND (SELECT id FROM deskd_events WHERE conversation_id = %s"
+                " AND event = 'conversation.assigned') < (SELECT id FROM deskd_events"
+                " WHERE conversation_id = %s AND event = 'conversation.created')",
+                agent, conv2, conv2, conv2);
 
     /* A rolled-back change emits nothing. */
     char *before = sql_valuef("SELECT count(*) FROM deskd_events WHERE conversation_id = %s", conv);
