@@ -34,6 +34,7 @@ struct note {
 
 struct worker {
     pid_t pid;      /* 0 = free slot */
+    int role;       /* -1: a worker; else the index of its service */
     int retiring;   /* SIGTERM sent on purpose */
     unsigned gen;   /* configuration generation it was started with */
     long started;   /* ms */
@@ -61,7 +62,13 @@ void prefork_note(const char *what)
     snprintf(notes[my_slot].what, NOTE_LEN, "%s", what);
 }
 
-static pid_t spawn(const struct prefork_opts *o, int slot, const sigset_t *orig)
+/* The role's name and main for a slot's role. */
+static const char *role_name(const struct prefork_opts *o, int role)
+{
+    return role < 0 ? "worker" : o->services[role].name;
+}
+
+static pid_t spawn(const struct prefork_opts *o, int slot, int role, const sigset_t *orig)
 {
     pid_t master = getpid();
     pid_t pid = fork();
@@ -88,7 +95,10 @@ static pid_t spawn(const struct prefork_opts *o, int slot, const sigset_t *orig)
         _exit(0); /* the master died before prctl took effect */
     my_slot = slot;
     notes[slot].what[0] = '\0';
-    _exit(o->worker_main(o->arg));
+    /* A service shows its name in ps and /proc/<pid>/comm ("deskd" stays the workers'). */
+    if (role >= 0)
+        (void)prctl(PR_SET_NAME, o->services[role].name);
+    _exit(role < 0 ? o->worker_main(o->arg) : o->services[role].main(o->services[role].arg));
 }
 
 static void describe_exit(int status, char *buf, size_t len)
@@ -111,7 +121,7 @@ static void terminate(struct worker *w, long now)
 
 int prefork_run(const struct prefork_opts *o)
 {
-    int cap = o->workers * 2 + 1;
+    int cap = (o->workers + o->nservices) * 2 + 1;
     struct worker *w = xcalloc((size_t)cap, sizeof(*w));
     long crashes[CRASH_LIMIT];
     int ncrash = 0, crash_pos = 0;
@@ -153,36 +163,47 @@ int prefork_run(const struct prefork_opts *o)
                 continue;
             if (w[i].retiring)
                 retiring++;
-            else
+            else if (w[i].role < 0)
                 active++;
         }
         if (!draining && retiring == 0) {
             for (int i = 0; i < cap; i++)
                 if (w[i].pid > 0 && !w[i].retiring && w[i].gen != gen) {
                     terminate(&w[i], now);
-                    active--;
+                    if (w[i].role < 0)
+                        active--;
                     break;
                 }
         }
 
-        /* Fill: keep o->workers active workers, unless backing off after crashes. */
-        while (!draining && active < o->workers && now >= next_spawn) {
-            int i;
-            for (i = 0; i < cap; i++)
-                if (w[i].pid == 0)
+        /*
+         * Fill: keep o->workers active workers and one active instance of
+         * each service, unless backing off after crashes.
+         */
+        for (int role = -1; role < o->nservices; role++) {
+            int want = role < 0 ? o->workers - active : 1;
+            for (int i = 0; role >= 0 && i < cap; i++)
+                if (w[i].pid > 0 && !w[i].retiring && w[i].role == role)
+                    want = 0;
+            while (!draining && want > 0 && now >= next_spawn) {
+                int i;
+                for (i = 0; i < cap; i++)
+                    if (w[i].pid == 0)
+                        break;
+                if (i == cap)
                     break;
-            if (i == cap)
-                break;
-            pid_t pid = spawn(o, i, &orig);
-            if (pid < 0) {
-                next_spawn = now + 1000;
-                break;
+                pid_t pid = spawn(o, i, role, &orig);
+                if (pid < 0) {
+                    next_spawn = now + 1000;
+                    break;
+                }
+                w[i].pid = pid;
+                w[i].role = role;
+                w[i].gen = gen;
+                w[i].started = now;
+                w[i].retiring = 0;
+                want--;
             }
-            w[i].pid = pid;
-            w[i].gen = gen;
-            w[i].started = now;
-            w[i].retiring = 0;
-            active++;
         }
 
         if (draining) {
@@ -192,7 +213,8 @@ int prefork_run(const struct prefork_opts *o)
                     continue;
                 alive++;
                 if (now >= drain_deadline) {
-                    log_warnx("worker %ld did not finish in time: SIGKILL", (long)w[i].pid);
+                    log_warnx("%s %ld did not finish in time: SIGKILL", role_name(o, w[i].role),
+                              (long)w[i].pid);
                     kill(w[i].pid, SIGKILL);
                 } else if (now - w[i].term_sent >= 1000) {
                     /* Closes the window between the worker's flag check and accept(). */
@@ -207,7 +229,8 @@ int prefork_run(const struct prefork_opts *o)
                 if (w[i].pid <= 0 || !w[i].retiring || now - w[i].term_sent < 1000)
                     continue;
                 if (now - w[i].term_sent >= o->shutdown_timeout * 1000L) {
-                    log_warnx("worker %ld did not retire in time: SIGKILL", (long)w[i].pid);
+                    log_warnx("%s %ld did not retire in time: SIGKILL", role_name(o, w[i].role),
+                              (long)w[i].pid);
                     kill(w[i].pid, SIGKILL);
                 } else {
                     kill(w[i].pid, SIGTERM);
@@ -233,7 +256,8 @@ int prefork_run(const struct prefork_opts *o)
                 log_err("SIGHUP: new configuration rejected; keeping the running workers");
             } else {
                 gen++;
-                log_info("SIGHUP: rolling restart of %d workers", o->workers);
+                log_info("SIGHUP: rolling restart of %d workers and %d services", o->workers,
+                         o->nservices);
             }
         }
 
@@ -251,9 +275,9 @@ int prefork_run(const struct prefork_opts *o)
             char how[96];
             describe_exit(status, how, sizeof(how));
             if (w[i].retiring) {
-                log_info("worker %ld %s (retired)", (long)pid, how);
+                log_info("%s %ld %s (retired)", role_name(o, w[i].role), (long)pid, how);
             } else {
-                log_err("worker %ld %s%s%s; respawning", (long)pid, how,
+                log_err("%s %ld %s%s%s; respawning", role_name(o, w[i].role), (long)pid, how,
                         notes[i].what[0] ? " while serving " : "", notes[i].what);
                 crashes[crash_pos] = now;
                 crash_pos = (crash_pos + 1) % CRASH_LIMIT;

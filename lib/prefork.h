@@ -6,8 +6,21 @@
 #ifndef LIB_PREFORK_H
 #define LIB_PREFORK_H
 
+/*
+ * A long-lived process of another kind under the same supervision as the
+ * workers (an event consumer, say): one instance kept running, respawned
+ * on crash, drained on SIGTERM and replaced on SIGHUP like a worker.
+ */
+struct prefork_service {
+    const char *name; /* for logs */
+    int (*main)(void *arg);
+    void *arg;
+};
+
 struct prefork_opts {
-    int workers;          /* number of workers to keep running */
+    int workers;                            /* number of workers to keep running */
+    const struct prefork_service *services; /* nservices entries, may be NULL */
+    int nservices;
     int shutdown_timeout; /* seconds a draining worker gets before SIGKILL */
     /* Runs in each forked child; its return value is the child's exit status. */
     int (*worker_main)(void *arg);

@@ -154,7 +154,10 @@ enum app_err store_conversation_participants_json(struct db *db, struct arena *a
  */
 static const struct db_stmt status_stmt = {
     "conv_set_status",
-    "WITH u AS (UPDATE conversations c SET status_id = st.id,"
+    "WITH o AS (SELECT c.id, c.uuid, os.name AS prev FROM conversations c"
+    " JOIN conversation_statuses os ON os.id = c.status_id WHERE c.id = $1::bigint"
+    " FOR UPDATE OF c),"
+    " u AS (UPDATE conversations c SET status_id = st.id,"
     " snoozed_until = CASE WHEN $3::float8 IS NULL THEN NULL"
     "  ELSE now() + $3::float8 * interval '1 second' END,"
     " resolved_at = CASE WHEN st.category = 'resolved'"
@@ -162,10 +165,16 @@ static const struct db_stmt status_stmt = {
     " closed_at = CASE WHEN st.name = 'Closed'"
     "  THEN coalesce(c.closed_at, now()) ELSE c.closed_at END,"
     " updated_at = now()"
-    " FROM conversation_statuses st WHERE st.id = $2::int"
-    " AND c.id = $1::bigint"
+    " FROM conversation_statuses st, o WHERE st.id = $2::int"
+    " AND c.id = o.id"
     " AND (c.status_id <> st.id OR $3::float8 IS NOT NULL)"
-    " RETURNING c.id, st.name)" ACTIVITY_INSERT("4", "status", "'set the status to ' || u.name"),
+    " RETURNING c.id, st.name, o.uuid, o.prev, c.snoozed_until),"
+    " ev AS (INSERT INTO deskd_events (event, conversation_id, payload)"
+    " SELECT 'conversation.status_changed', u.id, jsonb_build_object("
+    "  'conversation_uuid', u.uuid, 'previous_status', u.prev, 'new_status', u.name,"
+    "  'snooze_until', coalesce(to_char(u.snoozed_until AT TIME ZONE 'UTC',"
+    "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), 'actor_id', $4::int) FROM u)" ACTIVITY_INSERT(
+        "4", "status", "'set the status to ' || u.name"),
     4, 0};
 
 enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64_t id,
@@ -200,11 +209,17 @@ static const struct db_stmt agent_stmt = {
     "WITH u AS (UPDATE conversations c SET assigned_user_id = $2::int,"
     " updated_at = now() WHERE c.id = $1::bigint"
     " AND c.assigned_user_id IS DISTINCT FROM $2::int"
-    " RETURNING c.id, (SELECT " PERSON_NAME " FROM users p"
-    "  WHERE p.id = $2::int) AS name)" NOTIFY_ASSIGNMENT_CTE("2", "3")
-        ACTIVITY_INSERT("3", "assignee",
-                        "coalesce('assigned the conversation to ' || u.name,"
-                        " 'removed the assigned agent')"),
+    " RETURNING c.id, c.uuid, (SELECT " PERSON_NAME " FROM users p"
+    "  WHERE p.id = $2::int) AS name)" NOTIFY_ASSIGNMENT_CTE(
+        "2", "3") ", ev AS (INSERT INTO deskd_events (event, conversation_id, payload)"
+                  " SELECT CASE WHEN $2::int IS NULL THEN 'conversation.unassigned'"
+                  "  ELSE 'conversation.assigned' END, u.id, CASE WHEN $2::int IS NULL"
+                  "  THEN jsonb_build_object('conversation_uuid', u.uuid, 'actor_id', $3::int)"
+                  "  ELSE jsonb_build_object('conversation_uuid', u.uuid, 'assigned_to', $2::int,"
+                  "  'actor_id', $3::int) END FROM u)" ACTIVITY_INSERT(
+                      "3", "assignee",
+                      "coalesce('assigned the conversation to ' || u.name,"
+                      " 'removed the assigned agent')"),
     3, 0};
 
 /* $1 id, $2 team id (NULL removes), $3 actor: a new team clears the agent (upstream). */
@@ -286,26 +301,46 @@ enum app_err store_conversation_seen(struct db *db, struct arena *a, int64_t id,
     "  SELECT id, $1::bigint FROM wanted ON CONFLICT DO NOTHING RETURNING tag_id),"                \
     " added AS (SELECT t.name FROM ins JOIN tags t ON t.id = ins.tag_id)"
 
+/*
+ * After gone and added: the conversation.tags_changed event (upstream's
+ * payload; tags by name, bytewise) when a tag really went or came.  The
+ * statement's snapshot still has the tags as they were.
+ */
+#define TAGS_EVENT                                                                                 \
+    ", tev AS (INSERT INTO deskd_events (event, conversation_id, payload)"                         \
+    " SELECT 'conversation.tags_changed', cv.id, jsonb_build_object('conversation_uuid', cv.uuid," \
+    "  'previous_tags', (SELECT coalesce(jsonb_agg(t.name ORDER BY t.name COLLATE \"C\"), '[]')"   \
+    "  FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id"                                  \
+    "  WHERE ct.conversation_id = cv.id),"                                                         \
+    "  'new_tags', (SELECT coalesce(jsonb_agg(n.name ORDER BY n.name COLLATE \"C\"), '[]')"        \
+    "  FROM (SELECT t.name FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id"              \
+    "  WHERE ct.conversation_id = cv.id AND t.name NOT IN (SELECT name FROM gone)"                 \
+    "  UNION SELECT name FROM added) n), 'actor_id', $3::int)"                                     \
+    " FROM conversations cv WHERE cv.id = $1::bigint"                                              \
+    " AND (EXISTS (SELECT 1 FROM gone) OR EXISTS (SELECT 1 FROM added)))"
+
 /* A gone or added that is empty. */
 #define TAGS_NONE(cte) " " cte " AS (SELECT NULL::text AS name WHERE false)"
 
 /* set_tags: the named tags exactly. */
 static const struct db_stmt tags_set_stmt = {
     "conv_tags_set",
-    "WITH wanted AS (" TAGS_WANTED
-    ")," TAGS_GONE("ct.tag_id NOT IN (SELECT id FROM wanted)") "," TAGS_ADDED TAGS_ACTIVITY,
+    "WITH wanted AS (" TAGS_WANTED ")," TAGS_GONE(
+        "ct.tag_id NOT IN (SELECT id FROM wanted)") "," TAGS_ADDED TAGS_EVENT TAGS_ACTIVITY,
     3, 0};
 
 /* add_tags: the named tags as well. */
 static const struct db_stmt tags_add_stmt = {
     "conv_tags_add",
-    "WITH wanted AS (" TAGS_WANTED ")," TAGS_NONE("gone") "," TAGS_ADDED TAGS_ACTIVITY, 3, 0};
+    "WITH wanted AS (" TAGS_WANTED ")," TAGS_NONE("gone") "," TAGS_ADDED TAGS_EVENT TAGS_ACTIVITY,
+    3, 0};
 
 /* remove_tags: the named tags taken off. */
 static const struct db_stmt tags_remove_stmt = {
     "conv_tags_remove",
     "WITH wanted AS (" TAGS_WANTED
-    ")," TAGS_GONE("ct.tag_id IN (SELECT id FROM wanted)") "," TAGS_NONE("added") TAGS_ACTIVITY,
+    ")," TAGS_GONE("ct.tag_id IN (SELECT id FROM wanted)") "," TAGS_NONE("added")
+        TAGS_EVENT TAGS_ACTIVITY,
     3, 0};
 
 enum app_err store_conversation_tags(struct db *db, struct arena *a, int64_t id,

@@ -11,7 +11,7 @@ conversation with a participant), {msg_uuid} (a failed reply of the admin
 in it), {spare_agent_id}, {spare_team_id}, {spare_status_id} and {spare_role_id} (an agent, a
 team, a status and a role no other case uses, for updates and deletes),
 {spare_template_id} (an e-mail template likewise), {spare_oidc_id} (an OIDC
-provider likewise), {view_id} (a
+provider likewise), {spare_webhook_id} (a webhook likewise), {view_id} (a
 view for everyone without filters), {contact_id} (a seeded contact) and {note_id}
 (a note of the admin on it), {macro_id} and {spare_macro_id} (two macros visible to all).  In bodies (lists included), strings "$admin_id",
 "$agent_id", "$team_id", "$media_id" and "$media_id_2" (two unlinked uploads of the admin)
@@ -324,6 +324,30 @@ CASES = [
     ("PUT", "/api/v1/inboxes/{spare_inbox_id}/toggle", "admin", 200, {"enabled": False}),
     ("DELETE", "/api/v1/inboxes/{spare_inbox_id}", "admin", 200),
     ("DELETE", "/api/v1/inboxes/{spare_inbox_id}", "admin", 404),
+    # Webhooks (older full spec; admin or nobody). {spare_webhook_id}: a webhook no other
+    # case uses.
+    ("GET", "/api/v1/webhooks", "admin", 200),
+    ("GET", "/api/v1/webhooks", None, 401),
+    ("POST", "/api/v1/webhooks", "admin", 200,
+     {"name": "Contract hook", "url": "https://hooks.example.org/in",
+      "events": ["conversation.created", "message.created"], "secret": "contract-secret",
+      "is_active": True}),
+    ("POST", "/api/v1/webhooks", "admin", 400,
+     {"name": "Contract hook", "url": "ftp://hooks.example.org/in", "events": ["message.created"]}),
+    ("POST", "/api/v1/webhooks", "admin", 400,
+     {"name": "Contract hook", "url": "https://hooks.example.org/in", "events": ["nope"]}),
+    ("GET", "/api/v1/webhooks/{spare_webhook_id}", "admin", 200),
+    ("GET", "/api/v1/webhooks/999999", "admin", 404),
+    ("PUT", "/api/v1/webhooks/{spare_webhook_id}", "admin", 200,
+     {"name": "Contract hook 2", "url": "https://hooks.example.org/in2",
+      "events": ["conversation.status_changed"], "is_active": True}),
+    ("PUT", "/api/v1/webhooks/999999", "admin", 404,
+     {"name": "Nobody", "url": "https://hooks.example.org/in", "events": ["message.created"]}),
+    ("PUT", "/api/v1/webhooks/{spare_webhook_id}/toggle", "admin", 200, {}),
+    ("POST", "/api/v1/webhooks/{spare_webhook_id}/test", "admin", 200, {}),
+    ("POST", "/api/v1/webhooks/999999/test", "admin", 404, {}),
+    ("DELETE", "/api/v1/webhooks/{spare_webhook_id}", "admin", 200),
+    ("DELETE", "/api/v1/webhooks/{spare_webhook_id}", "admin", 404),
 ]
 
 # Documented properties that upstream itself never sends, so they are not
@@ -392,6 +416,22 @@ SPEC_FIXES = {
 # validated against them.
 PAYLOAD_ONLY = {"ConversationParticipantsResponse"}
 
+# A webhook as upstream answers it.
+UPSTREAM_WEBHOOK = {
+    "type": "object",
+    "required": ["id", "created_at", "updated_at", "name", "url", "events", "secret", "is_active"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"}, "name": {"type": "string"},
+        "url": {"type": "string"}, "events": {"type": "array", "items": {"enum": [
+            "conversation.created", "conversation.status_changed", "conversation.tags_changed",
+            "conversation.assigned", "conversation.unassigned", "message.created",
+            "message.updated"]}},
+        "secret": {"enum": ["", "\u2022" * 10]}, "is_active": {"type": "boolean"},
+    },
+}
+
 # Operations whose documented success schema upstream does not send: {(method, spec path): schema}.
 RESPONSE_FIXES = {
     # Upstream answers a bare {"message"}, no envelope and no conversation.
@@ -399,6 +439,17 @@ RESPONSE_FIXES = {
         "type": "object", "required": ["message"],
         "properties": {"message": {"const": "Macro applied"}}, "additionalProperties": False,
     },
+    # The older spec's Webhook has `enabled` and `headers`; upstream's webhook has
+    # `is_active` and no headers (internal/webhook/models), and the secret masked.
+    **{(m, p): {
+        "type": "object", "required": ["status", "data"],
+        "properties": {"status": {"const": "success"},
+                       "data": {"type": "array", "items": UPSTREAM_WEBHOOK} if many
+                       else UPSTREAM_WEBHOOK},
+    } for (m, p, many) in (("GET", "/api/v1/webhooks", True), ("POST", "/api/v1/webhooks", False),
+                           ("GET", "/api/v1/webhooks/{id}", False),
+                           ("PUT", "/api/v1/webhooks/{id}", False),
+                           ("PUT", "/api/v1/webhooks/{id}/toggle", False))},
     # Upstream answers with a sentence, not the documented `true`.
     ("PUT", "/api/v1/ai/provider"): {
         "type": "object", "required": ["status", "data"],

@@ -251,6 +251,9 @@ def main():
                                " client_secret) VALUES ('Contract spare', 'Custom',"
                                " 'https://sso.example.org', 'spare-id', 'spare-secret')"
                                " RETURNING id")
+    ids["spare_webhook_id"] = sql("INSERT INTO webhooks (name, url, events) VALUES"
+                                  " ('Contract spare', 'https://hooks.example.org/spare',"
+                                  " '{message.created}') RETURNING id")
     failures = 0
     covered = set()
     for case in CASES:

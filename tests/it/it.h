@@ -120,6 +120,7 @@ Suite *it_statuses_suite(void);
 Suite *it_notifications_suite(void);
 Suite *it_macros_suite(void);
 Suite *it_tags_suite(void);
+Suite *it_events_suite(void);
 Suite *it_sla_suite(void);
 Suite *it_ai_suite(void);
 Suite *it_views_suite(void);
