@@ -35,6 +35,7 @@
 #include "api/teams.h"
 #include "api/templates.h"
 #include "api/views.h"
+#include "api/webhook_deliveries.h"
 
 #define KB 1024
 /* Small JSON bodies of the update routes. */
@@ -187,6 +188,7 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
     R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
     R(GET,    V1 "/activity-logs",                                   h_activity_logs_list,            0,       PERM("activity_logs:manage")),
+    R(GET,    V1 "/webhooks/{id}/deliveries",                        h_webhook_deliveries_list,       0,       PERM("webhooks:manage")),
 };
 /* clang-format on */
 
