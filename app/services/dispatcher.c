@@ -51,6 +51,8 @@
 #define PER_WEBHOOK 32
 #define MAX_DELAY_MS (3600L * 1000)
 #define IDLE_WAKE_MS 30000L
+/* Finished requests gathered before a round of statements. */
+#define COALESCE_MS 5
 #define PURGE_EVERY_MS (10L * 60 * 1000)
 #define PURGE_BATCH 5000
 #define USER_AGENT "Libredesk-Webhook/" DESKD_VERSION
@@ -322,33 +324,43 @@ int dispatcher_main(void *arg)
              cfg->webhook_timeout, cfg->webhook_max_attempts, cfg->webhook_retry_base,
              cfg->webhook_allow_private ? ", private addresses allowed" : "");
 
-    int wake = 1;
+    /*
+     * wake: look for due deliveries now (notified, timer, more may be due);
+     * freed: requests finished, so slots are free and outcomes wait to be
+     * recorded.  Finished requests are gathered for up to COALESCE_MS so
+     * that one round (one statement each to record and to claim) serves
+     * many of them.
+     */
+    int wake = 1, freed = 0;
+    long last_round = 0;
     for (;;) {
-        long wait_ms = IDLE_WAKE_MS;
+        long wait_ms = IDLE_WAKE_MS, now = now_ms();
         int up = ready(&d) == 0;
 
         arena_reset(d.a);
-        if (up)
-            flush(&d);
         if (stopping) {
-            if (httpq_in_flight(d.q) == 0 || now_ms() >= drain_until)
+            if (up)
+                flush(&d);
+            if (httpq_in_flight(d.q) == 0 || now >= drain_until)
                 break;
             wait_ms = 200;
         } else if (!up) {
             wait_ms = 1000;
-        } else {
-            if (wake) {
-                int free_slots = MAX_IN_FLIGHT - httpq_in_flight(d.q);
-                int n = claim(&d);
-                wake = 0;
-                if (n < 0) {
-                    wait_ms = 1000;
-                } else if (n > 0 && n == (free_slots < CLAIM_MAX ? free_slots : CLAIM_MAX)) {
-                    wait_ms = 0; /* there may be more */
-                    wake = 1;
-                }
-            }
-            if (!wake) {
+        } else if (!wake && freed && httpq_in_flight(d.q) > 0 && now - last_round < COALESCE_MS) {
+            wait_ms = COALESCE_MS - (now - last_round);
+        } else if (wake || freed) {
+            int free_slots = MAX_IN_FLIGHT - httpq_in_flight(d.q);
+            int max = free_slots < CLAIM_MAX ? free_slots : CLAIM_MAX;
+            flush(&d);
+            int n = claim(&d);
+            last_round = now;
+            wake = freed = 0;
+            if (n < 0) {
+                wait_ms = 1000;
+            } else if (n > 0 && n == max) {
+                wait_ms = 0; /* there may be more */
+                wake = 1;
+            } else if (n == 0) {
                 long ms;
                 int none;
                 if (store_deliveries_next_due(d.db, d.a, &ms, &none) != APP_OK)
@@ -356,6 +368,8 @@ int dispatcher_main(void *arg)
                 else if (!none)
                     /* due but not claimable (held elsewhere, or its webhook is busy here) */
                     wait_ms = ms > 0 ? (ms < IDLE_WAKE_MS ? ms : IDLE_WAKE_MS) : 1000;
+            } else {
+                wait_ms = 1000; /* some claimed: their ends wake us; retries are looked for then */
             }
             if (now_ms() >= next_purge) {
                 purge(&d);
@@ -391,9 +405,9 @@ int dispatcher_main(void *arg)
         struct httpq_result r;
         while (httpq_next(d.q, &r)) {
             finished(&d, &r);
-            wake = 1; /* a slot is free */
+            freed = 1;
         }
-        if (wait_ms > 0 && now_ms() - t0 >= wait_ms)
+        if (wait_ms > 0 && now_ms() - t0 >= wait_ms && !freed)
             wake = 1;
     }
     if (ready(&d) == 0)
