@@ -56,6 +56,8 @@ struct db {
     char constraint[64];
     int depth;       /* db_begin() levels open: 1 is the transaction, more are savepoints */
     int guard_depth; /* > 0: a failed statement at this depth rolls back alone (db_guard) */
+
+    unsigned long sessions; /* connections made so far (db_session) */
 };
 
 struct db_res {
@@ -162,6 +164,7 @@ static int connect_now(struct db *db)
     }
     if (db->attempts > 0)
         log_info("db: reconnected after %d failed attempt(s)", db->attempts);
+    db->sessions++;
     return 0;
 }
 
@@ -738,4 +741,37 @@ int db_bin_uuid(const struct db_res *r, int row, int col, char out[37])
     }
     out[o] = '\0';
     return 1;
+}
+
+int db_socket(const struct db *db)
+{
+    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+        return -1;
+    return PQsocket(db->conn);
+}
+
+unsigned long db_session(const struct db *db)
+{
+    return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK ? db->sessions : 0;
+}
+
+int db_notified(struct db *db)
+{
+    int n = 0;
+    PGnotify *nt;
+
+    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+        return -1;
+    if (!PQconsumeInput(db->conn)) {
+        char msg[256];
+        first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
+        log_warnx("db: lost the connection while listening: %s", msg);
+        disconnect(db);
+        return -1;
+    }
+    while ((nt = PQnotifies(db->conn)) != NULL) {
+        n++;
+        PQfreemem(nt);
+    }
+    return n;
 }

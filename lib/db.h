@@ -142,6 +142,19 @@ int db_bin_timestamptz(const struct db_res *r, int row, int col,
 /* uuid as 36 characters plus NUL into out[37]. */
 int db_bin_uuid(const struct db_res *r, int row, int col, char out[37]);
 
+/*
+ * LISTEN/NOTIFY, for a consumer process (run "LISTEN <channel>" with
+ * db_script()).  db_socket(): the connection's socket, to poll for
+ * reading (-1 if not connected).  db_session(): a number that changes with
+ * every new connection (0 if not connected), so the caller knows to LISTEN
+ * again after a reconnect.  db_notified(): reads what arrived on the socket
+ * and drains the notifications; returns how many there were, or -1 if the
+ * connection is lost (it is then closed; db_ensure() reconnects).
+ */
+int db_socket(const struct db *db);
+unsigned long db_session(const struct db *db);
+int db_notified(struct db *db);
+
 /* Rows affected by a command ("" -> 0). */
 long db_affected(const struct db_res *r);
 

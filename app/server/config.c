@@ -146,6 +146,25 @@ int config_load(struct config *c, char *err, size_t errlen)
     if (c->auth_bcrypt_max == 0)
         c->auth_bcrypt_max = c->workers > 1 ? c->workers - 1 : 1;
 
+    /*
+     * Webhook deliveries (app/services/dispatcher.c): an attempt gets
+     * DESKD_WEBHOOK_TIMEOUT; a failed one is retried after about
+     * base * 2^(attempt - 1) (with jitter, at most an hour) until
+     * DESKD_WEBHOOK_MAX_ATTEMPTS attempts were made.  Receivers on
+     * loopback or private addresses are refused unless allowed.
+     */
+    if (env_duration("DESKD_WEBHOOK_TIMEOUT", 10, 1, 120, &c->webhook_timeout, err, errlen) != 0 ||
+        env_int("DESKD_WEBHOOK_MAX_ATTEMPTS", 10, 1, 100, &c->webhook_max_attempts, err, errlen) !=
+            0 ||
+        env_duration("DESKD_WEBHOOK_RETRY_BASE", 10, 1, 3600, &c->webhook_retry_base, err,
+                     errlen) != 0 ||
+        env_bool("DESKD_WEBHOOK_ALLOW_PRIVATE", 0, &c->webhook_allow_private, err, errlen) != 0)
+        return -1;
+    /* Events (deskd_events) and finished deliveries are purged after this. */
+    if (env_duration("DESKD_EVENT_RETENTION", 7 * 86400, 3600, 366L * 86400, &c->event_retention,
+                     err, errlen) != 0)
+        return -1;
+
     v = env_get("DESKD_SQL_DIR");
     c->sql_dir = v ? env_absolute(v) : NULL;
     return 0;

@@ -32,6 +32,13 @@ struct config {
     int auth_addr_limit; /* DESKD_AUTH_ADDR_LIMIT: failed checks per client address per window */
     long auth_window;    /* DESKD_AUTH_WINDOW, seconds */
     int auth_bcrypt_max; /* DESKD_AUTH_BCRYPT_MAX: workers doing a bcrypt at once (resolved) */
+
+    /* The webhook dispatcher (app/services/dispatcher.c). */
+    long webhook_timeout;      /* DESKD_WEBHOOK_TIMEOUT: one delivery attempt, seconds */
+    int webhook_max_attempts;  /* DESKD_WEBHOOK_MAX_ATTEMPTS: then the delivery is dead */
+    long webhook_retry_base;   /* DESKD_WEBHOOK_RETRY_BASE: first retry delay, seconds */
+    int webhook_allow_private; /* DESKD_WEBHOOK_ALLOW_PRIVATE: loopback/private receivers */
+    long event_retention;      /* DESKD_EVENT_RETENTION: events kept, seconds */
 };
 
 /*

@@ -27,6 +27,7 @@
 #include "server/routes.h"
 #include "server/version.h"
 #include "server/worker.h"
+#include "services/dispatcher.h"
 
 /* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
 #define AUTH_LIMIT_ENTRIES 4096
@@ -76,6 +77,12 @@ static void usage(FILE *f)
         "                        (default 30)\n"
         "  DESKD_AUTH_WINDOW     the window of both limits (default 60s)\n"
         "  DESKD_AUTH_BCRYPT_MAX workers checking a bcrypt at once (default workers - 1)\n"
+        "  DESKD_WEBHOOK_TIMEOUT one webhook delivery attempt, 1s-120s (default 10s)\n"
+        "  DESKD_WEBHOOK_MAX_ATTEMPTS  attempts before a delivery is dead (default 10)\n"
+        "  DESKD_WEBHOOK_RETRY_BASE    first retry delay, doubled each time (default 10s)\n"
+        "  DESKD_WEBHOOK_ALLOW_PRIVATE true: deliver to loopback/private addresses\n"
+        "                        (default false)\n"
+        "  DESKD_EVENT_RETENTION events and finished deliveries kept (default 7d)\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
         DESKD_VERSION);
 }
@@ -207,8 +214,14 @@ static int serve(void)
     wenv.cfg = &cfg;
     wenv.router = router;
     wenv.listen_fd = fd;
+    /* Always on: an idle consumer only waits on LISTEN. */
+    static const struct prefork_service services[] = {
+        {DISPATCHER_NAME, dispatcher_main, &cfg},
+    };
     struct prefork_opts o = {
         .workers = cfg.workers,
+        .services = services,
+        .nservices = (int)(sizeof(services) / sizeof(services[0])),
         .shutdown_timeout = cfg.shutdown_timeout,
         .worker_main = worker_main,
         .arg = &wenv,

@@ -36,6 +36,7 @@
 #include "api/templates.h"
 #include "api/views.h"
 #include "api/webhooks.h"
+#include "api/webhook_deliveries.h"
 
 #define KB 1024
 /* Small JSON bodies of the update routes. */
@@ -195,6 +196,7 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/webhooks/{id}/toggle",                            h_webhooks_toggle,               BODY,    PERM("webhooks:manage")),
     R(POST,   V1 "/webhooks/{id}/test",                              h_webhooks_test,                 BODY,    PERM("webhooks:manage")),
     R(DELETE, V1 "/webhooks/{id}",                                   h_webhooks_delete,               0,       PERM("webhooks:manage")),
+    R(GET,    V1 "/webhooks/{id}/deliveries",                        h_webhook_deliveries_list,       0,       PERM("webhooks:manage")),
 };
 /* clang-format on */
 

@@ -34,3 +34,28 @@ void store_close(struct db *db)
 {
     db_free(db);
 }
+
+enum app_err store_ensure(struct db *db)
+{
+    return db_ensure(db);
+}
+
+unsigned long store_session(const struct db *db)
+{
+    return db_session(db);
+}
+
+enum app_err store_listen(struct db *db, const char *listen_sql)
+{
+    return db_script(db, listen_sql);
+}
+
+int store_socket(const struct db *db)
+{
+    return db_socket(db);
+}
+
+int store_notified(struct db *db)
+{
+    return db_notified(db);
+}

@@ -29,6 +29,20 @@ enum app_err store_open(const char *conninfo, const char *appname, int statement
 /* After each request: a transaction left open is rolled back (and logged as a bug). */
 void store_end_request(struct db *db);
 
+/*
+ * For a service's event loop (LISTEN/NOTIFY, see lib/db.h): store_ensure()
+ * connects if needed (APP_ERR_UNAVAILABLE while the database is away, with
+ * backoff); store_session() changes with each new connection (a LISTEN is
+ * then issued again); store_listen() runs a LISTEN command (constant text);
+ * store_socket() is the socket to poll (-1 if none); store_notified() reads
+ * it and returns the notifications that arrived (-1: connection lost).
+ */
+enum app_err store_ensure(struct db *db);
+unsigned long store_session(const struct db *db);
+enum app_err store_listen(struct db *db, const char *listen_sql);
+int store_socket(const struct db *db);
+int store_notified(struct db *db);
+
 /* Closes the connection and frees it; NULL is a no-op. */
 void store_close(struct db *db);
 

@@ -169,8 +169,10 @@ def worker_pids(master):
             continue
         try:
             with open(f"/proc/{d}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            if int(fields[1]) == master:
+                comm, rest = f.read().split(" (", 1)[1].rsplit(")", 1)
+                fields = rest.split()
+            # FastCGI workers only: the master's services carry their own names.
+            if int(fields[1]) == master and comm == "deskd":
                 pids.append(int(d))
         except (OSError, IndexError, ValueError):
             pass

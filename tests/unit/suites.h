@@ -16,6 +16,7 @@ Suite *jsonw_suite(void);
 Suite *multipart_suite(void);
 Suite *router_suite(void);
 Suite *ratelimit_suite(void);
+Suite *httpq_suite(void);
 
 /* tests/unit/app/ */
 Suite *routes_suite(void);

@@ -115,8 +115,45 @@ START_TEST(test_auth_limits)
 }
 END_TEST
 
+START_TEST(test_webhook_settings)
+{
+    struct config c;
+    char err[256];
+    static const char *const vars[] = {"DESKD_WEBHOOK_TIMEOUT", "DESKD_WEBHOOK_MAX_ATTEMPTS",
+                                       "DESKD_WEBHOOK_RETRY_BASE", "DESKD_WEBHOOK_ALLOW_PRIVATE",
+                                       "DESKD_EVENT_RETENTION"};
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        unsetenv(vars[i]); /* scripts/test sets some for its stack; this runs in a forked child */
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.webhook_timeout, 10);
+    ck_assert_int_eq(c.webhook_max_attempts, 10);
+    ck_assert_int_eq(c.webhook_retry_base, 10);
+    ck_assert_int_eq(c.webhook_allow_private, 0); /* loopback and private receivers refused */
+    ck_assert_int_eq(c.event_retention, 7 * 86400);
+    config_free(&c);
+    setenv("DESKD_WEBHOOK_ALLOW_PRIVATE", "true", 1);
+    setenv("DESKD_EVENT_RETENTION", "30d", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.webhook_allow_private, 1);
+    ck_assert_int_eq(c.event_retention, 30 * 86400);
+    config_free(&c);
+    static const char *const bad[][2] = {{"DESKD_WEBHOOK_TIMEOUT", "5m"},
+                                         {"DESKD_WEBHOOK_MAX_ATTEMPTS", "0"},
+                                         {"DESKD_WEBHOOK_RETRY_BASE", "2h"},
+                                         {"DESKD_WEBHOOK_ALLOW_PRIVATE", "maybe"},
+                                         {"DESKD_EVENT_RETENTION", "10m"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setenv(bad[i][0], bad[i][1], 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+        ck_assert_ptr_nonnull(strstr(err, bad[i][0]));
+        config_free(&c);
+        unsetenv(bad[i][0]);
+    }
+}
+END_TEST
+
 Suite *config_suite(void)
 {
     return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
-                    test_migrate_database_url, test_auth_limits);
+                    test_migrate_database_url, test_auth_limits, test_webhook_settings);
 }
