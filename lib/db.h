@@ -122,6 +122,26 @@ const char *db_last_constraint(const struct db *db);
 /* Closes the connection so the next call reconnects (tests, SIGHUP). */
 void db_disconnect(struct db *db);
 
+/*
+ * Notifications (a consumer process's LISTEN).  db_generation() counts the
+ * connections the handle made: when it changes, the session is new and its
+ * LISTENs are gone, so listen again (and catch up).  db_socket() is the
+ * connection's socket to wait on, or -1 while it is down.
+ */
+unsigned long db_generation(const struct db *db);
+int db_socket(const struct db *db);
+
+/* LISTEN channel: a constant identifier of the caller's (lower case, '_'). */
+enum app_err db_listen(struct db *db, const char *channel);
+
+/*
+ * Reads what the server sent, without blocking, and calls fn for each
+ * notification received (on any channel).  Returns how many, or -1 when
+ * the connection is lost (the next db_ensure() reconnects).
+ */
+int db_notifications(struct db *db, void (*fn)(void *arg, const char *channel, const char *payload),
+                     void *arg);
+
 int db_ntuples(const struct db_res *r);
 int db_nfields(const struct db_res *r);
 /* Value at row/col, or NULL for SQL NULL.  Borrowed until the arena reset. */

@@ -34,3 +34,29 @@ void store_close(struct db *db)
 {
     db_free(db);
 }
+
+enum app_err store_ensure(struct db *db)
+{
+    return db_ensure(db);
+}
+
+enum app_err store_listen(struct db *db, const char *channel)
+{
+    return db_listen(db, channel);
+}
+
+int store_socket(const struct db *db)
+{
+    return db_socket(db);
+}
+
+unsigned long store_generation(const struct db *db)
+{
+    return db_generation(db);
+}
+
+int store_notifications(struct db *db,
+                        void (*fn)(void *arg, const char *channel, const char *payload), void *arg)
+{
+    return db_notifications(db, fn, arg);
+}

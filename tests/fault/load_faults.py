@@ -170,7 +170,10 @@ def worker_pids(master):
         try:
             with open(f"/proc/{d}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            if int(fields[1]) == master:
+            # Services (the live hub, ...) name themselves; the workers stay "deskd".
+            with open(f"/proc/{d}/comm") as f:
+                comm = f.read().strip()
+            if int(fields[1]) == master and comm == "deskd":
                 pids.append(int(d))
         except (OSError, IndexError, ValueError):
             pass

@@ -258,8 +258,19 @@ int worker_pids(pid_t master, pid_t *out, int max)
     if (f == NULL)
         return 0;
     if (fgets(buf, sizeof(buf), f) != NULL) {
-        for (char *t = strtok(buf, " \n"); t != NULL && n < max; t = strtok(NULL, " \n"))
-            out[n++] = (pid_t)atol(t);
+        for (char *t = strtok(buf, " \n"); t != NULL && n < max; t = strtok(NULL, " \n")) {
+            /* Services (the live hub, ...) name themselves; the workers stay "deskd". */
+            char cpath[64], comm[32] = "";
+            snprintf(cpath, sizeof(cpath), "/proc/%s/comm", t);
+            FILE *cf = fopen(cpath, "r");
+            if (cf != NULL) {
+                if (fgets(comm, sizeof(comm), cf) == NULL)
+                    comm[0] = '\0';
+                fclose(cf);
+            }
+            if (strcmp(comm, "deskd\n") == 0)
+                out[n++] = (pid_t)atol(t);
+        }
     }
     fclose(f);
     return n;
