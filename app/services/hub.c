@@ -51,11 +51,13 @@
 #define HUB_ARENA (8u << 20)
 #define MAX_FRAME (64u << 10) /* an incoming message, as upstream */
 #define MAX_LIST_SUBS 500     /* list_subscribe_replace uuids kept, as upstream */
-#define BATCH 200             /* events read per query */
+#define BATCH 200             /* events read per query when catching up */
+#define STEP 16               /* notified events read per turn of the loop */
 #define RECHECK_SECS 60       /* a connection's session and permissions are read again */
 #define RECHECKS_PER_TICK 100 /* at most this many rechecks a second */
 #define CATCH_UP_BATCHES 10   /* after a reconnect: at most this many batches of missed events */
 #define MAX_COOKIE 8192
+#define SLOW_MS 1000 /* how long reading events waits for a backlogged client */
 
 /* The permissions the access rule reads, as bits of struct client's perms. */
 static const char *const conv_perms[] = {
@@ -89,7 +91,8 @@ struct client {
     int nlist;
     struct qnode *qhead, *qtail;
     size_t queued;
-    char *rx; /* a message arriving in fragments */
+    long backlog_since; /* ms: when the queue passed half the limit (0: it is not over) */
+    char *rx;           /* a message arriving in fragments */
     size_t rxlen;
 };
 
@@ -106,7 +109,33 @@ static unsigned long pg_gen;
 static int64_t last_id;
 static int64_t *pending;
 static size_t npending, pending_cap;
-static struct lws_sorted_usec_list tick_sul;
+static struct lws_sorted_usec_list tick_sul, wake_sul;
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * Reading more events waits while a client is backlogged (its queue over
+ * half the limit), for SLOW_MS at most: a client that reads catches up, one
+ * that does not is cut off when reading resumes and its queue overflows.
+ */
+static int backlogged(void)
+{
+    long now = now_ms();
+    for (const struct client *c = clients; c != NULL; c = c->next)
+        if (c->backlog_since != 0 && !c->cut && now - c->backlog_since < SLOW_MS)
+            return 1;
+    return 0;
+}
+
+static void wake(struct lws_sorted_usec_list *sul)
+{
+    (void)sul; /* only ends the wait of lws_service() */
+}
 
 static void on_term(int sig)
 {
@@ -241,6 +270,8 @@ static void enqueue(struct client *c, struct frame *f)
         c->qhead = q;
     c->qtail = q;
     c->queued += f->len;
+    if (c->backlog_since == 0 && c->queued > limit / 2)
+        c->backlog_since = now_ms();
     lws_callback_on_writable(c->wsi);
 }
 
@@ -372,32 +403,39 @@ static void collect(void *arg, const char *channel, const char *payload)
     pending[npending++] = id;
 }
 
-/* Reads and delivers the events named by the notifications collected so far. */
+static void pg_detach(void);
+static void pg_check(void);
+
+/*
+ * Reads and delivers the events named by the notifications collected so
+ * far, STEP at a time: between steps the loop turns (hub_main), so the
+ * clients' queues drain as they fill and a burst of events cuts off only
+ * the clients that do not keep up.
+ */
 static void drain_pending(void)
 {
-    while (npending > 0) {
-        size_t take = npending < BATCH ? npending : BATCH;
-        struct sbuf sb;
-        struct store_live_event *rows;
-        int n;
+    size_t take = npending < STEP ? npending : STEP;
+    struct sbuf sb;
+    struct store_live_event *rows;
+    int n;
 
-        sbuf_init(&sb, arena);
-        for (size_t i = 0; i < take; i++)
-            sbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)pending[i]);
-        memmove(pending, pending + take, (npending - take) * sizeof(*pending));
-        npending -= take;
-        if (sbuf_str(&sb) == NULL || store_events_by_ids(db, arena, sb.buf, &rows, &n) != APP_OK) {
-            log_warnx("live hub: %zu events could not be read", take);
-            arena_reset(arena);
-            continue;
-        }
+    if (take == 0)
+        return;
+    sbuf_init(&sb, arena);
+    for (size_t i = 0; i < take; i++)
+        sbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)pending[i]);
+    memmove(pending, pending + take, (npending - take) * sizeof(*pending));
+    npending -= take;
+    if (sbuf_str(&sb) == NULL || store_events_by_ids(db, arena, sb.buf, &rows, &n) != APP_OK) {
+        log_warnx("live hub: %zu events could not be read", take);
+    } else {
         for (int i = 0; i < n; i++)
             deliver(&rows[i]);
-        arena_reset(arena);
-        /* Notifications that came in while the query ran sit in libpq's buffer. */
-        if (store_notifications(db, collect, NULL) < 0)
-            break;
     }
+    arena_reset(arena);
+    /* Notifications that came in while the query ran sit in libpq's buffer. */
+    if (pg_wsi != NULL && store_notifications(db, collect, NULL) < 0)
+        pg_detach();
 }
 
 static void pg_detach(void)
@@ -473,7 +511,8 @@ static int cb_pg(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
             pg_wsi = NULL;
             return -1;
         }
-        drain_pending();
+        if (!backlogged())
+            drain_pending();
         pg_check();
         break;
     case LWS_CALLBACK_RAW_CLOSE_FILE:
@@ -794,18 +833,23 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
     case LWS_CALLBACK_SERVER_WRITEABLE: {
         if (c == NULL || c->cut)
             return -1;
-        struct qnode *q = c->qhead;
-        if (q == NULL)
-            break;
-        struct frame *f = q->f;
-        if (lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len)
-            return -1;
-        c->qhead = q->next;
-        if (c->qhead == NULL)
-            c->qtail = NULL;
-        c->queued -= f->len;
-        frame_unref(f);
-        free(q);
+        /* As much as the socket takes now: a client that reads keeps its queue short. */
+        struct qnode *q;
+        while ((q = c->qhead) != NULL) {
+            struct frame *f = q->f;
+            if (lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len)
+                return -1;
+            c->qhead = q->next;
+            if (c->qhead == NULL)
+                c->qtail = NULL;
+            c->queued -= f->len;
+            frame_unref(f);
+            free(q);
+            if (lws_send_pipe_choked(wsi))
+                break;
+        }
+        if (c->queued < (size_t)env->cfg->ws_client_buffer * 256)
+            c->backlog_since = 0;
         if (c->qhead != NULL)
             lws_callback_on_writable(wsi);
         break;
@@ -863,7 +907,7 @@ static void lws_logger(int level, const char *line)
 
 static const struct lws_protocols protocols[] = {
     /* First: the protocol of an upgrade that names none (the web app's). */
-    {"deskd-live", cb_ws, sizeof(struct client), 4096, 0, NULL, 0},
+    {"deskd-live", cb_ws, sizeof(struct client), 4096, 0, NULL, 1 << 16},
     {"deskd-pg", cb_pg, 0, 0, 0, NULL, 0},
     {"deskd-accept", cb_accept, 0, 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0}};
@@ -924,9 +968,22 @@ int hub_main(void *arg)
     lws_sul_schedule(ctx, 0, &tick_sul, tick, LWS_US_PER_SEC);
     log_info("live hub ready on %s", env->cfg->ws_listen);
 
-    while (!stop)
-        if (lws_service(ctx, 0) < 0)
+    while (!stop) {
+        /*
+         * With events still to read, the loop only looks at the sockets (-1:
+         * no wait), unless a client is backlogged: then it waits for the
+         * sockets, and looks again every 50 ms.
+         */
+        int paused = npending > 0 && backlogged();
+        if (paused)
+            lws_sul_schedule(ctx, 0, &wake_sul, wake, 50 * LWS_US_PER_MS);
+        if (lws_service(ctx, npending > 0 && !paused ? -1 : 0) < 0)
             break;
+        if (npending > 0 && !backlogged()) {
+            drain_pending();
+            pg_check();
+        }
+    }
     log_info("live hub: draining %d connection(s)", nclients);
     for (struct client *c = clients; c != NULL; c = c->next) {
         lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
