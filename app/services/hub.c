@@ -21,6 +21,7 @@
  */
 #include "services/hub.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -934,6 +935,12 @@ int hub_main(void *arg)
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
 
+    /* One descriptor per connection: as many as the hard limit allows. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+    }
     authn_init(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd hub %ld", (long)getpid());
     if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &db) != APP_OK)
