@@ -59,6 +59,13 @@
 #define CATCH_UP_BATCHES 10   /* after a reconnect: at most this many batches of missed events */
 #define MAX_COOKIE 8192
 #define SLOW_MS 1000 /* how long reading events waits for a backlogged client */
+/*
+ * A connection idle for PING_SECS is pinged; one silent for HANGUP_SECS is
+ * closed (as upstream).  The tick does it: libwebsockets' own validity
+ * timers re-sort a list of all connections on every write.
+ */
+#define PING_SECS 25
+#define HANGUP_SECS 60
 
 /* The permissions the access rule reads, as bits of struct client's perms. */
 static const char *const conv_perms[] = {
@@ -93,7 +100,10 @@ struct client {
     struct qnode *qhead, *qtail;
     size_t queued;
     long backlog_since; /* ms: when the queue passed half the limit (0: it is not over) */
-    char *rx;           /* a message arriving in fragments */
+    time_t last_rx;     /* the last frame or pong from the client */
+    time_t last_ping;
+    int ping_due;
+    char *rx; /* a message arriving in fragments */
     size_t rxlen;
 };
 
@@ -799,11 +809,17 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
             clients->prev = c;
         clients = c;
         c->linked = 1;
+        c->last_rx = time(NULL);
         nclients++;
+        break;
+    case LWS_CALLBACK_RECEIVE_PONG:
+        if (c != NULL)
+            c->last_rx = time(NULL);
         break;
     case LWS_CALLBACK_RECEIVE:
         if (c == NULL || c->cut)
             return -1;
+        c->last_rx = time(NULL);
         if (lws_frame_is_binary(wsi)) {
             lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, NULL, 0);
             return -1;
@@ -834,6 +850,15 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
     case LWS_CALLBACK_SERVER_WRITEABLE: {
         if (c == NULL || c->cut)
             return -1;
+        if (c->ping_due) {
+            unsigned char ping[LWS_PRE];
+            c->ping_due = 0;
+            if (lws_write(wsi, ping + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+                return -1;
+            if (c->qhead != NULL)
+                lws_callback_on_writable(wsi);
+            break;
+        }
         /* As much as the socket takes now: a client that reads keeps its queue short. */
         struct qnode *q;
         while ((q = c->qhead) != NULL) {
@@ -846,7 +871,8 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
             c->queued -= f->len;
             frame_unref(f);
             free(q);
-            if (lws_send_pipe_choked(wsi))
+            /* lws_send_pipe_choked() costs a poll(): only with more to write. */
+            if (c->qhead != NULL && lws_send_pipe_choked(wsi))
                 break;
         }
         if (c->queued < (size_t)env->cfg->ws_client_buffer * 256)
@@ -891,6 +917,17 @@ static void tick(struct lws_sorted_usec_list *sul)
         arena_reset(arena);
         done++;
     }
+    for (struct client *c = clients; c != NULL; c = c->next) {
+        if (c->cut)
+            continue;
+        if (now - c->last_rx >= HANGUP_SECS)
+            cut_off(c, "silent for a minute (no pong)");
+        else if (now - c->last_rx >= PING_SECS && now - c->last_ping >= PING_SECS) {
+            c->last_ping = now;
+            c->ping_due = 1;
+            lws_callback_on_writable(c->wsi);
+        }
+    }
     pg_check();
     lws_sul_schedule(ctx, 0, sul, tick, LWS_US_PER_SEC);
 }
@@ -912,12 +949,6 @@ static const struct lws_protocols protocols[] = {
     {"deskd-pg", cb_pg, 0, 0, 0, NULL, 0},
     {"deskd-accept", cb_accept, 0, 0, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0}};
-
-/* Ping a connection idle for 25 s; hang up one silent for 60 s (as upstream). */
-static const lws_retry_bo_t idle_policy = {
-    .secs_since_valid_ping = 25,
-    .secs_since_valid_hangup = 60,
-};
 
 int hub_main(void *arg)
 {
@@ -954,7 +985,6 @@ int hub_main(void *arg)
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS | LWS_SERVER_OPTION_DISABLE_IPV6;
     info.gid = -1;
     info.uid = -1;
-    info.retry_and_idle_policy = &idle_policy;
     info.vhost_name = "deskd";
     ctx = lws_create_context(&info);
     if (ctx == NULL || arena == NULL || (vh = lws_create_vhost(ctx, &info)) == NULL) {

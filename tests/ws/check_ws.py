@@ -180,6 +180,39 @@ def raw_client(cookies):
     return s, head.split(b"\r\n", 1)[0].decode()
 
 
+def pinged(sock, timeout):
+    """Reads the server's frames (unmasked) until a ping: 1, or 0 after timeout or EOF."""
+    deadline = time.monotonic() + timeout
+
+    def exact(n):
+        buf = b""
+        while len(buf) < n:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout()
+            sock.settimeout(left)
+            chunk = sock.recv(n - len(buf))
+            if not chunk:
+                raise ConnectionError("eof")
+            buf += chunk
+        return buf
+
+    try:
+        while True:
+            head = exact(2)
+            n = head[1] & 0x7F
+            if n == 126:
+                n = int.from_bytes(exact(2), "big")
+            elif n == 127:
+                n = int.from_bytes(exact(8), "big")
+            if n:
+                exact(n)
+            if head[0] & 0x0F == 0x9:
+                return 1
+    except (socket.timeout, ConnectionError, OSError):
+        return 0
+
+
 def log_size():
     try:
         return os.path.getsize(LOG)
@@ -200,6 +233,10 @@ async def main():
     sql(f"INSERT INTO roles (name, description, permissions) VALUES ('{role}', 'ws test', "
         f"ARRAY['conversations:read', 'conversations:read_assigned'])")
     limited, limited_c = agent("limited", role)
+
+    # An idle connection is pinged within the hub's 25 s (checked at the end).
+    idle, status = raw_client(admin_c)
+    idle_ping = asyncio.create_task(asyncio.to_thread(pinged, idle, 35))
 
     await refused({}, "no session cookie")
     await refused({"Cookie": "libredesk_session=eyJhbGciOiJIUzI1NiJ9.e30.bm9wZQ"},
@@ -369,6 +406,13 @@ async def main():
 
     for ws in (a, b, lim):
         await ws.close()
+
+    got_ping = await idle_ping
+    idle.close()
+    if got_ping:
+        ok("an idle connection was pinged")
+    else:
+        fail("an idle connection was not pinged within 35 s")
 
 
 asyncio.run(main())
