@@ -56,15 +56,20 @@ def login():
 
 lat = []
 got = 0
+keepalive = []  # as the web app does: a text "ping" every 20 s (the hub hangs up after 60 s)
+PING = b"\x81\x84\x00\x00\x00\x00ping"  # a masked text frame "ping" (zero mask)
 
 
 async def client(cookie, ready, done):
     global got
     ws = await websockets.connect(f"ws://{HOST}/ws", extra_headers={"Cookie": cookie},
                                   max_queue=None, ping_interval=None)
+    keepalive.append(lambda: asyncio.ensure_future(ws.send("ping")))
     ready.set_result(None)
     try:
         async for raw in ws:
+            if raw == "pong":
+                continue
             d = json.loads(raw)["data"]
             if "t" in d:
                 lat.append(time.time() - d["t"])
@@ -85,6 +90,7 @@ async def sink(cookie, ready, done):
     head = await reader.readuntil(b"\r\n\r\n")
     if b" 101 " not in head.split(b"\r\n", 1)[0] + b" ":
         sys.exit(f"bench-ws: handshake refused: {head[:40]!r}")
+    keepalive.append(lambda: writer.write(PING))
     ready.set_result(None)
     stop = b'"last": true'  # jsonb's text form
     tail = b""
@@ -97,7 +103,15 @@ async def sink(cookie, ready, done):
     done.set_result(None)
 
 
+async def pinger():
+    while True:
+        await asyncio.sleep(20)
+        for send in list(keepalive):
+            send()
+
+
 async def main():
+    asyncio.create_task(pinger())
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     cookie = login()
