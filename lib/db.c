@@ -56,8 +56,7 @@ struct db {
     char constraint[64];
     int depth;       /* db_begin() levels open: 1 is the transaction, more are savepoints */
     int guard_depth; /* > 0: a failed statement at this depth rolls back alone (db_guard) */
-
-    unsigned long sessions; /* connections made so far (db_session) */
+    unsigned long generation; /* connections made (db_generation) */
 };
 
 struct db_res {
@@ -164,7 +163,7 @@ static int connect_now(struct db *db)
     }
     if (db->attempts > 0)
         log_info("db: reconnected after %d failed attempt(s)", db->attempts);
-    db->sessions++;
+    db->generation++;
     return 0;
 }
 
@@ -743,35 +742,48 @@ int db_bin_uuid(const struct db_res *r, int row, int col, char out[37])
     return 1;
 }
 
+unsigned long db_generation(const struct db *db)
+{
+    return db->generation;
+}
+
 int db_socket(const struct db *db)
 {
-    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
-        return -1;
-    return PQsocket(db->conn);
+    return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK ? PQsocket(db->conn) : -1;
 }
 
-unsigned long db_session(const struct db *db)
+enum app_err db_listen(struct db *db, const char *channel)
 {
-    return db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK ? db->sessions : 0;
+    char cmd[80];
+
+    /* An identifier of the caller's, never user text: checked all the same. */
+    if (channel[0] == '\0' || strlen(channel) > 63 ||
+        strspn(channel, "abcdefghijklmnopqrstuvwxyz_") != strlen(channel))
+        return APP_ERR_INTERNAL;
+    snprintf(cmd, sizeof(cmd), "LISTEN %s", channel);
+    return simple(db, cmd);
 }
 
-int db_notified(struct db *db)
+int db_notifications(struct db *db, void (*fn)(void *arg, const char *channel, const char *payload),
+                     void *arg)
 {
-    int n = 0;
-    PGnotify *nt;
+    PGnotify *n;
+    int count = 0;
 
     if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
         return -1;
-    if (!PQconsumeInput(db->conn)) {
+    if (PQconsumeInput(db->conn) == 0) {
         char msg[256];
         first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
-        log_warnx("db: lost the connection while listening: %s", msg);
+        log_err("db: reading notifications: %s", msg);
         disconnect(db);
         return -1;
     }
-    while ((nt = PQnotifies(db->conn)) != NULL) {
-        n++;
-        PQfreemem(nt);
+    while ((n = PQnotifies(db->conn)) != NULL) {
+        if (fn != NULL)
+            fn(arg, n->relname, n->extra);
+        PQfreemem(n);
+        count++;
     }
-    return n;
+    return count;
 }

@@ -122,6 +122,26 @@ const char *db_last_constraint(const struct db *db);
 /* Closes the connection so the next call reconnects (tests, SIGHUP). */
 void db_disconnect(struct db *db);
 
+/*
+ * Notifications (a consumer process's LISTEN).  db_generation() counts the
+ * connections the handle made: when it changes, the session is new and its
+ * LISTENs are gone, so listen again (and catch up).  db_socket() is the
+ * connection's socket to wait on, or -1 while it is down.
+ */
+unsigned long db_generation(const struct db *db);
+int db_socket(const struct db *db);
+
+/* LISTEN channel: a constant identifier of the caller's (lower case, '_'). */
+enum app_err db_listen(struct db *db, const char *channel);
+
+/*
+ * Reads what the server sent, without blocking, and calls fn for each
+ * notification received (on any channel).  Returns how many, or -1 when
+ * the connection is lost (the next db_ensure() reconnects).
+ */
+int db_notifications(struct db *db, void (*fn)(void *arg, const char *channel, const char *payload),
+                     void *arg);
+
 int db_ntuples(const struct db_res *r);
 int db_nfields(const struct db_res *r);
 /* Value at row/col, or NULL for SQL NULL.  Borrowed until the arena reset. */
@@ -141,19 +161,6 @@ int db_bin_timestamptz(const struct db_res *r, int row, int col,
                        int64_t *us); /* since 2000-01-01 */
 /* uuid as 36 characters plus NUL into out[37]. */
 int db_bin_uuid(const struct db_res *r, int row, int col, char out[37]);
-
-/*
- * LISTEN/NOTIFY, for a consumer process (run "LISTEN <channel>" with
- * db_script()).  db_socket(): the connection's socket, to poll for
- * reading (-1 if not connected).  db_session(): a number that changes with
- * every new connection (0 if not connected), so the caller knows to LISTEN
- * again after a reconnect.  db_notified(): reads what arrived on the socket
- * and drains the notifications; returns how many there were, or -1 if the
- * connection is lost (it is then closed; db_ensure() reconnects).
- */
-int db_socket(const struct db *db);
-unsigned long db_session(const struct db *db);
-int db_notified(struct db *db);
 
 /* Rows affected by a command ("" -> 0). */
 long db_affected(const struct db_res *r);

@@ -283,10 +283,47 @@ static enum app_err session_failed(struct ctx *c, struct req *r, struct resp *w,
     return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or expired session");
 }
 
-static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, const char *token)
+enum app_err authn_session(struct db *db, struct arena *a, const char *token,
+                           struct principal **out, int64_t *ref_version)
 {
     long sub, sid;
+
+    *out = NULL;
+    /* A signed token whose ids no row can have (users.id is an int) is no session either. */
+    if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0 ||
+        sub <= 0 || sub > INT32_MAX || sid <= 0)
+        return APP_ERR_UNAUTHORIZED;
+    return authn_session_ids(db, a, sub, sid, out, ref_version);
+}
+
+enum app_err authn_session_ids(struct db *db, struct arena *a, int64_t sub, int64_t sid,
+                               struct principal **out, int64_t *ref_version)
+{
     struct store_session s;
+
+    *out = NULL;
+    enum app_err e = store_auth_session(db, a, sid, sub, &s);
+    if (e == APP_ERR_NOT_FOUND)
+        return APP_ERR_UNAUTHORIZED;
+    if (e != APP_OK)
+        return e;
+    if (!s.enabled)
+        return APP_ERR_PERMISSION;
+    struct principal *p = principal_new(a, s.perms_csv);
+    if (p == NULL)
+        return APP_ERR_INTERNAL;
+    p->id = sub;
+    p->session_id = sid;
+    *out = p;
+    if (ref_version != NULL)
+        *ref_version = s.ref_version;
+    return APP_OK;
+}
+
+static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, const char *token)
+{
+    struct principal *p;
+    int64_t ref_version = 0;
 
     /*
      * Over the address limit a token still costs its HMAC (no more than a
@@ -294,25 +331,16 @@ static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, con
      * session keeps working from a shared address under attack.
      */
     struct over o = over_limit(c, r, NULL);
-    /* A signed token whose ids no row can have (users.id is an int) is no session either. */
-    if (auth_jwt_verify(token, token_key, sizeof(token_key), (long)time(NULL), &sub, &sid) != 0 ||
-        sub <= 0 || sub > INT32_MAX || sid <= 0)
+    enum app_err e = authn_session(c->db, r->arena, token, &p, &ref_version);
+    if (e == APP_ERR_UNAUTHORIZED)
         return session_failed(c, r, w, &o);
-    enum app_err e = store_auth_session(c->db, r->arena, sid, sub, &s);
-    if (e == APP_ERR_NOT_FOUND)
-        return session_failed(c, r, w, &o);
-    if (e != APP_OK)
-        return e;
-    if (!s.enabled)
+    if (e == APP_ERR_PERMISSION)
         return reply_fail(r, w, APP_ERR_PERMISSION,
                           "Your account is disabled, Please contact administrator");
-    struct principal *p = principal_new(r->arena, s.perms_csv);
-    if (p == NULL)
-        return APP_ERR_INTERNAL;
-    p->id = sub;
-    p->session_id = sid;
+    if (e != APP_OK)
+        return e;
     c->who = p;
-    c->ref_version = s.ref_version;
+    c->ref_version = ref_version;
     return APP_OK;
 }
 

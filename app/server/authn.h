@@ -12,6 +12,7 @@ struct req;
 struct resp;
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Derives the session-token key from the server secret (once per worker). */
 void authn_init(const char *secret);
@@ -25,6 +26,25 @@ const unsigned char *authn_token_key(size_t *len);
  * w->message set, or a database error.
  */
 enum app_err authn_request(struct ctx *c, struct req *r, struct resp *w);
+
+/*
+ * The principal a session token (the libredesk_session cookie's value or a
+ * Bearer token) names: the token verifies and its session row is live.
+ * APP_OK with *out (and *ref_version if non-NULL) in the arena;
+ * APP_ERR_UNAUTHORIZED (no such session), APP_ERR_PERMISSION (the agent is
+ * disabled) or a database error.  No failure is counted here: that is the
+ * caller's (authn_request counts them).
+ */
+struct arena;
+struct db;
+struct principal;
+enum app_err authn_session(struct db *db, struct arena *a, const char *token,
+                           struct principal **out, int64_t *ref_version);
+
+/* The same for a session already verified once: user sub's session sid (a live connection's
+ * recheck). */
+enum app_err authn_session_ids(struct db *db, struct arena *a, int64_t sub, int64_t sid,
+                               struct principal **out, int64_t *ref_version);
 
 /*
  * The failed-credential table shared by all workers (created by the master

@@ -77,6 +77,27 @@ int config_load(struct config *c, char *err, size_t errlen)
         c->listen = l;
     }
 
+    /* The live hub's socket (GET /ws through nginx), the same forms as DESKD_LISTEN. */
+    if ((v = env_get("DESKD_WS_LISTEN")) != NULL) {
+        if (strncmp(v, "unix:", 5) == 0) {
+            if (v[5] != '/') {
+                snprintf(err, errlen, "DESKD_WS_LISTEN=%s: unix socket path must be absolute", v);
+                return -1;
+            }
+        } else if (strchr(v, ':') == NULL) {
+            snprintf(err, errlen, "DESKD_WS_LISTEN=%s: expected unix:/path or host:port", v);
+            return -1;
+        }
+        c->ws_listen = xstrdup(v);
+    } else {
+        char *l = joinf("unix:", c->var_dir);
+        c->ws_listen = joinf(l, "/run/deskd-ws.sock");
+        free(l);
+    }
+    /* What one live client may have queued before it is cut off, in KiB. */
+    if (env_int("DESKD_WS_CLIENT_BUFFER", 256, 16, 65536, &c->ws_client_buffer, err, errlen) != 0)
+        return -1;
+
     if (env_int("DESKD_WORKERS", cores > 0 ? (int)cores * 2 : 4, 1, 256, &c->workers, err,
                 errlen) != 0)
         return -1;
@@ -236,6 +257,7 @@ void config_free(struct config *c)
     free(c->database_url);
     free(c->migrate_database_url);
     free(c->listen);
+    free(c->ws_listen);
     free(c->secret_key);
     free(c->ai_base_url);
     free(c->ai_model);

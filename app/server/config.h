@@ -13,6 +13,8 @@ struct config {
     char *database_url;         /* DESKD_DATABASE_URL: the workers' (and agent commands') role */
     char *migrate_database_url; /* DESKD_MIGRATE_DATABASE_URL: the owner role (migrate, seed) */
     char *listen;               /* DESKD_LISTEN: "unix:/path" or "host:port" */
+    char *ws_listen;            /* DESKD_WS_LISTEN: the live hub's socket, as listen */
+    int ws_client_buffer;       /* DESKD_WS_CLIENT_BUFFER: KiB queued per live client at most */
     int workers;                /* DESKD_WORKERS */
     char *secret_key;           /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
     long session_ttl;           /* DESKD_SESSION_TTL, seconds */

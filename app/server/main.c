@@ -28,12 +28,14 @@
 #include "server/version.h"
 #include "server/worker.h"
 #include "services/dispatcher.h"
+#include "services/hub.h"
 
 /* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
 #define AUTH_LIMIT_ENTRIES 4096
 
 static struct config cfg;
 static struct worker_env wenv;
+static struct hub_env henv;
 
 static void usage(FILE *f)
 {
@@ -61,6 +63,10 @@ static void usage(FILE *f)
         "                        (default: DESKD_DATABASE_URL if set, else the private\n"
         "                        cluster as user deskd_owner)\n"
         "  DESKD_LISTEN          unix:/path or host:port (default unix:$DESKD_VAR/run/deskd.sock)\n"
+        "  DESKD_WS_LISTEN       the live hub's socket for GET /ws, as DESKD_LISTEN\n"
+        "                        (default unix:$DESKD_VAR/run/deskd-ws.sock)\n"
+        "  DESKD_WS_CLIENT_BUFFER KiB queued for one live client before it is cut off\n"
+        "                        (default 256)\n"
         "  DESKD_WORKERS         worker processes (default 2 per core)\n"
         "  DESKD_SECRET_KEY      server secret, >= 32 chars (default: $DESKD_VAR/secret)\n"
         "  DESKD_SESSION_TTL     session lifetime, e.g. 9h (default 9h)\n"
@@ -140,6 +146,12 @@ static int reload(void *arg)
     free(fresh.listen);
     fresh.listen = cfg.listen;
     cfg.listen = NULL;
+    if (strcmp(fresh.ws_listen, cfg.ws_listen) != 0)
+        log_warnx("reload: DESKD_WS_LISTEN changed; the socket stays %s until restart",
+                  cfg.ws_listen);
+    free(fresh.ws_listen);
+    fresh.ws_listen = cfg.ws_listen;
+    cfg.ws_listen = NULL;
     config_free(&cfg);
     cfg = fresh;
     log_set_level((enum log_level)cfg.log_level);
@@ -191,7 +203,23 @@ static int serve(void)
         router_free(router);
         return 2;
     }
+    /* The live hub's socket: nginx proxies GET /ws to it (services/hub.h). */
+    int ws_fd = fcgi_io_listen(cfg.ws_listen, cfg.backlog, 0660, uid, gid);
+    if (ws_fd < 0) {
+        close(fd);
+        router_free(router);
+        return 2;
+    }
+    fl = fcntl(ws_fd, F_GETFL);
+    if (fl < 0 || fcntl(ws_fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+        log_warn("fcntl(O_NONBLOCK)");
+        close(ws_fd);
+        close(fd);
+        router_free(router);
+        return 2;
+    }
     if (drop_privileges(cfg.user) != 0) {
+        close(ws_fd);
         close(fd);
         router_free(router);
         return 2;
@@ -205,6 +233,7 @@ static int serve(void)
     struct rl_table *limits = rl_create(AUTH_LIMIT_ENTRIES, 256);
     if (limits == NULL) {
         log_warn("cannot create the failed-credential table");
+        close(ws_fd);
         close(fd);
         router_free(router);
         return 2;
@@ -214,9 +243,12 @@ static int serve(void)
     wenv.cfg = &cfg;
     wenv.router = router;
     wenv.listen_fd = fd;
-    /* Always on: an idle consumer only waits on LISTEN. */
+    henv.cfg = &cfg;
+    henv.listen_fd = ws_fd;
+    /* Always on: an idle consumer only waits on LISTEN (and the hub on its socket). */
     static const struct prefork_service services[] = {
         {DISPATCHER_NAME, dispatcher_main, &cfg},
+        {"deskd-hub", hub_main, &henv},
     };
     struct prefork_opts o = {
         .workers = cfg.workers,
@@ -230,6 +262,8 @@ static int serve(void)
     rc = prefork_run(&o);
     authn_set_limits(NULL);
     rl_destroy(limits);
+    close(ws_fd);
+    fcgi_io_unlink(cfg.ws_listen);
     close(fd);
     fcgi_io_unlink(cfg.listen);
     router_free(router);

@@ -76,7 +76,7 @@ struct dispatcher {
     struct flight flights[MAX_IN_FLIGHT];
     struct outcome done[MAX_IN_FLIGHT];
     int ndone;
-    unsigned long listening; /* db_session() the LISTEN was issued on */
+    unsigned long listening; /* store_generation() the LISTEN was issued on */
     unsigned seed;
 };
 
@@ -282,10 +282,10 @@ static int ready(struct dispatcher *d)
 {
     if (store_ensure(d->db) != APP_OK)
         return -1;
-    if (d->listening != store_session(d->db)) {
-        if (store_listen(d->db, "LISTEN deskd_webhooks") != APP_OK)
+    if (d->listening != store_generation(d->db)) {
+        if (store_listen(d->db, "deskd_webhooks") != APP_OK)
             return -1;
-        d->listening = store_session(d->db);
+        d->listening = store_generation(d->db);
     }
     return 0;
 }
@@ -378,7 +378,7 @@ int dispatcher_main(void *arg)
         }
 
         /* A notification read along with a statement's result waits in libpq, not on the socket. */
-        if (up && !stopping && store_notified(d.db) > 0) {
+        if (up && !stopping && store_notifications(d.db, NULL, NULL) > 0) {
             wake = 1;
             wait_ms = 0;
         }
@@ -400,7 +400,7 @@ int dispatcher_main(void *arg)
                          httpq_in_flight(d.q));
             }
         }
-        if (nfds == 2 && rd[1] && store_notified(d.db) != 0)
+        if (nfds == 2 && rd[1] && store_notifications(d.db, NULL, NULL) != 0)
             wake = 1; /* notified, or the connection was lost (ready() reconnects) */
         struct httpq_result r;
         while (httpq_next(d.q, &r)) {

@@ -40,14 +40,9 @@ enum app_err store_ensure(struct db *db)
     return db_ensure(db);
 }
 
-unsigned long store_session(const struct db *db)
+enum app_err store_listen(struct db *db, const char *channel)
 {
-    return db_session(db);
-}
-
-enum app_err store_listen(struct db *db, const char *listen_sql)
-{
-    return db_script(db, listen_sql);
+    return db_listen(db, channel);
 }
 
 int store_socket(const struct db *db)
@@ -55,7 +50,13 @@ int store_socket(const struct db *db)
     return db_socket(db);
 }
 
-int store_notified(struct db *db)
+unsigned long store_generation(const struct db *db)
 {
-    return db_notified(db);
+    return db_generation(db);
+}
+
+int store_notifications(struct db *db,
+                        void (*fn)(void *arg, const char *channel, const char *payload), void *arg)
+{
+    return db_notifications(db, fn, arg);
 }

@@ -30,18 +30,18 @@ enum app_err store_open(const char *conninfo, const char *appname, int statement
 void store_end_request(struct db *db);
 
 /*
- * For a service's event loop (LISTEN/NOTIFY, see lib/db.h): store_ensure()
- * connects if needed (APP_ERR_UNAVAILABLE while the database is away, with
- * backoff); store_session() changes with each new connection (a LISTEN is
- * then issued again); store_listen() runs a LISTEN command (constant text);
- * store_socket() is the socket to poll (-1 if none); store_notified() reads
- * it and returns the notifications that arrived (-1: connection lost).
+ * A consumer process's notifications (services/): connect if needed
+ * (APP_ERR_UNAVAILABLE while the database is away), LISTEN on a channel,
+ * the socket to wait on (-1 while down), the count of connections made
+ * (a change: the LISTENs are gone), and the notifications received so far
+ * (without blocking; -1 when the connection is lost).  See lib/db.h.
  */
 enum app_err store_ensure(struct db *db);
-unsigned long store_session(const struct db *db);
-enum app_err store_listen(struct db *db, const char *listen_sql);
+enum app_err store_listen(struct db *db, const char *channel);
 int store_socket(const struct db *db);
-int store_notified(struct db *db);
+unsigned long store_generation(const struct db *db);
+int store_notifications(struct db *db,
+                        void (*fn)(void *arg, const char *channel, const char *payload), void *arg);
 
 /* Closes the connection and frees it; NULL is a no-op. */
 void store_close(struct db *db);

@@ -169,9 +169,10 @@ def worker_pids(master):
             continue
         try:
             with open(f"/proc/{d}/stat") as f:
-                comm, rest = f.read().split(" (", 1)[1].rsplit(")", 1)
-                fields = rest.split()
-            # FastCGI workers only: the master's services carry their own names.
+                fields = f.read().rsplit(")", 1)[1].split()
+            # Services (the live hub, ...) name themselves; the workers stay "deskd".
+            with open(f"/proc/{d}/comm") as f:
+                comm = f.read().strip()
             if int(fields[1]) == master and comm == "deskd":
                 pids.append(int(d))
         except (OSError, IndexError, ValueError):

@@ -259,14 +259,14 @@ int worker_pids(pid_t master, pid_t *out, int max)
         return 0;
     if (fgets(buf, sizeof(buf), f) != NULL) {
         for (char *t = strtok(buf, " \n"); t != NULL && n < max; t = strtok(NULL, " \n")) {
-            /* The master's services (the webhook dispatcher, ...) carry their own names. */
+            /* Services (the live hub, ...) name themselves; the workers stay "deskd". */
             char cpath[64], comm[32] = "";
             snprintf(cpath, sizeof(cpath), "/proc/%s/comm", t);
-            FILE *c = fopen(cpath, "r");
-            if (c != NULL) {
-                if (fgets(comm, sizeof(comm), c) == NULL)
+            FILE *cf = fopen(cpath, "r");
+            if (cf != NULL) {
+                if (fgets(comm, sizeof(comm), cf) == NULL)
                     comm[0] = '\0';
-                fclose(c);
+                fclose(cf);
             }
             if (strcmp(comm, "deskd\n") == 0)
                 out[n++] = (pid_t)atol(t);

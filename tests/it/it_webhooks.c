@@ -317,7 +317,10 @@ START_TEST(test_delivered_signed)
     ck_assert_msg(strncmp(r.last_ua, "Libredesk-Webhook/", 18) == 0, "User-Agent %s", r.last_ua);
     ck_assert_ptr_nonnull(strstr(body, "\"event\" : \"message.created\""));
     /* Not subscribed: no delivery, nothing sent. */
-    expect_sqlf("0", "SELECT count(*) FROM deskd_webhook_deliveries WHERE event_id = %ld", other);
+    expect_sqlf("0",
+                "SELECT count(*) FROM deskd_webhook_deliveries WHERE webhook_id = %ld"
+                " AND event_id = %ld",
+                w, other);
     usleep(500000);
     ck_assert_int_eq(receiver_count(&r), 1);
 
@@ -460,7 +463,7 @@ START_TEST(test_dead_after_attempts)
              " WHERE webhook_id = %ld",
              w);
     /* DESKD_WEBHOOK_MAX_ATTEMPTS=4, retries after ~1, 2 and 4 s (half of each random) */
-    ck_assert_msg(wait_sql("dead 4 500", 15000, sql), "not dead after 4 attempts: %s", last_value);
+    ck_assert_msg(wait_sql("dead 4 500", 30000, sql), "not dead after 4 attempts: %s", last_value);
     ck_assert_int_eq(receiver_count(&r), 4);
     drop_webhook(w);
     receiver_stop(&r);
