@@ -49,7 +49,9 @@
 #define AGENT AUTH_AGENT, NULL
 #define PERM(p) AUTH_AGENT, p
 /* clang-format off */
-#define R(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body}
+#define R(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, NULL}
+/* A route of another product's API (server/dialect.h): its key header and its error shape. */
+#define RP(dialect, method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, dialect}
 
 const struct route app_routes[] = {
     R(GET,    "/health",                                             h_health_get,                    0,       PUBLIC),
