@@ -34,6 +34,7 @@
 #include "api/tags.h"
 #include "api/teams.h"
 #include "api/templates.h"
+#include "api/vambe.h"
 #include "api/views.h"
 
 #define KB 1024
@@ -122,6 +123,7 @@ const struct route app_routes[] = {
     R(GET,    V1 "/conversations/all",                               h_conversations_all,             0,       PERM("conversations:read_all")),
     R(GET,    V1 "/conversations/unassigned",                        h_conversations_unassigned,      0,       PERM("conversations:read_unassigned")),
     R(GET,    V1 "/conversations/assigned",                          h_conversations_assigned,        0,       PERM("conversations:read_assigned")),
+    R(GET,    V1 "/conversations/unanswered",                        h_conversations_unanswered,      0,       PERM("conversations:read")),
     R(GET,    V1 "/conversations/mentioned",                         h_conversations_mentioned,       0,       PERM("conversations:read")),
     R(GET,    V1 "/teams/{id}/conversations/unassigned",             h_team_conversations_unassigned, 0,       PERM("conversations:read_team_inbox")),
     R(POST,   V1 "/conversations",                                   h_conversation_create,           MESSAGE, PERM("conversations:write")),
@@ -189,6 +191,8 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
     R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
     R(GET,    V1 "/activity-logs",                                   h_activity_logs_list,            0,       PERM("activity_logs:manage")),
+    /* Vambe (api/vambe.h): X-API-Key, Vambe's error shape. */
+    RP(&vambe_dialect, GET, "/vambe/api/analytics/team/snapshot/unanswered-conversations-details", h_vambe_unanswered, 0, PERM("conversations:read")),
 };
 /* clang-format on */
 
