@@ -92,6 +92,19 @@ int auth_parse_api_key(struct arena *a, const char *header, const char **key, co
     return 0;
 }
 
+int auth_parse_key_pair(struct arena *a, const char *value, const char **key, const char **secret)
+{
+    size_t len;
+    const char *rest;
+
+    *key = *secret = NULL;
+    if (value == NULL)
+        return 0;
+    len = strlen(value);
+    rest = trim(value, &len);
+    return split_pair(a, rest, len, key, secret);
+}
+
 int auth_bcrypt_verify(const char *password, const char *hash)
 {
     size_t hlen;

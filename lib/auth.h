@@ -25,6 +25,12 @@ struct arena;
 int auth_parse_api_key(struct arena *a, const char *header, const char **key, const char **secret);
 
 /*
+ * A bare "KEY:SECRET" (a peer API's key header), space-trimmed and split as
+ * above.  Returns 1 with both in the arena, or 0.
+ */
+int auth_parse_key_pair(struct arena *a, const char *value, const char **key, const char **secret);
+
+/*
  * bcrypt verification of password against a stored "$2a$"/"$2b$"/"$2y$"
  * hash.  Returns 1 on match, 0 otherwise (including a malformed hash).
  */

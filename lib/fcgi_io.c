@@ -214,6 +214,8 @@ enum app_err fcgi_io_read_head(struct fcgi_io *io, struct arena *a, struct req *
     r->content_type = param(io, a, "CONTENT_TYPE");
     r->user_agent = param(io, a, "HTTP_USER_AGENT");
     r->idempotency_key = param(io, a, "HTTP_IDEMPOTENCY_KEY");
+    r->api_access_token = param(io, a, "HTTP_API_ACCESS_TOKEN");
+    r->x_api_key = param(io, a, "HTTP_X_API_KEY");
 
     if (cl != NULL && *cl != '\0') {
         int64_t v;

@@ -40,9 +40,11 @@ struct req {
     const char *remote_addr;
     const char *user_agent;
     const char *request_id;
-    const char *idempotency_key; /* Idempotency-Key, NULL if absent */
-    long long content_length;    /* -1 if absent */
-    const char *body;            /* arena, NUL-terminated; NULL if none */
+    const char *idempotency_key;  /* Idempotency-Key, NULL if absent */
+    const char *api_access_token; /* api_access_token (Chatwoot's key header), NULL if absent */
+    const char *x_api_key;        /* X-API-Key (Vambe's and Wassist's), NULL if absent */
+    long long content_length;     /* -1 if absent */
+    const char *body;             /* arena, NUL-terminated; NULL if none */
     size_t body_len;
     void *ctx; /* the application's per-request context (borrowed) */
 };

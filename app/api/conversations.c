@@ -44,6 +44,16 @@ enum app_err h_conversations_mentioned(struct req *r, struct resp *w)
                                  access_read_scopes(c->who));
 }
 
+/*
+ * The conversations waiting for an answer (the contact wrote last), not
+ * resolved, longest wait first, within what the access rule lets me open.
+ */
+enum app_err h_conversations_unanswered(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    return listing_unanswered(r, w, access_read_scopes(c->who));
+}
+
 /* A team's conversations without an agent, for the team's members only. */
 enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w)
 {

@@ -15,6 +15,7 @@ enum app_err h_conversations_all(struct req *r, struct resp *w);
 enum app_err h_conversations_unassigned(struct req *r, struct resp *w);
 enum app_err h_conversations_assigned(struct req *r, struct resp *w);
 enum app_err h_conversations_mentioned(struct req *r, struct resp *w);
+enum app_err h_conversations_unanswered(struct req *r, struct resp *w);
 enum app_err h_team_conversations_unassigned(struct req *r, struct resp *w);
 
 #endif

@@ -50,4 +50,10 @@
     "  AND (m.mentioned_user_id = $1::bigint OR m.mentioned_team_id IN " MY_TEAMS ")"              \
     "  ORDER BY m.created_at DESC, m.id DESC LIMIT 1) mm ON TRUE"
 
+/*
+ * The milliseconds conversation c has waited for an answer, at the
+ * statement's time (NULL when it is not waiting); a bigint.
+ */
+#define WAITING_MS "(floor(extract(epoch FROM (now() - c.waiting_since)) * 1000))::bigint"
+
 #endif

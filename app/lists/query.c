@@ -757,17 +757,23 @@ enum app_err cq_activity_logs_build(struct arena *a, const struct cq_request *rq
         out);
 }
 
-/* The OR of the list scopes a view may show (ACCESS_ALL handled by the caller); NULL if none. */
-static const char *view_scope(struct arena *a, unsigned scopes)
+/*
+ * The OR of the list scopes a view may show (ACCESS_ALL handled by the
+ * caller), over conversations c or (sum) over a counts summary s; NULL if
+ * none.
+ */
+static const char *view_scope_over(struct arena *a, unsigned scopes, int sum)
 {
     static const struct {
         unsigned bit;
-        const char *sql;
+        const char *sql, *sum;
     } parts[] = {
-        {ACCESS_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"},
-        {ACCESS_ASSIGNED, "c.assigned_user_id = $1::bigint"},
-        {ACCESS_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
-        {ACCESS_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS},
+        {ACCESS_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)",
+         "(s.assigned_user_id = 0 AND s.assigned_team_id = 0)"},
+        {ACCESS_ASSIGNED, "c.assigned_user_id = $1::bigint", "s.assigned_user_id = $1::bigint"},
+        {ACCESS_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")",
+         "(s.assigned_user_id = 0 AND s.assigned_team_id IN " MY_TEAMS ")"},
+        {ACCESS_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS, "s.assigned_team_id IN " MY_TEAMS},
     };
     struct sbuf sb;
     int n = 0;
@@ -778,9 +784,45 @@ static const char *view_scope(struct arena *a, unsigned scopes)
     sbuf_add(&sb, "(");
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
         if (scopes & parts[i].bit)
-            sbuf_addf(&sb, "%s%s", n++ ? " OR " : "", parts[i].sql);
+            sbuf_addf(&sb, "%s%s", n++ ? " OR " : "", sum ? parts[i].sum : parts[i].sql);
     sbuf_add(&sb, ")");
     return n ? sbuf_str(&sb) : NULL;
+}
+
+static const char *view_scope(struct arena *a, unsigned scopes)
+{
+    return view_scope_over(a, scopes, 0);
+}
+
+/* The unanswered list's own conditions (cq_request.unanswered), over c and over s. */
+#define UNANSWERED_OPEN                                                                            \
+    "(SELECT cs.id FROM conversation_statuses cs WHERE cs.category <> 'resolved')"
+#define UNANSWERED_LIVE_INBOXES                                                                    \
+    "(SELECT li.id FROM inboxes li WHERE li.enabled AND li.deleted_at IS NULL)"
+
+/*
+ * The scope of the unanswered list (CQ_VIEW with rq->unanswered) over c and
+ * s: what rq->scopes let the caller open, waiting, not resolved, and maybe
+ * only in live inboxes.
+ */
+static enum app_err unanswered_scope(struct arena *a, const struct cq_request *rq,
+                                     const char **scope, const char **scope_sum)
+{
+    const char *within = "TRUE", *within_sum = "TRUE";
+    if (!(rq->scopes & ACCESS_ALL)) {
+        within = view_scope_over(a, rq->scopes, 0);
+        within_sum = view_scope_over(a, rq->scopes, 1);
+        if (within == NULL || within_sum == NULL)
+            within = within_sum = "FALSE"; /* no scope at all: nothing */
+    }
+    const char *live = rq->live_inboxes ? " AND c.inbox_id IN " UNANSWERED_LIVE_INBOXES : "";
+    const char *live_sum = rq->live_inboxes ? " AND s.inbox_id IN " UNANSWERED_LIVE_INBOXES : "";
+    *scope = arena_printf(
+        a, "%s AND c.waiting_since IS NOT NULL AND c.status_id IN " UNANSWERED_OPEN "%s", within,
+        live);
+    *scope_sum =
+        arena_printf(a, "%s AND s.status_id IN " UNANSWERED_OPEN "%s", within_sum, live_sum);
+    return *scope && *scope_sum ? APP_OK : APP_ERR_INTERNAL;
 }
 
 enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message)
@@ -837,6 +879,11 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
         c.summarizable = 0;
         break;
     case CQ_VIEW:
+        if (rq->unanswered) {
+            if (unanswered_scope(a, rq, &scope, &scope_sum) != APP_OK)
+                return APP_ERR_INTERNAL;
+            break; /* stays summarizable: deskd_unanswered_counts */
+        }
         if (rq->scopes & ACCESS_ALL)
             break;
         if ((scope = view_scope(a, rq->scopes)) == NULL)
@@ -851,8 +898,19 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     if (e != APP_OK)
         return refused(&c, e, message);
 
-    if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK)
+    if (rq->unanswered && rq->list == CQ_VIEW) {
+        /* Always waiting longest first. */
+        if ((rq->order_by != NULL && *rq->order_by != '\0') ||
+            (rq->order != NULL && *rq->order != '\0')) {
+            *message = "Invalid `order_by`: the unanswered list is always ordered by waiting "
+                       "time, longest first";
+            return APP_ERR_INPUT;
+        }
+        ocol = find_column(&c, "conversations", "waiting_since");
+        dir = "ASC";
+    } else if ((e = ordering(&c, rq->order_by, rq->order, &ocol, &dir, message)) != APP_OK) {
         return e;
+    }
     if (ocol == NULL)
         return APP_ERR_INTERNAL;
     c.joins |= ocol->joins;
@@ -895,7 +953,9 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     sbuf_init(&cnt, a);
     out->count_from_summary = c.summarizable;
     if (c.summarizable) {
-        sbuf_add(&cnt, "SELECT coalesce(sum(s.n), 0)::bigint FROM deskd_conversation_counts s");
+        sbuf_addf(&cnt, "SELECT coalesce(sum(s.n), 0)::bigint FROM %s s",
+                  rq->unanswered && rq->list == CQ_VIEW ? "deskd_unanswered_counts"
+                                                        : "deskd_conversation_counts");
         if (c.joins & J_STATUS)
             sbuf_add(&cnt, " JOIN conversation_statuses st ON st.id = s.status_id");
         if (c.joins & J_INBOX)

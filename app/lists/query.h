@@ -46,6 +46,15 @@ struct cq_request {
     int64_t page;         /* >= 1 */
     int64_t page_size;    /* 1..CQ_MAX_PAGE_SIZE */
     unsigned scopes;      /* CQ_VIEW, CQ_MENTIONED: enum access_scope bits (rules/access.h) */
+    /*
+     * Unanswered only (CQ_VIEW): conversations waiting for an answer
+     * (waiting_since set: the contact wrote last, see store/messages.c)
+     * whose status is not of category resolved, longest wait first
+     * (waiting_since, id ascending; order_by/order are refused); the total
+     * comes from deskd_unanswered_counts (sql/024).
+     */
+    int unanswered;
+    int live_inboxes; /* unanswered: only inboxes neither disabled nor deleted */
 };
 
 struct cq_query {

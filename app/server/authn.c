@@ -41,6 +41,7 @@
 #include "lib/validate.h"
 #include "server/config.h"
 #include "server/ctx.h"
+#include "server/dialect.h"
 #include "server/reply.h"
 #include "store/auth.h"
 
@@ -342,6 +343,16 @@ static enum app_err by_session(struct ctx *c, struct req *r, struct resp *w, con
     c->who = p;
     c->ref_version = ref_version;
     return APP_OK;
+}
+
+enum app_err authn_peer_request(struct ctx *c, struct req *r, struct resp *w,
+                                const struct dialect *d)
+{
+    const char *key, *secret;
+
+    if (auth_parse_key_pair(r->arena, dialect_key_of(d, r), &key, &secret))
+        return by_api_key(c, r, w, key, secret);
+    return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid or missing API key");
 }
 
 enum app_err authn_request(struct ctx *c, struct req *r, struct resp *w)

@@ -47,6 +47,14 @@ enum app_err authn_session_ids(struct db *db, struct arena *a, int64_t sub, int6
                                struct principal **out, int64_t *ref_version);
 
 /*
+ * Authenticates a request to another product's API: only d's key header,
+ * holding an agent's KEY:SECRET, counts (401 if absent or malformed).
+ */
+struct dialect;
+enum app_err authn_peer_request(struct ctx *c, struct req *r, struct resp *w,
+                                const struct dialect *d);
+
+/*
  * The failed-credential table shared by all workers (created by the master
  * before fork; NULL disables the limits and the bcrypt gate).
  */

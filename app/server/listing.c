@@ -16,7 +16,7 @@
  * list engine (conversations: of type for the caller; or the contacts, or
  * the activity log) and run by the store.
  */
-enum kind { CONVERSATIONS, CONTACTS, ACTIVITY_LOGS };
+enum kind { CONVERSATIONS, CONTACTS, ACTIVITY_LOGS, UNANSWERED };
 
 static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64_t team_id,
                          const char *filters, unsigned scopes, enum kind kind)
@@ -40,12 +40,15 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
         rq.team_id = team_id;
         rq.scopes = scopes;
         rq.filters = filters; /* a view's stored filters replace the parameter */
+        rq.unanswered = kind == UNANSWERED;
         e = cq_build(r->arena, &rq, &q, &msg);
     }
     if (e == APP_ERR_INPUT && msg != NULL)
         return reply_fail(r, w, e, "%s", msg);
     if (e == APP_OK && kind == CONTACTS)
         e = store_contacts_list(c->db, r->arena, &q, &total, &results, &len);
+    else if (e == APP_OK && kind == UNANSWERED)
+        e = store_conversations_unanswered(c->db, r->arena, &q, &total, &results, &len);
     else if (e == APP_OK && kind == ACTIVITY_LOGS)
         e = store_activity_log_list(c->db, r->arena, &q, &total, &results, &len);
     else if (e == APP_OK)
@@ -70,4 +73,9 @@ enum app_err listing_contacts(struct req *r, struct resp *w)
 enum app_err listing_activity_logs(struct req *r, struct resp *w)
 {
     return page(r, w, CQ_ALL, 0, NULL, 0, ACTIVITY_LOGS);
+}
+
+enum app_err listing_unanswered(struct req *r, struct resp *w, unsigned scopes)
+{
+    return page(r, w, CQ_VIEW, 0, http_param(r, "filters"), scopes, UNANSWERED);
 }

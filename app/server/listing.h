@@ -29,4 +29,11 @@ enum app_err listing_contacts(struct req *r, struct resp *w);
 /* data = the page of the activity log the request's filters, order and page ask for. */
 enum app_err listing_activity_logs(struct req *r, struct resp *w);
 
+/*
+ * data = the page of the unanswered list (cq_request.unanswered) within
+ * scopes (enum access_scope bits), with the request's filters and page;
+ * items carry "waiting_time_ms".  400 naming a bad filter, or for order_by.
+ */
+enum app_err listing_unanswered(struct req *r, struct resp *w, unsigned scopes);
+
 #endif

@@ -22,6 +22,13 @@ enum app_err reply_fail(struct req *r, struct resp *w, enum app_err e, const cha
     return e;
 }
 
+enum app_err reply_body(struct resp *w, const char *json, size_t len)
+{
+    w->raw_body = json;
+    w->raw_len = len;
+    return APP_OK;
+}
+
 enum app_err reply_page(struct req *r, struct resp *w, const char *results, size_t len,
                         int64_t total, int64_t per_page, int64_t page)
 {

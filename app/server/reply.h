@@ -32,6 +32,12 @@ enum app_err reply_page(struct req *r, struct resp *w, const char *results, size
                         int64_t total, int64_t per_page, int64_t page);
 
 /*
+ * The whole response body is len bytes of JSON at json (arena or static),
+ * without Libredesk's envelope: for another product's API.
+ */
+enum app_err reply_body(struct resp *w, const char *json, size_t len);
+
+/*
  * The {capture} of the path as a positive 32-bit id, or APP_ERR_INPUT
  * with "Invalid <what> `id`".
  */

@@ -34,6 +34,7 @@
 #include "api/tags.h"
 #include "api/teams.h"
 #include "api/templates.h"
+#include "api/vambe.h"
 #include "api/views.h"
 #include "api/webhooks.h"
 #include "api/webhook_deliveries.h"
@@ -51,7 +52,9 @@
 #define AGENT AUTH_AGENT, NULL
 #define PERM(p) AUTH_AGENT, p
 /* clang-format off */
-#define R(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body}
+#define R(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, NULL}
+/* A route of another product's API (server/dialect.h): its key header and its error shape. */
+#define RP(dialect, method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, dialect}
 
 const struct route app_routes[] = {
     R(GET,    "/health",                                             h_health_get,                    0,       PUBLIC),
@@ -122,6 +125,7 @@ const struct route app_routes[] = {
     R(GET,    V1 "/conversations/all",                               h_conversations_all,             0,       PERM("conversations:read_all")),
     R(GET,    V1 "/conversations/unassigned",                        h_conversations_unassigned,      0,       PERM("conversations:read_unassigned")),
     R(GET,    V1 "/conversations/assigned",                          h_conversations_assigned,        0,       PERM("conversations:read_assigned")),
+    R(GET,    V1 "/conversations/unanswered",                        h_conversations_unanswered,      0,       PERM("conversations:read")),
     R(GET,    V1 "/conversations/mentioned",                         h_conversations_mentioned,       0,       PERM("conversations:read")),
     R(GET,    V1 "/teams/{id}/conversations/unassigned",             h_team_conversations_unassigned, 0,       PERM("conversations:read_team_inbox")),
     R(POST,   V1 "/conversations",                                   h_conversation_create,           MESSAGE, PERM("conversations:write")),
@@ -197,6 +201,8 @@ const struct route app_routes[] = {
     R(POST,   V1 "/webhooks/{id}/test",                              h_webhooks_test,                 BODY,    PERM("webhooks:manage")),
     R(DELETE, V1 "/webhooks/{id}",                                   h_webhooks_delete,               0,       PERM("webhooks:manage")),
     R(GET,    V1 "/webhooks/{id}/deliveries",                        h_webhook_deliveries_list,       0,       PERM("webhooks:manage")),
+    /* Vambe (api/vambe.h): X-API-Key, Vambe's error shape. */
+    RP(&vambe_dialect, GET, "/vambe/api/analytics/team/snapshot/unanswered-conversations-details", h_vambe_unanswered, 0, PERM("conversations:read")),
 };
 /* clang-format on */
 

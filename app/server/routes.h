@@ -12,6 +12,7 @@
 
 struct req;
 struct resp;
+struct dialect;
 
 /*
  * A handler (api/<resource>.c, named h_<resource>_<verb>) gets a routed,
@@ -34,6 +35,8 @@ struct route {
     enum route_auth auth;
     const char *perm;  /* required permission, or NULL for any agent */
     size_t body_limit; /* bytes; 0 = no body accepted */
+    /* Another product's API (server/dialect.h), or NULL for Libredesk's. */
+    const struct dialect *dialect;
 };
 
 extern const struct route app_routes[];

@@ -27,6 +27,7 @@
 #include "server/authn.h"
 #include "server/config.h"
 #include "server/ctx.h"
+#include "server/dialect.h"
 #include "server/idempotency.h"
 #include "server/reply.h"
 #include "server/routes.h"
@@ -43,8 +44,8 @@ static void on_term(int sig)
 }
 
 /* The answer for e: its status and body (in the arena or static). */
-static void render(struct req *r, struct resp *w, enum app_err e, int *status, const char **body,
-                   size_t *len)
+static void render(struct req *r, struct resp *w, const struct route *rt, enum app_err e,
+                   int *status, const char **body, size_t *len)
 {
     if (e == APP_OK && http_success_body(r->arena, w, body, len) != 0)
         e = APP_ERR_INTERNAL; /* the arena refused (logged below) or json-c failed */
@@ -58,7 +59,11 @@ static void render(struct req *r, struct resp *w, enum app_err e, int *status, c
         e = APP_ERR_INTERNAL;
         w->message = NULL;
     }
-    if (e != APP_OK) {
+    if (e != APP_OK && rt != NULL && rt->dialect != NULL) {
+        rt->dialect->error_body(r->arena, e, w->message ? w->message : err_message(e), body, len);
+        *status = err_status(e);
+        w->content_type = NULL;
+    } else if (e != APP_OK) {
         http_error_body(r->arena, e, w->message, body, len);
         *status = err_status(e);
         w->content_type = NULL;
@@ -122,16 +127,16 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
         if (e == APP_OK && (e = fcgi_io_read_body(io, a, &r)) == APP_ERR_INPUT)
             reply_fail(&r, &w, e, "The request body is shorter than its Content-Length");
         if (e == APP_OK && rt->auth != AUTH_NONE)
-            e = authn_request(c, &r, &w);
+            e = rt->dialect ? authn_peer_request(c, &r, &w, rt->dialect) : authn_request(c, &r, &w);
         if (e == APP_OK && rt->perm != NULL && !app_has_perm(c->who, rt->perm))
             e = APP_ERR_PERMISSION;
         if (e == APP_OK && idem_start(c, &r, &w, &idem, &e) == IDEM_RUN)
             e = rt->fn(&r, &w);
     }
-    render(&r, &w, e, &status, &body, &len);
+    render(&r, &w, rt, e, &status, &body, &len);
     if (idem.active && (e = idem_finish(c, &r, &w, &idem, status, body, len)) != APP_OK) {
         w.nheaders = 0; /* the handler's headers belonged to the answer rolled back */
-        render(&r, &w, e, &status, &body, &len);
+        render(&r, &w, rt, e, &status, &body, &len);
     }
     if (fcgi_io_write(io, status, &w, body, len, r.method == HTTP_HEAD) != 0)
         log_info("client went away before the response was written");

@@ -100,8 +100,9 @@ static void item_value(const struct db_res *r, int row, int col, enum col_kind k
     }
 }
 
-/* Writes row `row` of an items result (binary) as one list item object. */
-static void item_json(const struct db_res *r, int row, struct sbuf *sb)
+/* Writes row `row` of an items result (binary) as one list item object, without its closing brace.
+ */
+static void item_fields(const struct db_res *r, int row, struct sbuf *sb)
 {
     size_t n = sizeof(item_cols) / sizeof(item_cols[0]);
     sbuf_addn(sb, "{", 1);
@@ -116,6 +117,12 @@ static void item_json(const struct db_res *r, int row, struct sbuf *sb)
         if (i == CONTACT_LAST)
             sbuf_addn(sb, "}", 1);
     }
+}
+
+/* Writes row `row` of an items result (binary) as one list item object. */
+static void item_json(const struct db_res *r, int row, struct sbuf *sb)
+{
+    item_fields(r, row, sb);
     sbuf_addn(sb, "}", 1);
 }
 
@@ -135,31 +142,58 @@ static const struct db_stmt items_mentioned_stmt = {
                    " ORDER BY p.ord",
     2, 1};
 
-enum app_err store_conversations_list(struct db *db, struct arena *a, const struct cq_query *q,
-                                      int mentioned, int64_t *total, const char **results,
-                                      size_t *len)
+/*
+ * As items_stmt, and the last column the milliseconds the conversation has
+ * waited for an answer, now (the unanswered list).
+ */
+static const struct db_stmt items_unanswered_stmt = {
+    "conv_items_unanswered",
+    "SELECT " ITEM_COLUMNS(
+        "NULL::uuid") ", " WAITING_MS
+                      " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)" ITEM_JOINS
+                      " ORDER BY p.ord",
+    2, 1};
+
+enum app_err store_conversations_ids(struct db *db, struct arena *a, const struct cq_query *q,
+                                     int64_t *total, const char **ids)
 {
-    struct db_res *list, *items;
+    struct db_res *list;
     enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
 
     *total = 0;
-    *results = NULL;
-    *len = 0;
+    *ids = NULL;
     if (e != APP_OK)
         return e;
     if (db_ntuples(list) != 1 || db_value(list, 0, 0) == NULL)
         return APP_ERR_INTERNAL;
     *total = strtoll(db_value(list, 0, 0), NULL, 10);
-    const char *ids = db_value(list, 0, 1);
-    if (ids == NULL || *ids == '\0') {
+    const char *v = db_value(list, 0, 1);
+    if (v != NULL && *v != '\0' && (*ids = arena_printf(a, "{%s}", v)) == NULL)
+        return APP_ERR_INTERNAL;
+    return APP_OK;
+}
+
+/* The items of kind (0 plain, 1 mentioned, 2 unanswered) of the list q. */
+static enum app_err list_items(struct db *db, struct arena *a, const struct cq_query *q, int kind,
+                               int64_t *total, const char **results, size_t *len)
+{
+    static const struct db_stmt *const stmts[] = {&items_stmt, &items_mentioned_stmt,
+                                                  &items_unanswered_stmt};
+    struct db_res *items;
+    const char *ids;
+    enum app_err e = store_conversations_ids(db, a, q, total, &ids);
+
+    *results = NULL;
+    *len = 0;
+    if (e != APP_OK)
+        return e;
+    if (ids == NULL) {
         *results = "[]";
         *len = 2;
         return APP_OK;
     }
-    const char *params[2] = {q->params[0], arena_printf(a, "{%s}", ids)};
-    if (params[1] == NULL)
-        return APP_ERR_INTERNAL;
-    e = db_run_binary(db, a, mentioned ? &items_mentioned_stmt : &items_stmt, params, &items);
+    const char *params[2] = {q->params[0], ids};
+    e = db_run_binary(db, a, stmts[kind], params, &items);
     if (e != APP_OK)
         return e;
     struct sbuf sb;
@@ -167,12 +201,37 @@ enum app_err store_conversations_list(struct db *db, struct arena *a, const stru
     sbuf_reserve(&sb, (size_t)db_ntuples(items) * 1400 + 2); /* an item is ~1.2 kB */
     sbuf_addn(&sb, "[", 1);
     for (int row = 0; row < db_ntuples(items); row++) {
+        int64_t ms;
         if (row)
             sbuf_addn(&sb, ",", 1);
-        item_json(items, row, &sb);
+        if (kind != 2) {
+            item_json(items, row, &sb);
+            continue;
+        }
+        item_fields(items, row, &sb);
+        sbuf_add(&sb, ",\"waiting_time_ms\":");
+        if (db_bin_int(items, row, (int)(sizeof(item_cols) / sizeof(item_cols[0])), &ms))
+            jw_int(&sb, ms);
+        else
+            jw_null(&sb);
+        sbuf_addn(&sb, "}", 1);
     }
     sbuf_addn(&sb, "]", 1);
     *results = sbuf_str(&sb);
     *len = sb.len;
     return *results ? APP_OK : APP_ERR_INTERNAL;
+}
+
+enum app_err store_conversations_list(struct db *db, struct arena *a, const struct cq_query *q,
+                                      int mentioned, int64_t *total, const char **results,
+                                      size_t *len)
+{
+    return list_items(db, a, q, mentioned ? 1 : 0, total, results, len);
+}
+
+enum app_err store_conversations_unanswered(struct db *db, struct arena *a,
+                                            const struct cq_query *q, int64_t *total,
+                                            const char **results, size_t *len)
+{
+    return list_items(db, a, q, 2, total, results, len);
 }

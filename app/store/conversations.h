@@ -24,4 +24,21 @@ enum app_err store_conversations_list(struct db *db, struct arena *a, const stru
                                       int mentioned, int64_t *total, const char **results,
                                       size_t *len);
 
+/*
+ * As store_conversations_list() for the unanswered list (cq_request
+ * .unanswered): each item also has "waiting_time_ms", the milliseconds it
+ * has waited for an answer, computed now.
+ */
+enum app_err store_conversations_unanswered(struct db *db, struct arena *a,
+                                            const struct cq_query *q, int64_t *total,
+                                            const char **results, size_t *len);
+
+/*
+ * Runs a list built by cq_build() for its total and its page's ids only:
+ * *ids is a bigint[] literal ("{3,1,2}", in the list's order; arena), or
+ * NULL when the page is empty.
+ */
+enum app_err store_conversations_ids(struct db *db, struct arena *a, const struct cq_query *q,
+                                     int64_t *total, const char **ids);
+
 #endif

@@ -137,5 +137,6 @@ Suite *it_dbroles_suite(void);
 Suite *it_idempotency_suite(void);
 Suite *it_authlimit_suite(void);
 Suite *it_webhooks_suite(void);
+Suite *it_vambe_suite(void);
 
 #endif
