@@ -855,10 +855,10 @@ static enum app_err extra_conditions(struct compiler *c, const struct cq_request
     if (rq->inbox_uuid != NULL) {
         if ((k = param(c, rq->inbox_uuid)) < 0)
             return APP_ERR_INTERNAL;
-        sbuf_addf(where, " AND c.inbox_id = (SELECT ib.id FROM inboxes ib WHERE ib.uuid = $%d::uuid)",
-                  k);
-        sbuf_addf(wsum, " AND s.inbox_id = (SELECT ib.id FROM inboxes ib WHERE ib.uuid = $%d::uuid)",
-                  k);
+        sbuf_addf(where,
+                  " AND c.inbox_id = (SELECT ib.id FROM inboxes ib WHERE ib.uuid = $%d::uuid)", k);
+        sbuf_addf(wsum,
+                  " AND s.inbox_id = (SELECT ib.id FROM inboxes ib WHERE ib.uuid = $%d::uuid)", k);
     }
     if (rq->contact != NULL) {
         if ((k = param(c, rq->contact)) < 0)
@@ -972,8 +972,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
      * know the row limit to keep walking an index.
      */
     long long limit = (long long)rq->page_size;
-    long long offset = rq->use_offset ? (long long)rq->offset
-                                      : (long long)((rq->page - 1) * rq->page_size);
+    long long offset =
+        rq->use_offset ? (long long)rq->offset : (long long)((rq->page - 1) * rq->page_size);
 
     /* The page: ids only, in order (the items come from a prepared statement). */
     struct sbuf pg;

@@ -16,6 +16,7 @@
 #include "api/context_links.h"
 #include "api/conversation.h"
 #include "api/conversations.h"
+#include "api/wassist.h"
 #include "api/custom_attributes.h"
 #include "api/drafts.h"
 #include "api/health.h"
@@ -45,6 +46,7 @@
 #define UPLOAD (32 * 1024 * KB)
 
 #define V1 "/api/v1"
+#define WASSIST "/wassist/api/v1"
 #define PUBLIC AUTH_NONE, NULL
 #define AGENT AUTH_AGENT, NULL
 #define PERM(p) AUTH_AGENT, p
@@ -189,6 +191,11 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
     R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
     R(GET,    V1 "/activity-logs",                                   h_activity_logs_list,            0,       PERM("activity_logs:manage")),
+    /* Wassist (seed 004): X-API-Key, DRF's errors, paths ending with '/'. */
+    RP(&wassist_dialect, GET,  WASSIST "/conversations/",                h_wassist_conversations,         0,       PERM("conversations:read")),
+    RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/",         h_wassist_conversation,          0,       PERM("conversations:read")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/takeover/", h_wassist_takeover,             BODY,    PERM("conversations:update_user_assignee")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/handback/", h_wassist_handback,             BODY,    PERM("conversations:update_user_assignee")),
 };
 /* clang-format on */
 

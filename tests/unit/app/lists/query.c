@@ -24,7 +24,15 @@ static void teardown(void)
 
 static struct cq_query build_ok(enum cq_list list, const char *filters)
 {
-    struct cq_request rq = {list, 7, 3, filters, NULL, NULL, 1, 30, 0};
+    struct cq_request rq = {.list = list,
+                            .user_id = 7,
+                            .team_id = 3,
+                            .filters = filters,
+                            .order_by = NULL,
+                            .order = NULL,
+                            .page = 1,
+                            .page_size = 30,
+                            .scopes = 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
@@ -34,7 +42,15 @@ static struct cq_query build_ok(enum cq_list list, const char *filters)
 
 static const char *build_err(const char *filters, const char *order_by, const char *order)
 {
-    struct cq_request rq = {CQ_ALL, 7, 0, filters, order_by, order, 1, 30, 0};
+    struct cq_request rq = {.list = CQ_ALL,
+                            .user_id = 7,
+                            .team_id = 0,
+                            .filters = filters,
+                            .order_by = order_by,
+                            .order = order,
+                            .page = 1,
+                            .page_size = 30,
+                            .scopes = 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
@@ -93,7 +109,15 @@ END_TEST
 /* A view's list: the union of the caller's access scopes. */
 static struct cq_query build_view(unsigned scopes)
 {
-    struct cq_request rq = {CQ_VIEW, 7, 0, NULL, NULL, NULL, 1, 30, scopes};
+    struct cq_request rq = {.list = CQ_VIEW,
+                            .user_id = 7,
+                            .team_id = 0,
+                            .filters = NULL,
+                            .order_by = NULL,
+                            .order = NULL,
+                            .page = 1,
+                            .page_size = 30,
+                            .scopes = scopes};
     struct cq_query q;
     const char *msg = NULL;
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
@@ -118,7 +142,15 @@ START_TEST(test_view_scopes)
     q = build_view(ACCESS_TEAM_INBOX);
     has(q.page_sql, "AND ((c.assigned_user_id IS NULL AND c.assigned_team_id IN (SELECT");
 
-    struct cq_request none = {CQ_VIEW, 7, 0, NULL, NULL, NULL, 1, 30, 0};
+    struct cq_request none = {.list = CQ_VIEW,
+                              .user_id = 7,
+                              .team_id = 0,
+                              .filters = NULL,
+                              .order_by = NULL,
+                              .order = NULL,
+                              .page = 1,
+                              .page_size = 30,
+                              .scopes = 0};
     const char *msg = NULL;
     ck_assert_int_eq(cq_build(ar, &none, &q, &msg), APP_ERR_INTERNAL);
 }
@@ -357,7 +389,15 @@ END_TEST
 
 START_TEST(test_order_and_pages)
 {
-    struct cq_request rq = {CQ_ALL, 7, 0, NULL, "conversation_statuses.name", "AsC", 3, 20, 0};
+    struct cq_request rq = {.list = CQ_ALL,
+                            .user_id = 7,
+                            .team_id = 0,
+                            .filters = NULL,
+                            .order_by = "conversation_statuses.name",
+                            .order = "AsC",
+                            .page = 3,
+                            .page_size = 20,
+                            .scopes = 0};
     struct cq_query q;
     const char *msg;
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
