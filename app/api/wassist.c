@@ -9,6 +9,8 @@
  *   closed: resolved), limit (20, at most 100) and offset; the reply is
  *   {count, next, previous, results} with absolute URLs.
  * - GET .../conversations/{uuid}/ : one conversation.
+ * - GET .../{uuid}/messages/ : its messages (not activity), newest first,
+ *   in DRF's page; POST .../{uuid}/messages/ : a reply by the caller.
  * - POST .../{uuid}/takeover/ : assigns it to the caller (human takeover);
  *   POST .../{uuid}/handback/ : removes the assigned agent (back to the
  *   bot).  Both through the assign routes' statement (activity message).
@@ -31,10 +33,13 @@
 #include "lists/params.h"
 #include "lists/query.h"
 #include "rules/access.h"
+#include "rules/message.h"
+#include "server/body.h"
 #include "server/ctx.h"
 #include "server/dialect.h"
 #include "server/reply.h"
 #include "store/conversation.h"
+#include "store/messages.h"
 #include "store/wassist.h"
 
 #define WASSIST_DEFAULT_LIMIT 20
@@ -170,6 +175,32 @@ static void page_url(struct req *r, struct sbuf *sb, int64_t limit, int64_t offs
         jw_null(sb);
 }
 
+/* DRF's limit/offset page: {count, next, previous, results} as the whole body. */
+static enum app_err drf_page(struct req *r, struct resp *w, int64_t total, int64_t limit,
+                             int64_t offset, const char *results, size_t len)
+{
+    struct sbuf sb;
+    sbuf_init(&sb, r->arena);
+    sbuf_reserve(&sb, len + 1024);
+    sbuf_addf(&sb, "{\"count\":%lld,\"next\":", (long long)total);
+    if (offset + limit < total)
+        page_url(r, &sb, limit, offset + limit);
+    else
+        jw_null(&sb);
+    sbuf_add(&sb, ",\"previous\":");
+    if (offset > 0)
+        page_url(r, &sb, limit, offset > limit ? offset - limit : 0);
+    else
+        jw_null(&sb);
+    sbuf_add(&sb, ",\"results\":");
+    sbuf_addn(&sb, results, len);
+    sbuf_add(&sb, "}");
+    const char *body = sbuf_str(&sb);
+    if (body == NULL)
+        return APP_ERR_INTERNAL;
+    return reply_body(w, body, sb.len);
+}
+
 enum app_err h_wassist_conversations(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
@@ -207,26 +238,7 @@ enum app_err h_wassist_conversations(struct req *r, struct resp *w)
     if (e != APP_OK)
         return e;
 
-    struct sbuf sb;
-    sbuf_init(&sb, r->arena);
-    sbuf_reserve(&sb, len + 1024);
-    sbuf_addf(&sb, "{\"count\":%lld,\"next\":", (long long)total);
-    if (offset + limit < total)
-        page_url(r, &sb, limit, offset + limit);
-    else
-        jw_null(&sb);
-    sbuf_add(&sb, ",\"previous\":");
-    if (offset > 0)
-        page_url(r, &sb, limit, offset > limit ? offset - limit : 0);
-    else
-        jw_null(&sb);
-    sbuf_add(&sb, ",\"results\":");
-    sbuf_addn(&sb, results, len);
-    sbuf_add(&sb, "}");
-    const char *body = sbuf_str(&sb);
-    if (body == NULL)
-        return APP_ERR_INTERNAL;
-    return reply_body(w, body, sb.len);
+    return drf_page(r, w, total, limit, offset, results, len);
 }
 
 /* The conversation of the route ({uuid}), as the access rule lets the caller see it. */
@@ -261,6 +273,111 @@ enum app_err h_wassist_conversation(struct req *r, struct resp *w)
     int64_t id;
     enum app_err e = one(r, w, &id);
     return e != APP_OK ? e : answer(r, w, id);
+}
+
+/* GET .../{uuid}/messages/: newest first, limit (20, at most 100) and offset. */
+enum app_err h_wassist_messages(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    int64_t id, limit, offset, total;
+    const char *json;
+    size_t len;
+    enum app_err e = int_param(r, w, "limit", 1, WASSIST_MAX_LIMIT, WASSIST_DEFAULT_LIMIT, &limit);
+
+    if (e == APP_OK)
+        e = int_param(r, w, "offset", 0, CQ_MAX_OFFSET, 0, &offset);
+    if (e == APP_OK)
+        e = one(r, w, &id);
+    if (e == APP_OK)
+        e = store_wassist_messages(c->db, r->arena, id, limit, offset, &total, &json, &len);
+    if (e != APP_OK)
+        return e;
+    return drf_page(r, w, total, limit, offset, json, len);
+}
+
+/* Plain text as the HTML of a message: escaped, in one paragraph (NULL: arena refused). */
+static const char *text_html(struct arena *a, const char *text)
+{
+    struct sbuf sb;
+    sbuf_init(&sb, a);
+    sbuf_add(&sb, "<p>");
+    for (const char *p = text; *p != '\0'; p++) {
+        if (*p == '<')
+            sbuf_add(&sb, "&lt;");
+        else if (*p == '>')
+            sbuf_add(&sb, "&gt;");
+        else if (*p == '&')
+            sbuf_add(&sb, "&amp;");
+        else if (*p == '"')
+            sbuf_add(&sb, "&quot;");
+        else if (*p == '\n')
+            sbuf_add(&sb, "<br>");
+        else
+            sbuf_addn(&sb, p, 1);
+    }
+    sbuf_add(&sb, "</p>");
+    return sbuf_str(&sb);
+}
+
+/*
+ * POST .../{uuid}/messages/: {"type": "text" (the default), "content": "..."}
+ * ("text" or "message" also name it) is a reply by the caller, as deskd's
+ * POST .../messages with sender_type agent; 201 with the message.
+ * Templates are WhatsApp's, which deskd does not send: 400.
+ */
+enum app_err h_wassist_message_send(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b;
+    struct store_message_new m;
+    int64_t id, msg_id;
+    enum app_err e = one(r, w, &id);
+
+    if (e == APP_OK)
+        e = body_object(r, w, &b);
+    if (e != APP_OK)
+        return e;
+    const char *type = body_string(b, "type");
+    if (type != NULL && strcmp(type, "text") != 0) {
+        if (strcmp(type, "template") == 0)
+            return reply_fail(r, w, APP_ERR_INPUT,
+                              "type: Template messages are not supported; send type text.");
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "type: Select a valid choice. That choice is not one of the available"
+                          " choices.");
+    }
+    const char *text = body_string(b, "content");
+    if (text == NULL)
+        text = body_string(b, "text");
+    if (text == NULL)
+        text = body_string(b, "message");
+    if (text == NULL || *text == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "content: This field is required.");
+    if (strlen(text) > MESSAGE_MAX_LEN / 8)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "content: Ensure this field has no more than %d characters.",
+                          MESSAGE_MAX_LEN / 8);
+    const char *html = text_html(r->arena, text);
+    if (html == NULL)
+        return APP_ERR_INTERNAL;
+    memset(&m, 0, sizeof(m));
+    m.type = "outgoing";
+    m.status = "pending";
+    m.sender_id = c->who->id;
+    m.conv_id = id;
+    if ((e = message_body(r, w, b, "agent", 0, html, &m)) != APP_OK)
+        return e;
+    const char *json_out;
+    size_t len_out;
+    e = store_message_send(c->db, r->arena, &m, &msg_id);
+    if (e == APP_ERR_CONFLICT)
+        return reply_fail(r, w, e, "An attachment was attached elsewhere at the same moment.");
+    if (e == APP_OK)
+        e = store_wassist_message(c->db, r->arena, msg_id, &json_out, &len_out);
+    if (e != APP_OK)
+        return e;
+    w->status = 201;
+    return reply_body(w, json_out, len_out);
 }
 
 /* Takeover: the caller becomes the assigned agent; handback: no agent (the bot answers). */

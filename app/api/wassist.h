@@ -16,6 +16,8 @@ extern const struct dialect wassist_dialect;
 
 enum app_err h_wassist_conversations(struct req *r, struct resp *w);
 enum app_err h_wassist_conversation(struct req *r, struct resp *w);
+enum app_err h_wassist_messages(struct req *r, struct resp *w);
+enum app_err h_wassist_message_send(struct req *r, struct resp *w);
 enum app_err h_wassist_takeover(struct req *r, struct resp *w);
 enum app_err h_wassist_handback(struct req *r, struct resp *w);
 

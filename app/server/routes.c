@@ -194,6 +194,8 @@ const struct route app_routes[] = {
     /* Wassist (seed 004): X-API-Key, DRF's errors, paths ending with '/'. */
     RP(&wassist_dialect, GET,  WASSIST "/conversations/",                h_wassist_conversations,         0,       PERM("conversations:read")),
     RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/",         h_wassist_conversation,          0,       PERM("conversations:read")),
+    RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/messages/", h_wassist_messages,            0,       PERM("messages:read")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/messages/", h_wassist_message_send,        MESSAGE, PERM("messages:write")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/takeover/", h_wassist_takeover,             BODY,    PERM("conversations:update_user_assignee")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/handback/", h_wassist_handback,             BODY,    PERM("conversations:update_user_assignee")),
 };

@@ -87,3 +87,56 @@ enum app_err store_wassist_conversation(struct db *db, struct arena *a, int64_t 
     const char *params[2] = {store_i64(a, user_id), store_i64(a, id)};
     return store_json_found(db, a, &one_stmt, params, json, len);
 }
+
+/* One message over conversation_messages m (s its sender, may be missing). */
+#define WASSIST_MESSAGE                                                                            \
+    "json_build_object('id', m.uuid, 'content', coalesce(m.text_content, m.content, ''), "         \
+    "'direction',"                                                                                 \
+    " CASE WHEN m.type = 'incoming' THEN 'inbound' ELSE 'outbound' END, 'sender',"                 \
+    " m.sender_type, 'senderName', nullif(btrim(coalesce(s.first_name, '') || ' ' ||"              \
+    " coalesce(s.last_name, '')), ''), 'private', m.private, 'status', m.status, 'createdAt',"     \
+    " m.created_at)"
+
+/* $1 conversation id, $2 limit, $3 offset: the count and the page. */
+static const struct db_stmt messages_stmt = {
+    "wassist_messages",
+    "SELECT (SELECT count(*) FROM conversation_messages c WHERE c.conversation_id = $1::bigint"
+    " AND c.type <> 'activity'),"
+    " (SELECT coalesce(json_agg(" WASSIST_MESSAGE " ORDER BY m.created_at DESC, m.id DESC), '[]')"
+    "  FROM (SELECT * FROM conversation_messages c WHERE c.conversation_id = $1::bigint"
+    "  AND c.type <> 'activity' ORDER BY c.created_at DESC, c.id DESC"
+    "  LIMIT $2::bigint OFFSET $3::bigint) m LEFT JOIN users s ON s.id = m.sender_id)::text",
+    3, 1};
+
+enum app_err store_wassist_messages(struct db *db, struct arena *a, int64_t conv_id, int64_t limit,
+                                    int64_t offset, int64_t *total, const char **json, size_t *len)
+{
+    const char *params[3] = {store_i64(a, conv_id), store_i64(a, limit), store_i64(a, offset)};
+    struct db_res *res;
+    enum app_err e = db_run(db, a, &messages_stmt, params, &res);
+
+    *total = 0;
+    *json = NULL;
+    *len = 0;
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) != 1 || db_value(res, 0, 0) == NULL || db_value(res, 0, 1) == NULL)
+        return APP_ERR_INTERNAL;
+    *total = strtoll(db_value(res, 0, 0), NULL, 10);
+    *json = db_value(res, 0, 1);
+    *len = (size_t)db_length(res, 0, 1);
+    return APP_OK;
+}
+
+/* $1 message id. */
+static const struct db_stmt message_stmt = {
+    "wassist_message",
+    "SELECT " WASSIST_MESSAGE "::text FROM conversation_messages m"
+    " LEFT JOIN users s ON s.id = m.sender_id WHERE m.id = $1::bigint",
+    1, 1};
+
+enum app_err store_wassist_message(struct db *db, struct arena *a, int64_t id, const char **json,
+                                   size_t *len)
+{
+    return store_json_by_id(db, a, &message_stmt, id, json, len);
+}

@@ -25,4 +25,16 @@ enum app_err store_wassist_list(struct db *db, struct arena *a, const struct cq_
 enum app_err store_wassist_conversation(struct db *db, struct arena *a, int64_t id, int64_t user_id,
                                         const char **json, size_t *len);
 
+/*
+ * The conversation's messages other than activity, newest first: *total
+ * of them, and limit from offset as a JSON array of
+ * {id, content, direction, sender, senderName, private, status, createdAt}.
+ */
+enum app_err store_wassist_messages(struct db *db, struct arena *a, int64_t conv_id, int64_t limit,
+                                    int64_t offset, int64_t *total, const char **json, size_t *len);
+
+/* One message (by id) as store_wassist_messages() writes them. */
+enum app_err store_wassist_message(struct db *db, struct arena *a, int64_t id, const char **json,
+                                   size_t *len);
+
 #endif

@@ -272,6 +272,59 @@ START_TEST(test_detail_takeover_handback)
 }
 END_TEST
 
+START_TEST(test_messages)
+{
+    char path[256], hdr[400];
+    struct http_res r;
+    json_object *o, *res, *m;
+    static const char body[] = "{\"type\":\"text\",\"content\":\"Hola <b>1</b> & 2\"}";
+
+    snprintf(path, sizeof(path), BASE "%s/messages/", c1_uuid);
+    snprintf(hdr, sizeof(hdr), "X-API-Key: %s\nContent-Type: application/json", it_admin_key);
+    r = http_do("POST", path, NULL, body, strlen(body), hdr);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    o = json_body(&r);
+    ck_assert_str_eq(json_str(o, "content"), "Hola <b>1</b> & 2");
+    ck_assert_str_eq(json_str(o, "direction"), "outbound");
+    ck_assert_str_eq(json_str(o, "sender"), "agent");
+    expect_sqlf("<p>Hola &lt;b&gt;1&lt;/b&gt; &amp; 2</p>",
+                "SELECT content FROM conversation_messages WHERE uuid = '%s'", json_str(o, "id"));
+    expect_sqlf("t",
+                "SELECT last_message = 'Hola <b>1</b> & 2' FROM conversations WHERE uuid = '%s'",
+                c1_uuid);
+    json_object_put(o);
+    http_res_free(&r);
+
+    static const char tpl[] = "{\"type\":\"template\",\"content\":\"x\"}";
+    r = http_do("POST", path, NULL, tpl, strlen(tpl), hdr);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.body,
+                     "{\"type\":[\"Template messages are not supported; send type text.\"]}");
+    http_res_free(&r);
+    r = http_do("POST", path, NULL, "{}", 2, hdr);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(r.body, "{\"content\":[\"This field is required.\"]}");
+    http_res_free(&r);
+
+    snprintf(path, sizeof(path), BASE "%s/messages/?limit=1", c1_uuid);
+    r = wa("GET", path, it_admin_key);
+    ck_assert_msg(r.status == 200, "%ld %s", r.status, r.body);
+    o = json_body(&r);
+    char *n =
+        sql_valuef("SELECT count(*) FROM conversation_messages m JOIN conversations c"
+                   " ON c.id = m.conversation_id WHERE c.uuid = '%s' AND m.type <> 'activity'",
+                   c1_uuid);
+    ck_assert_int_eq(count_of(o), strtoll(n, NULL, 10));
+    free(n);
+    ck_assert(json_object_object_get_ex(o, "results", &res));
+    ck_assert_int_eq(json_object_array_length(res), 1);
+    m = json_object_array_get_idx(res, 0); /* newest first: the reply */
+    ck_assert_str_eq(json_str(m, "content"), "Hola <b>1</b> & 2");
+    json_object_put(o);
+    http_res_free(&r);
+}
+END_TEST
+
 /* deskd's own lists: limit/offset, has_unread, last_message_after/before. */
 START_TEST(test_deskd_lists)
 {
@@ -336,6 +389,7 @@ Suite *it_wassist_suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_detail_takeover_handback);
     tcase_add_test(tc, test_deskd_lists);
+    tcase_add_test(tc, test_messages); /* last: the reply marks w1 read for its sender */
     suite_add_tcase(s, tc);
     return s;
 }
