@@ -216,6 +216,8 @@ enum app_err fcgi_io_read_head(struct fcgi_io *io, struct arena *a, struct req *
     r->idempotency_key = param(io, a, "HTTP_IDEMPOTENCY_KEY");
     r->api_access_token = param(io, a, "HTTP_API_ACCESS_TOKEN");
     r->x_api_key = param(io, a, "HTTP_X_API_KEY");
+    r->host = param(io, a, "HTTP_HOST");
+    r->scheme = param(io, a, "REQUEST_SCHEME");
 
     if (cl != NULL && *cl != '\0') {
         int64_t v;

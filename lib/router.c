@@ -37,6 +37,7 @@ struct compiled {
     enum http_method method;
     const char *pattern;
     size_t nseg;
+    int slash; /* the pattern ends with '/': only paths ending with '/' match */
     struct segment seg[ROUTER_MAX_SEGMENTS];
 };
 
@@ -80,6 +81,7 @@ static int compile(struct compiled *c, const char *pattern, char *err, size_t er
         return -1;
     }
     c->nseg = 0;
+    c->slash = 0;
     if (strcmp(p, "/") == 0)
         return 0;
     while (*p == '/') {
@@ -88,6 +90,10 @@ static int compile(struct compiled *c, const char *pattern, char *err, size_t er
         size_t len = e ? (size_t)(e - s) : strlen(s);
         struct segment *seg;
 
+        if (len == 0 && *s == '\0' && c->nseg > 0) {
+            c->slash = 1; /* a trailing slash, after at least one segment */
+            break;
+        }
         if (len == 0) {
             snprintf(err, errlen, "pattern %s: empty segment", pattern);
             return -1;
@@ -152,6 +158,8 @@ static int cmp_compiled(const void *va, const void *vb)
     }
     if (a->nseg != b->nseg)
         return a->nseg < b->nseg ? -1 : 1;
+    if (a->slash != b->slash)
+        return a->slash ? 1 : -1;
     return a->index < b->index ? -1 : (a->index > b->index);
 }
 
@@ -195,7 +203,7 @@ struct router *router_new(const void *table, size_t n, size_t stride, char *err,
 
 static int same_shape(const struct compiled *a, const struct compiled *b)
 {
-    if (a->nseg != b->nseg)
+    if (a->nseg != b->nseg || a->slash != b->slash)
         return 0;
     for (size_t i = 0; i < a->nseg; i++) {
         if (a->seg[i].capture != b->seg[i].capture)
@@ -229,6 +237,7 @@ enum router_result router_match(const struct router *r, struct arena *a, enum ht
     const char *segs[ROUTER_MAX_SEGMENTS];
     size_t lens[ROUTER_MAX_SEGMENTS];
     size_t nseg = 0;
+    int slash = 0;
     const char *p = path;
     enum http_method alt = method == HTTP_HEAD ? HTTP_GET : method;
 
@@ -240,6 +249,10 @@ enum router_result router_match(const struct router *r, struct arena *a, enum ht
             const char *s = p + 1;
             const char *e = strchr(s, '/');
             size_t len = e ? (size_t)(e - s) : strlen(s);
+            if (len == 0 && *s == '\0' && nseg > 0) {
+                slash = 1; /* a trailing slash: only a pattern with one matches */
+                break;
+            }
             if (len == 0 || nseg == ROUTER_MAX_SEGMENTS)
                 return ROUTER_NOT_FOUND; /* empty segment, trailing slash, too deep */
             char *dec = arena_alloc(a, len + 1);
@@ -259,7 +272,7 @@ enum router_result router_match(const struct router *r, struct arena *a, enum ht
     for (size_t i = 0; i < r->n; i++) {
         const struct compiled *c = &r->routes[i];
         size_t k;
-        if (c->nseg != nseg)
+        if (c->nseg != nseg || c->slash != slash)
             continue;
         for (k = 0; k < nseg; k++) {
             if (c->seg[k].capture) {

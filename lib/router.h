@@ -6,7 +6,9 @@
  * Patterns are '/'-separated literal segments and {name} captures.  A
  * literal segment beats a capture at the same position; two routes with
  * the same method and the same shape are ambiguous (router_check()).
- * Trailing slashes and empty segments never match.
+ * Empty segments never match; a trailing slash matches only a pattern
+ * that ends with one ("/a/b/" matches "/a/b/", never "/a/b", and the
+ * other way round), for APIs whose paths end with '/'.
  */
 #ifndef LIB_ROUTER_H
 #define LIB_ROUTER_H

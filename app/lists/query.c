@@ -566,6 +566,34 @@ static enum app_err compile_filters(struct compiler *c, const char *json, struct
     return fail(c, "Invalid filters: expected an array or a {logic, rules} object");
 }
 
+int cq_is_timestamp(const char *s)
+{
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h, mi, sec = 0, oh = 0, om = 0;
+    size_t n;
+
+    if (s == NULL || !is_timestamp(s))
+        return 0;
+    /* The shape is right (is_timestamp); now the ranges, so that PostgreSQL never refuses it. */
+    if (sscanf(s, "%4d-%2d-%2d%*c%2d:%2d", &y, &mo, &d, &h, &mi) != 5)
+        return 0;
+    if (s[16] == ':')
+        sec = (s[17] - '0') * 10 + (s[18] - '0');
+    n = strlen(s);
+    const char *z = s + 16;
+    while (*z != '\0' && *z != '+' && *z != '-' && *z != 'Z' && *z != 'z')
+        z++;
+    if (*z == '+' || *z == '-') {
+        oh = (z[1] - '0') * 10 + (z[2] - '0');
+        if ((size_t)(z - s) + 3 < n)
+            om = (z[z[3] == ':' ? 4 : 3] - '0') * 10 + (z[z[3] == ':' ? 5 : 4] - '0');
+    }
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 &&
+           d <= (mo == 2 && !leap ? 28 : mdays[mo - 1]) && h <= 23 && mi <= 59 && sec <= 59 &&
+           oh <= 14 && om <= 59;
+}
+
 void cq_page_params(const char *page, const char *page_size, int64_t *p, int64_t *ps)
 {
     int64_t v;
@@ -825,6 +853,73 @@ static enum app_err unanswered_scope(struct arena *a, const struct cq_request *r
     return *scope && *scope_sum ? APP_OK : APP_ERR_INTERNAL;
 }
 
+/*
+ * The optional conditions of rq (has_unread, the last-message range, the
+ * status category, the inbox, the contact) AND-ed onto where (over
+ * conversations c) and, for those the summary can express, onto wsum;
+ * the others make the total an exact count(*).
+ */
+static enum app_err extra_conditions(struct compiler *c, const struct cq_request *rq,
+                                     struct sbuf *where, struct sbuf *wsum)
+{
+    int k;
+
+    if (rq->has_unread != CQ_UNREAD_ANY) {
+        /* As the item's unread_message_count (lists/items.h): not activity, after my marker. */
+        sbuf_addf(where,
+                  " AND %sEXISTS (SELECT 1 FROM conversation_messages um"
+                  " WHERE um.conversation_id = c.id AND um.type <> 'activity'"
+                  " AND um.created_at > coalesce((SELECT ls.last_seen_at FROM"
+                  " conversation_last_seen ls WHERE ls.conversation_id = c.id"
+                  " AND ls.user_id = $1::bigint), 'epoch'))",
+                  rq->has_unread == CQ_UNREAD_NO ? "NOT " : "");
+        c->summarizable = 0;
+    }
+    if (rq->last_message_after != NULL) {
+        if ((k = param(c, rq->last_message_after)) < 0)
+            return APP_ERR_INTERNAL;
+        sbuf_addf(where, " AND c.last_message_at >= $%d::timestamptz", k);
+        c->summarizable = 0;
+    }
+    if (rq->last_message_before != NULL) {
+        if ((k = param(c, rq->last_message_before)) < 0)
+            return APP_ERR_INTERNAL;
+        sbuf_addf(where, " AND c.last_message_at < $%d::timestamptz", k);
+        c->summarizable = 0;
+    }
+    if (rq->state != CQ_STATE_ANY) {
+        const char *in = rq->state == CQ_STATE_CLOSED ? "IN" : "NOT IN";
+        static const char closed[] =
+            "(SELECT cs.id FROM conversation_statuses cs WHERE cs.category = 'resolved')";
+        sbuf_addf(where, " AND c.status_id %s %s", in, closed);
+        sbuf_addf(wsum, " AND s.status_id %s %s", in, closed);
+    }
+    if (rq->inbox_uuid != NULL) {
+        if ((k = param(c, rq->inbox_uuid)) < 0)
+            return APP_ERR_INTERNAL;
+        sbuf_addf(where,
+                  " AND c.inbox_id = (SELECT ib.id FROM inboxes ib WHERE ib.uuid = $%d::uuid)", k);
+        sbuf_addf(wsum,
+                  " AND s.inbox_id = (SELECT ib.id FROM inboxes ib WHERE ib.uuid = $%d::uuid)", k);
+    }
+    if (rq->contact != NULL) {
+        /*
+         * The contacts first (an InitPlan over sql/025's indexes), then their
+         * conversations by contact_id: as IN (...) the planner walks the whole
+         * last_message_at index instead, looking for the few rows.
+         */
+        if ((k = param(c, rq->contact)) < 0)
+            return APP_ERR_INTERNAL;
+        sbuf_addf(where,
+                  " AND c.contact_id = ANY (ARRAY(SELECT cu.id FROM users cu"
+                  " WHERE cu.type IN ('contact', 'visitor') AND cu.deleted_at IS NULL"
+                  " AND (cu.phone_number = $%d::text OR lower(cu.email) = lower($%d::text))))",
+                  k, k);
+        c->summarizable = 0;
+    }
+    return APP_OK;
+}
+
 enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message)
 {
     struct cq_request rq = {
@@ -843,7 +938,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     const char *scope = NULL, *scope_sum = NULL;
 
     enum app_err e0 =
-        compiler_start(&c, a, columns, sizeof(columns) / sizeof(columns[0]), 2, out, message);
+        compiler_start(&c, a, columns, sizeof(columns) / sizeof(columns[0]), 6, out, message);
     if (e0 != APP_OK)
         return e0;
     ocol = find_column(&c, "conversations", "last_message_at");
@@ -931,6 +1026,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
         if (f.sum != NULL)
             sbuf_addf(&wsum, " AND %s", f.sum);
     }
+    if ((e = extra_conditions(&c, rq, &where, &wsum)) != APP_OK)
+        return e;
 
     /*
      * LIMIT and OFFSET are numbers computed here, written as literals: the
@@ -938,7 +1035,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
      * know the row limit to keep walking an index.
      */
     long long limit = (long long)rq->page_size;
-    long long offset = (long long)((rq->page - 1) * rq->page_size);
+    long long offset =
+        rq->use_offset ? (long long)rq->offset : (long long)((rq->page - 1) * rq->page_size);
 
     /* The page: ids only, in order (the items come from a prepared statement). */
     struct sbuf pg;

@@ -36,6 +36,14 @@ enum cq_list {
 #define CQ_DEFAULT_PAGE_SIZE 30
 #define CQ_MAX_PAGE_SIZE 500
 
+/* has_unread: the caller has unread messages (as unread_message_count > 0), or not. */
+enum cq_unread { CQ_UNREAD_ANY = 0, CQ_UNREAD_YES, CQ_UNREAD_NO };
+
+/* The status's category: active = open or waiting, closed = resolved. */
+enum cq_state { CQ_STATE_ANY = 0, CQ_STATE_ACTIVE, CQ_STATE_CLOSED };
+
+#define CQ_MAX_OFFSET 1000000000
+
 struct cq_request {
     enum cq_list list;
     int64_t user_id;      /* the caller */
@@ -55,6 +63,20 @@ struct cq_request {
      */
     int unanswered;
     int live_inboxes; /* unanswered: only inboxes neither disabled nor deleted */
+    /*
+     * Optional, conversation lists only (cq_build); zero means none.
+     * use_offset: skip offset rows (0..CQ_MAX_OFFSET) and take page_size,
+     * instead of the page.  The timestamps are checked (cq_is_timestamp)
+     * by the caller: last_message_at >= after and < before.
+     */
+    int use_offset;
+    int64_t offset;
+    enum cq_unread has_unread;
+    const char *last_message_after;
+    const char *last_message_before;
+    enum cq_state state;
+    const char *inbox_uuid; /* the conversation's inbox (a uuid, checked by the caller) */
+    const char *contact;    /* the contact's phone number (as stored) or e-mail (any case) */
 };
 
 struct cq_query {
@@ -101,6 +123,13 @@ enum app_err cq_activity_logs_build(struct arena *a, const struct cq_request *rq
  * problem.
  */
 enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message);
+
+/*
+ * 1 if s is an RFC 3339 timestamp (date, 'T' or ' ', hours and minutes,
+ * optional seconds and fraction, optional Z or offset: without one it is
+ * UTC), as the list parameters take them.
+ */
+int cq_is_timestamp(const char *s);
 
 /* Parses page/page_size as upstream does: missing or bad -> defaults, too large -> clamped. */
 void cq_page_params(const char *page, const char *page_size, int64_t *p, int64_t *ps);

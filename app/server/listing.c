@@ -41,7 +41,9 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
         rq.scopes = scopes;
         rq.filters = filters; /* a view's stored filters replace the parameter */
         rq.unanswered = kind == UNANSWERED;
-        e = cq_build(r->arena, &rq, &q, &msg);
+        e = list_conversation_params(r, &rq, &msg);
+        if (e == APP_OK)
+            e = cq_build(r->arena, &rq, &q, &msg);
     }
     if (e == APP_ERR_INPUT && msg != NULL)
         return reply_fail(r, w, e, "%s", msg);
@@ -56,6 +58,8 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
                                      &len);
     if (e != APP_OK)
         return e;
+    if (rq.use_offset) /* limit/offset: the page that holds the first row */
+        rq.page = rq.offset / rq.page_size + 1;
     return reply_page(r, w, results, len, total, rq.page_size, rq.page);
 }
 

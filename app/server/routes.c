@@ -16,6 +16,7 @@
 #include "api/context_links.h"
 #include "api/conversation.h"
 #include "api/conversations.h"
+#include "api/wassist.h"
 #include "api/custom_attributes.h"
 #include "api/drafts.h"
 #include "api/health.h"
@@ -48,6 +49,7 @@
 #define UPLOAD (32 * 1024 * KB)
 
 #define V1 "/api/v1"
+#define WASSIST "/wassist/api/v1"
 #define PUBLIC AUTH_NONE, NULL
 #define AGENT AUTH_AGENT, NULL
 #define PERM(p) AUTH_AGENT, p
@@ -203,6 +205,13 @@ const struct route app_routes[] = {
     R(GET,    V1 "/webhooks/{id}/deliveries",                        h_webhook_deliveries_list,       0,       PERM("webhooks:manage")),
     /* Vambe (api/vambe.h): X-API-Key, Vambe's error shape. */
     RP(&vambe_dialect, GET, "/vambe/api/analytics/team/snapshot/unanswered-conversations-details", h_vambe_unanswered, 0, PERM("conversations:read")),
+    /* Wassist (seed 004): X-API-Key, DRF's errors, paths ending with '/'. */
+    RP(&wassist_dialect, GET,  WASSIST "/conversations/",                h_wassist_conversations,         0,       PERM("conversations:read")),
+    RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/",         h_wassist_conversation,          0,       PERM("conversations:read")),
+    RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/messages/", h_wassist_messages,            0,       PERM("messages:read")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/messages/", h_wassist_message_send,        MESSAGE, PERM("messages:write")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/takeover/", h_wassist_takeover,             BODY,    PERM("conversations:update_user_assignee")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/handback/", h_wassist_handback,             BODY,    PERM("conversations:update_user_assignee")),
 };
 /* clang-format on */
 

@@ -113,6 +113,7 @@ Suite *it_agents_suite(void);
 Suite *it_auth_suite(void);
 Suite *it_errors_suite(void);
 Suite *it_http_suite(void);
+Suite *it_wassist_suite(void);
 Suite *it_fault_suite(void);
 Suite *it_conversations_suite(void);
 Suite *it_sessions_suite(void);

@@ -14,6 +14,9 @@ static const struct route_key table[] = {
     {HTTP_POST, "/api/v1/conversations"},
     {HTTP_GET, "/"},
     {HTTP_GET, "/health"},
+    {HTTP_GET, "/peer/items/"},
+    {HTTP_GET, "/peer/items/{id}/"},
+    {HTTP_GET, "/peer/items/{id}"},
 };
 
 static struct router *rt;
@@ -74,6 +77,26 @@ START_TEST(test_not_found)
                      ROUTER_NOT_FOUND);
     ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/", &m), ROUTER_MATCH);
     ck_assert_uint_eq(m.index, 5);
+}
+END_TEST
+
+/* A pattern ending with '/' matches only paths ending with '/', and the other way round. */
+START_TEST(test_trailing_slash)
+{
+    struct router_match m;
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/peer/items/", &m), ROUTER_MATCH);
+    ck_assert_uint_eq(m.index, 7);
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/peer/items", &m), ROUTER_NOT_FOUND);
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/peer/items/x/", &m), ROUTER_MATCH);
+    ck_assert_uint_eq(m.index, 8);
+    ck_assert_str_eq(router_capture(&m, "id"), "x");
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/peer/items/x", &m), ROUTER_MATCH);
+    ck_assert_uint_eq(m.index, 9);
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/peer/items//", &m), ROUTER_NOT_FOUND);
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/peer/items/x//", &m), ROUTER_NOT_FOUND);
+    ck_assert_int_eq(router_match(rt, ar, HTTP_GET, "/health/", &m), ROUTER_NOT_FOUND);
+    ck_assert_int_eq(router_match(rt, ar, HTTP_POST, "/peer/items/", &m),
+                     ROUTER_METHOD_NOT_ALLOWED);
 }
 END_TEST
 
@@ -142,5 +165,5 @@ Suite *router_suite(void)
 {
     return SUITE_OF("router", 10, setup, teardown, test_literal_beats_capture,
                     test_captures_decoded, test_not_found, test_method_not_allowed, test_bad_path,
-                    test_bad_patterns, test_ambiguity_detected);
+                    test_bad_patterns, test_ambiguity_detected, test_trailing_slash);
 }

@@ -24,8 +24,15 @@ static void teardown(void)
 
 static struct cq_query build_ok(enum cq_list list, const char *filters)
 {
-    struct cq_request rq = {
-        .list = list, .user_id = 7, .team_id = 3, .filters = filters, .page = 1, .page_size = 30};
+    struct cq_request rq = {.list = list,
+                            .user_id = 7,
+                            .team_id = 3,
+                            .filters = filters,
+                            .order_by = NULL,
+                            .order = NULL,
+                            .page = 1,
+                            .page_size = 30,
+                            .scopes = 0};
     struct cq_query q;
     const char *msg = NULL;
     enum app_err e = cq_build(ar, &rq, &q, &msg);
