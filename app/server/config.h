@@ -32,6 +32,7 @@ struct config {
     int auth_addr_limit; /* DESKD_AUTH_ADDR_LIMIT: failed checks per client address per window */
     long auth_window;    /* DESKD_AUTH_WINDOW, seconds */
     int auth_bcrypt_max; /* DESKD_AUTH_BCRYPT_MAX: workers doing a bcrypt at once (resolved) */
+    int chatwoot_account_id; /* DESKD_CHATWOOT_ACCOUNT_ID: the one account /chatwoot serves */
 };
 
 /*

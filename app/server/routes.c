@@ -11,6 +11,7 @@
 #include "api/agents.h"
 #include "api/ai.h"
 #include "api/auth.h"
+#include "api/chatwoot.h"
 #include "api/config.h"
 #include "api/contacts.h"
 #include "api/context_links.h"
@@ -189,6 +190,9 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
     R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
     R(GET,    V1 "/activity-logs",                                   h_activity_logs_list,            0,       PERM("activity_logs:manage")),
+    /* Chatwoot (seed 001): api_access_token, Chatwoot's error shape. */
+    RP(&chatwoot_dialect, GET, "/chatwoot/api/v1/accounts/{account_id}/conversations",      h_chatwoot_conversations,      0, PERM("conversations:read")),
+    RP(&chatwoot_dialect, GET, "/chatwoot/api/v1/accounts/{account_id}/conversations/meta", h_chatwoot_conversations_meta, 0, PERM("conversations:read")),
 };
 /* clang-format on */
 

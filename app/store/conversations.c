@@ -176,3 +176,22 @@ enum app_err store_conversations_list(struct db *db, struct arena *a, const stru
     *len = sb.len;
     return *results ? APP_OK : APP_ERR_INTERNAL;
 }
+
+enum app_err store_conversations_counts(struct db *db, struct arena *a, const struct cq_query *q,
+                                        int64_t counts[CQ__COUNTS])
+{
+    struct db_res *res;
+    enum app_err e = db_exec_cached(db, a, q->counts_sql, q->nparams, q->params, &res);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) != 1)
+        return APP_ERR_INTERNAL;
+    for (int i = 0; i < CQ__COUNTS; i++) {
+        const char *v = db_value(res, 0, i);
+        if (v == NULL)
+            return APP_ERR_INTERNAL;
+        counts[i] = strtoll(v, NULL, 10);
+    }
+    return APP_OK;
+}
