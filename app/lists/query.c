@@ -855,17 +855,22 @@ static void assignee_of(const struct cq_narrow *n, const char **page, const char
     }
 }
 
-/* The OR of the list scopes a view may show (ACCESS_ALL handled by the caller); NULL if none. */
-static const char *view_scope(struct arena *a, unsigned scopes)
+/*
+ * The OR of the list scopes a view may show (ACCESS_ALL handled by the
+ * caller), over conversations c or, with sum, over the summary s; NULL if none.
+ */
+static const char *view_scope_of(struct arena *a, unsigned scopes, int sum)
 {
     static const struct {
         unsigned bit;
-        const char *sql;
+        const char *sql, *sum;
     } parts[] = {
-        {ACCESS_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"},
-        {ACCESS_ASSIGNED, "c.assigned_user_id = $1::bigint"},
-        {ACCESS_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")"},
-        {ACCESS_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS},
+        {ACCESS_UNASSIGNED, "(c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)",
+         "(s.assigned_user_id = 0 AND s.assigned_team_id = 0)"},
+        {ACCESS_ASSIGNED, "c.assigned_user_id = $1::bigint", "s.assigned_user_id = $1::bigint"},
+        {ACCESS_TEAM_INBOX, "(c.assigned_user_id IS NULL AND c.assigned_team_id IN " MY_TEAMS ")",
+         "(s.assigned_user_id = 0 AND s.assigned_team_id IN " MY_TEAMS ")"},
+        {ACCESS_TEAM_ALL, "c.assigned_team_id IN " MY_TEAMS, "s.assigned_team_id IN " MY_TEAMS},
     };
     struct sbuf sb;
     int n = 0;
@@ -876,9 +881,14 @@ static const char *view_scope(struct arena *a, unsigned scopes)
     sbuf_add(&sb, "(");
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
         if (scopes & parts[i].bit)
-            sbuf_addf(&sb, "%s%s", n++ ? " OR " : "", parts[i].sql);
+            sbuf_addf(&sb, "%s%s", n++ ? " OR " : "", sum ? parts[i].sum : parts[i].sql);
     sbuf_add(&sb, ")");
     return n ? sbuf_str(&sb) : NULL;
+}
+
+static const char *view_scope(struct arena *a, unsigned scopes)
+{
+    return view_scope_of(a, scopes, 0);
 }
 
 enum app_err cq_check_filters(struct arena *a, const char *filters, const char **message)
@@ -939,7 +949,9 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
             break;
         if ((scope = view_scope(a, rq->scopes)) == NULL)
             return APP_ERR_INTERNAL;
-        c.summarizable = 0;
+        /* The scopes involve only the agent and team: the summary can count them. */
+        if ((scope_sum = view_scope_of(a, rq->scopes, 1)) == NULL)
+            return APP_ERR_INTERNAL;
         break;
     default:
         return APP_ERR_INTERNAL;

@@ -70,6 +70,7 @@ int main(void)
     srunner_add_suite(sr, it_errors_suite());
     srunner_add_suite(sr, it_http_suite());
     srunner_add_suite(sr, it_conversations_suite());
+    srunner_add_suite(sr, it_chatwoot_suite());
     srunner_add_suite(sr, it_dbroles_suite());
     srunner_add_suite(sr, it_fault_suite());
     srunner_run_all(sr, CK_NORMAL);

@@ -135,5 +135,6 @@ Suite *it_oidc_suite(void);
 Suite *it_dbroles_suite(void);
 Suite *it_idempotency_suite(void);
 Suite *it_authlimit_suite(void);
+Suite *it_chatwoot_suite(void);
 
 #endif
