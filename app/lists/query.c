@@ -786,6 +786,104 @@ enum app_err cq_activity_logs_build(struct arena *a, const struct cq_request *rq
 }
 
 /*
+ * The narrowing of a list by other products' parameters (cq_narrow) as one
+ * AND of conditions over conversations and, where each is expressible
+ * there, over the summary; NULL page = none.
+ */
+static enum app_err narrow_of(struct compiler *c, const struct cq_narrow *n, struct frag *out)
+{
+    struct sbuf pg, sm;
+    int k, m;
+
+    sbuf_init(&pg, c->a);
+    sbuf_init(&sm, c->a);
+    sbuf_add(&pg, "TRUE");
+    sbuf_add(&sm, "TRUE");
+    if (n->status_category != NULL || n->status_name != NULL) {
+        sbuf_add(&pg, " AND c.status_id IN (SELECT cs.id FROM conversation_statuses cs WHERE TRUE");
+        sbuf_add(&sm, " AND s.status_id IN (SELECT cs.id FROM conversation_statuses cs WHERE TRUE");
+        if (n->status_category != NULL) {
+            if ((k = param(c, n->status_category)) < 0)
+                return fail(c, "Invalid filter: too many values");
+            sbuf_addf(&pg, " AND cs.category::text = $%d::text", k);
+            sbuf_addf(&sm, " AND cs.category::text = $%d::text", k);
+        }
+        if (n->status_name != NULL) {
+            if ((k = param(c, n->status_name)) < 0)
+                return fail(c, "Invalid filter: too many values");
+            sbuf_addf(&pg, " AND cs.name %s $%d::text", n->status_not ? "<>" : "=", k);
+            sbuf_addf(&sm, " AND cs.name %s $%d::text", n->status_not ? "<>" : "=", k);
+        }
+        sbuf_add(&pg, ")");
+        sbuf_add(&sm, ")");
+    }
+    if (n->inbox_id > 0) {
+        if ((k = param(c, arena_printf(c->a, "%" PRId64, n->inbox_id))) < 0)
+            return fail(c, "Invalid filter: too many values");
+        sbuf_addf(&pg, " AND c.inbox_id = $%d::int", k);
+        sbuf_addf(&sm, " AND s.inbox_id = $%d::int", k);
+    }
+    if (n->team_id > 0) {
+        if ((k = param(c, arena_printf(c->a, "%" PRId64, n->team_id))) < 0)
+            return fail(c, "Invalid filter: too many values");
+        sbuf_addf(&pg, " AND c.assigned_team_id = $%d::bigint", k);
+        sbuf_addf(&sm, " AND s.assigned_team_id = $%d::bigint", k);
+    }
+    if (n->tag_names != NULL) {
+        if ((k = param(c, n->tag_names)) < 0)
+            return fail(c, "Invalid filter: too many values");
+        sbuf_addf(&pg,
+                  " AND c.id IN (SELECT ctg.conversation_id FROM conversation_tags ctg"
+                  " JOIN tags tg ON tg.id = ctg.tag_id"
+                  " WHERE tg.name IN (SELECT json_array_elements_text($%d::json)))",
+                  k);
+        c->summarizable = 0;
+    }
+    if (n->message_term != NULL) {
+        const char *pattern = text_like_contains(c->a, n->message_term);
+        if (pattern == NULL)
+            return APP_ERR_INTERNAL;
+        if ((m = param(c, pattern)) < 0)
+            return fail(c, "Invalid filter: too many values");
+        /* The trigram index on text_content (sql/001) serves the ILIKE. */
+        sbuf_addf(&pg,
+                  " AND c.id IN (SELECT msg.conversation_id FROM conversation_messages msg"
+                  " WHERE msg.text_content ILIKE $%d::text AND msg.type <> 'activity')",
+                  m);
+        c->summarizable = 0;
+    }
+    if (pg.len == 4) { /* "TRUE": nothing to narrow */
+        out->page = out->sum = NULL;
+        return APP_OK;
+    }
+    out->page = sbuf_str(&pg);
+    out->sum = sbuf_str(&sm);
+    return out->page && out->sum ? APP_OK : APP_ERR_INTERNAL;
+}
+
+/* The assignee condition of n over conversations and over the summary (NULL: none). */
+static void assignee_of(const struct cq_narrow *n, const char **page, const char **sum)
+{
+    switch (n->assignee) {
+    case CQ_ASSIGNEE_ME:
+        *page = "c.assigned_user_id = $1::bigint";
+        *sum = "s.assigned_user_id = $1::bigint";
+        break;
+    case CQ_ASSIGNEE_UNASSIGNED:
+        *page = "c.assigned_user_id IS NULL";
+        *sum = "s.assigned_user_id = 0";
+        break;
+    case CQ_ASSIGNEE_ASSIGNED:
+        *page = "c.assigned_user_id IS NOT NULL";
+        *sum = "s.assigned_user_id <> 0";
+        break;
+    default:
+        *page = *sum = NULL;
+        break;
+    }
+}
+
+/*
  * The OR of the list scopes a view may show (ACCESS_ALL handled by the
  * caller), over conversations c or (sum) over a counts summary s; NULL if
  * none.
@@ -983,7 +1081,9 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
             break;
         if ((scope = view_scope(a, rq->scopes)) == NULL)
             return APP_ERR_INTERNAL;
-        c.summarizable = 0;
+        /* The scopes involve only the agent and team: the summary can count them. */
+        if ((scope_sum = view_scope_over(a, rq->scopes, 1)) == NULL)
+            return APP_ERR_INTERNAL;
         break;
     default:
         return APP_ERR_INTERNAL;
@@ -992,6 +1092,11 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     enum app_err e = compile_filters(&c, rq->filters, &f);
     if (e != APP_OK)
         return refused(&c, e, message);
+    struct frag nf = {0};
+    const char *who = NULL, *who_sum = NULL;
+    if ((e = narrow_of(&c, &rq->narrow, &nf)) != APP_OK)
+        return refused(&c, e, message);
+    assignee_of(&rq->narrow, &who, &who_sum);
 
     if (rq->unanswered && rq->list == CQ_VIEW) {
         /* Always waiting longest first. */
@@ -1028,6 +1133,17 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     }
     if ((e = extra_conditions(&c, rq, &where, &wsum)) != APP_OK)
         return e;
+    if (nf.page != NULL) {
+        sbuf_addf(&where, " AND %s", nf.page);
+        sbuf_addf(&wsum, " AND %s", nf.sum);
+    }
+    /* Everything but the assignee: what the four counts count. */
+    const char *base = arena_strdup(a, sbuf_str(&where) ? sbuf_str(&where) : "");
+    const char *base_sum = arena_strdup(a, sbuf_str(&wsum) ? sbuf_str(&wsum) : "");
+    if (who != NULL) {
+        sbuf_addf(&where, " AND %s", who);
+        sbuf_addf(&wsum, " AND %s", who_sum);
+    }
 
     /*
      * LIMIT and OFFSET are numbers computed here, written as literals: the
@@ -1064,8 +1180,43 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
         add_joins(&cnt, c.joins);
         sbuf_add(&cnt, sbuf_str(&where) ? sbuf_str(&where) : "");
     }
+    /* The four assignee counts in one pass (unassigned: no agent, as Chatwoot's). */
+    if (base == NULL || base_sum == NULL)
+        return APP_ERR_INTERNAL;
+    if (c.summarizable) {
+        struct sbuf cs;
+        sbuf_init(&cs, a);
+        sbuf_add(&cs, "SELECT coalesce(sum(s.n) FILTER (WHERE s.assigned_user_id = $1::bigint), 0)"
+                      "::bigint, coalesce(sum(s.n) FILTER (WHERE s.assigned_user_id = 0), 0)"
+                      "::bigint, coalesce(sum(s.n) FILTER (WHERE s.assigned_user_id <> 0), 0)"
+                      "::bigint, coalesce(sum(s.n), 0)::bigint FROM ");
+        sbuf_add(&cs, rq->unanswered && rq->list == CQ_VIEW ? "deskd_unanswered_counts s"
+                                                            : "deskd_conversation_counts s");
+        if (c.joins & J_STATUS)
+            sbuf_add(&cs, " JOIN conversation_statuses st ON st.id = s.status_id");
+        if (c.joins & J_INBOX)
+            sbuf_add(&cs, " JOIN inboxes i ON i.id = s.inbox_id");
+        sbuf_add(&cs, base_sum);
+        out->counts_sql = sbuf_str(&cs);
+    } else {
+        struct sbuf cs;
+        sbuf_init(&cs, a);
+        sbuf_add(&cs, "SELECT count(*) FILTER (WHERE c.assigned_user_id = $1::bigint),"
+                      " count(*) FILTER (WHERE c.assigned_user_id IS NULL),"
+                      " count(*) FILTER (WHERE c.assigned_user_id IS NOT NULL), count(*)"
+                      " FROM conversations c");
+        add_joins(&cs, c.joins);
+        sbuf_add(&cs, base);
+        out->counts_sql = sbuf_str(&cs);
+    }
     out->page_sql = sbuf_str(&pg);
     out->count_sql = sbuf_str(&cnt);
+    out->counts_list_sql = out->counts_sql && out->page_sql
+                               ? arena_printf(a,
+                                              "SELECT k.*, array_to_string(ARRAY(%s), ',')"
+                                              " FROM (%s) k",
+                                              out->page_sql, out->counts_sql)
+                               : NULL;
     /* One round trip: the exact total and the page's ids. */
     out->list_sql =
         arena_printf(a, "SELECT (%s), array_to_string(ARRAY(%s), ',')",
@@ -1073,7 +1224,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     out->params = c.params;
     out->nparams = c.nparams;
     if (out->page_sql == NULL || out->count_sql == NULL || out->list_sql == NULL ||
-        sbuf_str(&where) == NULL)
+        out->counts_list_sql == NULL || sbuf_str(&where) == NULL)
         return APP_ERR_INTERNAL;
     return APP_OK;
 }

@@ -44,6 +44,29 @@ enum cq_state { CQ_STATE_ANY = 0, CQ_STATE_ACTIVE, CQ_STATE_CLOSED };
 
 #define CQ_MAX_OFFSET 1000000000
 
+/* Who a conversation is assigned to, as Chatwoot's assignee_type (the agent only). */
+enum cq_assignee {
+    CQ_ASSIGNEE_ANY = 0,
+    CQ_ASSIGNEE_ME,         /* assigned_user_id = the caller */
+    CQ_ASSIGNEE_UNASSIGNED, /* no agent (a team may be set) */
+    CQ_ASSIGNEE_ASSIGNED,   /* some agent */
+};
+
+/*
+ * Conditions of other products' list parameters, ANDed with the scope and
+ * the filters; every field's zero value (NULL, 0) means "no condition".
+ */
+struct cq_narrow {
+    enum cq_assignee assignee;   /* the page and total only, never the four counts */
+    const char *status_category; /* the status's category: open, waiting or resolved */
+    const char *status_name;     /* the status is called this (status_not: is not) */
+    int status_not;
+    int64_t inbox_id;
+    int64_t team_id;          /* assigned_team_id */
+    const char *tag_names;    /* JSON array of tag names: carries any of them */
+    const char *message_term; /* has a message whose text contains it (ILIKE, literal) */
+};
+
 struct cq_request {
     enum cq_list list;
     int64_t user_id;      /* the caller */
@@ -77,6 +100,8 @@ struct cq_request {
     enum cq_state state;
     const char *inbox_uuid; /* the conversation's inbox (a uuid, checked by the caller) */
     const char *contact;    /* the contact's phone number (as stored) or e-mail (any case) */
+
+    struct cq_narrow narrow;
 };
 
 struct cq_query {
@@ -84,7 +109,15 @@ struct cq_query {
     const char *page_sql;   /* arena; the ids query alone (part of list_sql) */
     const char *count_sql;  /* arena; the total query alone (part of list_sql) */
     int count_from_summary; /* count_sql reads deskd_conversation_counts */
-    const char **params;    /* arena; shared by both statements */
+    /*
+     * arena; one row: the four assignee counts of the scope, filters and
+     * narrowing without its assignee (mine, unassigned, assigned, all;
+     * unassigned = no agent), exact, from the summary when possible.
+     */
+    const char *counts_sql;
+    /* arena; one row: the four counts, then the page's ids ("1,2,3") */
+    const char *counts_list_sql;
+    const char **params; /* arena; shared by both statements */
     int nparams;
 };
 

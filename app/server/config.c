@@ -166,6 +166,10 @@ int config_load(struct config *c, char *err, size_t errlen)
         return -1;
     if (c->auth_bcrypt_max == 0)
         c->auth_bcrypt_max = c->workers > 1 ? c->workers - 1 : 1;
+    /* Chatwoot's API names an account in every path; deskd is one account. */
+    if (env_int("DESKD_CHATWOOT_ACCOUNT_ID", 1, 1, 2147483647, &c->chatwoot_account_id, err,
+                errlen) != 0)
+        return -1;
 
     /*
      * Webhook deliveries (app/services/dispatcher.c): an attempt gets

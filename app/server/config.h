@@ -41,6 +41,7 @@ struct config {
     long webhook_retry_base;   /* DESKD_WEBHOOK_RETRY_BASE: first retry delay, seconds */
     int webhook_allow_private; /* DESKD_WEBHOOK_ALLOW_PRIVATE: loopback/private receivers */
     long event_retention;      /* DESKD_EVENT_RETENTION: events kept, seconds */
+    int chatwoot_account_id;   /* DESKD_CHATWOOT_ACCOUNT_ID: the one account /chatwoot serves */
 };
 
 /*

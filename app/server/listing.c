@@ -3,6 +3,10 @@
  */
 #include "server/listing.h"
 
+#include <inttypes.h>
+#include <string.h>
+
+#include "lib/arena.h"
 #include "lib/http.h"
 #include "lists/params.h"
 #include "server/ctx.h"
@@ -30,6 +34,15 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
     enum app_err e;
 
     list_params(r, &rq);
+    /* with_counts=true: the four assignee counts of the same scope and filters. */
+    const char *wc = http_param(r, "with_counts");
+    int with_counts = 0;
+    if (kind == CONVERSATIONS && wc != NULL && *wc != '\0') {
+        if (strcmp(wc, "true") == 0)
+            with_counts = 1;
+        else if (strcmp(wc, "false") != 0)
+            return reply_fail(r, w, APP_ERR_INPUT, "Invalid `with_counts`: use true or false");
+    }
     if (kind == CONTACTS) {
         e = cq_contacts_build(r->arena, &rq, &q, &msg);
     } else if (kind == ACTIVITY_LOGS) {
@@ -56,11 +69,27 @@ static enum app_err page(struct req *r, struct resp *w, enum cq_list type, int64
     else if (e == APP_OK)
         e = store_conversations_list(c->db, r->arena, &q, type == CQ_MENTIONED, &total, &results,
                                      &len);
-    if (e != APP_OK)
-        return e;
+    int64_t counts[CQ__COUNTS];
+    if (e == APP_OK && with_counts)
+        e = store_conversations_counts(c->db, r->arena, &q, counts);
     if (rq.use_offset) /* limit/offset: the page that holds the first row */
         rq.page = rq.offset / rq.page_size + 1;
-    return reply_page(r, w, results, len, total, rq.page_size, rq.page);
+    if (e == APP_OK)
+        e = reply_page(r, w, results, len, total, rq.page_size, rq.page);
+    if (e != APP_OK || !with_counts)
+        return e;
+    /* The page with "counts" after "page": {..., "counts": {mine, unassigned, assigned, all}}. */
+    const char *paged =
+        arena_printf(r->arena,
+                     "%.*s,\"counts\":{\"mine\":%" PRId64 ",\"unassigned\":%" PRId64
+                     ",\"assigned\":%" PRId64 ",\"all\":%" PRId64 "}}",
+                     (int)(w->data_len - 1), w->data_json, counts[CQ_COUNT_MINE],
+                     counts[CQ_COUNT_UNASSIGNED], counts[CQ_COUNT_ASSIGNED], counts[CQ_COUNT_ALL]);
+    if (paged == NULL)
+        return APP_ERR_INTERNAL;
+    w->data_json = paged;
+    w->data_len = strlen(paged);
+    return APP_OK;
 }
 
 enum app_err listing_conversations(struct req *r, struct resp *w, enum cq_list type,

@@ -11,6 +11,7 @@
 #include "api/agents.h"
 #include "api/ai.h"
 #include "api/auth.h"
+#include "api/chatwoot.h"
 #include "api/config.h"
 #include "api/contacts.h"
 #include "api/context_links.h"
@@ -212,6 +213,9 @@ const struct route app_routes[] = {
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/messages/", h_wassist_message_send,        MESSAGE, PERM("messages:write")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/takeover/", h_wassist_takeover,             BODY,    PERM("conversations:update_user_assignee")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/handback/", h_wassist_handback,             BODY,    PERM("conversations:update_user_assignee")),
+    /* Chatwoot (seed 001): api_access_token, Chatwoot's error shape. */
+    RP(&chatwoot_dialect, GET, "/chatwoot/api/v1/accounts/{account_id}/conversations",      h_chatwoot_conversations,      0, PERM("conversations:read")),
+    RP(&chatwoot_dialect, GET, "/chatwoot/api/v1/accounts/{account_id}/conversations/meta", h_chatwoot_conversations_meta, 0, PERM("conversations:read")),
 };
 /* clang-format on */
 

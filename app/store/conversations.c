@@ -235,3 +235,22 @@ enum app_err store_conversations_unanswered(struct db *db, struct arena *a,
 {
     return list_items(db, a, q, 2, total, results, len);
 }
+
+enum app_err store_conversations_counts(struct db *db, struct arena *a, const struct cq_query *q,
+                                        int64_t counts[CQ__COUNTS])
+{
+    struct db_res *res;
+    enum app_err e = db_exec_cached(db, a, q->counts_sql, q->nparams, q->params, &res);
+
+    if (e != APP_OK)
+        return e;
+    if (db_ntuples(res) != 1)
+        return APP_ERR_INTERNAL;
+    for (int i = 0; i < CQ__COUNTS; i++) {
+        const char *v = db_value(res, 0, i);
+        if (v == NULL)
+            return APP_ERR_INTERNAL;
+        counts[i] = strtoll(v, NULL, 10);
+    }
+    return APP_OK;
+}

@@ -41,4 +41,11 @@ enum app_err store_conversations_unanswered(struct db *db, struct arena *a,
 enum app_err store_conversations_ids(struct db *db, struct arena *a, const struct cq_query *q,
                                      int64_t *total, const char **ids);
 
+/* The four assignee counts of a compiled list (q->counts_sql): the order of enum cq_count. */
+enum cq_count { CQ_COUNT_MINE, CQ_COUNT_UNASSIGNED, CQ_COUNT_ASSIGNED, CQ_COUNT_ALL, CQ__COUNTS };
+
+/* Runs q->counts_sql: counts[CQ_COUNT_*], exact. */
+enum app_err store_conversations_counts(struct db *db, struct arena *a, const struct cq_query *q,
+                                        int64_t counts[CQ__COUNTS]);
+
 #endif

@@ -73,6 +73,7 @@ int main(void)
     srunner_add_suite(sr, it_conversations_suite());
     srunner_add_suite(sr, it_vambe_suite());
     srunner_add_suite(sr, it_wassist_suite());
+    srunner_add_suite(sr, it_chatwoot_suite());
     srunner_add_suite(sr, it_dbroles_suite());
     srunner_add_suite(sr, it_webhooks_suite());
     srunner_add_suite(sr, it_fault_suite());

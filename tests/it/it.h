@@ -139,5 +139,6 @@ Suite *it_idempotency_suite(void);
 Suite *it_authlimit_suite(void);
 Suite *it_webhooks_suite(void);
 Suite *it_vambe_suite(void);
+Suite *it_chatwoot_suite(void);
 
 #endif

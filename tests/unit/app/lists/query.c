@@ -133,7 +133,12 @@ START_TEST(test_view_scopes)
     q = build_view(ACCESS_UNASSIGNED | ACCESS_ASSIGNED);
     has(q.page_sql, "WHERE TRUE AND ((c.assigned_user_id IS NULL AND c.assigned_team_id IS NULL)"
                     " OR c.assigned_user_id = $1::bigint)");
-    ck_assert_int_eq(q.count_from_summary, 0);
+    /* The scopes involve only the agent and the team: the total is a sum over the summary. */
+    ck_assert_int_eq(q.count_from_summary, 1);
+    has(q.count_sql, "WHERE TRUE AND ((s.assigned_user_id = 0 AND s.assigned_team_id = 0)"
+                     " OR s.assigned_user_id = $1::bigint)");
+    q = build_view(ACCESS_TEAM_ALL);
+    has(q.count_sql, "AND (s.assigned_team_id IN (SELECT tm.team_id FROM team_members tm");
 
     /* The team inbox is part of all the team's conversations. */
     q = build_view(ACCESS_TEAM_INBOX | ACCESS_TEAM_ALL);
@@ -420,9 +425,61 @@ START_TEST(test_order_and_pages)
 }
 END_TEST
 
+/*
+ * Narrowing by other products' parameters: every condition bound, the
+ * assignee left out of the four counts, the summary used while only its
+ * columns are involved.
+ */
+START_TEST(test_narrow_and_counts)
+{
+    struct cq_request rq = {.list = CQ_ALL, .user_id = 7, .page = 2, .page_size = 25};
+    struct cq_query q;
+    const char *msg = NULL;
+
+    rq.narrow.assignee = CQ_ASSIGNEE_UNASSIGNED;
+    rq.narrow.status_category = "waiting";
+    rq.narrow.status_name = "Snoozed";
+    rq.narrow.status_not = 1;
+    rq.narrow.inbox_id = 4;
+    rq.narrow.team_id = 9;
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    ck_assert_int_eq(q.count_from_summary, 1);
+    ck_assert_int_eq(q.nparams, 5);
+    ck_assert_str_eq(q.params[1], "waiting");
+    ck_assert_str_eq(q.params[2], "Snoozed");
+    ck_assert_str_eq(q.params[3], "4");
+    ck_assert_str_eq(q.params[4], "9");
+    ck_assert_ptr_nonnull(strstr(q.page_sql, "cs.name <> $3::text"));
+    ck_assert_ptr_nonnull(strstr(q.page_sql, "c.assigned_user_id IS NULL"));
+    ck_assert_ptr_nonnull(strstr(q.page_sql, "LIMIT 25 OFFSET 25"));
+    ck_assert_ptr_nonnull(strstr(q.count_sql, "s.assigned_user_id = 0"));
+    ck_assert_ptr_nonnull(strstr(q.counts_sql, "FROM deskd_conversation_counts s"));
+    ck_assert_ptr_null(strstr(q.counts_sql, "AND s.assigned_user_id = 0"));
+    ck_assert_ptr_nonnull(strstr(q.counts_sql, "s.inbox_id = $4::int"));
+    ck_assert_ptr_nonnull(strstr(q.counts_list_sql, q.page_sql));
+
+    /* Tags and message text: not in the summary, counted over conversations. */
+    memset(&rq.narrow, 0, sizeof(rq.narrow));
+    rq.narrow.tag_names = "[\"vip\"]";
+    rq.narrow.message_term = "50%_off";
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    ck_assert_int_eq(q.count_from_summary, 0);
+    ck_assert_str_eq(q.params[2], "%50\\%\\_off%");
+    ck_assert_ptr_nonnull(
+        strstr(q.counts_sql, "count(*) FILTER (WHERE c.assigned_user_id IS NULL)"));
+    ck_assert_ptr_nonnull(strstr(q.counts_sql, "msg.text_content ILIKE $3::text"));
+
+    /* Nothing narrowed: the statements of deskd's own lists are unchanged. */
+    memset(&rq.narrow, 0, sizeof(rq.narrow));
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    ck_assert_int_eq(q.nparams, 1);
+    ck_assert_ptr_null(strstr(q.page_sql, "cs."));
+}
+END_TEST
+
 Suite *lists_suite(void)
 {
     return SUITE_OF("lists", 10, setup, teardown, test_scopes_and_defaults, test_view_scopes,
                     test_every_operator, test_tags, test_groups, test_limits,
-                    test_bad_input_and_injection, test_order_and_pages);
+                    test_bad_input_and_injection, test_order_and_pages, test_narrow_and_counts);
 }

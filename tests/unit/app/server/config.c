@@ -152,8 +152,32 @@ START_TEST(test_webhook_settings)
 }
 END_TEST
 
+START_TEST(test_chatwoot_account_id)
+{
+    struct config c;
+    char err[256];
+    unsetenv("DESKD_CHATWOOT_ACCOUNT_ID");
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.chatwoot_account_id, 1);
+    config_free(&c);
+    setenv("DESKD_CHATWOOT_ACCOUNT_ID", "42", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.chatwoot_account_id, 42);
+    config_free(&c);
+    static const char *const bad[] = {"0", "x", "-3", "2147483648"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setenv("DESKD_CHATWOOT_ACCOUNT_ID", bad[i], 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+        ck_assert_ptr_nonnull(strstr(err, "DESKD_CHATWOOT_ACCOUNT_ID"));
+        config_free(&c);
+    }
+    unsetenv("DESKD_CHATWOOT_ACCOUNT_ID");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
     return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
-                    test_migrate_database_url, test_auth_limits, test_webhook_settings);
+                    test_migrate_database_url, test_auth_limits, test_webhook_settings,
+                    test_chatwoot_account_id);
 }
