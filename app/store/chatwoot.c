@@ -95,7 +95,7 @@ static const struct db_stmt items_stmt = {
     "  AND als.user_id = c.assigned_user_id"
     " LEFT JOIN users ag ON ag.id = c.assigned_user_id"
     " LEFT JOIN teams tm ON tm.id = c.assigned_team_id"
-    " LEFT JOIN LATERAL (SELECT json_build_object('id', m.id, 'content', m.text_content,"
+    " LEFT JOIN LATERAL (SELECT json_build_object('id', m.id, 'content', coalesce(m.text_content, ''),"
     "  'account_id', $3::int, 'inbox_id', c.inbox_id, 'conversation_id', c.id,"
     "  'message_type', CASE m.type WHEN 'incoming' THEN 0 WHEN 'outgoing' THEN 1 ELSE 2 END,"
     "  'created_at', " UNIX("m.created_at") ", 'updated_at', " UNIX("m.updated_at") ","
