@@ -5,6 +5,8 @@
 #   make test       the same stack without demo data, then every test suite
 #                   (and the unit suites again under AddressSanitizer/UBSan)
 #   make bench      wrk through nginx against seeded data
+#   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
+#                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke every harness for 20 s on its seed corpus (part of make test)
@@ -151,6 +153,11 @@ asan-test:
 	@$(MAKE) --no-print-directory bin/check_unit_asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bin/check_unit_asan
 
+attack:
+	@scripts/setup
+	@$(MAKE) --no-print-directory bin/deskd
+	@scripts/attack
+
 bench:
 	@scripts/setup
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
@@ -187,6 +194,6 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all run test asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins
+.PHONY: all run test attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -4,6 +4,7 @@
 #include "jsonio.h"
 
 #include <json-c/json.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -70,4 +71,28 @@ int jsonio_int64(struct json_object *v, int64_t *out)
         return 0;
     *out = json_object_get_int64(v);
     return 1;
+}
+
+int jsonio_holds_nul(struct json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_string:
+        return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            if (jsonio_holds_nul(json_object_array_get_idx(v, i)))
+                return 1;
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach(v, key, val)
+        {
+            (void)key;
+            if (jsonio_holds_nul(val))
+                return 1;
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
 }

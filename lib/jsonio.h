@@ -30,4 +30,11 @@ int jsonio_string(struct json_object *v, const char **out);
 /* 1 and the value if v is a JSON integer, else 0. */
 int jsonio_int64(struct json_object *v, int64_t *out);
 
+/*
+ * 1 if a string value anywhere in v (at any depth the parser allowed)
+ * holds a NUL: C and PostgreSQL text would cut it there, so what
+ * holds one is refused whole rather than read shortened.
+ */
+int jsonio_holds_nul(struct json_object *v);
+
 #endif

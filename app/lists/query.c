@@ -554,6 +554,9 @@ static enum app_err compile_filters(struct compiler *c, const char *json, struct
     root = jsonio_parse(c->a, json, strlen(json), 16, &ok);
     if (!ok)
         return fail(c, "Invalid filters: not valid JSON");
+    /* "status_id\u0000..." would read as status_id, "\u0000" as no field (skipped). */
+    if (jsonio_holds_nul(root))
+        return fail(c, "Invalid filters: a string holds a NUL character");
     if (root == NULL)
         return APP_OK; /* null */
     if (json_object_is_type(root, json_type_array))

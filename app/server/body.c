@@ -28,35 +28,6 @@ enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj
 }
 
 /*
- * 1 if a string value anywhere in o holds a NUL: C and
- * PostgreSQL text would cut it there, so such a body is refused whole
- * rather than stored shortened.  The parser bounds the depth.
- */
-static int holds_nul(struct json_object *o)
-{
-    switch (json_object_get_type(o)) {
-    case json_type_string:
-        return strlen(json_object_get_string(o)) != (size_t)json_object_get_string_len(o);
-    case json_type_array:
-        for (size_t i = 0; i < json_object_array_length(o); i++)
-            if (holds_nul(json_object_array_get_idx(o, i)))
-                return 1;
-        return 0;
-    case json_type_object: {
-        json_object_object_foreach(o, key, val)
-        {
-            (void)key;
-            if (holds_nul(val))
-                return 1;
-        }
-        return 0;
-    }
-    default:
-        return 0;
-    }
-}
-
-/*
  * 1 if the JSON text escapes a NUL (\u0000) anywhere, keys included:
  * json-c keeps keys as C strings, so "name\u0000x" would arrive as "name".
  * An escape is a backslash preceded by an even number of backslashes.
@@ -137,7 +108,7 @@ static enum app_err json_body(struct req *r, struct resp *w, json_type want,
     *out = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
     if (!ok || *out == NULL || !json_object_is_type(*out, want))
         return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");
-    if (holds_nul(*out) || escapes_nul(r->body, r->body_len))
+    if (jsonio_holds_nul(*out) || escapes_nul(r->body, r->body_len))
         return reply_fail(r, w, APP_ERR_INPUT,
                           "Error parsing request: a string holds a NUL character");
     return APP_OK;

@@ -450,6 +450,17 @@ START_TEST(test_bad_filters)
         {"[{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\",\"value\":"
          "\"1' OR '1'='1\"}]",
          "Invalid filter: `status_id` needs an integer value, not `1' OR '1'='1`"},
+        /* A NUL would cut the string in C: once read as no field (skipped), as status_id, or
+         * as the value 1. */
+        {"[{\"model\":\"conversations\",\"field\":\"\\u0000\",\"operator\":\"equals\","
+         "\"value\":\"1\"}]",
+         "Invalid filters: a string holds a NUL character"},
+        {"[{\"model\":\"conversations\",\"field\":\"status_id\\u0000 OR 1=1\",\"operator\":"
+         "\"equals\",\"value\":\"1\"}]",
+         "Invalid filters: a string holds a NUL character"},
+        {"[{\"model\":\"conversations\",\"field\":\"status_id\",\"operator\":\"equals\","
+         "\"value\":\"1\\u0000' OR '1'='1\"}]",
+         "Invalid filters: a string holds a NUL character"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char url[2048];

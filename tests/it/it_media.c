@@ -102,6 +102,17 @@ START_TEST(test_upload_and_download)
     r = http_get("/uploads/00000000-0000-0000-0000-000000000000", tok(it_agent_key));
     assert_error(&r, 404, "Media not found", "NotFoundException");
     http_res_free(&r);
+    /* A row whose file is gone from disk: nginx's 404, in the envelope, not its HTML page. */
+    char *gone = sql_valuef("INSERT INTO media (filename, content_type, size, uploaded_by)"
+                            " SELECT 'gone.txt', 'text/plain', 5, id FROM users WHERE email = '%s'"
+                            " RETURNING uuid",
+                            it_agent_email);
+    char gone_url[128];
+    snprintf(gone_url, sizeof(gone_url), "/uploads/%s", gone);
+    free(gone);
+    r = http_get(gone_url, tok(it_agent_key));
+    assert_error(&r, 404, "Media not found", "NotFoundException");
+    http_res_free(&r);
     char direct[160];
     snprintf(direct, sizeof(direct), "/_deskd_uploads/%s", uuid);
     r = http_get(direct, tok(it_agent_key)); /* internal only */
