@@ -206,8 +206,30 @@ START_TEST(test_own_lists_with_counts)
 }
 END_TEST
 
+/*
+ * Another prefix mapped onto /chatwoot/ by nginx (the map in nginx/dev.conf.in, as README's
+ * "Other products' APIs" says): the same answers, query string kept.
+ */
+START_TEST(test_another_prefix)
+{
+    static const char *const paths[] = {"/api/v1/accounts/1/conversations/meta?status=all",
+                                        "/api/v1/accounts/1/conversations?page=2",
+                                        "/api/v1/accounts/999/conversations"};
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        char own[256], other[256];
+        snprintf(own, sizeof(own), "/chatwoot%s", paths[i]);
+        snprintf(other, sizeof(other), "/helpdesk/chatwoot%s", paths[i]);
+        struct http_res a = cw_get(own, it_admin_key), b = cw_get(other, it_admin_key);
+        ck_assert_int_eq(b.status, a.status);
+        ck_assert_str_eq(b.body, a.body);
+        http_res_free(&a);
+        http_res_free(&b);
+    }
+}
+END_TEST
+
 Suite *it_chatwoot_suite(void)
 {
     return SUITE_OF("chatwoot", 60, NULL, NULL, test_chatwoot_refusals, test_chatwoot_counts,
-                    test_own_lists_with_counts);
+                    test_own_lists_with_counts, test_another_prefix);
 }
