@@ -319,6 +319,9 @@ def main():
     for method, path in missing:
         print(f"contract: {method:6} {path:40} --- not exercised with a valid 2xx")
     failures += len(missing)
+    # The webhooks the cases made point at hosts that do not exist here: leave
+    # none behind to collect every later suite's events.
+    sql("DELETE FROM webhooks WHERE name LIKE 'Contract %'")
     print(f"contract: {len(CASES)} cases, {failures} failed; "
           f"{len(covered)} of {total_ops} documented operations covered")
     return 1 if failures else 0
