@@ -142,6 +142,7 @@ static struct rl_limit limit_of(const struct ctx *c, int per_key)
 struct over {
     const char *what;
     long retry;
+    int key; /* the key id's limit (else the address's) */
 };
 
 /* Whether the key (key_id non-NULL) or the client's address is over its limit. */
@@ -149,15 +150,17 @@ static struct over over_limit(struct ctx *c, struct req *r, const char *key_id)
 {
     struct rl_limit kl = limit_of(c, 1), al = limit_of(c, 0);
     int64_t now = rl_now_ms();
-    struct over o = {NULL, 0};
+    struct over o = {NULL, 0, 0};
     const char *kn = key_id ? key_name(r, key_id) : NULL, *an = addr_name(r);
 
     if (limits == NULL)
         return o;
-    if (kn != NULL && rl_over(limits, kn, &kl, now, &o.retry))
+    if (kn != NULL && rl_over(limits, kn, &kl, now, &o.retry)) {
         o.what = "for this API key";
-    else if (an != NULL && rl_over(limits, an, &al, now, &o.retry))
+        o.key = 1;
+    } else if (an != NULL && rl_over(limits, an, &al, now, &o.retry)) {
         o.what = "from your address";
+    }
     return o;
 }
 
@@ -167,6 +170,19 @@ static enum app_err too_many(struct req *r, struct resp *w, const struct over *o
     const char *ra = arena_printf(r->arena, "%ld", o->retry);
     if (ra != NULL)
         http_add_header(w, "Retry-After", ra);
+    /*
+     * A tarpit that costs no worker, for a key id under attack: nginx sends
+     * this answer at auth_tarpit bytes a second (and takes the header off),
+     * so the flood's connections wait on nginx, not in the queue in front of
+     * the workers.  An address over its limit is answered at once (it may be
+     * an office of agents behind one address).
+     */
+    struct ctx *c = r->ctx;
+    const char *rate = o->key && c->cfg->auth_tarpit > 0
+                           ? arena_printf(r->arena, "%d", c->cfg->auth_tarpit)
+                           : NULL;
+    if (rate != NULL)
+        http_add_header(w, "X-Accel-Limit-Rate", rate);
     return reply_fail(r, w, APP_ERR_RATE_LIMIT,
                       "Too many failed authentication attempts %s; retry in %ld seconds", o->what,
                       o->retry);

@@ -159,6 +159,7 @@ int config_load(struct config *c, char *err, size_t errlen)
      */
     if (env_int("DESKD_AUTH_KEY_LIMIT", 10, 1, 1000000, &c->auth_key_limit, err, errlen) != 0 ||
         env_int("DESKD_AUTH_ADDR_LIMIT", 30, 1, 1000000, &c->auth_addr_limit, err, errlen) != 0 ||
+        env_int("DESKD_AUTH_TARPIT", 128, 0, 1000000, &c->auth_tarpit, err, errlen) != 0 ||
         env_duration("DESKD_AUTH_WINDOW", 60, 1, 86400, &c->auth_window, err, errlen) != 0)
         return -1;
     /* Default: all workers but one, so one is always free for requests that need no bcrypt. */

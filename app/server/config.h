@@ -32,6 +32,7 @@ struct config {
     char *sql_dir;              /* DESKD_SQL_DIR: migrations */
     int auth_key_limit;         /* DESKD_AUTH_KEY_LIMIT: failed checks per API key id per window */
     int auth_addr_limit; /* DESKD_AUTH_ADDR_LIMIT: failed checks per client address per window */
+    int auth_tarpit;     /* DESKD_AUTH_TARPIT: bytes/s nginx sends those 429s at (0: off) */
     long auth_window;    /* DESKD_AUTH_WINDOW, seconds */
     int auth_bcrypt_max; /* DESKD_AUTH_BCRYPT_MAX: workers doing a bcrypt at once (resolved) */
 

@@ -81,6 +81,8 @@ static void usage(FILE *f)
         "  DESKD_AUTH_KEY_LIMIT  failed authentications per API key per window (default 10)\n"
         "  DESKD_AUTH_ADDR_LIMIT failed authentications per client address per window\n"
         "                        (default 30)\n"
+        "  DESKD_AUTH_TARPIT     bytes a second nginx sends such a 429 at (default 128;\n"
+        "                        0: at once)\n"
         "  DESKD_AUTH_WINDOW     the window of both limits (default 60s)\n"
         "  DESKD_AUTH_BCRYPT_MAX workers checking a bcrypt at once (default workers - 1)\n"
         "  DESKD_WEBHOOK_TIMEOUT one webhook delivery attempt, 1s-120s (default 10s)\n"
