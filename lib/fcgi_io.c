@@ -268,6 +268,66 @@ static int safe_header(const char *s)
     return 1;
 }
 
+/*
+ * Responses longer than libfcgi's 8 KiB output buffer would leave in
+ * several writes, and a worker killed between two of them would leave nginx
+ * with a response it has begun to send: the client would get a cut body.
+ * Up to WHOLE_MAX such a response goes as FCGI_STDOUT records built here in
+ * one write(), so it reaches nginx whole or not at all (then nginx answers
+ * 502, mapped to the 503 envelope); libfcgi then ends the stream and the
+ * request as usual.
+ */
+#define WHOLE_MIN 8000
+#define WHOLE_MAX (4 * 1024 * 1024)
+#define REC_MAX 65528 /* content bytes per record: a multiple of 8 below 65535 */
+
+static int put_whole(struct fcgi_io *io, const char *head, size_t hlen, const char *body,
+                     size_t blen)
+{
+    size_t total = hlen + blen, nrec = (total + REC_MAX - 1) / REC_MAX;
+    unsigned char *buf = malloc(total + nrec * 8);
+    size_t w = 0, done = 0;
+    int id = io->req.requestId;
+
+    if (buf == NULL)
+        return -1;
+    while (done < total) {
+        size_t n = total - done > REC_MAX ? REC_MAX : total - done;
+        unsigned char rec[8] = {1,
+                                6 /* FCGI_STDOUT */,
+                                (unsigned char)(id >> 8),
+                                (unsigned char)id,
+                                (unsigned char)(n >> 8),
+                                (unsigned char)n,
+                                0,
+                                0};
+        memcpy(buf + w, rec, 8);
+        w += 8;
+        for (size_t left = n; left > 0;) {
+            const char *src = done < hlen ? head + done : body + (done - hlen);
+            size_t avail = done < hlen ? hlen - done : total - done;
+            size_t k = avail < left ? avail : left;
+            memcpy(buf + w, src, k);
+            w += k;
+            done += k;
+            left -= k;
+        }
+    }
+    size_t sent = 0;
+    while (sent < w) {
+        ssize_t r = write(io->req.ipcFd, buf + sent, w - sent);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            free(buf);
+            return -1;
+        }
+        sent += (size_t)r;
+    }
+    free(buf);
+    return 0;
+}
+
 int fcgi_io_write(struct fcgi_io *io, int status, const struct resp *w, const char *body,
                   size_t len, int head_only)
 {
@@ -298,9 +358,13 @@ int fcgi_io_write(struct fcgi_io *io, int status, const struct resp *w, const ch
         return -1;
     head[off++] = '\r';
     head[off++] = '\n';
+    if (head_only)
+        len = 0;
+    if (off + len > WHOLE_MIN && off + len <= WHOLE_MAX)
+        return put_whole(io, head, off, body, len);
     if (FCGX_PutStr(head, (int)off, io->req.out) < 0)
         return -1;
-    if (!head_only && len > 0) {
+    if (len > 0) {
         size_t put = 0;
         while (put < len) {
             size_t chunk = len - put > READ_CHUNK ? READ_CHUNK : len - put;
