@@ -49,11 +49,16 @@ NOT_SENT = {
 }
 
 failures = 0
+checks = 0
+# Every check's line with CHATWOOT_VERBOSE=1; by default only the failures and the count.
+VERBOSE = os.environ.get("CHATWOOT_VERBOSE") == "1"
 
 
 def check(ok, what):
-    global failures
-    print(("ok   " if ok else "FAIL ") + what)
+    global failures, checks
+    checks += 1
+    if VERBOSE or not ok:
+        print(("ok   " if ok else "FAIL ") + what)
     if not ok:
         failures += 1
 
@@ -374,5 +379,6 @@ def run(admin, admin_id, agent, agent_id, team, inbox2, tags):
 
 if __name__ == "__main__":
     main()
-    print(f"== chatwoot: {'FAILED (' + str(failures) + ')' if failures else 'all passed'}")
+    print(f"== chatwoot: {checks} checks, "
+          f"{'FAILED (' + str(failures) + ')' if failures else 'all passed'}")
     sys.exit(1 if failures else 0)
