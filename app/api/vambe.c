@@ -30,41 +30,6 @@
 #include "store/conversations.h"
 #include "store/vambe.h"
 
-/* The reason phrase NestJS puts in "error" for a status. */
-static const char *reason(int status)
-{
-    switch (status) {
-    case 400:
-        return "Bad Request";
-    case 401:
-        return "Unauthorized";
-    case 403:
-        return "Forbidden";
-    case 404:
-        return "Not Found";
-    case 405:
-        return "Method Not Allowed";
-    case 409:
-        return "Conflict";
-    case 413:
-        return "Payload Too Large";
-    case 415:
-        return "Unsupported Media Type";
-    case 422:
-        return "Unprocessable Entity";
-    case 429:
-        return "Too Many Requests";
-    case 502:
-        return "Bad Gateway";
-    case 503:
-        return "Service Unavailable";
-    case 504:
-        return "Gateway Timeout";
-    default:
-        return "Internal Server Error";
-    }
-}
-
 static void vambe_error_body(struct arena *a, enum app_err e, const char *message,
                              const char **body, size_t *len)
 {
@@ -77,7 +42,8 @@ static void vambe_error_body(struct arena *a, enum app_err e, const char *messag
     sbuf_addf(&sb, "{\"statusCode\":%d,\"message\":", status);
     jw_str(&sb, message, strlen(message));
     sbuf_add(&sb, ",\"error\":");
-    jw_str(&sb, reason(status), strlen(reason(status)));
+    /* NestJS puts the status's reason phrase in "error". */
+    jw_str(&sb, http_reason(status), strlen(http_reason(status)));
     sbuf_add(&sb, "}");
     *body = sbuf_str(&sb);
     *len = sb.len;

@@ -8,6 +8,7 @@
 #include "lib/arena.h"
 #include "lib/db.h"
 #include "lists/query.h"
+#include "store/conversations.h"
 #include "store/store.h"
 
 /*
@@ -52,23 +53,14 @@ static const struct db_stmt items_stmt = {"wassist_items",
 enum app_err store_wassist_list(struct db *db, struct arena *a, const struct cq_query *q,
                                 int64_t *total, const char **results, size_t *len)
 {
-    struct db_res *list;
-    enum app_err e = db_exec_cached(db, a, q->list_sql, q->nparams, q->params, &list);
+    const char *ids;
+    enum app_err e = store_conversations_ids(db, a, q, total, &ids);
 
-    *total = 0;
     *results = "[]";
     *len = 2;
-    if (e != APP_OK)
+    if (e != APP_OK || ids == NULL)
         return e;
-    if (db_ntuples(list) != 1 || db_value(list, 0, 0) == NULL)
-        return APP_ERR_INTERNAL;
-    *total = strtoll(db_value(list, 0, 0), NULL, 10);
-    const char *ids = db_value(list, 0, 1);
-    if (ids == NULL || *ids == '\0')
-        return APP_OK;
-    const char *params[2] = {q->params[0], arena_printf(a, "{%s}", ids)};
-    if (params[1] == NULL)
-        return APP_ERR_INTERNAL;
+    const char *params[2] = {q->params[0], ids};
     e = store_json(db, a, &items_stmt, params, results, len);
     if (e == APP_OK && *results == NULL)
         return APP_ERR_INTERNAL;

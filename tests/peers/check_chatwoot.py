@@ -27,6 +27,9 @@ import urllib.request
 import jsonschema
 import yaml
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "contract"))
+import check_contract as cc  # noqa: E402  (cli and sql, shared with the contract check)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("DESKD_ROOT", os.path.abspath(os.path.join(HERE, "..", "..")))
 BASE = os.environ.get("DESKD_TEST_URL", "http://127.0.0.1:8080")
@@ -126,14 +129,6 @@ def validate(doc, name):
         return f"{e.message} at {'/'.join(str(p) for p in e.absolute_path)}"
 
 
-def cli(*args):
-    run = subprocess.run([os.path.join(ROOT, "bin", "deskd"), *args], capture_output=True,
-                         text=True)
-    if run.returncode != 0:
-        sys.exit(f"chatwoot: deskd {' '.join(args[:2])} failed: {run.stderr.strip()}")
-    return run.stdout.strip().splitlines()[-1]
-
-
 def sql(statement):
     dsn = os.environ.get("DESKD_MIGRATE_DATABASE_URL") or os.environ.get("DESKD_DATABASE_URL", "")
     out = subprocess.run(["psql", dsn, "-qtAX", "-v", "ON_ERROR_STOP=1", "-c", statement],
@@ -148,9 +143,9 @@ def sql1(statement):
 
 def make_agent(role, tag):
     email = f"cw-{tag}-{int(time.time())}-{os.getpid()}@example.com"
-    cli("agent", "create", "--email", email, "--first-name", "Cw", "--last-name", tag, "--role",
+    cc.cli("agent", "create", "--email", email, "--first-name", "Cw", "--last-name", tag, "--role",
         role, "--password", "Chatwoot-Passw0rd")
-    return email, cli("agent", "api-key", "--email", email)
+    return email, cc.cli("agent", "api-key", "--email", email)
 
 
 def get(path, headers):

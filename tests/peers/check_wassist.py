@@ -20,7 +20,6 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.error
@@ -29,6 +28,9 @@ import urllib.request
 
 import jsonschema
 import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "contract"))
+import check_contract as cc  # noqa: E402  (cli and sql, shared with the contract check)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("DESKD_ROOT", os.path.abspath(os.path.join(HERE, "..", "..")))
@@ -92,26 +94,11 @@ def is_uri(value):
     return u.scheme in ("http", "https") and bool(u.netloc)
 
 
-def cli(*args):
-    run = subprocess.run([os.path.join(ROOT, "bin", "deskd"), *args], capture_output=True,
-                         text=True)
-    if run.returncode != 0:
-        sys.exit(f"wassist: deskd {' '.join(args[:2])} failed: {run.stderr.strip()}")
-    return run.stdout.strip().splitlines()[-1]
-
-
-def sql(statement):
-    dsn = os.environ.get("DESKD_MIGRATE_DATABASE_URL") or os.environ.get("DESKD_DATABASE_URL", "")
-    out = subprocess.run(["psql", dsn, "-qtAX", "-v", "ON_ERROR_STOP=1", "-c", statement],
-                         check=True, capture_output=True, text=True).stdout
-    return out.strip().splitlines()[0] if out.strip() else ""
-
-
 def make_agent(role, tag):
     email = f"wassist-{tag}-{int(time.time())}-{os.getpid()}@example.com"
-    cli("agent", "create", "--email", email, "--first-name", "Wassist", "--role", role,
+    cc.cli("agent", "create", "--email", email, "--first-name", "Wassist", "--role", role,
         "--password", "Wassist-Passw0rd")
-    return email, cli("agent", "api-key", "--email", email)
+    return email, cc.cli("agent", "api-key", "--email", email)
 
 
 def request(method, path, key):
@@ -147,26 +134,26 @@ def main():
     pid = os.getpid()
     admin_email, admin = make_agent("Admin", "admin")
     _, limited = make_agent("Agent", "limited")
-    limited_id = sql(f"SELECT id FROM users WHERE api_key = '{limited.split(':')[0]}'")
-    role = sql("INSERT INTO roles (name, permissions) VALUES"
+    limited_id = cc.sql(f"SELECT id FROM users WHERE api_key = '{limited.split(':')[0]}'")
+    role = cc.sql("INSERT INTO roles (name, permissions) VALUES"
                f" ('Wassist limited {pid}', '{{conversations:read,conversations:read_assigned}}')"
                " RETURNING id")
-    sql(f"DELETE FROM user_roles WHERE user_id = {limited_id};"
+    cc.sql(f"DELETE FROM user_roles WHERE user_id = {limited_id};"
         f" INSERT INTO user_roles (user_id, role_id) VALUES ({limited_id}, {role}) RETURNING 1")
-    inbox = sql(f"INSERT INTO inboxes (name, channel) VALUES ('Wassist check {pid}', 'email')"
+    inbox = cc.sql(f"INSERT INTO inboxes (name, channel) VALUES ('Wassist check {pid}', 'email')"
                 " RETURNING id")
-    inbox_uuid = sql(f"SELECT uuid FROM inboxes WHERE id = {inbox}")
+    inbox_uuid = cc.sql(f"SELECT uuid FROM inboxes WHERE id = {inbox}")
     phone = f"7{pid % 100000000:08d}"
-    sql("INSERT INTO users (type, email, first_name, phone_number) VALUES"
+    cc.sql("INSERT INTO users (type, email, first_name, phone_number) VALUES"
         f" ('contact', 'wassist-{pid}@example.org', 'Wassist', '{phone}') RETURNING id")
-    sql("INSERT INTO conversations (subject, status_id, contact_id, inbox_id, last_message,"
+    cc.sql("INSERT INTO conversations (subject, status_id, contact_id, inbox_id, last_message,"
         " last_message_at, last_message_sender, assigned_user_id)"
         " SELECT 'wa' || g, (SELECT id FROM conversation_statuses"
         "  WHERE name = (ARRAY['Open','Snoozed','Resolved','Closed'])[1 + g % 4]),"
         f" (SELECT id FROM users WHERE email = 'wassist-{pid}@example.org'), {inbox}, 'hi',"
         " now() - g * interval '1 hour', 'contact',"
         f" CASE WHEN g % 3 = 0 THEN {limited_id} END FROM generate_series(1, 7) g RETURNING 1")
-    sql("INSERT INTO conversation_messages (type, status, conversation_id, content, sender_type)"
+    cc.sql("INSERT INTO conversation_messages (type, status, conversation_id, content, sender_type)"
         " SELECT 'incoming', 'received', id, 'hi', 'contact' FROM conversations"
         f" WHERE inbox_id = {inbox} AND subject IN ('wa1', 'wa2') RETURNING 1")
 
@@ -175,7 +162,7 @@ def main():
               " AND m.type <> 'activity' AND m.created_at > coalesce((SELECT l.last_seen_at"
               " FROM conversation_last_seen l WHERE l.conversation_id = c.id AND l.user_id ="
               " (SELECT id FROM users WHERE email = '" + admin_email + "')), 'epoch'))")
-    after = sql("SELECT to_char((now() - interval '3 hours 30 minutes') AT TIME ZONE 'UTC',"
+    after = cc.sql("SELECT to_char((now() - interval '3 hours 30 minutes') AT TIME ZONE 'UTC',"
                 " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')")
     cases = [
         ("agent", "", "TRUE"),
@@ -199,7 +186,7 @@ def main():
             continue
         validate(f"GET {path} is a PaginatedConversationList", body, defs,
                  "PaginatedConversationList")
-        want = int(sql("SELECT count(*) FROM conversations c JOIN conversation_statuses st"
+        want = int(cc.sql("SELECT count(*) FROM conversations c JOIN conversation_statuses st"
                        f" ON st.id = c.status_id WHERE {scope} AND {where}"))
         check(f"{query or 'agent'}: count {body['count']} = the database's {want}",
               body["count"] == want)
@@ -222,12 +209,12 @@ def main():
           documented <= seen, str(documented - seen))
 
     status, body = request("GET", f"{PREFIX}?agent={inbox_uuid}", limited)
-    want = int(sql(f"SELECT count(*) FROM conversations c WHERE {scope}"
+    want = int(cc.sql(f"SELECT count(*) FROM conversations c WHERE {scope}"
                    f" AND c.assigned_user_id = {limited_id}"))
     check(f"limited agent: count {body.get('count')} = its assigned {want}",
           status == 200 and body["count"] == want, f"{status} {body}")
 
-    conv = sql(f"SELECT uuid FROM conversations WHERE inbox_id = {inbox} AND subject = 'wa1'")
+    conv = cc.sql(f"SELECT uuid FROM conversations WHERE inbox_id = {inbox} AND subject = 'wa1'")
     for method, suffix in (("GET", ""), ("POST", "takeover/"), ("POST", "handback/")):
         path = f"{PREFIX}{conv}/{suffix}"
         status, body = request(method, path, admin)
