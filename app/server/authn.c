@@ -251,9 +251,14 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
         count_failure(c, r, NULL);
         return reply_fail(r, w, APP_ERR_UNAUTHORIZED, "Invalid credential");
     }
-    /* Over a limit only a secret this worker verified before goes on: no bcrypt, no query. */
-    struct over o = over_limit(c, r, key);
-    if (o.what != NULL && !auth_cache_known_good(key, secret))
+    /*
+     * Over a limit only a secret this worker verified before goes on: no
+     * bcrypt, no query.  Such a secret (every request of a key in steady
+     * use) skips the shared table altogether, until a bcrypt looms.
+     */
+    int known = auth_cache_known_good(key, secret);
+    struct over o = {NULL, 0, 0};
+    if (!known && (o = over_limit(c, r, key)).what != NULL)
         return too_many(r, w, &o);
     enum app_err e = store_auth_api_keys(c->db, r->arena, key, &rows, &n);
 
@@ -264,8 +269,10 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
             continue;
         int ok = auth_cache_lookup(key, rows[i].hash, secret);
         if (ok < 0) {
+            if (known)
+                o = over_limit(c, r, key); /* verified under another stored hash: rotated */
             if (o.what != NULL)
-                return too_many(r, w, &o); /* verified under another stored hash: rotated */
+                return too_many(r, w, &o);
             if ((e = authn_bcrypt(r, w, secret, rows[i].hash, &ok)) != APP_OK)
                 return e;
             auth_cache_store(key, rows[i].hash, secret, ok);
