@@ -3,8 +3,10 @@
  */
 #include "jsonio.h"
 
-#include <json-c/json.h>
+#include <stddef.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "arena.h"
 
@@ -73,21 +75,38 @@ int jsonio_int64(struct json_object *v, int64_t *out)
     return 1;
 }
 
-int jsonio_holds_nul(struct json_object *v)
+/*
+ * 1 if the JSON text escapes a NUL (\u0000) anywhere, keys included:
+ * json-c keeps keys as C strings, so "name\u0000x" would arrive as "name".
+ * An escape is a backslash preceded by an even number of backslashes.
+ */
+static int escapes_nul(const char *s, size_t len)
+{
+    for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), "\\u0000", 6)) != NULL; p++) {
+        size_t n = 0;
+        while (p - n > s && p[-(ptrdiff_t)n - 1] == '\\')
+            n++;
+        if (n % 2 == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int value_holds_nul(struct json_object *v)
 {
     switch (json_object_get_type(v)) {
     case json_type_string:
         return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(v); i++)
-            if (jsonio_holds_nul(json_object_array_get_idx(v, i)))
+            if (value_holds_nul(json_object_array_get_idx(v, i)))
                 return 1;
         return 0;
     case json_type_object: {
         json_object_object_foreach(v, key, val)
         {
             (void)key;
-            if (jsonio_holds_nul(val))
+            if (value_holds_nul(val))
                 return 1;
         }
         return 0;
@@ -95,4 +114,9 @@ int jsonio_holds_nul(struct json_object *v)
     default:
         return 0;
     }
+}
+
+int jsonio_holds_nul(struct json_object *v, const char *text, size_t len)
+{
+    return value_holds_nul(v) || escapes_nul(text, len);
 }

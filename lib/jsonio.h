@@ -31,10 +31,12 @@ int jsonio_string(struct json_object *v, const char **out);
 int jsonio_int64(struct json_object *v, int64_t *out);
 
 /*
- * 1 if a string value anywhere in v (at any depth the parser allowed)
- * holds a NUL: C and PostgreSQL text would cut it there, so what
- * holds one is refused whole rather than read shortened.
+ * 1 if v, parsed from the len bytes of text, holds a NUL: in a string value
+ * at any depth the parser allowed, or escaped (\u0000) in a key, which
+ * json-c keeps as a C string ("name\u0000x" would arrive as "name").  C and
+ * PostgreSQL text would cut it there, so what holds one is refused whole
+ * rather than read shortened.
  */
-int jsonio_holds_nul(struct json_object *v);
+int jsonio_holds_nul(struct json_object *v, const char *text, size_t len);
 
 #endif

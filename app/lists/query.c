@@ -554,8 +554,11 @@ static enum app_err compile_filters(struct compiler *c, const char *json, struct
     root = jsonio_parse(c->a, json, strlen(json), 16, &ok);
     if (!ok)
         return fail(c, "Invalid filters: not valid JSON");
-    /* "status_id\u0000..." would read as status_id, "\u0000" as no field (skipped). */
-    if (jsonio_holds_nul(root))
+    /*
+     * "status_id\u0000..." would read as status_id, "\u0000" as no field
+     * (skipped), a key "field\u0000x" as a second "field".
+     */
+    if (jsonio_holds_nul(root, json, strlen(json)))
         return fail(c, "Invalid filters: a string holds a NUL character");
     if (root == NULL)
         return APP_OK; /* null */

@@ -27,23 +27,6 @@ enum app_err body_object(struct req *r, struct resp *w, struct json_object **obj
     return body_form(r, w, obj, NULL, NULL);
 }
 
-/*
- * 1 if the JSON text escapes a NUL (\u0000) anywhere, keys included:
- * json-c keeps keys as C strings, so "name\u0000x" would arrive as "name".
- * An escape is a backslash preceded by an even number of backslashes.
- */
-static int escapes_nul(const char *s, size_t len)
-{
-    for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), "\\u0000", 6)) != NULL; p++) {
-        size_t n = 0;
-        while (p - n > s && p[-(ptrdiff_t)n - 1] == '\\')
-            n++;
-        if (n % 2 == 0)
-            return 1;
-    }
-    return 0;
-}
-
 enum body_kind { KIND_NONE, KIND_JSON, KIND_FORM, KIND_MULTIPART, KIND_OTHER };
 
 /*
@@ -108,7 +91,7 @@ static enum app_err json_body(struct req *r, struct resp *w, json_type want,
     *out = jsonio_parse(r->arena, r->body, r->body_len, BODY_DEPTH, &ok);
     if (!ok || *out == NULL || !json_object_is_type(*out, want))
         return reply_fail(r, w, APP_ERR_INPUT, "Error parsing request");
-    if (jsonio_holds_nul(*out) || escapes_nul(r->body, r->body_len))
+    if (jsonio_holds_nul(*out, r->body, r->body_len))
         return reply_fail(r, w, APP_ERR_INPUT,
                           "Error parsing request: a string holds a NUL character");
     return APP_OK;

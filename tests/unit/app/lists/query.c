@@ -253,6 +253,17 @@ START_TEST(test_tags)
 }
 END_TEST
 
+/* A key escaping a NUL would arrive cut ("field\u0000x" as a second "field"): refused. */
+START_TEST(test_nul_in_a_key)
+{
+    ck_assert_str_eq(build_err("[{\"model\":\"conversations\",\"field\":\"subject\","
+                               "\"field\\u0000x\":\"status_id\",\"operator\":\"equals\","
+                               "\"value\":\"1\"}]",
+                               NULL, NULL),
+                     "Invalid filters: a string holds a NUL character");
+}
+END_TEST
+
 START_TEST(test_groups)
 {
     struct cq_query q = build_ok(CQ_ALL, "{\"logic\":\"or\",\"rules\":["
@@ -480,6 +491,6 @@ END_TEST
 Suite *lists_suite(void)
 {
     return SUITE_OF("lists", 10, setup, teardown, test_scopes_and_defaults, test_view_scopes,
-                    test_every_operator, test_tags, test_groups, test_limits,
+                    test_every_operator, test_tags, test_nul_in_a_key, test_groups, test_limits,
                     test_bad_input_and_injection, test_order_and_pages, test_narrow_and_counts);
 }
