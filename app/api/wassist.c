@@ -11,9 +11,13 @@
  * - GET .../conversations/{uuid}/ : one conversation.
  * - GET .../{uuid}/messages/ : its messages (not activity), newest first,
  *   in DRF's page; POST .../{uuid}/messages/ : a reply by the caller.
+ * - POST /wassist/api/v1/conversations/ : a new conversation with the
+ *   contact of a phone number in an inbox (agentId).
  * - POST .../{uuid}/takeover/ : assigns it to the caller (human takeover);
  *   POST .../{uuid}/handback/ : removes the assigned agent (back to the
  *   bot).  Both through the assign routes' statement (activity message).
+ * - POST .../{uuid}/prompt/ : an instruction for the agent, kept as the
+ *   caller's private note.
  *
  * Errors: DRF's {"detail": "..."}; a bad parameter {"<param>": ["..."]}
  * (wassist_error_body: a message "<param>: <text>" from this file).
@@ -320,10 +324,58 @@ static const char *text_html(struct arena *a, const char *text)
 }
 
 /*
- * POST .../{uuid}/messages/: {"type": "text" (the default), "content": "..."}
- * ("text" or "message" also name it) is a reply by the caller, as deskd's
- * POST .../messages with sender_type agent; 201 with the message.
- * Templates are WhatsApp's, which deskd does not send: 400.
+ * A text message of b as a reply by the caller into m (m.conv_id is the
+ * caller's): {"type": "text" (the default), "unified": {"text": "..."}}, or
+ * the text in "content", "text" or "message".  Templates are WhatsApp's,
+ * which deskd does not send: 400, as any other type; field names the
+ * object in errors ("content" in a message's own body).
+ */
+static enum app_err text_reply(struct req *r, struct resp *w, struct json_object *b,
+                               const char *field, struct store_message_new *m)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *unified;
+    const char *type = body_string(b, "type");
+
+    if (type != NULL && strcmp(type, "text") != 0 && strcmp(type, "unified") != 0) {
+        if (strcmp(type, "template") == 0)
+            return reply_fail(r, w, APP_ERR_INPUT,
+                              "%s: Template messages are not supported; send type text.",
+                              strcmp(field, "content") == 0 ? "type" : field);
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "%s: Select a valid choice. That choice is not one of the available"
+                          " choices.",
+                          strcmp(field, "content") == 0 ? "type" : field);
+    }
+    const char *text = NULL;
+    if (json_object_object_get_ex(b, "unified", &unified) &&
+        json_object_is_type(unified, json_type_object))
+        text = body_string(unified, "text");
+    if (text == NULL)
+        text = body_string(b, "content");
+    if (text == NULL)
+        text = body_string(b, "text");
+    if (text == NULL)
+        text = body_string(b, "message");
+    if (text == NULL || *text == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "%s: This field is required.", field);
+    if (strlen(text) > MESSAGE_MAX_LEN / 8)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "%s: Ensure this field has no more than %d characters.", field,
+                          MESSAGE_MAX_LEN / 8);
+    const char *html = text_html(r->arena, text);
+    if (html == NULL)
+        return APP_ERR_INTERNAL;
+    m->type = "outgoing";
+    m->status = "pending";
+    m->sender_id = c->who->id;
+    return message_body(r, w, b, "agent", 0, html, m);
+}
+
+/*
+ * POST .../{uuid}/messages/: a text message (text_reply()) is a reply by
+ * the caller, as deskd's POST .../messages with sender_type agent; 201
+ * with the message.
  */
 enum app_err h_wassist_message_send(struct req *r, struct resp *w)
 {
@@ -337,35 +389,9 @@ enum app_err h_wassist_message_send(struct req *r, struct resp *w)
         e = body_object(r, w, &b);
     if (e != APP_OK)
         return e;
-    const char *type = body_string(b, "type");
-    if (type != NULL && strcmp(type, "text") != 0) {
-        if (strcmp(type, "template") == 0)
-            return reply_fail(r, w, APP_ERR_INPUT,
-                              "type: Template messages are not supported; send type text.");
-        return reply_fail(r, w, APP_ERR_INPUT,
-                          "type: Select a valid choice. That choice is not one of the available"
-                          " choices.");
-    }
-    const char *text = body_string(b, "content");
-    if (text == NULL)
-        text = body_string(b, "text");
-    if (text == NULL)
-        text = body_string(b, "message");
-    if (text == NULL || *text == '\0')
-        return reply_fail(r, w, APP_ERR_INPUT, "content: This field is required.");
-    if (strlen(text) > MESSAGE_MAX_LEN / 8)
-        return reply_fail(r, w, APP_ERR_INPUT,
-                          "content: Ensure this field has no more than %d characters.",
-                          MESSAGE_MAX_LEN / 8);
-    const char *html = text_html(r->arena, text);
-    if (html == NULL)
-        return APP_ERR_INTERNAL;
     memset(&m, 0, sizeof(m));
-    m.type = "outgoing";
-    m.status = "pending";
-    m.sender_id = c->who->id;
     m.conv_id = id;
-    if ((e = message_body(r, w, b, "agent", 0, html, &m)) != APP_OK)
+    if ((e = text_reply(r, w, b, "content", &m)) != APP_OK)
         return e;
     const char *json_out;
     size_t len_out;
@@ -403,4 +429,128 @@ enum app_err h_wassist_takeover(struct req *r, struct resp *w)
 enum app_err h_wassist_handback(struct req *r, struct resp *w)
 {
     return assign(r, w, 0);
+}
+
+/* A phone number as deskd stores it: an optional +, then 4 to 19 digits. */
+static int phone_ok(const char *s)
+{
+    size_t n = 0;
+    if (*s == '+')
+        s++;
+    for (; *s != '\0'; s++, n++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return n >= 4 && n <= 19;
+}
+
+/*
+ * POST /wassist/api/v1/conversations/: {"agentId": an inbox uuid,
+ * "toNumber" (or the deprecated "phoneNumber"): the contact's number,
+ * "fromNumber" (ignored: the inbox is the sender), "message" (optional: a
+ * text message as .../messages/ takes, sent as the caller's reply)}.  A
+ * new Open conversation in that inbox with the contact of that number
+ * (found, or made and named after the number); 201 with the Conversation.
+ */
+enum app_err h_wassist_create(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b, *msg = NULL;
+    struct store_conversation_new cn;
+    struct store_message_new m;
+    enum store_inbox_state state;
+    int64_t conv_id;
+    int ext_taken;
+    enum app_err e = body_object(r, w, &b);
+
+    if (e != APP_OK)
+        return e;
+    memset(&cn, 0, sizeof(cn));
+    memset(&m, 0, sizeof(m));
+    cn.actor = c->who->id;
+    const char *agent = body_string(b, "agentId");
+    if (agent == NULL || *agent == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "agentId: This field is required.");
+    if (!v_uuid(agent))
+        return reply_fail(r, w, APP_ERR_INPUT, "agentId: Must be a valid UUID.");
+    const char *phone = body_string(b, "toNumber");
+    if (phone == NULL || *phone == '\0')
+        phone = body_string(b, "phoneNumber");
+    if (phone == NULL || *phone == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "toNumber: This field is required.");
+    if (!phone_ok(phone))
+        return reply_fail(r, w, APP_ERR_INPUT, "toNumber: Enter a valid phone number.");
+    cn.phone = cn.first_name = phone;
+    cn.last_name = "";
+    if (json_object_object_get_ex(b, "message", &msg) &&
+        !json_object_is_type(msg, json_type_null)) {
+        if (!json_object_is_type(msg, json_type_object))
+            return reply_fail(r, w, APP_ERR_INPUT, "message: Expected an object.");
+        if ((e = text_reply(r, w, msg, "message", &m)) != APP_OK)
+            return e;
+    } else {
+        msg = NULL;
+    }
+    e = store_wassist_inbox(c->db, r->arena, agent, &cn.inbox_id);
+    if (e == APP_OK)
+        e = store_inbox_state(c->db, r->arena, cn.inbox_id, &state);
+    if (e == APP_ERR_NOT_FOUND)
+        return reply_fail(r, w, APP_ERR_INPUT, "agentId: Agent not found.");
+    if (e != APP_OK)
+        return e;
+    if (state == STORE_INBOX_DISABLED)
+        return reply_fail(r, w, APP_ERR_INPUT, "agentId: Agent is disabled.");
+    e = store_conversation_create(c->db, r->arena, &cn, msg ? &m : NULL, &conv_id, &ext_taken);
+    if (e == APP_ERR_CONFLICT) /* an attachment linked by another request meanwhile */
+        return reply_fail(r, w, e, "An attachment was attached elsewhere at the same moment.");
+    if (e != APP_OK)
+        return e;
+    w->status = 201;
+    return answer(r, w, conv_id);
+}
+
+/*
+ * POST .../{uuid}/prompt/: {"prompt": "..."}, an instruction for the agent
+ * of an active conversation.  deskd's agents are people: the instruction
+ * is kept as the caller's private note on the conversation, which the
+ * agents see; 204.  A resolved conversation is not active: 400.
+ */
+enum app_err h_wassist_prompt(struct req *r, struct resp *w)
+{
+    struct ctx *c = r->ctx;
+    struct json_object *b;
+    struct store_message_new m;
+    int64_t id, msg_id;
+    int active;
+    enum app_err e = one(r, w, &id);
+
+    if (e == APP_OK)
+        e = body_object(r, w, &b);
+    if (e != APP_OK)
+        return e;
+    const char *prompt = body_string(b, "prompt");
+    if (prompt == NULL || *prompt == '\0')
+        return reply_fail(r, w, APP_ERR_INPUT, "prompt: This field is required.");
+    if (strlen(prompt) > MESSAGE_MAX_LEN / 8)
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "prompt: Ensure this field has no more than %d characters.",
+                          MESSAGE_MAX_LEN / 8);
+    if ((e = store_wassist_active(c->db, r->arena, id, &active)) != APP_OK)
+        return e;
+    if (!active)
+        return reply_fail(r, w, APP_ERR_INPUT, "Conversation is not active.");
+    const char *html = text_html(r->arena, prompt);
+    if (html == NULL)
+        return APP_ERR_INTERNAL;
+    memset(&m, 0, sizeof(m));
+    m.conv_id = id;
+    m.type = "outgoing";
+    m.status = "sent";
+    m.is_private = 1;
+    m.sender_id = c->who->id;
+    if ((e = message_body(r, w, b, "agent", 1, html, &m)) != APP_OK)
+        return e;
+    if ((e = store_message_send(c->db, r->arena, &m, &msg_id)) != APP_OK)
+        return e;
+    w->status = 204;
+    return reply_body(w, "", 0);
 }

@@ -20,5 +20,7 @@ enum app_err h_wassist_messages(struct req *r, struct resp *w);
 enum app_err h_wassist_message_send(struct req *r, struct resp *w);
 enum app_err h_wassist_takeover(struct req *r, struct resp *w);
 enum app_err h_wassist_handback(struct req *r, struct resp *w);
+enum app_err h_wassist_create(struct req *r, struct resp *w);
+enum app_err h_wassist_prompt(struct req *r, struct resp *w);
 
 #endif

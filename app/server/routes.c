@@ -208,11 +208,13 @@ const struct route app_routes[] = {
     RP(&vambe_dialect, GET, "/vambe/api/analytics/team/snapshot/unanswered-conversations-details", h_vambe_unanswered, 0, PERM("conversations:read")),
     /* Wassist (seed 004): X-API-Key, DRF's errors, paths ending with '/'. */
     RP(&wassist_dialect, GET,  WASSIST "/conversations/",                h_wassist_conversations,         0,       PERM("conversations:read")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/",                h_wassist_create,                MESSAGE, PERM("conversations:write")),
     RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/",         h_wassist_conversation,          0,       PERM("conversations:read")),
     RP(&wassist_dialect, GET,  WASSIST "/conversations/{uuid}/messages/", h_wassist_messages,            0,       PERM("messages:read")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/messages/", h_wassist_message_send,        MESSAGE, PERM("messages:write")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/takeover/", h_wassist_takeover,             BODY,    PERM("conversations:update_user_assignee")),
     RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/handback/", h_wassist_handback,             BODY,    PERM("conversations:update_user_assignee")),
+    RP(&wassist_dialect, POST, WASSIST "/conversations/{uuid}/prompt/",   h_wassist_prompt,               BODY,    PERM("messages:write")),
     /* Chatwoot (seed 001): api_access_token, Chatwoot's error shape. */
     RP(&chatwoot_dialect, GET, "/chatwoot/api/v1/accounts/{account_id}/conversations",      h_chatwoot_conversations,      0, PERM("conversations:read")),
     RP(&chatwoot_dialect, GET, "/chatwoot/api/v1/accounts/{account_id}/conversations/meta", h_chatwoot_conversations_meta, 0, PERM("conversations:read")),

@@ -398,6 +398,26 @@ static const struct db_stmt contact_stmt = {
     4, 0};
 
 /*
+ * $1 phone number: the live contact with this number, or a new one named
+ * after it ($2 first name).  Phone numbers have no unique index (upstream
+ * has none): contact_of() first takes a transaction lock on the number, so
+ * that two creates for one new number make one contact.
+ */
+static const struct db_stmt phone_lock_stmt = {
+    "contact_phone_lock",
+    "SELECT pg_advisory_xact_lock(hashtextextended('deskd contact phone ' || $1::text, 0))", 1, 0};
+
+static const struct db_stmt phone_contact_stmt = {
+    "contact_find_or_create_phone",
+    "WITH found AS (SELECT id FROM users WHERE type = 'contact'"
+    " AND deleted_at IS NULL AND phone_number = $1::text ORDER BY id LIMIT 1),"
+    " made AS (INSERT INTO users (type, first_name, last_name, phone_number)"
+    " SELECT 'contact', $2::text, '', $1::text WHERE NOT EXISTS (SELECT 1 FROM found)"
+    " RETURNING id)"
+    " SELECT id FROM found UNION ALL SELECT id FROM made",
+    2, 0};
+
+/*
  * The contact of cn (found or made), inside the caller's transaction.  Two
  * creates for one new e-mail at the same moment: the second waits for the
  * first's contact and, on its second look, finds it.  APP_ERR_CONFLICT
@@ -408,6 +428,12 @@ static enum app_err contact_of(struct db *db, struct arena *a,
                                const struct store_conversation_new *cn, int64_t *contact,
                                int *ext_taken)
 {
+    if (cn->email == NULL) {
+        const char *pp[] = {cn->phone, cn->first_name};
+        enum app_err e = db_run(db, a, &phone_lock_stmt, pp, NULL);
+        /* A new snapshot after the lock: a contact made meanwhile is seen. */
+        return e != APP_OK ? e : store_found_i64(db, a, &phone_contact_stmt, pp, contact);
+    }
     const char *cp[] = {cn->email, cn->first_name, cn->last_name, cn->external_user_id};
     enum app_err e = store_found_i64(db, a, &contact_stmt, cp, contact);
 
@@ -441,7 +467,7 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
                                        const struct store_message_new *m, int64_t *conv_id,
                                        int *ext_taken)
 {
-    struct store_message_new first = *m;
+    struct store_message_new first;
     int64_t contact = 0, msg_id;
     enum app_err e = store_begin(db);
 
@@ -449,6 +475,9 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
     *ext_taken = 0;
     if (e != APP_OK)
         return e;
+    memset(&first, 0, sizeof(first));
+    if (m != NULL)
+        first = *m;
     e = contact_of(db, a, cn, &contact, ext_taken);
     if (e == APP_OK) {
         const char *p[] = {store_i64(a, contact), store_i64(a, cn->inbox_id), cn->subject};
@@ -456,7 +485,7 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
         if (e == APP_ERR_NOT_FOUND)
             e = APP_ERR_INTERNAL; /* an insert that returns its row */
     }
-    if (e == APP_OK) {
+    if (e == APP_OK && m != NULL) {
         if (first.sender_id == 0) /* a contact-initiated conversation: the contact speaks */
             first.sender_id = contact;
         e = store_message_add(db, a, &first, &msg_id);

@@ -83,7 +83,8 @@ enum app_err store_inbox_state(struct db *db, struct arena *a, int64_t inbox_id,
 /* A conversation to create. */
 struct store_conversation_new {
     int64_t inbox_id;
-    const char *email; /* the contact's, lower-cased */
+    const char *email; /* the contact's, lower-cased; NULL: found or made by phone */
+    const char *phone; /* without email: the contact's phone number, as stored */
     const char *first_name, *last_name, *external_user_id;
     const char *subject;       /* NULL or "": the subject is the reference number */
     int64_t team_id, agent_id; /* 0: none */
@@ -93,7 +94,7 @@ struct store_conversation_new {
 /*
  * Finds or creates the contact, creates the conversation and stores its
  * first message m (into the new conversation; a sender_id 0 means the
- * contact) in one transaction.  *conv_id is the new conversation's id.
+ * contact; m NULL: none) in one transaction.  *conv_id is the new conversation's id.
  * Creates for one new e-mail at the same moment share the one contact the
  * first of them made.  APP_ERR_CONFLICT for what cannot be resolved:
  * *ext_taken 1 if cn's external id belongs to a live contact with another

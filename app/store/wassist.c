@@ -132,3 +132,29 @@ enum app_err store_wassist_message(struct db *db, struct arena *a, int64_t id, c
 {
     return store_json_by_id(db, a, &message_stmt, id, json, len);
 }
+
+/* $1 inbox uuid: the live inbox's id (Wassist's agentId names the inbox). */
+static const struct db_stmt inbox_stmt = {
+    "wassist_inbox", "SELECT id FROM inboxes WHERE uuid = $1::uuid AND deleted_at IS NULL", 1, 0};
+
+enum app_err store_wassist_inbox(struct db *db, struct arena *a, const char *uuid, int64_t *id)
+{
+    const char *p[] = {uuid};
+    return store_found_i64(db, a, &inbox_stmt, p, id);
+}
+
+/* $1 conversation id: 1 while its status's category is not resolved, else 0. */
+static const struct db_stmt active_stmt = {
+    "wassist_active",
+    "SELECT (st.category <> 'resolved')::int FROM conversations c"
+    " JOIN conversation_statuses st ON st.id = c.status_id WHERE c.id = $1::bigint",
+    1, 0};
+
+enum app_err store_wassist_active(struct db *db, struct arena *a, int64_t id, int *active)
+{
+    const char *p[] = {store_i64(a, id)};
+    int64_t v = 0;
+    enum app_err e = p[0] ? store_found_i64(db, a, &active_stmt, p, &v) : APP_ERR_INTERNAL;
+    *active = v != 0;
+    return e;
+}

@@ -37,4 +37,10 @@ enum app_err store_wassist_messages(struct db *db, struct arena *a, int64_t conv
 enum app_err store_wassist_message(struct db *db, struct arena *a, int64_t id, const char **json,
                                    size_t *len);
 
+/* The id of the live inbox with this uuid (Wassist's agentId); APP_ERR_NOT_FOUND if none. */
+enum app_err store_wassist_inbox(struct db *db, struct arena *a, const char *uuid, int64_t *id);
+
+/* Whether the conversation is active (its status's category is not resolved). */
+enum app_err store_wassist_active(struct db *db, struct arena *a, int64_t id, int *active);
+
 #endif

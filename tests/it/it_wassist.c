@@ -378,6 +378,138 @@ START_TEST(test_deskd_lists)
 }
 END_TEST
 
+/* POST path with body as X-API-Key JSON: asserts status and, when want_body, the exact body. */
+static void expect_post(const char *path, const char *body, long status, const char *want_body)
+{
+    char hdr[400];
+    snprintf(hdr, sizeof(hdr), "X-API-Key: %s\nContent-Type: application/json", it_admin_key);
+    struct http_res r = http_do("POST", path, NULL, body, strlen(body), hdr);
+    ck_assert_msg(r.status == status, "%s %s: %ld %s", path, body, r.status, r.body);
+    if (want_body != NULL)
+        ck_assert_str_eq(r.body, want_body);
+    http_res_free(&r);
+}
+
+static char *conversations_in_inbox(void)
+{
+    return sql_valuef("SELECT count(*) FROM conversations WHERE inbox_id = %s", inbox);
+}
+
+START_TEST(test_create)
+{
+    char body[512], hdr[400], number[32], want[64];
+    struct http_res r;
+    json_object *o, *contact;
+
+    snprintf(number, sizeof(number), "+49151%07ld", (long)getpid() % 10000000);
+    snprintf(hdr, sizeof(hdr), "X-API-Key: %s\nContent-Type: application/json", it_admin_key);
+    snprintf(body, sizeof(body),
+             "{\"agentId\":\"%s\",\"toNumber\":\"%s\",\"fromNumber\":\"+10000000000\","
+             "\"message\":{\"type\":\"text\",\"unified\":{\"text\":\"Welcome <3\"}}}",
+             inbox_uuid, number);
+    r = http_do("POST", BASE, NULL, body, strlen(body), hdr);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    o = json_body(&r);
+    char first[64];
+    snprintf(first, sizeof(first), "%s", json_str(o, "id"));
+    ck_assert(json_object_object_get_ex(o, "contact", &contact));
+    ck_assert_str_eq(json_str(contact, "phoneNumber"), number);
+    ck_assert_str_eq(json_str(o, "activeAgent"), inbox_uuid);
+    ck_assert_str_eq(json_str(o, "lastMessage"), "Welcome <3");
+    ck_assert_str_eq(json_str(o, "isHumanTakeover"), "false");
+    ck_assert_str_eq(json_str(o, "active"), "true");
+    json_object_put(o);
+    http_res_free(&r);
+    /* The contact was made once, named after its number; the message is the caller's reply. */
+    snprintf(want, sizeof(want), "1 %s", number);
+    expect_sqlf(want,
+                "SELECT count(*) || ' ' || min(first_name) FROM users WHERE type = 'contact'"
+                " AND phone_number = '%s'",
+                number);
+    expect_sqlf("outgoing pending false <p>Welcome &lt;3</p> true",
+                "SELECT m.type || ' ' || m.status || ' ' || m.private || ' ' || m.content || ' ' ||"
+                " (m.sender_id = %s) FROM conversation_messages m JOIN conversations c"
+                " ON c.id = m.conversation_id WHERE c.uuid = '%s' AND m.type <> 'activity'",
+                admin_id, first);
+    expect_sqlf("Open",
+                "SELECT st.name FROM conversations c JOIN conversation_statuses st"
+                " ON st.id = c.status_id WHERE c.uuid = '%s'",
+                first);
+
+    /* Again for that number (the deprecated field, no message): a new conversation, same contact.
+     */
+    snprintf(body, sizeof(body), "{\"agentId\":\"%s\",\"phoneNumber\":\"%s\"}", inbox_uuid, number);
+    r = http_do("POST", BASE, NULL, body, strlen(body), hdr);
+    ck_assert_msg(r.status == 201, "%ld %s", r.status, r.body);
+    o = json_body(&r);
+    ck_assert_str_ne(json_str(o, "id"), first);
+    ck_assert_str_eq(json_str(o, "lastMessage"), "");
+    json_object_put(o);
+    http_res_free(&r);
+    expect_sqlf("1", "SELECT count(*) FROM users WHERE type = 'contact' AND phone_number = '%s'",
+                number);
+    expect_sqlf("2",
+                "SELECT count(*) FROM conversations c JOIN users ct ON ct.id = c.contact_id"
+                " WHERE ct.phone_number = '%s'",
+                number);
+
+    /* Refusals write nothing. */
+    char *before = conversations_in_inbox();
+    expect_post(BASE, "{}", 400, "{\"agentId\":[\"This field is required.\"]}");
+    expect_post(BASE, "{\"agentId\":\"bot-1\",\"toNumber\":\"+123456\"}", 400,
+                "{\"agentId\":[\"Must be a valid UUID.\"]}");
+    expect_post(BASE,
+                "{\"agentId\":\"00000000-0000-0000-0000-000000000000\",\"toNumber\":\"+123456\"}",
+                400, "{\"agentId\":[\"Agent not found.\"]}");
+    snprintf(body, sizeof(body), "{\"agentId\":\"%s\"}", inbox_uuid);
+    expect_post(BASE, body, 400, "{\"toNumber\":[\"This field is required.\"]}");
+    snprintf(body, sizeof(body), "{\"agentId\":\"%s\",\"toNumber\":\"call me\"}", inbox_uuid);
+    expect_post(BASE, body, 400, "{\"toNumber\":[\"Enter a valid phone number.\"]}");
+    snprintf(body, sizeof(body),
+             "{\"agentId\":\"%s\",\"toNumber\":\"+123456\",\"message\":{\"type\":\"template\","
+             "\"template\":{\"name\":\"hello\"}}}",
+             inbox_uuid);
+    expect_post(BASE, body, 400,
+                "{\"message\":[\"Template messages are not supported; send type text.\"]}");
+    snprintf(body, sizeof(body), "{\"agentId\":\"%s\",\"toNumber\":\"+123456\",\"message\":\"hi\"}",
+             inbox_uuid);
+    expect_post(BASE, body, 400, "{\"message\":[\"Expected an object.\"]}");
+    snprintf(body, sizeof(body), "{\"agentId\":\"%s\",\"toNumber\":\"+123456\",\"message\":{}}",
+             inbox_uuid);
+    expect_post(BASE, body, 400, "{\"message\":[\"This field is required.\"]}");
+    char *after = conversations_in_inbox();
+    ck_assert_str_eq(after, before);
+    free(before);
+    free(after);
+    expect_sqlf("0", "SELECT count(*) FROM users WHERE phone_number = '+123456'");
+}
+END_TEST
+
+START_TEST(test_prompt)
+{
+    char path[256];
+    char *resolved =
+        sql_valuef("SELECT uuid FROM conversations WHERE inbox_id = %s AND subject = 'w3'", inbox);
+
+    snprintf(path, sizeof(path), BASE "%s/prompt/", c1_uuid);
+    expect_post(path, "{\"prompt\":\"Offer the <b>annual</b> plan\"}", 204, "");
+    expect_sqlf(
+        "outgoing sent true true",
+        "SELECT m.type || ' ' || m.status || ' ' || m.private || ' ' || (m.sender_id = %s)"
+        " FROM conversation_messages m JOIN conversations c ON c.id = m.conversation_id"
+        " WHERE c.uuid = '%s' AND m.content = '<p>Offer the &lt;b&gt;annual&lt;/b&gt; plan</p>'",
+        admin_id, c1_uuid);
+    expect_post(path, "{}", 400, "{\"prompt\":[\"This field is required.\"]}");
+    snprintf(path, sizeof(path), BASE "%s/prompt/", resolved);
+    expect_post(path, "{\"prompt\":\"x\"}", 400, "{\"detail\":\"Conversation is not active.\"}");
+    expect_sqlf("0",
+                "SELECT count(*) FROM conversation_messages m JOIN conversations c"
+                " ON c.id = m.conversation_id WHERE c.uuid = '%s' AND m.private",
+                resolved);
+    free(resolved);
+}
+END_TEST
+
 Suite *it_wassist_suite(void)
 {
     Suite *s = suite_create("wassist");
@@ -389,7 +521,9 @@ Suite *it_wassist_suite(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_detail_takeover_handback);
     tcase_add_test(tc, test_deskd_lists);
-    tcase_add_test(tc, test_messages); /* last: the reply marks w1 read for its sender */
+    tcase_add_test(tc, test_messages); /* the reply marks w1 read for its sender */
+    tcase_add_test(tc, test_prompt);
+    tcase_add_test(tc, test_create); /* last: adds conversations to the fixture's inbox */
     suite_add_tcase(s, tc);
     return s;
 }
