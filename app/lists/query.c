@@ -958,6 +958,26 @@ static enum app_err unanswered_scope(struct arena *a, const struct cq_request *r
 }
 
 /*
+ * The summary table a count over the summary's conditions cond (over
+ * `s`) reads: the unanswered list's own; the (status, assignee) rollup
+ * (sql/028, a few hundred rows) when cond names neither priority, team nor
+ * inbox; else the full summary (sql/004, a row per combination of the five).
+ */
+static const char *summary_of(const struct cq_request *rq, unsigned joins, const char *cond)
+{
+    static const char *const finer[] = {"s.priority_id", "s.assigned_team_id", "s.inbox_id"};
+
+    if (rq->unanswered && rq->list == CQ_VIEW)
+        return "deskd_unanswered_counts";
+    if ((joins & J_INBOX) || cond == NULL)
+        return "deskd_conversation_counts";
+    for (size_t i = 0; i < sizeof(finer) / sizeof(finer[0]); i++)
+        if (strstr(cond, finer[i]) != NULL)
+            return "deskd_conversation_counts";
+    return "deskd_assignee_counts";
+}
+
+/*
  * The optional conditions of rq (has_unread, the last-message range, the
  * status category, the inbox, the contact) AND-ed onto where (over
  * conversations c) and, for those the summary can express, onto wsum;
@@ -1174,8 +1194,7 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
     out->count_from_summary = c.summarizable;
     if (c.summarizable) {
         sbuf_addf(&cnt, "SELECT coalesce(sum(s.n), 0)::bigint FROM %s s",
-                  rq->unanswered && rq->list == CQ_VIEW ? "deskd_unanswered_counts"
-                                                        : "deskd_conversation_counts");
+                  summary_of(rq, c.joins, sbuf_str(&wsum)));
         if (c.joins & J_STATUS)
             sbuf_add(&cnt, " JOIN conversation_statuses st ON st.id = s.status_id");
         if (c.joins & J_INBOX)
@@ -1196,8 +1215,8 @@ enum app_err cq_build(struct arena *a, const struct cq_request *rq, struct cq_qu
                       "::bigint, coalesce(sum(s.n) FILTER (WHERE s.assigned_user_id = 0), 0)"
                       "::bigint, coalesce(sum(s.n) FILTER (WHERE s.assigned_user_id <> 0), 0)"
                       "::bigint, coalesce(sum(s.n), 0)::bigint FROM ");
-        sbuf_add(&cs, rq->unanswered && rq->list == CQ_VIEW ? "deskd_unanswered_counts s"
-                                                            : "deskd_conversation_counts s");
+        sbuf_add(&cs, summary_of(rq, c.joins, base_sum));
+        sbuf_add(&cs, " s");
         if (c.joins & J_STATUS)
             sbuf_add(&cs, " JOIN conversation_statuses st ON st.id = s.status_id");
         if (c.joins & J_INBOX)

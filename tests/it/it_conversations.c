@@ -870,6 +870,15 @@ START_TEST(test_concurrent_status_updates)
                    " deskd_conversation_counts WHERE n <> 0) x");
     ck_assert_str_eq(mismatch, "0");
     free(mismatch);
+    /* The (status, assignee) rollup, both ways. */
+    mismatch = sql_valuef(
+        "SELECT count(*) FROM ((SELECT status_id, coalesce(assigned_user_id, 0), count(*)"
+        " FROM conversations GROUP BY 1, 2 EXCEPT SELECT status_id, assigned_user_id, n"
+        " FROM deskd_assignee_counts WHERE n <> 0) UNION ALL (SELECT status_id, assigned_user_id,"
+        " n FROM deskd_assignee_counts WHERE n <> 0 EXCEPT SELECT status_id,"
+        " coalesce(assigned_user_id, 0), count(*) FROM conversations GROUP BY 1, 2)) x");
+    ck_assert_str_eq(mismatch, "0");
+    free(mismatch);
 }
 END_TEST
 

@@ -72,8 +72,10 @@ START_TEST(test_scopes_and_defaults)
 {
     struct cq_query q = build_ok(CQ_ALL, NULL);
     has(q.page_sql, "ORDER BY c.last_message_at DESC NULLS LAST, c.id DESC LIMIT 30 OFFSET 0");
+    /* Nothing but status and assignee: the (status, assignee) rollup. */
     has(q.count_sql,
-        "SELECT coalesce(sum(s.n), 0)::bigint FROM deskd_conversation_counts s WHERE TRUE");
+        "SELECT coalesce(sum(s.n), 0)::bigint FROM deskd_assignee_counts s WHERE TRUE");
+    has(q.counts_sql, "FROM deskd_assignee_counts s WHERE TRUE");
     ck_assert_int_eq(q.count_from_summary, 1);
     ck_assert_int_eq(q.nparams, 1);
     ck_assert_str_eq(q.params[0], "7");
@@ -165,12 +167,14 @@ START_TEST(test_every_operator)
 {
     struct cq_query q = build_ok(CQ_ALL, LEAF("status_id", "equals", "\"2\""));
     has(q.page_sql, "c.status_id = $2::bigint");
-    has(q.count_sql, "s.status_id = $2::bigint");
+    has(q.count_sql, "FROM deskd_assignee_counts s WHERE TRUE AND (s.status_id = $2::bigint)");
     ck_assert_str_eq(q.params[1], "2");
 
     q = build_ok(CQ_ALL, LEAF("priority_id", "not equals", "3"));
     has(q.page_sql, "c.priority_id <> $2::bigint");
-    has(q.count_sql, "nullif(s.priority_id, 0) <> $2::bigint");
+    has(q.count_sql,
+        "FROM deskd_conversation_counts s WHERE TRUE AND (nullif(s.priority_id, 0) <> $2::bigint)");
+    has(q.counts_sql, "FROM deskd_conversation_counts s");
     ck_assert_str_eq(q.params[1], "3");
 
     q = build_ok(CQ_ALL, LEAF("created_at", "greater than", "\"2026-01-31\""));
