@@ -614,8 +614,8 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
-enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
-                            const char *const *params, struct db_res **out)
+static enum app_err exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
+                                const char *const *params, int binary, struct db_res **out)
 {
     int lost;
     enum app_err e = arena_exhausted(a) ? APP_ERR_INTERNAL : db_ensure(db);
@@ -662,11 +662,23 @@ enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int
         d = victim;
     }
     d->used = ++db->dyn_clock;
-    PGresult *res = PQexecPrepared(db->conn, d->name, nparams, params, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(db->conn, d->name, nparams, params, NULL, NULL, binary);
     e = check(db, res, d->name, &lost);
     if (e != APP_OK)
         return e;
     return deliver(a, res, out);
+}
+
+enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
+                            const char *const *params, struct db_res **out)
+{
+    return exec_cached(db, a, sql, nparams, params, 0, out);
+}
+
+enum app_err db_exec_cached_binary(struct db *db, struct arena *a, const char *sql, int nparams,
+                                   const char *const *params, struct db_res **out)
+{
+    return exec_cached(db, a, sql, nparams, params, 1, out);
 }
 
 static const unsigned char *bin(const struct db_res *r, int row, int col, int len)

@@ -83,6 +83,9 @@ enum app_err db_exec(struct db *db, struct arena *a, const char *sql, int nparam
  */
 enum app_err db_exec_cached(struct db *db, struct arena *a, const char *sql, int nparams,
                             const char *const *params, struct db_res **out);
+/* db_exec_cached() with every result column in binary (the db_bin_* accessors). */
+enum app_err db_exec_cached_binary(struct db *db, struct arena *a, const char *sql, int nparams,
+                                   const char *const *params, struct db_res **out);
 
 /* Runs a script of several statements (migrations).  No parameters. */
 enum app_err db_script(struct db *db, const char *sql);

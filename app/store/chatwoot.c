@@ -14,64 +14,69 @@
 #include "store/store.h"
 
 /*
- * $1 the caller, $2 the page's ids ("{1,2,3}"): one row per conversation,
- * in the ids' order, with the columns of enum col below, fetched in binary
- * and written as Chatwoot's conversation objects (swagger `conversation`
- * with `meta`) by item_json(): cheaper than having PostgreSQL build and
- * print the JSON (a page of 25 objects carries ~1,100 values).  Status:
- * the built-in Snoozed -> snoozed, category open -> open, resolved ->
- * resolved, other waiting -> pending.
+ * One statement per list shape (prepared once per connection, as the list
+ * engine's): the four counts of the list (q->counts_sql) and, lateral to
+ * them, the page's conversations (q->page_sql's ids in order), one row
+ * each with the columns of enum col below ($1 the caller), fetched in
+ * binary and written as Chatwoot's conversation objects (swagger
+ * `conversation` with `meta`) by item_json(): cheaper than having
+ * PostgreSQL build and print the JSON (a page of 25 objects carries ~1,100
+ * values), and one round trip.  An empty page is one row of counts.
+ * Status: the built-in Snoozed -> snoozed, category open -> open, resolved
+ * -> resolved, other waiting -> pending.
  */
 #define NAME(u) "btrim(" u ".first_name || ' ' || coalesce(" u ".last_name, ''))"
 
 /* clang-format off */
-static const struct db_stmt items_stmt = {
-    "chatwoot_items",
-    "SELECT c.id, c.uuid, c.subject, c.reference_number, ls.last_seen_at, als.last_seen_at,"
-    " ct.enabled, c.contact_last_seen_at, c.custom_attributes::text, c.inbox_id,"
-    " (SELECT json_agg(tg.name ORDER BY tg.name) FROM conversation_tags ctg"
-    "  JOIN tags tg ON tg.id = ctg.tag_id WHERE ctg.conversation_id = c.id)::text,"
-    " c.snoozed_until,"
-    " CASE WHEN st.name = 'Snoozed' THEN 'snoozed' WHEN st.category = 'open' THEN 'open'"
-    "  WHEN st.category = 'resolved' THEN 'resolved' ELSE 'pending' END,"
-    " c.created_at, c.updated_at, coalesce(c.last_message_at, c.created_at), c.first_reply_at,"
-    " (SELECT count(*) FROM conversation_messages um WHERE um.conversation_id = c.id"
-    "  AND um.type = 'incoming' AND um.created_at > coalesce(ls.last_seen_at, 'epoch')),"
-    " lower(pr.name), c.waiting_since, c.sla_policy_id,"
-    " sla.id, sla.sla_policy_id, sla.status::text, sla.created_at,"
-    " ct.availability_status::text, ct.email, ct.id, " NAME("ct") ", ct.phone_number,"
-    " ct.external_user_id, ct.avatar_url, ct.custom_attributes::text, ct.last_active_at,"
-    " ct.created_at, i.channel::text,"
-    " ag.id, ag.availability_status::text, " NAME("ag") ", ag.avatar_url, ag.email,"
-    " EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
-    "  WHERE ur.user_id = ag.id AND r.name = 'Admin'),"
-    " tm.id, tm.name,"
-    " m.id, m.text_content, m.type::text, m.created_at, m.updated_at, m.private, m.status::text,"
+#define ITEM_COLUMNS                                                                               \
+    " c.id, c.uuid, c.subject, c.reference_number, ls.last_seen_at, als.last_seen_at,"       \
+    " ct.enabled, c.contact_last_seen_at, c.custom_attributes::text, c.inbox_id,"                  \
+    " (SELECT json_agg(tg.name ORDER BY tg.name) FROM conversation_tags ctg"                       \
+    "  JOIN tags tg ON tg.id = ctg.tag_id WHERE ctg.conversation_id = c.id)::text,"                \
+    " c.snoozed_until,"                                                                            \
+    " CASE WHEN st.name = 'Snoozed' THEN 'snoozed' WHEN st.category = 'open' THEN 'open'"          \
+    "  WHEN st.category = 'resolved' THEN 'resolved' ELSE 'pending' END,"                          \
+    " c.created_at, c.updated_at, coalesce(c.last_message_at, c.created_at), c.first_reply_at,"    \
+    " (SELECT count(*) FROM conversation_messages um WHERE um.conversation_id = c.id"              \
+    "  AND um.type = 'incoming' AND um.created_at > coalesce(ls.last_seen_at, 'epoch')),"          \
+    " lower(pr.name), c.waiting_since, c.sla_policy_id,"                                           \
+    " sla.id, sla.sla_policy_id, sla.status::text, sla.created_at,"                                \
+    " ct.availability_status::text, ct.email, ct.id, " NAME("ct") ", ct.phone_number,"             \
+    " ct.external_user_id, ct.avatar_url, ct.custom_attributes::text, ct.last_active_at,"          \
+    " ct.created_at, i.channel::text,"                                                             \
+    " ag.id, ag.availability_status::text, " NAME("ag") ", ag.avatar_url, ag.email,"               \
+    " EXISTS (SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id"                       \
+    "  WHERE ur.user_id = ag.id AND r.name = 'Admin'),"                                            \
+    " tm.id, tm.name,"                                                                             \
+    " m.id, m.text_content, m.type::text, m.created_at, m.updated_at, m.private, m.status::text,"  \
     " m.source_id, m.sender_id, m.sender_type::text, su.id, " NAME("su") ", su.type::text"
-    " FROM unnest($2::bigint[]) WITH ORDINALITY p(id, ord)"
-    " JOIN conversations c ON c.id = p.id"
-    " JOIN users ct ON ct.id = c.contact_id"
-    " JOIN inboxes i ON i.id = c.inbox_id"
-    " JOIN conversation_statuses st ON st.id = c.status_id"
-    " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"
-    " LEFT JOIN conversation_last_seen ls ON ls.conversation_id = c.id AND ls.user_id = $1::bigint"
-    " LEFT JOIN conversation_last_seen als ON als.conversation_id = c.id"
-    "  AND als.user_id = c.assigned_user_id"
-    " LEFT JOIN users ag ON ag.id = c.assigned_user_id"
-    " LEFT JOIN teams tm ON tm.id = c.assigned_team_id"
-    " LEFT JOIN LATERAL (SELECT a.id, a.sla_policy_id, a.status, a.created_at FROM applied_slas a"
-    "  WHERE a.conversation_id = c.id ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"
-    " LEFT JOIN LATERAL (SELECT m.id, m.text_content, m.type, m.created_at, m.updated_at,"
-    "  m.private, m.status, m.source_id, m.sender_id, m.sender_type"
-    "  FROM conversation_messages m WHERE m.conversation_id = c.id AND m.type <> 'activity'"
-    "  ORDER BY m.created_at DESC, m.id DESC LIMIT 1) m ON TRUE"
+
+#define ITEM_JOINS                                                                                 \
+    " JOIN conversations c ON c.id = p.id"                                                         \
+    " JOIN users ct ON ct.id = c.contact_id"                                                       \
+    " JOIN inboxes i ON i.id = c.inbox_id"                                                         \
+    " JOIN conversation_statuses st ON st.id = c.status_id"                                        \
+    " LEFT JOIN conversation_priorities pr ON pr.id = c.priority_id"                               \
+    " LEFT JOIN conversation_last_seen ls ON ls.conversation_id = c.id AND ls.user_id = $1::bigint"\
+    " LEFT JOIN conversation_last_seen als ON als.conversation_id = c.id"                          \
+    "  AND als.user_id = c.assigned_user_id"                                                       \
+    " LEFT JOIN users ag ON ag.id = c.assigned_user_id"                                            \
+    " LEFT JOIN teams tm ON tm.id = c.assigned_team_id"                                            \
+    " LEFT JOIN LATERAL (SELECT a.id, a.sla_policy_id, a.status, a.created_at FROM applied_slas a" \
+    "  WHERE a.conversation_id = c.id ORDER BY a.created_at DESC, a.id DESC LIMIT 1) sla ON TRUE"  \
+    " LEFT JOIN LATERAL (SELECT m.id, m.text_content, m.type, m.created_at, m.updated_at,"         \
+    "  m.private, m.status, m.source_id, m.sender_id, m.sender_type"                               \
+    "  FROM conversation_messages m WHERE m.conversation_id = c.id AND m.type <> 'activity'"       \
+    "  ORDER BY m.created_at DESC, m.id DESC LIMIT 1) m ON TRUE"                                   \
     " LEFT JOIN users su ON su.id = m.sender_id"
-    " ORDER BY p.ord",
-    2, 1};
 /* clang-format on */
 
-/* The columns of items_stmt. */
+/* The columns of a row: the four counts, then ITEM_COLUMNS. */
 enum col {
+    C_MINE,
+    C_UNASSIGNED,
+    C_ASSIGNED,
+    C_ALL,
     C_ID,
     C_UUID,
     C_SUBJECT,
@@ -391,41 +396,41 @@ enum app_err store_chatwoot_list(struct db *db, struct arena *a, const struct cq
                                  int64_t account_id, int64_t counts[CQ__COUNTS], const char **json,
                                  size_t *len)
 {
-    struct db_res *list;
-    enum app_err e = db_exec_cached(db, a, q->counts_list_sql, q->nparams, q->params, &list);
+    static const enum col count_cols[CQ__COUNTS] = {
+        [CQ_COUNT_MINE] = C_MINE,
+        [CQ_COUNT_UNASSIGNED] = C_UNASSIGNED,
+        [CQ_COUNT_ASSIGNED] = C_ASSIGNED,
+        [CQ_COUNT_ALL] = C_ALL,
+    };
+    const char *account = store_i64(a, account_id);
+    const char *sql = arena_printf(a,
+                                   "SELECT k.*, x.* FROM (%s) k LEFT JOIN LATERAL (SELECT"
+                                   " " ITEM_COLUMNS ", p.ord FROM unnest(ARRAY(%s)) WITH"
+                                   " ORDINALITY p(id, ord)" ITEM_JOINS ") x ON TRUE ORDER BY x.ord",
+                                   q->counts_sql, q->page_sql);
+    struct db_res *res;
+    enum app_err e;
 
     *json = NULL;
     *len = 0;
-    if (e != APP_OK)
-        return e;
-    if (db_ntuples(list) != 1)
+    if (account == NULL || sql == NULL || q->counts_sql == NULL || q->page_sql == NULL)
         return APP_ERR_INTERNAL;
-    for (int i = 0; i < CQ__COUNTS; i++) {
-        const char *v = db_value(list, 0, i);
-        if (v == NULL)
+    if ((e = db_exec_cached_binary(db, a, sql, q->nparams, q->params, &res)) != APP_OK)
+        return e;
+    if (db_ntuples(res) < 1)
+        return APP_ERR_INTERNAL;
+    for (int i = 0; i < CQ__COUNTS; i++)
+        if (!db_bin_int(res, 0, (int)count_cols[i], &counts[i]))
             return APP_ERR_INTERNAL;
-        counts[i] = strtoll(v, NULL, 10);
-    }
-    const char *ids = db_value(list, 0, CQ__COUNTS);
-    if (ids == NULL || *ids == '\0') {
-        *json = "[]";
-        *len = 2;
-        return APP_OK;
-    }
-    const char *p[] = {q->params[0], arena_printf(a, "{%s}", ids)};
-    const char *account = store_i64(a, account_id);
-    struct db_res *items;
-    if (p[1] == NULL || account == NULL)
-        return APP_ERR_INTERNAL;
-    if ((e = db_run_binary(db, a, &items_stmt, p, &items)) != APP_OK)
-        return e;
     struct sbuf sb;
     sbuf_init(&sb, a);
-    sbuf_reserve(&sb, (size_t)db_ntuples(items) * 3000 + 2); /* an object is ~2.5 kB */
+    sbuf_reserve(&sb, (size_t)db_ntuples(res) * 3000 + 2); /* an object is ~2.5 kB */
     sbuf_addn(&sb, "[", 1);
-    for (int row = 0; row < db_ntuples(items); row++) {
-        struct row w = {items, row, &sb};
-        if (row)
+    for (int row = 0; row < db_ntuples(res); row++) {
+        struct row w = {res, row, &sb};
+        if (db_value(res, row, C_ID) == NULL) /* the empty page's one row */
+            continue;
+        if (sb.len > 1)
             sbuf_addn(&sb, ",", 1);
         item_json(&w, account);
     }

@@ -17,8 +17,8 @@ struct db;
 struct cq_query;
 
 /*
- * Runs q->counts_list_sql: counts[CQ_COUNT_*] (exact, without the
- * assignee narrowing) and the page as a JSON array of Chatwoot
+ * Runs q's counts and page in one statement: counts[CQ_COUNT_*] (exact,
+ * without the assignee narrowing) and the page as a JSON array of Chatwoot
  * conversations of account account_id (*json, len bytes), as seen by the
  * caller (q's $1: unread_count, agent_last_seen_at).
  */
