@@ -19,7 +19,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wwrite-strings -Wvla -Wimplicit-fallthrough -Wnull-dereference -fno-common
 STD     := -std=c11 -D_GNU_SOURCE -I. -Iapp
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null)
-DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null) -lfcgi -lcrypt -lmagic
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null) -lfcgi -lcrypt -lmagic -lev
 RELEASE := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 RELEASE_LD := -pie -Wl,-z,relro,-z,now
 ASAN    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -1,13 +1,16 @@
 /*
  * services/hub.c - see hub.h.
  *
- * One libwebsockets context, one thread.  Three kinds of descriptor share
- * its poll loop: the listen socket inherited from the master (accepted here
- * and handed to libwebsockets as HTTP connections that upgrade), a dup of
- * the PostgreSQL connection's socket (readable: notifications arrived) and
- * the clients.  A notification carries an event id; the events are read by
- * id (a NOTIFY is delivered at commit, so the row is visible) and each is
- * formatted once, shared by reference among the clients' queues.
+ * One libwebsockets context, one thread, on a libev (epoll) loop.  Three
+ * kinds of descriptor share it: the listen socket inherited from the master
+ * (accepted here and handed to libwebsockets as HTTP connections that
+ * upgrade), a dup of the PostgreSQL connection's socket (readable:
+ * notifications arrived) and the clients.  A notification carries an event
+ * id; the events are read by id (a NOTIFY is delivered at commit, so the
+ * row is visible) and each is formatted once, then written to every client
+ * it is for from that one buffer (a client whose socket is full queues it,
+ * shared by reference); the access rule is a few bit tests per client on
+ * scopes read when it authenticated.
  *
  * The wire protocol is the web app's: frames {"type", "data"}; the text
  * "ping" is answered "pong"; clients send conversation_subscribe (the one
@@ -24,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <errno.h>
+#include <ev.h>
 #include <fcntl.h>
 #include <libwebsockets.h>
 #include <signal.h>
@@ -67,12 +71,6 @@
 #define PING_SECS 25
 #define HANGUP_SECS 60
 
-/* The permissions the access rule reads, as bits of struct client's perms. */
-static const char *const conv_perms[] = {
-    "conversations:read",          "conversations:read_all",        "conversations:read_unassigned",
-    "conversations:read_assigned", "conversations:read_team_inbox", "conversations:read_team_all"};
-#define NPERMS (sizeof(conv_perms) / sizeof(conv_perms[0]))
-
 /* A formatted frame, shared by the queues it is on. */
 struct frame {
     unsigned refs;
@@ -91,7 +89,7 @@ struct client {
     struct client *prev, *next;
     int linked, authed, cut;
     int64_t user_id, session_id;
-    unsigned perms; /* bits of conv_perms */
+    unsigned scopes; /* access_read_scopes() of the agent, read at every (re)check */
     time_t checked_at;
     int has_open;
     unsigned char open[16];
@@ -99,8 +97,9 @@ struct client {
     int nlist;
     struct qnode *qhead, *qtail;
     size_t queued;
-    long backlog_since; /* ms: when the queue passed half the limit (0: it is not over) */
-    time_t last_rx;     /* the last frame or pong from the client */
+    long backlog_since;  /* ms: when the queue passed half the limit (0: it is not over) */
+    int backlog_counted; /* counted in nbacklogged */
+    time_t last_rx;      /* the last frame or pong from the client */
     time_t last_ping;
     int ping_due;
     char *rx; /* a message arriving in fragments */
@@ -108,16 +107,19 @@ struct client {
 };
 
 static const struct hub_env *env;
+static struct ev_loop *evloop; /* libev (epoll) under libwebsockets; NULL: its poll() loop */
 static struct lws_context *ctx;
 static struct lws_vhost *vh;
 static struct db *db;
 static struct arena *arena;
 static struct client *clients;
 static int nclients;
+static int nbacklogged; /* clients with backlog_since set */
 static volatile sig_atomic_t stop;
 static struct lws *pg_wsi;
 static unsigned long pg_gen;
 static int64_t last_id;
+static int queried; /* a query ran since the last pg_check() */
 static int64_t *pending;
 static size_t npending, pending_cap;
 static struct lws_sorted_usec_list tick_sul, wake_sul;
@@ -136,6 +138,8 @@ static long now_ms(void)
  */
 static int backlogged(void)
 {
+    if (nbacklogged == 0)
+        return 0;
     long now = now_ms();
     for (const struct client *c = clients; c != NULL; c = c->next)
         if (c->backlog_since != 0 && !c->cut && now - c->backlog_since < SLOW_MS)
@@ -145,7 +149,21 @@ static int backlogged(void)
 
 static void wake(struct lws_sorted_usec_list *sul)
 {
-    (void)sul; /* only ends the wait of lws_service() */
+    (void)sul; /* only ends the wait of service() */
+}
+
+/*
+ * One turn of the event loop: waits for a descriptor or a timer (nowait:
+ * only handles what is ready).  libev watches the descriptors with epoll,
+ * so a turn costs what is ready, not a poll() over every connection.
+ */
+static int service(int nowait)
+{
+    if (evloop != NULL) {
+        ev_run(evloop, nowait ? EVRUN_NOWAIT : EVRUN_ONCE);
+        return 0;
+    }
+    return lws_service(ctx, nowait ? -1 : 0);
 }
 
 static void on_term(int sig)
@@ -186,39 +204,26 @@ static int cmp_i64(const void *x, const void *y)
 
 /* ---- access ---- */
 
-static unsigned perm_bits(const struct principal *p)
-{
-    unsigned bits = 0;
-    for (size_t i = 0; i < NPERMS; i++)
-        if (app_has_perm(p, conv_perms[i]))
-            bits |= 1u << i;
-    return bits;
-}
-
-/* The API's rule (rules/access.c) for this client and conversation. */
+/*
+ * The API's rule (rules/access.c) for this client and conversation, from
+ * the scopes read when the client authenticated (or was last rechecked):
+ * a few bit tests, and the team's member list only for a client whose
+ * scopes depend on it.
+ */
 static int may_see(const struct client *c, const struct store_live_conv *conv)
 {
-    const char *perms[NPERMS];
-    struct principal p;
     struct access_facts f;
-    size_t n = 0;
 
-    if (conv->uuid == NULL)
+    if (conv->uuid == NULL || c->scopes == 0)
         return 0;
-    for (size_t i = 0; i < NPERMS; i++)
-        if (c->perms & (1u << i))
-            perms[n++] = conv_perms[i];
-    memset(&p, 0, sizeof(p));
-    p.id = c->user_id;
-    p.perms = perms;
-    p.nperms = n;
     f.has_user = conv->has_user;
     f.user_id = conv->user_id;
     f.has_team = conv->has_team;
-    f.my_team = conv->has_team && conv->nmembers > 0 &&
+    f.my_team = (c->scopes & (ACCESS_TEAM_ALL | ACCESS_TEAM_INBOX)) && conv->has_team &&
+                conv->nmembers > 0 &&
                 bsearch(&c->user_id, conv->members, (size_t)conv->nmembers, sizeof(int64_t),
                         cmp_i64) != NULL;
-    return access_conversation(&p, &f);
+    return access_scoped(c->scopes, c->user_id, &f);
 }
 
 static int subscribed(const struct client *c, const unsigned char uuid[16])
@@ -257,12 +262,34 @@ static void cut_off(struct client *c, const char *why)
     lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
+static void backlog_clear(struct client *c)
+{
+    c->backlog_since = 0;
+    if (c->backlog_counted) {
+        c->backlog_counted = 0;
+        nbacklogged--;
+    }
+}
+
+/*
+ * Sends f to c: written at once when nothing of c's waits (the common case:
+ * one send(2) per client and event, no queue node, no pass through poll()
+ * for the socket to become writable), else queued for the writable callback.
+ * libwebsockets keeps what the socket did not take of a write and sends it
+ * first when the socket drains (asking for the callback itself), so frames
+ * stay in order; while it holds such a rest, frames are queued.
+ */
 static void enqueue(struct client *c, struct frame *f)
 {
     size_t limit = (size_t)env->cfg->ws_client_buffer * 1024;
 
     if (c->cut)
         return;
+    if (c->qhead == NULL && !c->ping_due && !lws_partial_buffered(c->wsi)) {
+        if (lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len)
+            cut_off(c, "the connection failed");
+        return;
+    }
     if (c->queued + f->len > limit) {
         cut_off(c, "too slow to read its events (send buffer full)");
         return;
@@ -281,8 +308,11 @@ static void enqueue(struct client *c, struct frame *f)
         c->qhead = q;
     c->qtail = q;
     c->queued += f->len;
-    if (c->backlog_since == 0 && c->queued > limit / 2)
+    if (c->backlog_since == 0 && c->queued > limit / 2) {
         c->backlog_since = now_ms();
+        c->backlog_counted = 1;
+        nbacklogged++;
+    }
     lws_callback_on_writable(c->wsi);
 }
 
@@ -419,9 +449,9 @@ static void pg_check(void);
 
 /*
  * Reads and delivers the events named by the notifications collected so
- * far, STEP at a time: between steps the loop turns (hub_main), so the
- * clients' queues drain as they fill and a burst of events cuts off only
- * the clients that do not keep up.
+ * far, STEP at a time (the caller runs pg_check() after it): between steps
+ * the loop turns (hub_main), so the clients' queues drain as they fill and
+ * a burst of events cuts off only the clients that do not keep up.
  */
 static void drain_pending(void)
 {
@@ -437,6 +467,7 @@ static void drain_pending(void)
         sbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)pending[i]);
     memmove(pending, pending + take, (npending - take) * sizeof(*pending));
     npending -= take;
+    queried = 1;
     if (sbuf_str(&sb) == NULL || store_events_by_ids(db, arena, sb.buf, &rows, &n) != APP_OK) {
         log_warnx("live hub: %zu events could not be read", take);
     } else {
@@ -444,9 +475,6 @@ static void drain_pending(void)
             deliver(&rows[i]);
     }
     arena_reset(arena);
-    /* Notifications that came in while the query ran sit in libpq's buffer. */
-    if (pg_wsi != NULL && store_notifications(db, collect, NULL) < 0)
-        pg_detach();
 }
 
 static void pg_detach(void)
@@ -463,6 +491,7 @@ static void pg_attach(void)
     lws_sock_file_fd_type fd;
     int first = pg_gen == 0;
 
+    queried = 1;
     if (store_ensure(db) != APP_OK)
         return;
     if (store_listen(db, "deskd_events") != APP_OK)
@@ -501,11 +530,25 @@ static void pg_attach(void)
     log_info("live hub: database connection back, events after %lld", (long long)last_id);
 }
 
-/* After any query: a reconnect inside lib/db dropped the LISTEN. */
+/*
+ * After any query: a reconnect inside lib/db dropped the LISTEN; and a
+ * notification that arrived while the query ran was read with its result
+ * into libpq's buffer, where no readable socket would ever announce it: it
+ * is collected now, so the loop sends it at once (not with the next event).
+ */
 static void pg_check(void)
 {
-    if (pg_wsi != NULL && store_generation(db) != pg_gen)
+    if (pg_wsi == NULL)
+        return;
+    if (store_generation(db) != pg_gen) {
         pg_detach();
+        return;
+    }
+    if (queried) {
+        queried = 0;
+        if (store_notifications(db, collect, NULL) < 0)
+            pg_detach();
+    }
 }
 
 static int cb_pg(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -621,6 +664,7 @@ static int conv_for(struct client *c, struct json_object *data, const char *miss
         return 0;
     }
     /* As upstream: a conversation the agent may not read is ignored silently. */
+    queried = 1;
     if (!v_uuid(uuid) || store_events_conv(db, arena, uuid, conv) != APP_OK)
         return 0;
     return may_see(c, conv);
@@ -742,11 +786,12 @@ static int authenticate(struct lws *wsi, struct client *c)
     if (cookie == NULL || lws_hdr_copy(wsi, cookie, len + 1, WSI_TOKEN_HTTP_COOKIE) < 0)
         return -1;
     const char *token = http_cookie(arena, cookie, "libredesk_session");
+    queried = 1;
     if (token == NULL || *token == '\0' || authn_session(db, arena, token, &p, NULL) != APP_OK)
         return -1;
     c->user_id = p->id;
     c->session_id = p->session_id;
-    c->perms = perm_bits(p);
+    c->scopes = access_read_scopes(p);
     c->checked_at = time(NULL);
     c->authed = 1;
     return 0;
@@ -756,13 +801,14 @@ static int authenticate(struct lws *wsi, struct client *c)
 static void recheck(struct client *c, time_t now)
 {
     struct principal *p;
+    queried = 1;
     enum app_err e = authn_session_ids(db, arena, c->user_id, c->session_id, &p, NULL);
 
     c->checked_at = now;
     if (e == APP_ERR_UNAUTHORIZED || e == APP_ERR_PERMISSION)
         cut_off(c, "its session ended");
     else if (e == APP_OK)
-        c->perms = perm_bits(p);
+        c->scopes = access_read_scopes(p);
 }
 
 static void client_unlink(struct client *c)
@@ -876,7 +922,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
                 break;
         }
         if (c->queued < (size_t)env->cfg->ws_client_buffer * 256)
-            c->backlog_since = 0;
+            backlog_clear(c);
         if (c->qhead != NULL)
             lws_callback_on_writable(wsi);
         break;
@@ -886,6 +932,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
             break;
         client_unlink(c);
         queue_clear(c);
+        backlog_clear(c);
         free(c->list);
         c->list = NULL;
         free(c->rx);
@@ -986,7 +1033,27 @@ int hub_main(void *arg)
     info.gid = -1;
     info.uid = -1;
     info.vhost_name = "deskd";
-    ctx = lws_create_context(&info);
+    /*
+     * On libev's epoll (the evlib plugin, libwebsockets-evlib-ev), with the
+     * loop ours so that this loop turns it; lws' own poll() loop if the
+     * plugin is missing (each turn then costs a poll() over every client).
+     */
+    void *loops[1] = {NULL};
+    if ((evloop = ev_loop_new(EVBACKEND_EPOLL | EVFLAG_NOSIGMASK)) != NULL) {
+        loops[0] = evloop;
+        info.foreign_loops = loops;
+        info.options |= LWS_SERVER_OPTION_LIBEV;
+        if ((ctx = lws_create_context(&info)) == NULL) {
+            log_warnx("live hub: no libev event loop for libwebsockets; using poll()");
+            ev_loop_destroy(evloop);
+            evloop = NULL;
+        }
+    }
+    if (evloop == NULL) {
+        info.foreign_loops = NULL;
+        info.options &= ~(uint64_t)LWS_SERVER_OPTION_LIBEV;
+        ctx = lws_create_context(&info);
+    }
     if (ctx == NULL || arena == NULL || (vh = lws_create_vhost(ctx, &info)) == NULL) {
         log_err("live hub: cannot create the WebSocket context");
         rc = 1;
@@ -1003,7 +1070,7 @@ int hub_main(void *arg)
     pg_attach();
     memset(&tick_sul, 0, sizeof(tick_sul));
     lws_sul_schedule(ctx, 0, &tick_sul, tick, LWS_US_PER_SEC);
-    log_info("live hub ready on %s", env->cfg->ws_listen);
+    log_info("live hub ready on %s (%s)", env->cfg->ws_listen, evloop ? "libev, epoll" : "poll");
 
     while (!stop) {
         /*
@@ -1014,7 +1081,7 @@ int hub_main(void *arg)
         int paused = npending > 0 && backlogged();
         if (paused)
             lws_sul_schedule(ctx, 0, &wake_sul, wake, 50 * LWS_US_PER_MS);
-        if (lws_service(ctx, npending > 0 && !paused ? -1 : 0) < 0)
+        if (service(npending > 0 && !paused) < 0)
             break;
         if (npending > 0 && !backlogged()) {
             drain_pending();
@@ -1032,6 +1099,9 @@ out:
     if (ctx != NULL)
         lws_context_destroy(ctx);
     ctx = NULL;
+    if (evloop != NULL)
+        ev_loop_destroy(evloop);
+    evloop = NULL;
     free(pending);
     arena_free(arena);
     store_close(db);
