@@ -41,6 +41,7 @@
 #include <json-c/json.h>
 
 #include "lib/arena.h"
+#include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/jsonio.h"
 #include "lib/log.h"
@@ -70,6 +71,15 @@
  */
 #define PING_SECS 25
 #define HANGUP_SECS 60
+/* Typing and viewers between the hubs of several hosts (deskd_live). */
+#define LIVE_CHANNEL "deskd_live"
+#define ORIGIN_LEN 16           /* hex characters naming a hub in its messages */
+#define MAX_VIEWERS 64          /* viewer ids in one conversation_viewers */
+#define MAX_REMOTE 4096         /* conversations viewed on other hosts, kept */
+#define MAX_RELAYED 4096        /* deskd_live messages waiting to be handled */
+#define RELAY_STEP 64           /* of them handled per turn of the loop */
+#define VIEWERS_REFRESH_SECS 30 /* a hub announces its viewers again */
+#define VIEWERS_EXPIRE_SECS 75  /* another hub's viewers not announced again are dropped */
 
 /* A formatted frame, shared by the queues it is on. */
 struct frame {
@@ -122,6 +132,9 @@ static int64_t last_id;
 static int queried; /* a query ran since the last pg_check() */
 static int64_t *pending;
 static size_t npending, pending_cap;
+static char hub_id[ORIGIN_LEN + 1]; /* this hub in deskd_live messages */
+static char **relayed;              /* deskd_live messages collected, handled by drain_relayed() */
+static size_t nrelayed, relayed_cap;
 static struct lws_sorted_usec_list tick_sul, wake_sul;
 
 static long now_ms(void)
@@ -428,7 +441,21 @@ static void deliver(const struct store_live_event *ev)
 static void collect(void *arg, const char *channel, const char *payload)
 {
     (void)arg;
-    (void)channel;
+    if (strcmp(channel, LIVE_CHANNEL) == 0) {
+        if (nrelayed == MAX_RELAYED)
+            return;
+        if (nrelayed == relayed_cap) {
+            size_t cap = relayed_cap ? relayed_cap * 2 : 64;
+            char **p = realloc(relayed, cap * sizeof(*p));
+            if (p == NULL)
+                return;
+            relayed = p;
+            relayed_cap = cap;
+        }
+        if ((relayed[nrelayed] = strdup(payload)) != NULL)
+            nrelayed++;
+        return;
+    }
     char *end;
     long long id = strtoll(payload, &end, 10);
     if (end == payload || *end != '\0' || id <= 0)
@@ -494,7 +521,7 @@ static void pg_attach(void)
     queried = 1;
     if (store_ensure(db) != APP_OK)
         return;
-    if (store_listen(db, "deskd_events") != APP_OK)
+    if (store_listen(db, "deskd_events") != APP_OK || store_listen(db, LIVE_CHANNEL) != APP_OK)
         return;
     fd.filefd = dup(store_socket(db));
     if (fd.filefd < 0) {
@@ -606,11 +633,8 @@ static int cb_accept(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
 /* ---- clients ---- */
 
-static void viewers_update(const unsigned char uuid[16])
+static void uuid_text(const unsigned char uuid[16], char text[37])
 {
-    char text[37];
-    int64_t ids[64];
-    int n = 0;
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
 
@@ -621,17 +645,89 @@ static void viewers_update(const unsigned char uuid[16])
         text[o++] = hex[uuid[i] & 15];
     }
     text[o] = '\0';
-    for (struct client *c = clients; c != NULL && n < 64; c = c->next) {
-        if (!c->has_open || c->cut || memcmp(c->open, uuid, 16) != 0)
-            continue;
-        int seen = 0;
-        for (int i = 0; i < n; i++)
-            seen |= ids[i] == c->user_id;
-        if (!seen)
-            ids[n++] = c->user_id;
-    }
+}
+
+static int add_id(int64_t *ids, int n, int64_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (ids[i] == id)
+            return n;
+    if (n < MAX_VIEWERS)
+        ids[n++] = id;
+    return n;
+}
+
+/* The agents viewing the conversation on this hub, distinct, into ids; how many. */
+static int local_viewers(const unsigned char uuid[16], int64_t *ids)
+{
+    int n = 0;
+    for (struct client *c = clients; c != NULL; c = c->next)
+        if (c->has_open && !c->cut && memcmp(c->open, uuid, 16) == 0)
+            n = add_id(ids, n, c->user_id);
+    return n;
+}
+
+/* ---- other hosts: typing and viewers through deskd_live ---- */
+
+/*
+ * The viewers another host's hub announced for one conversation.  Each hub
+ * announces its own when they change and every VIEWERS_REFRESH_SECS; an
+ * entry not heard of for VIEWERS_EXPIRE_SECS (its hub died) is dropped, as
+ * are a hub's entries when it says goodbye.
+ */
+struct remote_view {
+    char origin[ORIGIN_LEN + 1];
+    unsigned char uuid[16];
+    int n;
+    int64_t ids[MAX_VIEWERS];
+    time_t seen;
+};
+
+static struct remote_view *remote;
+static size_t nremote, remote_cap;
+
+/* NOTIFY deskd_live with the message in sb (a failure only costs the other hosts an update). */
+static void relay(struct sbuf *sb)
+{
+    if (sbuf_str(sb) == NULL || pg_wsi == NULL)
+        return; /* the connection is down: the refresh after it is back catches up */
+    queried = 1;
+    if (store_events_relay(db, arena, sb->buf) != APP_OK)
+        log_debug("live hub: could not tell the other hosts");
+}
+
+/* Tells the other hubs who views the conversation here (ask: and to answer with theirs). */
+static void announce_viewers(const unsigned char uuid[16], int ask)
+{
+    int64_t ids[MAX_VIEWERS];
+    char text[37];
+    int n = local_viewers(uuid, ids);
+    struct sbuf sb;
+
+    uuid_text(uuid, text);
+    sbuf_init(&sb, arena);
+    sbuf_addf(&sb, "{\"o\":\"%s\",\"k\":\"viewers\",\"c\":\"%s\",\"ask\":%s,\"v\":[", hub_id, text,
+              ask ? "true" : "false");
+    for (int i = 0; i < n; i++)
+        sbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+    sbuf_add(&sb, "]}");
+    relay(&sb);
+}
+
+/* Sends conversation_viewers (this hub's viewers and the other hosts') to its viewers here. */
+static void viewers_send(const unsigned char uuid[16])
+{
+    int64_t ids[MAX_VIEWERS];
+    char text[37];
+    int n = local_viewers(uuid, ids);
+
     if (n == 0)
-        return;
+        return; /* nobody here to tell */
+    for (size_t r = 0; r < nremote; r++)
+        if (memcmp(remote[r].uuid, uuid, 16) == 0)
+            for (int i = 0; i < remote[r].n; i++)
+                n = add_id(ids, n, remote[r].ids[i]);
+    uuid_text(uuid, text);
     struct sbuf sb;
     sbuf_init(&sb, arena);
     sbuf_addf(&sb,
@@ -651,6 +747,185 @@ static void viewers_update(const unsigned char uuid[16])
         if (c->has_open && !c->cut && memcmp(c->open, uuid, 16) == 0)
             enqueue(c, f);
     frame_unref(f);
+}
+
+/* The viewers here changed: tell them and the other hosts (not while shutting down). */
+static void viewers_changed(const unsigned char uuid[16], int ask)
+{
+    viewers_send(uuid);
+    if (!stop)
+        announce_viewers(uuid, ask);
+}
+
+static void remote_drop(size_t r)
+{
+    remote[r] = remote[--nremote];
+}
+
+/* Another hub's viewers of uuid (n 0: none any more). */
+static void remote_set(const char *from, const unsigned char uuid[16], const int64_t *ids, int n)
+{
+    size_t r;
+    for (r = 0; r < nremote; r++)
+        if (memcmp(remote[r].uuid, uuid, 16) == 0 && strcmp(remote[r].origin, from) == 0)
+            break;
+    if (n == 0) {
+        if (r < nremote)
+            remote_drop(r);
+        return;
+    }
+    if (r == nremote) {
+        if (nremote == MAX_REMOTE) {
+            log_warnx("live hub: viewers of more than %d conversations on other hosts; ignored",
+                      MAX_REMOTE);
+            return;
+        }
+        if (nremote == remote_cap) {
+            size_t cap = remote_cap ? remote_cap * 2 : 64;
+            struct remote_view *p = realloc(remote, cap * sizeof(*p));
+            if (p == NULL)
+                return;
+            remote = p;
+            remote_cap = cap;
+        }
+        nremote++;
+        snprintf(remote[r].origin, sizeof(remote[r].origin), "%s", from);
+        memcpy(remote[r].uuid, uuid, 16);
+    }
+    remote[r].n = n;
+    memcpy(remote[r].ids, ids, (size_t)n * sizeof(*ids));
+    remote[r].seen = time(NULL);
+}
+
+static void typing_frame(struct sbuf *sb, const char *uuid, int typing, int private_msg,
+                         int64_t user_id)
+{
+    sbuf_init(sb, arena);
+    sbuf_addf(sb,
+              "{\"type\":\"typing\",\"data\":{\"conversation_uuid\":\"%s\",\"is_typing\":%s,"
+              "\"is_private_message\":%s,\"user_id\":%lld}}",
+              uuid, typing ? "true" : "false", private_msg ? "true" : "false", (long long)user_id);
+}
+
+static int flag(struct json_object *o, const char *key)
+{
+    struct json_object *v = jsonio_get(o, key);
+    return v != NULL && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+/* One deskd_live message of another hub's. */
+static void relayed_one(const char *msg)
+{
+    int ok;
+    const char *from, *kind, *uuid;
+    struct json_object *m = jsonio_parse(arena, msg, strlen(msg), 4, &ok);
+
+    if (m == NULL || !jsonio_string(jsonio_get(m, "o"), &from) ||
+        !jsonio_string(jsonio_get(m, "k"), &kind) || strlen(from) != ORIGIN_LEN ||
+        strcmp(from, hub_id) == 0)
+        return; /* not a hub's, or this hub's own */
+    if (strcmp(kind, "bye") == 0) {
+        for (size_t r = 0; r < nremote;) {
+            if (strcmp(remote[r].origin, from) != 0) {
+                r++;
+                continue;
+            }
+            unsigned char u[16];
+            memcpy(u, remote[r].uuid, 16);
+            remote_drop(r);
+            viewers_send(u);
+        }
+        return;
+    }
+    if (!jsonio_string(jsonio_get(m, "c"), &uuid) || !v_uuid(uuid))
+        return;
+    unsigned char u[16];
+    uuid_bytes(uuid, u);
+    if (strcmp(kind, "typing") == 0) {
+        struct store_live_conv conv;
+        int64_t user = 0;
+        struct sbuf sb;
+        queried = 1;
+        if (!jsonio_int64(jsonio_get(m, "u"), &user) ||
+            store_events_conv(db, arena, uuid, &conv) != APP_OK)
+            return;
+        typing_frame(&sb, conv.uuid, flag(m, "t"), flag(m, "p"), user);
+        if (sbuf_str(&sb) != NULL)
+            fan_out(sb.buf, sb.len, TO_SUBSCRIBERS, 0, &conv, NULL);
+    } else if (strcmp(kind, "viewers") == 0) {
+        struct json_object *v = jsonio_get(m, "v");
+        int64_t ids[MAX_VIEWERS];
+        int n = 0;
+        if (v == NULL || !json_object_is_type(v, json_type_array))
+            return;
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            int64_t id;
+            if (jsonio_int64(json_object_array_get_idx(v, i), &id) && id > 0)
+                n = add_id(ids, n, id);
+        }
+        remote_set(from, u, ids, n);
+        viewers_send(u);
+        if (flag(m, "ask") && local_viewers(u, ids) > 0)
+            announce_viewers(u, 0);
+    }
+}
+
+/*
+ * Handles the deskd_live messages collected so far, RELAY_STEP at a time
+ * (a typing costs a query; the loop turns between steps); the caller runs
+ * pg_check() after it.
+ */
+static void drain_relayed(void)
+{
+    size_t take = nrelayed < RELAY_STEP ? nrelayed : RELAY_STEP;
+
+    for (size_t i = 0; i < take; i++) {
+        relayed_one(relayed[i]);
+        free(relayed[i]);
+        arena_reset(arena);
+    }
+    memmove(relayed, relayed + take, (nrelayed - take) * sizeof(*relayed));
+    nrelayed -= take;
+}
+
+/*
+ * Every VIEWERS_REFRESH_SECS: this hub's viewers again (the other hubs
+ * keep them alive), and the other hubs' that were not refreshed in time
+ * dropped.
+ */
+static void viewers_refresh(time_t now)
+{
+    static time_t last;
+    if (now - last < VIEWERS_REFRESH_SECS)
+        return;
+    last = now;
+    for (size_t r = 0; r < nremote;) {
+        if (now - remote[r].seen <= VIEWERS_EXPIRE_SECS) {
+            r++;
+            continue;
+        }
+        unsigned char u[16];
+        memcpy(u, remote[r].uuid, 16);
+        remote_drop(r);
+        viewers_send(u);
+        arena_reset(arena);
+    }
+    /* Each conversation viewed here, once. */
+    unsigned char(*viewed)[16] = malloc((size_t)(nclients > 0 ? nclients : 1) * 16);
+    int n = 0;
+    if (viewed == NULL)
+        return;
+    for (const struct client *c = clients; c != NULL && n < nclients; c = c->next)
+        if (c->has_open && !c->cut)
+            memcpy(viewed[n++], c->open, 16);
+    qsort(viewed, (size_t)n, 16, cmp16);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && memcmp(viewed[i], viewed[i - 1], 16) == 0)
+            continue;
+        announce_viewers(viewed[i], 0);
+        arena_reset(arena);
+    }
+    free(viewed);
 }
 
 /* The conversation a client names, if it may read it; NULL otherwise (errors sent). */
@@ -683,8 +958,8 @@ static void on_subscribe(struct client *c, struct json_object *data)
     c->has_open = 1;
     memcpy(c->open, uuid, 16);
     if (had && memcmp(old, uuid, 16) != 0)
-        viewers_update(old);
-    viewers_update(uuid);
+        viewers_changed(old, 0);
+    viewers_changed(uuid, 1);
 }
 
 static void on_list(struct client *c, struct json_object *data)
@@ -723,15 +998,18 @@ static void on_typing(struct client *c, struct json_object *data)
 
     if (!conv_for(c, data, "conversation_uuid is required for typing", &conv))
         return;
+    int typing = t != NULL && json_object_get_boolean(t),
+        private_msg = pm != NULL && json_object_get_boolean(pm);
     struct sbuf sb;
-    sbuf_init(&sb, arena);
-    sbuf_addf(&sb,
-              "{\"type\":\"typing\",\"data\":{\"conversation_uuid\":\"%s\",\"is_typing\":%s,"
-              "\"is_private_message\":%s,\"user_id\":%lld}}",
-              conv.uuid, t != NULL && json_object_get_boolean(t) ? "true" : "false",
-              pm != NULL && json_object_get_boolean(pm) ? "true" : "false", (long long)c->user_id);
+    typing_frame(&sb, conv.uuid, typing, private_msg, c->user_id);
     if (sbuf_str(&sb) != NULL)
         fan_out(sb.buf, sb.len, TO_SUBSCRIBERS, 0, &conv, c);
+    /* The subscribers on other hosts: through PostgreSQL (their hubs check their access). */
+    sbuf_init(&sb, arena);
+    sbuf_addf(&sb, "{\"o\":\"%s\",\"k\":\"typing\",\"c\":\"%s\",\"t\":%s,\"p\":%s,\"u\":%lld}",
+              hub_id, conv.uuid, typing ? "true" : "false", private_msg ? "true" : "false",
+              (long long)c->user_id);
+    relay(&sb);
 }
 
 static void on_message(struct client *c, const char *buf, size_t len)
@@ -939,7 +1217,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
         c->rx = NULL;
         if (c->has_open) {
             c->has_open = 0;
-            viewers_update(c->open);
+            viewers_changed(c->open, 0);
             arena_reset(arena);
         }
         break;
@@ -975,6 +1253,8 @@ static void tick(struct lws_sorted_usec_list *sul)
             lws_callback_on_writable(c->wsi);
         }
     }
+    if (pg_wsi != NULL)
+        viewers_refresh(now);
     pg_check();
     lws_sul_schedule(ctx, 0, sul, tick, LWS_US_PER_SEC);
 }
@@ -1020,6 +1300,13 @@ int hub_main(void *arg)
         (void)setrlimit(RLIMIT_NOFILE, &rl);
     }
     authn_init(env->cfg->secret_key);
+    unsigned char rnd[ORIGIN_LEN / 2];
+    if (crypto_random(rnd, sizeof(rnd)) != 0) {
+        log_err("live hub: no randomness");
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof(rnd); i++)
+        snprintf(hub_id + 2 * i, 3, "%02x", rnd[i]);
     snprintf(appname, sizeof(appname), "deskd hub %ld", (long)getpid());
     if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &db) != APP_OK)
         log_warnx("live hub: database not reachable yet; retrying");
@@ -1081,14 +1368,26 @@ int hub_main(void *arg)
         int paused = npending > 0 && backlogged();
         if (paused)
             lws_sul_schedule(ctx, 0, &wake_sul, wake, 50 * LWS_US_PER_MS);
-        if (service(npending > 0 && !paused) < 0)
+        if (service((npending > 0 && !paused) || nrelayed > 0) < 0)
             break;
         if (npending > 0 && !backlogged()) {
             drain_pending();
             pg_check();
         }
+        if (nrelayed > 0) {
+            drain_relayed();
+            pg_check();
+        }
     }
     log_info("live hub: draining %d connection(s)", nclients);
+    if (pg_wsi != NULL) {
+        /* The other hosts drop this hub's viewers now rather than when they expire. */
+        struct sbuf sb;
+        sbuf_init(&sb, arena);
+        sbuf_addf(&sb, "{\"o\":\"%s\",\"k\":\"bye\"}", hub_id);
+        relay(&sb);
+        arena_reset(arena);
+    }
     for (struct client *c = clients; c != NULL; c = c->next) {
         lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
                          (unsigned char *)"server shutting down", 20);
@@ -1103,6 +1402,10 @@ out:
         ev_loop_destroy(evloop);
     evloop = NULL;
     free(pending);
+    for (size_t i = 0; i < nrelayed; i++)
+        free(relayed[i]);
+    free(relayed);
+    free(remote);
     arena_free(arena);
     store_close(db);
     return rc;
