@@ -4,7 +4,8 @@
 #   make run        install packages if needed, start the private stack with demo data
 #   make test       the same stack without demo data, then every test suite
 #                   (and the unit suites again under AddressSanitizer/UBSan)
-#   make bench      wrk through nginx against seeded data
+#   make bench      wrk through nginx against seeded data, the conversation lists,
+#                   webhook deliveries/s and the live hub's fan-out to 2,000 clients
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
@@ -163,6 +164,8 @@ bench:
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
 	@scripts/bench
 	@scripts/bench-lists
+	@scripts/bench-webhooks
+	@scripts/bench-ws
 
 C_FILES = $(shell find lib app tests -name '*.[ch]' | sort)
 
