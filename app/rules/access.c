@@ -44,7 +44,7 @@ int access_scoped(unsigned s, int64_t user_id, const struct access_facts *f)
 
 int access_conversation(const struct principal *p, const struct access_facts *f)
 {
-    return access_scoped(access_read_scopes(p), p->id, f);
+    return p != NULL && access_scoped(access_read_scopes(p), p->id, f);
 }
 
 enum app_err conv_access(struct req *r, struct resp *w, const char *capture,
