@@ -44,6 +44,7 @@
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/jsonio.h"
+#include "lib/jsonw.h"
 #include "lib/log.h"
 #include "lib/sbuf.h"
 #include "lib/validate.h"
@@ -79,6 +80,7 @@
 #define MAX_RELAYED 4096        /* deskd_live messages waiting to be handled */
 #define RELAY_STEP 64           /* of them handled per turn of the loop */
 #define VIEWERS_REFRESH_SECS 30 /* a hub announces its viewers again */
+#define REFRESH_BATCH 200       /* announcements sent in one statement */
 #define VIEWERS_EXPIRE_SECS 75  /* another hub's viewers not announced again are dropped */
 
 /* A formatted frame, shared by the queues it is on. */
@@ -686,31 +688,54 @@ struct remote_view {
 static struct remote_view *remote;
 static size_t nremote, remote_cap;
 
-/* NOTIFY deskd_live with the message in sb (a failure only costs the other hosts an update). */
-static void relay(struct sbuf *sb)
+/*
+ * NOTIFY deskd_live with the messages in batch, a JSON array of strings
+ * (a failure only costs the other hosts an update until the next refresh).
+ */
+static void relay_batch(struct sbuf *batch)
 {
-    if (sbuf_str(sb) == NULL || pg_wsi == NULL)
+    if (sbuf_str(batch) == NULL || pg_wsi == NULL)
         return; /* the connection is down: the refresh after it is back catches up */
     queried = 1;
-    if (store_events_relay(db, arena, sb->buf) != APP_OK)
+    if (store_events_relay(db, arena, batch->buf) != APP_OK)
         log_debug("live hub: could not tell the other hosts");
+}
+
+/* NOTIFY deskd_live with the one message in sb. */
+static void relay(struct sbuf *sb)
+{
+    struct sbuf batch;
+
+    if (sbuf_str(sb) == NULL)
+        return;
+    sbuf_init(&batch, arena);
+    sbuf_add(&batch, "[");
+    jw_str(&batch, sb->buf, sb->len);
+    sbuf_add(&batch, "]");
+    relay_batch(&batch);
+}
+
+/* The message telling the other hubs who views the conversation here, into sb. */
+static void viewers_message(struct sbuf *sb, const unsigned char uuid[16], int ask)
+{
+    int64_t ids[MAX_VIEWERS];
+    char text[37];
+    int n = local_viewers(uuid, ids);
+
+    uuid_text(uuid, text);
+    sbuf_init(sb, arena);
+    sbuf_addf(sb, "{\"o\":\"%s\",\"k\":\"viewers\",\"c\":\"%s\",\"ask\":%s,\"v\":[", hub_id, text,
+              ask ? "true" : "false");
+    for (int i = 0; i < n; i++)
+        sbuf_addf(sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+    sbuf_add(sb, "]}");
 }
 
 /* Tells the other hubs who views the conversation here (ask: and to answer with theirs). */
 static void announce_viewers(const unsigned char uuid[16], int ask)
 {
-    int64_t ids[MAX_VIEWERS];
-    char text[37];
-    int n = local_viewers(uuid, ids);
     struct sbuf sb;
-
-    uuid_text(uuid, text);
-    sbuf_init(&sb, arena);
-    sbuf_addf(&sb, "{\"o\":\"%s\",\"k\":\"viewers\",\"c\":\"%s\",\"ask\":%s,\"v\":[", hub_id, text,
-              ask ? "true" : "false");
-    for (int i = 0; i < n; i++)
-        sbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)ids[i]);
-    sbuf_add(&sb, "]}");
+    viewers_message(&sb, uuid, ask);
     relay(&sb);
 }
 
@@ -762,29 +787,35 @@ static void remote_drop(size_t r)
     remote[r] = remote[--nremote];
 }
 
-/* Another hub's viewers of uuid (n 0: none any more). */
-static void remote_set(const char *from, const unsigned char uuid[16], const int64_t *ids, int n)
+/* Another hub's viewers of uuid (n 0: none any more); 1 if that changed what is known. */
+static int remote_set(const char *from, const unsigned char uuid[16], const int64_t *ids, int n)
 {
     size_t r;
     for (r = 0; r < nremote; r++)
         if (memcmp(remote[r].uuid, uuid, 16) == 0 && strcmp(remote[r].origin, from) == 0)
             break;
     if (n == 0) {
-        if (r < nremote)
-            remote_drop(r);
-        return;
+        if (r == nremote)
+            return 0;
+        remote_drop(r);
+        return 1;
+    }
+    if (r < nremote && remote[r].n == n &&
+        memcmp(remote[r].ids, ids, (size_t)n * sizeof(*ids)) == 0) {
+        remote[r].seen = time(NULL); /* a refresh */
+        return 0;
     }
     if (r == nremote) {
         if (nremote == MAX_REMOTE) {
             log_warnx("live hub: viewers of more than %d conversations on other hosts; ignored",
                       MAX_REMOTE);
-            return;
+            return 0;
         }
         if (nremote == remote_cap) {
             size_t cap = remote_cap ? remote_cap * 2 : 64;
             struct remote_view *p = realloc(remote, cap * sizeof(*p));
             if (p == NULL)
-                return;
+                return 0;
             remote = p;
             remote_cap = cap;
         }
@@ -795,6 +826,7 @@ static void remote_set(const char *from, const unsigned char uuid[16], const int
     remote[r].n = n;
     memcpy(remote[r].ids, ids, (size_t)n * sizeof(*ids));
     remote[r].seen = time(NULL);
+    return 1;
 }
 
 static void typing_frame(struct sbuf *sb, const char *uuid, int typing, int private_msg,
@@ -863,8 +895,8 @@ static void relayed_one(const char *msg)
             if (jsonio_int64(json_object_array_get_idx(v, i), &id) && id > 0)
                 n = add_id(ids, n, id);
         }
-        remote_set(from, u, ids, n);
-        viewers_send(u);
+        if (remote_set(from, u, ids, n))
+            viewers_send(u);
         if (flag(m, "ask") && local_viewers(u, ids) > 0)
             announce_viewers(u, 0);
     }
@@ -919,10 +951,32 @@ static void viewers_refresh(time_t now)
         if (c->has_open && !c->cut)
             memcpy(viewed[n++], c->open, 16);
     qsort(viewed, (size_t)n, 16, cmp16);
+    /* In batches of REFRESH_BATCH messages, one statement each. */
+    struct sbuf batch, one;
+    int inbatch = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0 && memcmp(viewed[i], viewed[i - 1], 16) == 0)
             continue;
-        announce_viewers(viewed[i], 0);
+        if (inbatch == 0) {
+            sbuf_init(&batch, arena);
+            sbuf_add(&batch, "[");
+        }
+        viewers_message(&one, viewed[i], 0);
+        if (sbuf_str(&one) == NULL)
+            continue;
+        if (inbatch > 0)
+            sbuf_add(&batch, ",");
+        jw_str(&batch, one.buf, one.len);
+        if (++inbatch == REFRESH_BATCH) {
+            sbuf_add(&batch, "]");
+            relay_batch(&batch);
+            arena_reset(arena);
+            inbatch = 0;
+        }
+    }
+    if (inbatch > 0) {
+        sbuf_add(&batch, "]");
+        relay_batch(&batch);
         arena_reset(arena);
     }
     free(viewed);
