@@ -4,7 +4,8 @@
 #   make run        install packages if needed, start the private stack with demo data
 #   make test       the same stack without demo data, then every test suite
 #                   (and the unit suites again under AddressSanitizer/UBSan)
-#   make bench      wrk through nginx against seeded data
+#   make bench      wrk through nginx against seeded data, the conversation lists,
+#                   webhook deliveries/s and the live hub's fan-out to 2,000 clients
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
@@ -19,7 +20,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wwrite-strings -Wvla -Wimplicit-fallthrough -Wnull-dereference -fno-common
 STD     := -std=c11 -D_GNU_SOURCE -I. -Iapp
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null)
-DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null) -lfcgi -lcrypt -lmagic
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null) -lfcgi -lcrypt -lmagic -lev
 RELEASE := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 RELEASE_LD := -pie -Wl,-z,relro,-z,now
 ASAN    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -163,6 +164,8 @@ bench:
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
 	@scripts/bench
 	@scripts/bench-lists
+	@scripts/bench-webhooks
+	@scripts/bench-ws
 
 C_FILES = $(shell find lib app tests -name '*.[ch]' | sort)
 

@@ -181,6 +181,16 @@ int httpq_post(struct httpq *q, int64_t id, const char *url, const char *const *
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*"); /* the address checked is the receiver's */
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    /*
+     * curl resolves a name in a thread of its own (getaddrinfo cannot be
+     * interrupted).  A transfer that ends while that thread still waits for
+     * a name server (the timeout, or httpq_free) would join it, stopping
+     * every other transfer until the resolver gives up (10 s and more for a
+     * server that never answers); with QUICK_EXIT the thread is left to end
+     * on its own.  Such a thread lives at most the resolver's timeout, one
+     * per attempt in flight.
+     */
+    curl_easy_setopt(h, CURLOPT_QUICK_EXIT, 1L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms < 5000 ? timeout_ms : 5000L);
     curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);

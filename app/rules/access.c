@@ -34,16 +34,17 @@ unsigned access_read_scopes(const struct principal *p)
     return app_has_perm(p, "conversations:read") ? access_scopes(p) : 0;
 }
 
-int access_conversation(const struct principal *p, const struct access_facts *f)
+int access_scoped(unsigned s, int64_t user_id, const struct access_facts *f)
 {
-    unsigned s = access_scopes(p);
-
-    if (!app_has_perm(p, "conversations:read"))
-        return 0;
-    return (s & ACCESS_ALL) || ((s & ACCESS_ASSIGNED) && f->has_user && f->user_id == p->id) ||
+    return (s & ACCESS_ALL) || ((s & ACCESS_ASSIGNED) && f->has_user && f->user_id == user_id) ||
            ((s & ACCESS_TEAM_ALL) && f->my_team) ||
            ((s & ACCESS_TEAM_INBOX) && f->my_team && !f->has_user) ||
            ((s & ACCESS_UNASSIGNED) && !f->has_user && !f->has_team);
+}
+
+int access_conversation(const struct principal *p, const struct access_facts *f)
+{
+    return p != NULL && access_scoped(access_read_scopes(p), p->id, f);
 }
 
 enum app_err conv_access(struct req *r, struct resp *w, const char *capture,

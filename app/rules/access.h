@@ -42,6 +42,13 @@ struct access_facts {
 /* 1 if p may read the conversation: conversations:read and a scope that covers it. */
 int access_conversation(const struct principal *p, const struct access_facts *f);
 
+/*
+ * The same rule for read scopes computed once (access_read_scopes(): 0
+ * without conversations:read) and the caller's user id: what the live hub
+ * checks for every connection an event may go to.
+ */
+int access_scoped(unsigned read_scopes, int64_t user_id, const struct access_facts *f);
+
 /* One conversation as the rule loads it (store_conversation_access()). */
 struct access_conv {
     int64_t id;

@@ -1,13 +1,16 @@
 /*
  * services/hub.c - see hub.h.
  *
- * One libwebsockets context, one thread.  Three kinds of descriptor share
- * its poll loop: the listen socket inherited from the master (accepted here
- * and handed to libwebsockets as HTTP connections that upgrade), a dup of
- * the PostgreSQL connection's socket (readable: notifications arrived) and
- * the clients.  A notification carries an event id; the events are read by
- * id (a NOTIFY is delivered at commit, so the row is visible) and each is
- * formatted once, shared by reference among the clients' queues.
+ * One libwebsockets context, one thread, on a libev (epoll) loop.  Three
+ * kinds of descriptor share it: the listen socket inherited from the master
+ * (accepted here and handed to libwebsockets as HTTP connections that
+ * upgrade), a dup of the PostgreSQL connection's socket (readable:
+ * notifications arrived) and the clients.  A notification carries an event
+ * id; the events are read by id (a NOTIFY is delivered at commit, so the
+ * row is visible) and each is formatted once, then written to every client
+ * it is for from that one buffer (a client whose socket is full queues it,
+ * shared by reference); the access rule is a few bit tests per client on
+ * scopes read when it authenticated.
  *
  * The wire protocol is the web app's: frames {"type", "data"}; the text
  * "ping" is answered "pong"; clients send conversation_subscribe (the one
@@ -24,6 +27,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <errno.h>
+#include <ev.h>
 #include <fcntl.h>
 #include <libwebsockets.h>
 #include <signal.h>
@@ -37,8 +41,10 @@
 #include <json-c/json.h>
 
 #include "lib/arena.h"
+#include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/jsonio.h"
+#include "lib/jsonw.h"
 #include "lib/log.h"
 #include "lib/sbuf.h"
 #include "lib/validate.h"
@@ -66,12 +72,16 @@
  */
 #define PING_SECS 25
 #define HANGUP_SECS 60
-
-/* The permissions the access rule reads, as bits of struct client's perms. */
-static const char *const conv_perms[] = {
-    "conversations:read",          "conversations:read_all",        "conversations:read_unassigned",
-    "conversations:read_assigned", "conversations:read_team_inbox", "conversations:read_team_all"};
-#define NPERMS (sizeof(conv_perms) / sizeof(conv_perms[0]))
+/* Typing and viewers between the hubs of several hosts (deskd_live). */
+#define LIVE_CHANNEL "deskd_live"
+#define ORIGIN_LEN 16           /* hex characters naming a hub in its messages */
+#define MAX_VIEWERS 64          /* viewer ids in one conversation_viewers */
+#define MAX_REMOTE 4096         /* conversations viewed on other hosts, kept */
+#define MAX_RELAYED 4096        /* deskd_live messages waiting to be handled */
+#define RELAY_STEP 64           /* of them handled per turn of the loop */
+#define VIEWERS_REFRESH_SECS 30 /* a hub announces its viewers again */
+#define REFRESH_BATCH 200       /* announcements sent in one statement */
+#define VIEWERS_EXPIRE_SECS 75  /* another hub's viewers not announced again are dropped */
 
 /* A formatted frame, shared by the queues it is on. */
 struct frame {
@@ -91,7 +101,7 @@ struct client {
     struct client *prev, *next;
     int linked, authed, cut;
     int64_t user_id, session_id;
-    unsigned perms; /* bits of conv_perms */
+    unsigned scopes; /* access_read_scopes() of the agent, read at every (re)check */
     time_t checked_at;
     int has_open;
     unsigned char open[16];
@@ -99,8 +109,9 @@ struct client {
     int nlist;
     struct qnode *qhead, *qtail;
     size_t queued;
-    long backlog_since; /* ms: when the queue passed half the limit (0: it is not over) */
-    time_t last_rx;     /* the last frame or pong from the client */
+    long backlog_since;  /* ms: when the queue passed half the limit (0: it is not over) */
+    int backlog_counted; /* counted in nbacklogged */
+    time_t last_rx;      /* the last frame or pong from the client */
     time_t last_ping;
     int ping_due;
     char *rx; /* a message arriving in fragments */
@@ -108,18 +119,24 @@ struct client {
 };
 
 static const struct hub_env *env;
+static struct ev_loop *evloop; /* libev (epoll) under libwebsockets; NULL: its poll() loop */
 static struct lws_context *ctx;
 static struct lws_vhost *vh;
 static struct db *db;
 static struct arena *arena;
 static struct client *clients;
 static int nclients;
+static int nbacklogged; /* clients with backlog_since set */
 static volatile sig_atomic_t stop;
 static struct lws *pg_wsi;
 static unsigned long pg_gen;
 static int64_t last_id;
+static int queried; /* a query ran since the last pg_check() */
 static int64_t *pending;
 static size_t npending, pending_cap;
+static char hub_id[ORIGIN_LEN + 1]; /* this hub in deskd_live messages */
+static char **relayed;              /* deskd_live messages collected, handled by drain_relayed() */
+static size_t nrelayed, relayed_cap;
 static struct lws_sorted_usec_list tick_sul, wake_sul;
 
 static long now_ms(void)
@@ -136,6 +153,8 @@ static long now_ms(void)
  */
 static int backlogged(void)
 {
+    if (nbacklogged == 0)
+        return 0;
     long now = now_ms();
     for (const struct client *c = clients; c != NULL; c = c->next)
         if (c->backlog_since != 0 && !c->cut && now - c->backlog_since < SLOW_MS)
@@ -145,7 +164,21 @@ static int backlogged(void)
 
 static void wake(struct lws_sorted_usec_list *sul)
 {
-    (void)sul; /* only ends the wait of lws_service() */
+    (void)sul; /* only ends the wait of service() */
+}
+
+/*
+ * One turn of the event loop: waits for a descriptor or a timer (nowait:
+ * only handles what is ready).  libev watches the descriptors with epoll,
+ * so a turn costs what is ready, not a poll() over every connection.
+ */
+static int service(int nowait)
+{
+    if (evloop != NULL) {
+        ev_run(evloop, nowait ? EVRUN_NOWAIT : EVRUN_ONCE);
+        return 0;
+    }
+    return lws_service(ctx, nowait ? -1 : 0);
 }
 
 static void on_term(int sig)
@@ -186,39 +219,26 @@ static int cmp_i64(const void *x, const void *y)
 
 /* ---- access ---- */
 
-static unsigned perm_bits(const struct principal *p)
-{
-    unsigned bits = 0;
-    for (size_t i = 0; i < NPERMS; i++)
-        if (app_has_perm(p, conv_perms[i]))
-            bits |= 1u << i;
-    return bits;
-}
-
-/* The API's rule (rules/access.c) for this client and conversation. */
+/*
+ * The API's rule (rules/access.c) for this client and conversation, from
+ * the scopes read when the client authenticated (or was last rechecked):
+ * a few bit tests, and the team's member list only for a client whose
+ * scopes depend on it.
+ */
 static int may_see(const struct client *c, const struct store_live_conv *conv)
 {
-    const char *perms[NPERMS];
-    struct principal p;
     struct access_facts f;
-    size_t n = 0;
 
-    if (conv->uuid == NULL)
+    if (conv->uuid == NULL || c->scopes == 0)
         return 0;
-    for (size_t i = 0; i < NPERMS; i++)
-        if (c->perms & (1u << i))
-            perms[n++] = conv_perms[i];
-    memset(&p, 0, sizeof(p));
-    p.id = c->user_id;
-    p.perms = perms;
-    p.nperms = n;
     f.has_user = conv->has_user;
     f.user_id = conv->user_id;
     f.has_team = conv->has_team;
-    f.my_team = conv->has_team && conv->nmembers > 0 &&
+    f.my_team = (c->scopes & (ACCESS_TEAM_ALL | ACCESS_TEAM_INBOX)) && conv->has_team &&
+                conv->nmembers > 0 &&
                 bsearch(&c->user_id, conv->members, (size_t)conv->nmembers, sizeof(int64_t),
                         cmp_i64) != NULL;
-    return access_conversation(&p, &f);
+    return access_scoped(c->scopes, c->user_id, &f);
 }
 
 static int subscribed(const struct client *c, const unsigned char uuid[16])
@@ -257,12 +277,34 @@ static void cut_off(struct client *c, const char *why)
     lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
+static void backlog_clear(struct client *c)
+{
+    c->backlog_since = 0;
+    if (c->backlog_counted) {
+        c->backlog_counted = 0;
+        nbacklogged--;
+    }
+}
+
+/*
+ * Sends f to c: written at once when nothing of c's waits (the common case:
+ * one send(2) per client and event, no queue node, no pass through poll()
+ * for the socket to become writable), else queued for the writable callback.
+ * libwebsockets keeps what the socket did not take of a write and sends it
+ * first when the socket drains (asking for the callback itself), so frames
+ * stay in order; while it holds such a rest, frames are queued.
+ */
 static void enqueue(struct client *c, struct frame *f)
 {
     size_t limit = (size_t)env->cfg->ws_client_buffer * 1024;
 
     if (c->cut)
         return;
+    if (c->qhead == NULL && !c->ping_due && !lws_partial_buffered(c->wsi)) {
+        if (lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT) < (int)f->len)
+            cut_off(c, "the connection failed");
+        return;
+    }
     if (c->queued + f->len > limit) {
         cut_off(c, "too slow to read its events (send buffer full)");
         return;
@@ -281,8 +323,11 @@ static void enqueue(struct client *c, struct frame *f)
         c->qhead = q;
     c->qtail = q;
     c->queued += f->len;
-    if (c->backlog_since == 0 && c->queued > limit / 2)
+    if (c->backlog_since == 0 && c->queued > limit / 2) {
         c->backlog_since = now_ms();
+        c->backlog_counted = 1;
+        nbacklogged++;
+    }
     lws_callback_on_writable(c->wsi);
 }
 
@@ -398,7 +443,21 @@ static void deliver(const struct store_live_event *ev)
 static void collect(void *arg, const char *channel, const char *payload)
 {
     (void)arg;
-    (void)channel;
+    if (strcmp(channel, LIVE_CHANNEL) == 0) {
+        if (nrelayed == MAX_RELAYED)
+            return;
+        if (nrelayed == relayed_cap) {
+            size_t cap = relayed_cap ? relayed_cap * 2 : 64;
+            char **p = realloc(relayed, cap * sizeof(*p));
+            if (p == NULL)
+                return;
+            relayed = p;
+            relayed_cap = cap;
+        }
+        if ((relayed[nrelayed] = strdup(payload)) != NULL)
+            nrelayed++;
+        return;
+    }
     char *end;
     long long id = strtoll(payload, &end, 10);
     if (end == payload || *end != '\0' || id <= 0)
@@ -419,9 +478,9 @@ static void pg_check(void);
 
 /*
  * Reads and delivers the events named by the notifications collected so
- * far, STEP at a time: between steps the loop turns (hub_main), so the
- * clients' queues drain as they fill and a burst of events cuts off only
- * the clients that do not keep up.
+ * far, STEP at a time (the caller runs pg_check() after it): between steps
+ * the loop turns (hub_main), so the clients' queues drain as they fill and
+ * a burst of events cuts off only the clients that do not keep up.
  */
 static void drain_pending(void)
 {
@@ -437,6 +496,7 @@ static void drain_pending(void)
         sbuf_addf(&sb, i ? ",%lld" : "%lld", (long long)pending[i]);
     memmove(pending, pending + take, (npending - take) * sizeof(*pending));
     npending -= take;
+    queried = 1;
     if (sbuf_str(&sb) == NULL || store_events_by_ids(db, arena, sb.buf, &rows, &n) != APP_OK) {
         log_warnx("live hub: %zu events could not be read", take);
     } else {
@@ -444,9 +504,6 @@ static void drain_pending(void)
             deliver(&rows[i]);
     }
     arena_reset(arena);
-    /* Notifications that came in while the query ran sit in libpq's buffer. */
-    if (pg_wsi != NULL && store_notifications(db, collect, NULL) < 0)
-        pg_detach();
 }
 
 static void pg_detach(void)
@@ -463,9 +520,10 @@ static void pg_attach(void)
     lws_sock_file_fd_type fd;
     int first = pg_gen == 0;
 
+    queried = 1;
     if (store_ensure(db) != APP_OK)
         return;
-    if (store_listen(db, "deskd_events") != APP_OK)
+    if (store_listen(db, "deskd_events") != APP_OK || store_listen(db, LIVE_CHANNEL) != APP_OK)
         return;
     fd.filefd = dup(store_socket(db));
     if (fd.filefd < 0) {
@@ -501,11 +559,25 @@ static void pg_attach(void)
     log_info("live hub: database connection back, events after %lld", (long long)last_id);
 }
 
-/* After any query: a reconnect inside lib/db dropped the LISTEN. */
+/*
+ * After any query: a reconnect inside lib/db dropped the LISTEN; and a
+ * notification that arrived while the query ran was read with its result
+ * into libpq's buffer, where no readable socket would ever announce it: it
+ * is collected now, so the loop sends it at once (not with the next event).
+ */
 static void pg_check(void)
 {
-    if (pg_wsi != NULL && store_generation(db) != pg_gen)
+    if (pg_wsi == NULL)
+        return;
+    if (store_generation(db) != pg_gen) {
         pg_detach();
+        return;
+    }
+    if (queried) {
+        queried = 0;
+        if (store_notifications(db, collect, NULL) < 0)
+            pg_detach();
+    }
 }
 
 static int cb_pg(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -563,11 +635,8 @@ static int cb_accept(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
 /* ---- clients ---- */
 
-static void viewers_update(const unsigned char uuid[16])
+static void uuid_text(const unsigned char uuid[16], char text[37])
 {
-    char text[37];
-    int64_t ids[64];
-    int n = 0;
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
 
@@ -578,17 +647,112 @@ static void viewers_update(const unsigned char uuid[16])
         text[o++] = hex[uuid[i] & 15];
     }
     text[o] = '\0';
-    for (struct client *c = clients; c != NULL && n < 64; c = c->next) {
-        if (!c->has_open || c->cut || memcmp(c->open, uuid, 16) != 0)
-            continue;
-        int seen = 0;
-        for (int i = 0; i < n; i++)
-            seen |= ids[i] == c->user_id;
-        if (!seen)
-            ids[n++] = c->user_id;
-    }
-    if (n == 0)
+}
+
+static int add_id(int64_t *ids, int n, int64_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (ids[i] == id)
+            return n;
+    if (n < MAX_VIEWERS)
+        ids[n++] = id;
+    return n;
+}
+
+/* The agents viewing the conversation on this hub, distinct, into ids; how many. */
+static int local_viewers(const unsigned char uuid[16], int64_t *ids)
+{
+    int n = 0;
+    for (struct client *c = clients; c != NULL; c = c->next)
+        if (c->has_open && !c->cut && memcmp(c->open, uuid, 16) == 0)
+            n = add_id(ids, n, c->user_id);
+    return n;
+}
+
+/* ---- other hosts: typing and viewers through deskd_live ---- */
+
+/*
+ * The viewers another host's hub announced for one conversation.  Each hub
+ * announces its own when they change and every VIEWERS_REFRESH_SECS; an
+ * entry not heard of for VIEWERS_EXPIRE_SECS (its hub died) is dropped, as
+ * are a hub's entries when it says goodbye.
+ */
+struct remote_view {
+    char origin[ORIGIN_LEN + 1];
+    unsigned char uuid[16];
+    int n;
+    int64_t ids[MAX_VIEWERS];
+    time_t seen;
+};
+
+static struct remote_view *remote;
+static size_t nremote, remote_cap;
+
+/*
+ * NOTIFY deskd_live with the messages in batch, a JSON array of strings
+ * (a failure only costs the other hosts an update until the next refresh).
+ */
+static void relay_batch(struct sbuf *batch)
+{
+    if (sbuf_str(batch) == NULL || pg_wsi == NULL)
+        return; /* the connection is down: the refresh after it is back catches up */
+    queried = 1;
+    if (store_events_relay(db, arena, batch->buf) != APP_OK)
+        log_debug("live hub: could not tell the other hosts");
+}
+
+/* NOTIFY deskd_live with the one message in sb. */
+static void relay(struct sbuf *sb)
+{
+    struct sbuf batch;
+
+    if (sbuf_str(sb) == NULL)
         return;
+    sbuf_init(&batch, arena);
+    sbuf_add(&batch, "[");
+    jw_str(&batch, sb->buf, sb->len);
+    sbuf_add(&batch, "]");
+    relay_batch(&batch);
+}
+
+/* The message telling the other hubs who views the conversation here, into sb. */
+static void viewers_message(struct sbuf *sb, const unsigned char uuid[16], int ask)
+{
+    int64_t ids[MAX_VIEWERS];
+    char text[37];
+    int n = local_viewers(uuid, ids);
+
+    uuid_text(uuid, text);
+    sbuf_init(sb, arena);
+    sbuf_addf(sb, "{\"o\":\"%s\",\"k\":\"viewers\",\"c\":\"%s\",\"ask\":%s,\"v\":[", hub_id, text,
+              ask ? "true" : "false");
+    for (int i = 0; i < n; i++)
+        sbuf_addf(sb, i ? ",%lld" : "%lld", (long long)ids[i]);
+    sbuf_add(sb, "]}");
+}
+
+/* Tells the other hubs who views the conversation here (ask: and to answer with theirs). */
+static void announce_viewers(const unsigned char uuid[16], int ask)
+{
+    struct sbuf sb;
+    viewers_message(&sb, uuid, ask);
+    relay(&sb);
+}
+
+/* Sends conversation_viewers (this hub's viewers and the other hosts') to its viewers here. */
+static void viewers_send(const unsigned char uuid[16])
+{
+    int64_t ids[MAX_VIEWERS];
+    char text[37];
+    int n = local_viewers(uuid, ids);
+
+    if (n == 0)
+        return; /* nobody here to tell */
+    for (size_t r = 0; r < nremote; r++)
+        if (memcmp(remote[r].uuid, uuid, 16) == 0)
+            for (int i = 0; i < remote[r].n; i++)
+                n = add_id(ids, n, remote[r].ids[i]);
+    uuid_text(uuid, text);
     struct sbuf sb;
     sbuf_init(&sb, arena);
     sbuf_addf(&sb,
@@ -610,6 +774,214 @@ static void viewers_update(const unsigned char uuid[16])
     frame_unref(f);
 }
 
+/* The viewers here changed: tell them and the other hosts (not while shutting down). */
+static void viewers_changed(const unsigned char uuid[16], int ask)
+{
+    viewers_send(uuid);
+    if (!stop)
+        announce_viewers(uuid, ask);
+}
+
+static void remote_drop(size_t r)
+{
+    remote[r] = remote[--nremote];
+}
+
+/* Another hub's viewers of uuid (n 0: none any more); 1 if that changed what is known. */
+static int remote_set(const char *from, const unsigned char uuid[16], const int64_t *ids, int n)
+{
+    size_t r;
+    for (r = 0; r < nremote; r++)
+        if (memcmp(remote[r].uuid, uuid, 16) == 0 && strcmp(remote[r].origin, from) == 0)
+            break;
+    if (n == 0) {
+        if (r == nremote)
+            return 0;
+        remote_drop(r);
+        return 1;
+    }
+    if (r < nremote && remote[r].n == n &&
+        memcmp(remote[r].ids, ids, (size_t)n * sizeof(*ids)) == 0) {
+        remote[r].seen = time(NULL); /* a refresh */
+        return 0;
+    }
+    if (r == nremote) {
+        if (nremote == MAX_REMOTE) {
+            log_warnx("live hub: viewers of more than %d conversations on other hosts; ignored",
+                      MAX_REMOTE);
+            return 0;
+        }
+        if (nremote == remote_cap) {
+            size_t cap = remote_cap ? remote_cap * 2 : 64;
+            struct remote_view *p = realloc(remote, cap * sizeof(*p));
+            if (p == NULL)
+                return 0;
+            remote = p;
+            remote_cap = cap;
+        }
+        nremote++;
+        snprintf(remote[r].origin, sizeof(remote[r].origin), "%s", from);
+        memcpy(remote[r].uuid, uuid, 16);
+    }
+    remote[r].n = n;
+    memcpy(remote[r].ids, ids, (size_t)n * sizeof(*ids));
+    remote[r].seen = time(NULL);
+    return 1;
+}
+
+static void typing_frame(struct sbuf *sb, const char *uuid, int typing, int private_msg,
+                         int64_t user_id)
+{
+    sbuf_init(sb, arena);
+    sbuf_addf(sb,
+              "{\"type\":\"typing\",\"data\":{\"conversation_uuid\":\"%s\",\"is_typing\":%s,"
+              "\"is_private_message\":%s,\"user_id\":%lld}}",
+              uuid, typing ? "true" : "false", private_msg ? "true" : "false", (long long)user_id);
+}
+
+static int flag(struct json_object *o, const char *key)
+{
+    struct json_object *v = jsonio_get(o, key);
+    return v != NULL && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+/* One deskd_live message of another hub's. */
+static void relayed_one(const char *msg)
+{
+    int ok;
+    const char *from, *kind, *uuid;
+    struct json_object *m = jsonio_parse(arena, msg, strlen(msg), 4, &ok);
+
+    if (m == NULL || !jsonio_string(jsonio_get(m, "o"), &from) ||
+        !jsonio_string(jsonio_get(m, "k"), &kind) || strlen(from) != ORIGIN_LEN ||
+        strcmp(from, hub_id) == 0)
+        return; /* not a hub's, or this hub's own */
+    if (strcmp(kind, "bye") == 0) {
+        for (size_t r = 0; r < nremote;) {
+            if (strcmp(remote[r].origin, from) != 0) {
+                r++;
+                continue;
+            }
+            unsigned char u[16];
+            memcpy(u, remote[r].uuid, 16);
+            remote_drop(r);
+            viewers_send(u);
+        }
+        return;
+    }
+    if (!jsonio_string(jsonio_get(m, "c"), &uuid) || !v_uuid(uuid))
+        return;
+    unsigned char u[16];
+    uuid_bytes(uuid, u);
+    if (strcmp(kind, "typing") == 0) {
+        struct store_live_conv conv;
+        int64_t user = 0;
+        struct sbuf sb;
+        queried = 1;
+        if (!jsonio_int64(jsonio_get(m, "u"), &user) ||
+            store_events_conv(db, arena, uuid, &conv) != APP_OK)
+            return;
+        typing_frame(&sb, conv.uuid, flag(m, "t"), flag(m, "p"), user);
+        if (sbuf_str(&sb) != NULL)
+            fan_out(sb.buf, sb.len, TO_SUBSCRIBERS, 0, &conv, NULL);
+    } else if (strcmp(kind, "viewers") == 0) {
+        struct json_object *v = jsonio_get(m, "v");
+        int64_t ids[MAX_VIEWERS];
+        int n = 0;
+        if (v == NULL || !json_object_is_type(v, json_type_array))
+            return;
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            int64_t id;
+            if (jsonio_int64(json_object_array_get_idx(v, i), &id) && id > 0)
+                n = add_id(ids, n, id);
+        }
+        if (remote_set(from, u, ids, n))
+            viewers_send(u);
+        if (flag(m, "ask") && local_viewers(u, ids) > 0)
+            announce_viewers(u, 0);
+    }
+}
+
+/*
+ * Handles the deskd_live messages collected so far, RELAY_STEP at a time
+ * (a typing costs a query; the loop turns between steps); the caller runs
+ * pg_check() after it.
+ */
+static void drain_relayed(void)
+{
+    size_t take = nrelayed < RELAY_STEP ? nrelayed : RELAY_STEP;
+
+    for (size_t i = 0; i < take; i++) {
+        relayed_one(relayed[i]);
+        free(relayed[i]);
+        arena_reset(arena);
+    }
+    memmove(relayed, relayed + take, (nrelayed - take) * sizeof(*relayed));
+    nrelayed -= take;
+}
+
+/*
+ * Every VIEWERS_REFRESH_SECS: this hub's viewers again (the other hubs
+ * keep them alive), and the other hubs' that were not refreshed in time
+ * dropped.
+ */
+static void viewers_refresh(time_t now)
+{
+    static time_t last;
+    if (now - last < VIEWERS_REFRESH_SECS)
+        return;
+    last = now;
+    for (size_t r = 0; r < nremote;) {
+        if (now - remote[r].seen <= VIEWERS_EXPIRE_SECS) {
+            r++;
+            continue;
+        }
+        unsigned char u[16];
+        memcpy(u, remote[r].uuid, 16);
+        remote_drop(r);
+        viewers_send(u);
+        arena_reset(arena);
+    }
+    /* Each conversation viewed here, once. */
+    unsigned char(*viewed)[16] = malloc((size_t)(nclients > 0 ? nclients : 1) * 16);
+    int n = 0;
+    if (viewed == NULL)
+        return;
+    for (const struct client *c = clients; c != NULL && n < nclients; c = c->next)
+        if (c->has_open && !c->cut)
+            memcpy(viewed[n++], c->open, 16);
+    qsort(viewed, (size_t)n, 16, cmp16);
+    /* In batches of REFRESH_BATCH messages, one statement each. */
+    struct sbuf batch, one;
+    int inbatch = 0;
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && memcmp(viewed[i], viewed[i - 1], 16) == 0)
+            continue;
+        if (inbatch == 0) {
+            sbuf_init(&batch, arena);
+            sbuf_add(&batch, "[");
+        }
+        viewers_message(&one, viewed[i], 0);
+        if (sbuf_str(&one) == NULL)
+            continue;
+        if (inbatch > 0)
+            sbuf_add(&batch, ",");
+        jw_str(&batch, one.buf, one.len);
+        if (++inbatch == REFRESH_BATCH) {
+            sbuf_add(&batch, "]");
+            relay_batch(&batch);
+            arena_reset(arena);
+            inbatch = 0;
+        }
+    }
+    if (inbatch > 0) {
+        sbuf_add(&batch, "]");
+        relay_batch(&batch);
+        arena_reset(arena);
+    }
+    free(viewed);
+}
+
 /* The conversation a client names, if it may read it; NULL otherwise (errors sent). */
 static int conv_for(struct client *c, struct json_object *data, const char *missing,
                     struct store_live_conv *conv)
@@ -621,6 +993,7 @@ static int conv_for(struct client *c, struct json_object *data, const char *miss
         return 0;
     }
     /* As upstream: a conversation the agent may not read is ignored silently. */
+    queried = 1;
     if (!v_uuid(uuid) || store_events_conv(db, arena, uuid, conv) != APP_OK)
         return 0;
     return may_see(c, conv);
@@ -639,8 +1012,8 @@ static void on_subscribe(struct client *c, struct json_object *data)
     c->has_open = 1;
     memcpy(c->open, uuid, 16);
     if (had && memcmp(old, uuid, 16) != 0)
-        viewers_update(old);
-    viewers_update(uuid);
+        viewers_changed(old, 0);
+    viewers_changed(uuid, 1);
 }
 
 static void on_list(struct client *c, struct json_object *data)
@@ -679,15 +1052,18 @@ static void on_typing(struct client *c, struct json_object *data)
 
     if (!conv_for(c, data, "conversation_uuid is required for typing", &conv))
         return;
+    int typing = t != NULL && json_object_get_boolean(t),
+        private_msg = pm != NULL && json_object_get_boolean(pm);
     struct sbuf sb;
-    sbuf_init(&sb, arena);
-    sbuf_addf(&sb,
-              "{\"type\":\"typing\",\"data\":{\"conversation_uuid\":\"%s\",\"is_typing\":%s,"
-              "\"is_private_message\":%s,\"user_id\":%lld}}",
-              conv.uuid, t != NULL && json_object_get_boolean(t) ? "true" : "false",
-              pm != NULL && json_object_get_boolean(pm) ? "true" : "false", (long long)c->user_id);
+    typing_frame(&sb, conv.uuid, typing, private_msg, c->user_id);
     if (sbuf_str(&sb) != NULL)
         fan_out(sb.buf, sb.len, TO_SUBSCRIBERS, 0, &conv, c);
+    /* The subscribers on other hosts: through PostgreSQL (their hubs check their access). */
+    sbuf_init(&sb, arena);
+    sbuf_addf(&sb, "{\"o\":\"%s\",\"k\":\"typing\",\"c\":\"%s\",\"t\":%s,\"p\":%s,\"u\":%lld}",
+              hub_id, conv.uuid, typing ? "true" : "false", private_msg ? "true" : "false",
+              (long long)c->user_id);
+    relay(&sb);
 }
 
 static void on_message(struct client *c, const char *buf, size_t len)
@@ -742,11 +1118,12 @@ static int authenticate(struct lws *wsi, struct client *c)
     if (cookie == NULL || lws_hdr_copy(wsi, cookie, len + 1, WSI_TOKEN_HTTP_COOKIE) < 0)
         return -1;
     const char *token = http_cookie(arena, cookie, "libredesk_session");
+    queried = 1;
     if (token == NULL || *token == '\0' || authn_session(db, arena, token, &p, NULL) != APP_OK)
         return -1;
     c->user_id = p->id;
     c->session_id = p->session_id;
-    c->perms = perm_bits(p);
+    c->scopes = access_read_scopes(p);
     c->checked_at = time(NULL);
     c->authed = 1;
     return 0;
@@ -756,13 +1133,14 @@ static int authenticate(struct lws *wsi, struct client *c)
 static void recheck(struct client *c, time_t now)
 {
     struct principal *p;
+    queried = 1;
     enum app_err e = authn_session_ids(db, arena, c->user_id, c->session_id, &p, NULL);
 
     c->checked_at = now;
     if (e == APP_ERR_UNAUTHORIZED || e == APP_ERR_PERMISSION)
         cut_off(c, "its session ended");
     else if (e == APP_OK)
-        c->perms = perm_bits(p);
+        c->scopes = access_read_scopes(p);
 }
 
 static void client_unlink(struct client *c)
@@ -876,7 +1254,7 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
                 break;
         }
         if (c->queued < (size_t)env->cfg->ws_client_buffer * 256)
-            c->backlog_since = 0;
+            backlog_clear(c);
         if (c->qhead != NULL)
             lws_callback_on_writable(wsi);
         break;
@@ -886,13 +1264,14 @@ static int cb_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user, 
             break;
         client_unlink(c);
         queue_clear(c);
+        backlog_clear(c);
         free(c->list);
         c->list = NULL;
         free(c->rx);
         c->rx = NULL;
         if (c->has_open) {
             c->has_open = 0;
-            viewers_update(c->open);
+            viewers_changed(c->open, 0);
             arena_reset(arena);
         }
         break;
@@ -928,6 +1307,8 @@ static void tick(struct lws_sorted_usec_list *sul)
             lws_callback_on_writable(c->wsi);
         }
     }
+    if (pg_wsi != NULL)
+        viewers_refresh(now);
     pg_check();
     lws_sul_schedule(ctx, 0, sul, tick, LWS_US_PER_SEC);
 }
@@ -973,6 +1354,13 @@ int hub_main(void *arg)
         (void)setrlimit(RLIMIT_NOFILE, &rl);
     }
     authn_init(env->cfg->secret_key);
+    unsigned char rnd[ORIGIN_LEN / 2];
+    if (crypto_random(rnd, sizeof(rnd)) != 0) {
+        log_err("live hub: no randomness");
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof(rnd); i++)
+        snprintf(hub_id + 2 * i, 3, "%02x", rnd[i]);
     snprintf(appname, sizeof(appname), "deskd hub %ld", (long)getpid());
     if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &db) != APP_OK)
         log_warnx("live hub: database not reachable yet; retrying");
@@ -986,7 +1374,27 @@ int hub_main(void *arg)
     info.gid = -1;
     info.uid = -1;
     info.vhost_name = "deskd";
-    ctx = lws_create_context(&info);
+    /*
+     * On libev's epoll (the evlib plugin, libwebsockets-evlib-ev), with the
+     * loop ours so that this loop turns it; lws' own poll() loop if the
+     * plugin is missing (each turn then costs a poll() over every client).
+     */
+    void *loops[1] = {NULL};
+    if ((evloop = ev_loop_new(EVBACKEND_EPOLL | EVFLAG_NOSIGMASK)) != NULL) {
+        loops[0] = evloop;
+        info.foreign_loops = loops;
+        info.options |= LWS_SERVER_OPTION_LIBEV;
+        if ((ctx = lws_create_context(&info)) == NULL) {
+            log_warnx("live hub: no libev event loop for libwebsockets; using poll()");
+            ev_loop_destroy(evloop);
+            evloop = NULL;
+        }
+    }
+    if (evloop == NULL) {
+        info.foreign_loops = NULL;
+        info.options &= ~(uint64_t)LWS_SERVER_OPTION_LIBEV;
+        ctx = lws_create_context(&info);
+    }
     if (ctx == NULL || arena == NULL || (vh = lws_create_vhost(ctx, &info)) == NULL) {
         log_err("live hub: cannot create the WebSocket context");
         rc = 1;
@@ -1003,7 +1411,7 @@ int hub_main(void *arg)
     pg_attach();
     memset(&tick_sul, 0, sizeof(tick_sul));
     lws_sul_schedule(ctx, 0, &tick_sul, tick, LWS_US_PER_SEC);
-    log_info("live hub ready on %s", env->cfg->ws_listen);
+    log_info("live hub ready on %s (%s)", env->cfg->ws_listen, evloop ? "libev, epoll" : "poll");
 
     while (!stop) {
         /*
@@ -1014,14 +1422,26 @@ int hub_main(void *arg)
         int paused = npending > 0 && backlogged();
         if (paused)
             lws_sul_schedule(ctx, 0, &wake_sul, wake, 50 * LWS_US_PER_MS);
-        if (lws_service(ctx, npending > 0 && !paused ? -1 : 0) < 0)
+        if (service((npending > 0 && !paused) || nrelayed > 0) < 0)
             break;
         if (npending > 0 && !backlogged()) {
             drain_pending();
             pg_check();
         }
+        if (nrelayed > 0) {
+            drain_relayed();
+            pg_check();
+        }
     }
     log_info("live hub: draining %d connection(s)", nclients);
+    if (pg_wsi != NULL) {
+        /* The other hosts drop this hub's viewers now rather than when they expire. */
+        struct sbuf sb;
+        sbuf_init(&sb, arena);
+        sbuf_addf(&sb, "{\"o\":\"%s\",\"k\":\"bye\"}", hub_id);
+        relay(&sb);
+        arena_reset(arena);
+    }
     for (struct client *c = clients; c != NULL; c = c->next) {
         lws_close_reason(c->wsi, LWS_CLOSE_STATUS_GOINGAWAY,
                          (unsigned char *)"server shutting down", 20);
@@ -1032,7 +1452,14 @@ out:
     if (ctx != NULL)
         lws_context_destroy(ctx);
     ctx = NULL;
+    if (evloop != NULL)
+        ev_loop_destroy(evloop);
+    evloop = NULL;
     free(pending);
+    for (size_t i = 0; i < nrelayed; i++)
+        free(relayed[i]);
+    free(relayed);
+    free(remote);
     arena_free(arena);
     store_close(db);
     return rc;

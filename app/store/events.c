@@ -36,6 +36,11 @@ static const struct db_stmt last_stmt = {"events_last",
 static const struct db_stmt conv_stmt = {
     "events_conv", "SELECT" CONV_COLS " FROM conversations c WHERE c.uuid = $1::uuid", 1, 1};
 
+/* $1 a JSON array of messages (strings): typing and viewers between the hubs of several hosts. */
+static const struct db_stmt relay_stmt = {
+    "events_relay", "SELECT pg_notify('deskd_live', m) FROM json_array_elements_text($1::json) m",
+    1, 0};
+
 static int64_t i64_or_0(const char *v)
 {
     return v != NULL ? strtoll(v, NULL, 10) : 0;
@@ -145,4 +150,12 @@ enum app_err store_events_conv(struct db *db, struct arena *a, const char *uuid,
         return APP_ERR_NOT_FOUND;
     read_conv(a, res, 0, 0, out);
     return APP_OK;
+}
+
+enum app_err store_events_relay(struct db *db, struct arena *a, const char *messages)
+{
+    const char *p[] = {messages};
+    struct db_res *res;
+
+    return db_run(db, a, &relay_stmt, p, &res);
 }

@@ -48,4 +48,11 @@ enum app_err store_events_last_id(struct db *db, struct arena *a, int64_t *id);
 enum app_err store_events_conv(struct db *db, struct arena *a, const char *uuid,
                                struct store_live_conv *out);
 
+/*
+ * NOTIFY deskd_live once for each message in messages, a JSON array of
+ * strings (each a JSON text under 8,000 bytes), in one round trip: what one
+ * host's hub tells the others (typing, viewers); every hub LISTENs on it.
+ */
+enum app_err store_events_relay(struct db *db, struct arena *a, const char *messages);
+
 #endif

@@ -562,6 +562,93 @@ START_TEST(test_slow_receiver_does_not_delay_others)
 }
 END_TEST
 
+/*
+ * A webhook whose host's name server never answers (scripts/test: deskd's
+ * /etc/resolv.conf names DESKD_TEST_SILENT_DNS, where this test binds UDP
+ * port 53 and reads nothing): its attempt times out and is retried later,
+ * and meanwhile another webhook's deliveries are not held up.  curl runs a
+ * look-up in a thread; ending the transfer at its timeout must not wait for
+ * that thread (it would, until the resolver gives up ~10 s later, with the
+ * whole dispatcher loop stopped).
+ */
+START_TEST(test_silent_dns_does_not_delay_others)
+{
+    const char *ns = getenv("DESKD_TEST_SILENT_DNS");
+    struct receiver fast;
+    char sql[512];
+
+    if (ns == NULL) {
+        fprintf(stderr, "webhooks: SKIPPED the silent name server test (needs root and"
+                        " unshare: scripts/test sets DESKD_TEST_SILENT_DNS)\n");
+        return;
+    }
+    struct sockaddr_in a = {0};
+    int dns = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ck_assert_int_ge(dns, 0);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(53);
+    ck_assert_int_eq(inet_pton(AF_INET, ns, &a.sin_addr), 1);
+    ck_assert_msg(bind(dns, (struct sockaddr *)&a, sizeof(a)) == 0, "bind %s:53 failed", ns);
+
+    receiver_init(&fast, "fast", 200);
+    receiver_start(&fast, 0);
+    char *v = sql_valuef("INSERT INTO webhooks (name, url, events, secret) VALUES ('it dns',"
+                         " 'http://hooks.never-answers.test/hook', '{conversation.unassigned}',"
+                         " 's') RETURNING id");
+    ck_assert_ptr_nonnull(v);
+    long wd = atol(v);
+    free(v);
+    long wf = make_webhook("it dns fast", fast.port, "fast", "{conversation.assigned}");
+
+    add_event("conversation.unassigned", "{\"n\":0}");
+    snprintf(sql, sizeof(sql),
+             "SELECT attempts FROM deskd_webhook_deliveries WHERE webhook_id = %ld", wd);
+    ck_assert_msg(wait_sql("1", 3000, sql), "the delivery was not claimed: %s", last_value);
+    /*
+     * One event for the fast webhook every 300 ms, from before the silent
+     * look-up's attempt times out (3 s after it started) until well after:
+     * each arrives within 1 s.
+     */
+    long t0 = mono_ms(), worst = 0;
+    int sent = 0;
+    while (mono_ms() - t0 < 6000) {
+        add_event("conversation.assigned", "{\"n\":1}");
+        long s0 = mono_ms();
+        sent++;
+        int got = wait_count(&fast, sent, 3000);
+        long took = mono_ms() - s0;
+        if (took > worst)
+            worst = took;
+        ck_assert_msg(got == sent && took < 1000,
+                      "the fast webhook's delivery %d (%ld ms after the silent one started)"
+                      " took %ld ms",
+                      sent, s0 - t0, took);
+        usleep(300000);
+    }
+    /* The silent one's attempt timed out, without a status, and is due again. */
+    snprintf(sql, sizeof(sql),
+             "SELECT status || ' ' || (last_status IS NULL) || ' ' ||"
+             " (last_error ILIKE '%%timeout%%' OR last_error ILIKE '%%timed out%%')"
+             " FROM deskd_webhook_deliveries WHERE webhook_id = %ld",
+             wd);
+    ck_assert_msg(wait_sql("pending true true", 1000, sql),
+                  "the silent look-up's attempt is not a timed-out attempt due for retry: %s",
+                  last_value);
+    char *err =
+        sql_valuef("SELECT last_error FROM deskd_webhook_deliveries WHERE webhook_id = %ld", wd);
+    fprintf(stderr, "webhooks: silent name server: fast deliveries at most %ld ms; %s\n", worst,
+            err ? err : "(null)");
+    free(err);
+    char query[512];
+    ck_assert_msg(recv(dns, query, sizeof(query), MSG_DONTWAIT) > 0,
+                  "no look-up reached the silent name server %s", ns);
+    drop_webhook(wd);
+    drop_webhook(wf);
+    receiver_stop(&fast);
+    close(dns);
+}
+END_TEST
+
 /* A failed test leaves its webhooks behind: none of them may catch the next test's events. */
 static void drop_test_webhooks(void)
 {
@@ -582,6 +669,7 @@ Suite *it_webhooks_suite(void)
     tcase_add_test(tc, test_dead_after_attempts);
     tcase_add_test(tc, test_kill9_loses_nothing);
     tcase_add_test(tc, test_slow_receiver_does_not_delay_others);
+    tcase_add_test(tc, test_silent_dns_does_not_delay_others);
     suite_add_tcase(s, tc);
     return s;
 }

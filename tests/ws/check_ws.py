@@ -8,7 +8,10 @@ bad one, or a page of another origin) is refused with 401; "ping" is answered;
 a message posted over the API reaches a subscribed agent who may read the
 conversation and never one who may not (until it is assigned to them); an
 agent's notification reaches that agent only; typing is relayed to the other
-subscribers; a client that stops reading is cut off while the others keep up.
+subscribers; typing and viewer lists cross to the hub of a second deskd on the
+same database (scripts/stack peer-start, as another host would run it), and a
+stopped host's viewers leave the list; a client that stops reading is cut off
+while the others keep up.
 
 The events are the outbox's rows (deskd_events).  Where the outbox's triggers
 have not written the row for a change made over the API, the test writes it
@@ -35,6 +38,8 @@ HOSTPORT = urllib.parse.urlparse(URL).netloc
 WS = f"ws://{HOSTPORT}/ws"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOG = os.path.join(os.environ["DESKD_VAR"], "log", "deskd.log")
+# A second deskd on the same database (scripts/stack peer-start), as on another host.
+PEER_WS = os.path.join(os.environ["DESKD_VAR"], "run", "peer", "deskd-ws.sock")
 failures = []
 RUN = f"{int(time.time())}-{os.getpid()}"
 
@@ -136,6 +141,84 @@ async def next_of(ws, kind, timeout=5.0, match=None):
             return msg["data"]
 
 
+async def connect_peer(cookies):
+    """A client of the second deskd's hub, on its socket (no nginx in front of that one)."""
+    return await websockets.unix_connect(PEER_WS, WS,
+                                         extra_headers={"Cookie": cookie_header(cookies)},
+                                         max_size=1 << 22, max_queue=None)
+
+
+def viewers_are(want):
+    return lambda d: sorted(d.get("viewer_ids", [])) == sorted(want)
+
+
+async def across_hosts(uuid, a, admin, b, other, far, far_c):
+    """Typing and viewers between the hubs of two deskd masters on one database."""
+    subprocess.run([os.path.join(ROOT, "scripts", "stack"), "peer-start"], check=True,
+                   stdout=subprocess.DEVNULL)
+    try:
+        here = sorted({admin["id"], other["id"]})
+        f = await connect_peer(far_c)
+        await subscribe(f, uuid)
+        everyone = here + [far["id"]]
+        got = await next_of(a, "conversation_viewers", match=viewers_are(everyone))
+        if got is not None:
+            ok("another host's viewer joined this host's viewer list")
+        else:
+            fail(f"the viewer on the other host did not reach this host's list (want {everyone})")
+        got = await next_of(f, "conversation_viewers", match=viewers_are(everyone))
+        if got is not None:
+            ok("a viewer on the other host sees this host's viewers too")
+        else:
+            fail("the other host's viewer did not get this host's viewers")
+
+        await a.send(json.dumps({"type": "typing", "data": {"conversation_uuid": uuid,
+                                                            "is_typing": True,
+                                                            "is_private_message": True}}))
+        got = await next_of(f, "typing", match=lambda d: d.get("user_id") == admin["id"])
+        if got is not None and got["conversation_uuid"] == uuid and got["is_typing"] is True \
+                and got["is_private_message"] is True:
+            ok("typing relayed to a subscriber on another host")
+        else:
+            fail(f"typing did not reach the other host: {got}")
+        await f.send(json.dumps({"type": "typing", "data": {"conversation_uuid": uuid,
+                                                            "is_typing": False,
+                                                            "is_private_message": False}}))
+        got = await next_of(b, "typing", match=lambda d: d.get("user_id") == far["id"])
+        if got is not None and got["is_typing"] is False:
+            ok("typing on the other host relayed here")
+        else:
+            fail(f"typing on the other host did not arrive here: {got}")
+        if await next_of(f, "typing", timeout=1.0,
+                         match=lambda d: d.get("user_id") == far["id"]) is None:
+            ok("typing relayed back to its sender on neither host")
+        else:
+            fail("typing came back to its sender through the other host")
+
+        await f.close()
+        got = await next_of(a, "conversation_viewers", match=viewers_are(here))
+        if got is not None:
+            ok("the other host's viewer left this host's viewer list")
+        else:
+            fail("the other host's viewer stayed in this host's list after closing")
+
+        # The other host stops: its hub says goodbye, its viewers leave the list at once.
+        f = await connect_peer(far_c)
+        await subscribe(f, uuid)
+        if await next_of(a, "conversation_viewers", match=viewers_are(everyone)) is None:
+            fail("the other host's viewer did not come back")
+        subprocess.run([os.path.join(ROOT, "scripts", "stack"), "peer-stop"], check=True,
+                       stdout=subprocess.DEVNULL)
+        got = await next_of(a, "conversation_viewers", match=viewers_are(here))
+        if got is not None:
+            ok("the viewers of a host that stopped left the list")
+        else:
+            fail("the viewers of a host that stopped stayed in the list")
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts", "stack"), "peer-stop"], check=False,
+                       stdout=subprocess.DEVNULL)
+
+
 async def refused(headers, what):
     try:
         ws = await websockets.connect(WS, extra_headers=headers)
@@ -233,6 +316,7 @@ async def main():
     sql(f"INSERT INTO roles (name, description, permissions) VALUES ('{role}', 'ws test', "
         f"ARRAY['conversations:read', 'conversations:read_assigned'])")
     limited, limited_c = agent("limited", role)
+    far, far_c = agent("far", "Admin")
 
     # An idle connection is pinged within the hub's 25 s (checked at the end).
     idle, status = raw_client(admin_c)
@@ -357,6 +441,8 @@ async def main():
         ok("typing without a conversation: error")
     else:
         fail("typing without a conversation: no error frame")
+
+    await across_hosts(uuid, a, admin, b, other, far, far_c)
 
     # A client that stops reading is cut off; the others keep receiving.
     offset = log_size()
