@@ -22,6 +22,7 @@
 #include "lib/prefork.h"
 #include "lib/ratelimit.h"
 #include "lib/router.h"
+#include "rules/secret.h"
 #include "server/authn.h"
 #include "server/config.h"
 #include "server/routes.h"
@@ -174,6 +175,8 @@ static int serve(void)
         log_err("configuration: %s", err);
         return 2;
     }
+    /* Inherited by every worker and service. */
+    secret_use_upstream_key(cfg.encryption_key);
     router = router_new(app_routes, app_nroutes, sizeof(app_routes[0]), err, sizeof(err));
     if (router == NULL) {
         log_err("route table: %s", err);
