@@ -96,7 +96,6 @@ static char *read_file(const char *path)
     return buf;
 }
 
-
 /* The Libredesk versions whose schema sql/adopt/ was written against. */
 static const char *const supported_libredesk[] = {"v2.7.0"};
 
@@ -313,7 +312,7 @@ static enum app_err apply(struct db *db, struct arena *a, const struct step *st,
             keyword(&q, ends[i], "CREATE");
             int unique = keyword(&q, ends[i], "UNIQUE");
             char *b = arena_printf(a, "CREATE %sINDEX CONCURRENTLY IF NOT EXISTS %s%.*s",
-                                    unique ? "UNIQUE " : "", name, (int)(ends[i] - after), after);
+                                   unique ? "UNIQUE " : "", name, (int)(ends[i] - after), after);
             names[nidx] = arena_strdup(a, name);
             builds[nidx] = b;
             if (b == NULL || names[nidx] == NULL) {
@@ -393,8 +392,9 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
                     "deskd: this is a Libredesk %s database; deskd adopts Libredesk %s only. "
                     "Nothing was changed.\n",
                     state.version, supported_libredesk[0]);
-            fprintf(stderr, "deskd: an older Libredesk: upgrade it to %s first (libredesk "
-                            "--upgrade), then run deskd migrate --adopt\n",
+            fprintf(stderr,
+                    "deskd: an older Libredesk: upgrade it to %s first (libredesk "
+                    "--upgrade), then run deskd migrate --adopt\n",
                     supported_libredesk[0]);
             goto out;
         }
@@ -444,8 +444,7 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
             if (sql != NULL)
                 describe(sql, desc, sizeof(desc));
             free(sql);
-            printf("  %-36s %s%s\n", steps[i].name, steps[i].adopt ? "[adopt variant] " : "",
-                   desc);
+            printf("  %-36s %s%s\n", steps[i].name, steps[i].adopt ? "[adopt variant] " : "", desc);
         }
         if (rc == 3)
             printf("nothing was changed; run `deskd migrate --adopt` to apply these steps\n");

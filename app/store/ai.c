@@ -36,11 +36,10 @@ enum app_err store_ai_prompt_content(struct db *db, struct arena *a, const char 
  * The completion provider's row (upstream keeps a second, type embedding,
  * which deskd neither reads nor writes; sql/035).
  */
-static const struct db_stmt key_stmt = {
-    "ai_provider_key",
-    "SELECT coalesce(config->>'api_key', '') FROM ai_providers"
-    " WHERE type = 'completion' AND provider = 'openai'",
-    0, 1};
+static const struct db_stmt key_stmt = {"ai_provider_key",
+                                        "SELECT coalesce(config->>'api_key', '') FROM ai_providers"
+                                        " WHERE type = 'completion' AND provider = 'openai'",
+                                        0, 1};
 
 enum app_err store_ai_provider_key(struct db *db, struct arena *a, const char **stored)
 {

@@ -25,11 +25,11 @@
  * upstream's name of the change (what upstream's web app reads), activity:
  * deskd's kind, value: name}.
  */
-#define ACTIVITY_INSERT(actor, kind, upstream_kind, what)                                                         \
+#define ACTIVITY_INSERT(actor, kind, upstream_kind, what)                                          \
     " INSERT INTO conversation_messages (type, status, private, conversation_id,"                  \
     " content_type, content, text_content, sender_id, sender_type, meta)"                          \
     " SELECT 'activity', 'sent', true, u.id, 'text', a.t, a.t, $" actor "::int, 'agent',"          \
-    " jsonb_build_object('activity_type', '" upstream_kind "', 'activity', '" kind "',"           \
+    " jsonb_build_object('activity_type', '" upstream_kind "', 'activity', '" kind "',"            \
     " 'value', u.name) FROM u,"                                                                    \
     " LATERAL (SELECT (SELECT " PERSON_NAME " FROM users p WHERE p.id = $" actor "::int)"          \
     "  || ' ' || " what " AS t) a"

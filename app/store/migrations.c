@@ -35,8 +35,8 @@ static const struct db_stmt inspect_stmt = {
     0, 1};
 
 /* Prepared only once the table is known to exist. */
-static const struct db_stmt history_count_stmt = {
-    "migrations_count", "SELECT count(*) FROM schema_migrations", 0, 1};
+static const struct db_stmt history_count_stmt = {"migrations_count",
+                                                  "SELECT count(*) FROM schema_migrations", 0, 1};
 
 /* Upstream records each of its migrations in settings: {"migrations": ["v0.3.0", ...]}. */
 static const struct db_stmt libredesk_version_stmt = {
@@ -160,8 +160,6 @@ static enum app_err drop_index(struct db *db, struct arena *a, const char *name,
     snprintf(sql, sizeof(sql), "DROP INDEX CONCURRENTLY IF EXISTS %s", db_value(res, 0, 0));
     return db_script(db, sql);
 }
-
-
 
 enum app_err store_migration_apply_indexed(struct db *db, struct arena *a, const char *version,
                                            const char *const *indexes, const char *const *builds,

@@ -20,11 +20,11 @@ enum app_err store_migrations_lock(struct db *db);
 
 /* What the database holds, read before anything is changed. */
 struct store_db_state {
-    int history;       /* schema_migrations exists */
-    long applied;      /* its rows */
-    int tables;        /* tables in the schema, schema_migrations aside */
-    int libredesk;     /* Libredesk's core tables (users, conversations, inboxes, settings) */
-    char version[32];  /* Libredesk's last recorded migration (settings "migrations"), or "" */
+    int history;      /* schema_migrations exists */
+    long applied;     /* its rows */
+    int tables;       /* tables in the schema, schema_migrations aside */
+    int libredesk;    /* Libredesk's core tables (users, conversations, inboxes, settings) */
+    char version[32]; /* Libredesk's last recorded migration (settings "migrations"), or "" */
 };
 
 enum app_err store_migrations_inspect(struct db *db, struct arena *a, struct store_db_state *out);

@@ -185,9 +185,15 @@ def install():
         calls.append(("conversation/insert-message",
                       ["incoming", "received", int(cid), cuuid, "<p>Hello</p>", "Hello", int(carol),
                        "contact", False, "html", None, {}]))
+        calls.append(("conversation/update-conversation-last-message",
+                      [int(cid), cuuid, "Hello", "contact", "2026-01-01T10:00:00Z", "incoming", False,
+                       int(carol)]))
         calls.append(("conversation/insert-message",
                       ["outgoing", "sent", int(cid), cuuid, "<p>Hi back</p>", "Hi back", int(admin),
                        "agent", False, "html", None, {}]))
+        calls.append(("conversation/update-conversation-last-message",
+                      [int(cid), cuuid, "Hi back", "agent", "2026-01-01T11:00:00Z", "outgoing", False,
+                       int(admin)]))
         calls.append(("conversation/insert-message",
                       ["activity", "sent", int(cid), cuuid, "Ada Upstream set priority to High",
                        "Ada Upstream set priority to High", int(admin), "agent", True, "text", None,
