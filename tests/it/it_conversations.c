@@ -963,9 +963,10 @@ START_TEST(test_tags)
              mark);
     snprintf(want, sizeof(want),
              "true/sent/agent/%s/text/It Admin added the tag it-b/"
-             "{\"value\": \"it-b\", \"activity\": \"tag_added\"}|"
+             "{\"value\": \"it-b\", \"activity\": \"tag_added\", \"activity_type\": \"tag_added\"}|"
              "true/sent/agent/%s/text/It Admin removed the tag it-b/"
-             "{\"value\": \"it-b\", \"activity\": \"tag_removed\"}",
+             "{\"value\": \"it-b\", \"activity\": \"tag_removed\", \"activity_type\":"
+             " \"tag_removed\"}",
              admin_id, admin_id);
     expect_field("c2", col, want);
     free(mark);
