@@ -112,25 +112,44 @@ static int file_exists(const char *path)
     return access(path, R_OK) == 0;
 }
 
-/* The description of a step: its first comment line, after "-- NNN_name.sql:". */
+/*
+ * The description of a step: its first comment's first sentence (after
+ * "-- NNN_name.sql:"), the comment's lines joined.
+ */
 static void describe(const char *sql, char *out, size_t size)
 {
-    const char *p = sql, *colon;
-    size_t n;
+    size_t len = 0;
+    const char *p = sql;
 
     out[0] = '\0';
-    if (strncmp(p, "-- ", 3) != 0)
-        return;
-    p += 3;
-    n = strcspn(p, "\n");
-    colon = memchr(p, ':', n);
-    if (colon != NULL) {
-        n -= (size_t)(colon + 1 - p);
-        p = colon + 1;
+    while (strncmp(p, "-- ", 3) == 0 && len + 1 < size) {
+        p += 3;
+        size_t n = strcspn(p, "\n");
+        const char *line = p;
+        if (len == 0) {
+            const char *colon = memchr(line, ':', n);
+            if (colon != NULL) {
+                n -= (size_t)(colon + 1 - line);
+                line = colon + 1;
+            }
+            while (n > 0 && *line == ' ')
+                line++, n--;
+        } else {
+            out[len++] = ' ';
+        }
+        for (size_t i = 0; i < n && len + 1 < size; i++) {
+            out[len++] = line[i];
+            /* A sentence ends at ". " or at a line's last '.'. */
+            if (line[i] == '.' && (i + 1 == n || line[i + 1] == ' ')) {
+                out[len] = '\0';
+                return;
+            }
+        }
+        out[len] = '\0';
+        p += strcspn(p, "\n");
+        if (*p == '\n')
+            p++;
     }
-    while (n > 0 && *p == ' ')
-        p++, n--;
-    snprintf(out, size, "%.*s", (int)n, p);
 }
 
 /*
@@ -266,7 +285,11 @@ static int index_statement(const char *s, const char *end, char *name, char *tab
     if (!keyword(&p, end, "ON"))
         return 0;
     keyword(&p, end, "ONLY");
-    return ident(&p, end, table, size);
+    if (!ident(&p, end, table, size))
+        return 0;
+    /* PostgreSQL keeps the first 63 bytes of a longer name (NAMEDATALEN). */
+    name[strnlen(name, 63)] = '\0';
+    return 1;
 }
 
 struct step {
@@ -299,7 +322,7 @@ static enum app_err apply(struct db *db, struct arena *a, const struct step *st,
     size_t len = 0;
     enum app_err e = APP_OK;
     for (int i = 0; i < n && e == APP_OK; i++) {
-        char name[64], table[64];
+        char name[128], table[128];
         const char *after = NULL;
         int exists = 0;
         if (index_statement(starts[i], ends[i], name, table, sizeof(name), &after)) {
@@ -331,6 +354,39 @@ static enum app_err apply(struct db *db, struct arena *a, const struct step *st,
         e = store_migration_apply_indexed(db, a, st->name, names, builds, nidx, rest);
     free(rest);
     return e;
+}
+
+/*
+ * For --dry-run: the indexes a step would build concurrently (on tables
+ * there now, and on deskd's own tables, which an earlier step makes).
+ * -1 on a database error.
+ */
+static int concurrent_builds(struct db *db, struct arena *a, const char *sql)
+{
+    enum { MAX_STMTS = 512 };
+    static const char *starts[MAX_STMTS], *ends[MAX_STMTS];
+    int n = split(sql, starts, ends, MAX_STMTS), count = 0;
+
+    for (int i = 0; i < n; i++) {
+        char name[128], table[128];
+        const char *after;
+        int exists = 0, made_here = 0;
+        if (!index_statement(starts[i], ends[i], name, table, sizeof(name), &after))
+            continue;
+        /* A table this step makes (and is not there yet) is new: indexed in the transaction. */
+        for (int j = 0; j < i && !made_here; j++) {
+            const char *q = starts[j];
+            char made[128];
+            made_here = keyword(&q, ends[j], "CREATE") && keyword(&q, ends[j], "TABLE") &&
+                        (!keyword(&q, ends[j], "IF") ||
+                         (keyword(&q, ends[j], "NOT") && keyword(&q, ends[j], "EXISTS"))) &&
+                        ident(&q, ends[j], made, sizeof(made)) && strcmp(made, table) == 0;
+        }
+        if (store_migrations_table_exists(db, a, table, &exists) != APP_OK)
+            return -1;
+        count += exists || (!made_here && strncmp(table, "deskd_", 6) == 0);
+    }
+    return count;
 }
 
 static void usage_migrate(void)
@@ -440,11 +496,18 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
                nsteps == 1 ? "" : "s", nsteps ? ":" : "");
         for (size_t i = 0; i < nsteps; i++) {
             char *sql = read_file(steps[i].path);
-            char desc[200] = "";
-            if (sql != NULL)
+            char desc[400] = "";
+            int builds = 0;
+            if (sql != NULL) {
                 describe(sql, desc, sizeof(desc));
+                if (adopting)
+                    builds = concurrent_builds(db, a, sql);
+            }
             free(sql);
-            printf("  %-36s %s%s\n", steps[i].name, steps[i].adopt ? "[adopt variant] " : "", desc);
+            printf("  %-36s %s%s", steps[i].name, steps[i].adopt ? "[adopt variant] " : "", desc);
+            if (builds > 0)
+                printf(" [%d index%s built concurrently first]", builds, builds == 1 ? "" : "es");
+            printf("\n");
         }
         if (rc == 3)
             printf("nothing was changed; run `deskd migrate --adopt` to apply these steps\n");
