@@ -3,7 +3,9 @@
 #   make            build bin/deskd
 #   make run        install packages if needed, start the private stack with demo data
 #   make test       the same stack without demo data, then every test suite
-#                   (and the unit suites again under AddressSanitizer/UBSan)
+#                   (and the unit suites again under AddressSanitizer/UBSan, and
+#                   make test-adopt)
+#   make test-adopt deskd adopting a Libredesk v2.7.0 database (scripts/test-adopt)
 #   make bench      wrk through nginx against seeded data, the conversation lists,
 #                   webhook deliveries/s and the live hub's fan-out to 2,000 clients
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
@@ -144,10 +146,17 @@ test:
 	@scripts/setup
 	@$(MAKE) --no-print-directory lint test-bins
 	@scripts/test
+	@echo "== adopting a Libredesk v2.7.0 database (scripts/test-adopt)"
+	@scripts/test-adopt
 	@echo "== unit suites under AddressSanitizer and UBSan"
 	@$(MAKE) --no-print-directory asan-test
 	@echo "== libFuzzer harnesses on their seed corpora"
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+test-adopt:
+	@scripts/setup
+	@$(MAKE) --no-print-directory bin/deskd
+	@scripts/test-adopt
 
 asan-test:
 	@scripts/setup
@@ -197,6 +206,6 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all run test attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins
+.PHONY: all run test test-adopt attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -33,10 +33,15 @@ struct dyn_stmt {
     unsigned long used;
 };
 
-/* A static statement prepared on this connection, under the name "s<seq>". */
+/*
+ * A static statement prepared on this connection, under the name "s<seq>",
+ * or (failed) one the schema does not have what it needs for yet: tried
+ * again at each use, logged once.
+ */
 struct prepared {
     const struct db_stmt *st; /* NULL = free slot */
     unsigned seq;
+    int failed;
 };
 
 struct db {
@@ -201,6 +206,16 @@ static int connection_lost(struct db *db, const char *state)
     return strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
 }
 
+/*
+ * What a statement names is not in the schema: undefined table, column,
+ * function or object (type).
+ */
+static int schema_missing(const char *state)
+{
+    return state != NULL && (strcmp(state, "42P01") == 0 || strcmp(state, "42703") == 0 ||
+                             strcmp(state, "42883") == 0 || strcmp(state, "42704") == 0);
+}
+
 static enum app_err map_state(const char *state)
 {
     if (state == NULL)
@@ -302,21 +317,52 @@ static const char *prepared_name(struct db *db, const struct db_stmt *st, char n
     if (db->nprep_cap == 0 || (db->nprep + 1) * 2 > db->nprep_cap)
         prep_grow(db);
     struct prepared *p = &db->prep[prep_slot(db, st)];
-    if (p->st != NULL) {
+    if (p->st != NULL && !p->failed) {
         snprintf(name, 16, "s%u", p->seq);
         return name;
     }
     unsigned seq = ++db->prep_seq;
     snprintf(name, 16, "s%u", seq);
     PGresult *res = PQprepare(db->conn, name, st->sql, st->nparams, NULL);
+    const char *state = res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR
+                            ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+                            : NULL;
+    if (schema_missing(state) && !connection_lost(db, state)) {
+        /*
+         * The database lacks a table, column, function or type the
+         * statement names (not migrated, or migrated by an older deskd):
+         * what needs it answers 503, everything else keeps working.
+         */
+        char msg[512];
+        snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state);
+        db->constraint[0] = '\0';
+        first_line(PQresultErrorMessage(res), msg, sizeof(msg));
+        if (p->st == NULL)
+            log_err(
+                "db: statement %s cannot be prepared (sqlstate %s): %s; what uses it answers 503"
+                " until the schema has it (deskd migrate)",
+                st->name, state, msg);
+        PQclear(res);
+        if (p->st == NULL) {
+            p->st = st;
+            p->failed = 1;
+            db->nprep++;
+        }
+        *e = APP_ERR_UNAVAILABLE;
+        return NULL;
+    }
     char what[96];
     snprintf(what, sizeof(what), "prepare %s", st->name);
     if ((*e = check(db, res, what, lost)) != APP_OK)
         return NULL;
     PQclear(res);
+    if (p->st == NULL)
+        db->nprep++;
+    else
+        log_info("db: statement %s prepares now", st->name);
     p->st = st;
     p->seq = seq;
-    db->nprep++;
+    p->failed = 0;
     return name;
 }
 

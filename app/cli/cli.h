@@ -12,7 +12,7 @@
 struct config;
 struct db;
 
-int cli_migrate(const struct config *cfg);
+int cli_migrate(const struct config *cfg, int argc, char **argv);
 int cli_agent_create(const struct config *cfg, int argc, char **argv);
 int cli_agent_api_key(const struct config *cfg, int argc, char **argv);
 int cli_seed(const struct config *cfg, int argc, char **argv);

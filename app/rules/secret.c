@@ -11,11 +11,33 @@
 #include "lib/crypto.h"
 #include "lib/jsonio.h"
 
-/* The sealing key, derived from the server secret; the label keeps existing values readable. */
-static void sealing_key(const char *server_secret, unsigned char key[32])
+/* Upstream's key (secret_use_upstream_key), if set. */
+static unsigned char upstream_key[32];
+static int have_upstream_key;
+
+void secret_use_upstream_key(const char *key32)
+{
+    have_upstream_key = key32 != NULL && strlen(key32) == sizeof(upstream_key);
+    if (have_upstream_key)
+        memcpy(upstream_key, key32, sizeof(upstream_key));
+    else
+        memset(upstream_key, 0, sizeof(upstream_key));
+}
+
+/* deskd's own key, derived from the server secret; the label keeps existing values readable. */
+static void derived_key(const char *server_secret, unsigned char key[32])
 {
     static const char label[] = "deskd provider keys v1";
     crypto_hmac_sha256(server_secret, strlen(server_secret), label, sizeof(label) - 1, key);
+}
+
+/* The key new values are sealed under. */
+static void sealing_key(const char *server_secret, unsigned char key[32])
+{
+    if (have_upstream_key)
+        memcpy(key, upstream_key, sizeof(upstream_key));
+    else
+        derived_key(server_secret, key);
 }
 
 const char *secret_seal(struct arena *a, const char *server_secret, const char *plain)
@@ -52,8 +74,15 @@ int secret_open(struct arena *a, const char *server_secret, const char *stored, 
     if (raw == NULL || out == NULL)
         return -1;
     long len = crypto_b64decode(stored + 4, n, raw);
-    sealing_key(server_secret, key);
-    long m = len < 0 ? -1 : crypto_gcm_open(key, raw, (size_t)len, (unsigned char *)out);
+    if (len < 0)
+        return -1;
+    long m = -1;
+    if (have_upstream_key)
+        m = crypto_gcm_open(upstream_key, raw, (size_t)len, (unsigned char *)out);
+    if (m < 0) {
+        derived_key(server_secret, key);
+        m = crypto_gcm_open(key, raw, (size_t)len, (unsigned char *)out);
+    }
     if (m < 0)
         return -1;
     out[m] = '\0';

@@ -1,9 +1,14 @@
 /*
  * rules/secret.h - secrets deskd stores for outside services (the AI
- * provider's key, mail passwords, OIDC client credentials): sealed with
- * AES-256-GCM under a key derived from the server secret, as
- * "enc:<base64(nonce | ciphertext | tag)>" (upstream's format).  Secrets are
- * never returned to clients (an OIDC client id, not secret, is shown opened).
+ * provider's key, inbox IMAP/SMTP and notification SMTP passwords, OIDC
+ * client credentials, webhook and context-link secrets): sealed with
+ * AES-256-GCM as "enc:<base64(nonce | ciphertext | tag)>" (upstream's
+ * format, 12-byte random nonce), under a key derived from the server secret
+ * or, when DESKD_ENCRYPTION_KEY is set, under upstream's own key, so that a
+ * database shared with (or adopted from) Libredesk reads the same on both
+ * sides.  Secrets are never returned to clients (an OIDC client id, not
+ * secret, is shown opened).  Every seal and open of a stored secret goes
+ * through here.
  */
 #ifndef RULES_SECRET_H
 #define RULES_SECRET_H
@@ -22,6 +27,17 @@ struct arena;
 
 /* The longest secret accepted for sealing, in bytes. */
 #define SECRET_MAX_LEN 512
+
+/*
+ * Upstream's key: key32 is the 32 bytes of upstream's app.encryption_key
+ * (DESKD_ENCRYPTION_KEY), used as the AES-256 key itself, as upstream does.
+ * From then on secret_seal() seals under it, and secret_open() opens under
+ * it first, then under the key derived from the server secret (values deskd
+ * sealed before the setting was made stay readable).  Called once at
+ * startup, before any process forks; NULL (the default): deskd's derived
+ * key only.  Not thread-safe; deskd's processes are single-threaded.
+ */
+void secret_use_upstream_key(const char *key32);
 
 /*
  * plain sealed as "enc:<base64>" in the arena ("" stays "").  NULL if

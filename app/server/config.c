@@ -107,6 +107,17 @@ int config_load(struct config *c, char *err, size_t errlen)
         env_bool("DESKD_SECURE_COOKIES", 1, &c->secure_cookies, err, errlen) != 0)
         return -1;
 
+    /* Upstream's app.encryption_key: exactly 32 bytes, used as the AES-256 key itself. */
+    v = env_get("DESKD_ENCRYPTION_KEY");
+    if (v != NULL && strlen(v) != 32) {
+        snprintf(err, errlen,
+                 "DESKD_ENCRYPTION_KEY: must be exactly 32 characters (upstream's "
+                 "app.encryption_key), got %zu",
+                 strlen(v));
+        return -1;
+    }
+    c->encryption_key = v != NULL ? xstrdup(v) : NULL;
+
     v = env_get("DESKD_AI_BASE_URL");
     if (v != NULL && strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
         snprintf(err, errlen, "DESKD_AI_BASE_URL=%s: expected an http(s):// URL", v);
@@ -264,6 +275,7 @@ void config_free(struct config *c)
     free(c->listen);
     free(c->ws_listen);
     free(c->secret_key);
+    free(c->encryption_key);
     free(c->ai_base_url);
     free(c->ai_model);
     free(c->upload_dir);

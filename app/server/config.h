@@ -17,6 +17,7 @@ struct config {
     int ws_client_buffer;       /* DESKD_WS_CLIENT_BUFFER: KiB queued per live client at most */
     int workers;                /* DESKD_WORKERS */
     char *secret_key;           /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
+    char *encryption_key;       /* DESKD_ENCRYPTION_KEY: upstream's 32-byte key, or NULL */
     long session_ttl;           /* DESKD_SESSION_TTL, seconds */
     int secure_cookies;         /* DESKD_SECURE_COOKIES */
     char *ai_base_url;          /* DESKD_AI_BASE_URL */

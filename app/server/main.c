@@ -22,6 +22,7 @@
 #include "lib/prefork.h"
 #include "lib/ratelimit.h"
 #include "lib/router.h"
+#include "rules/secret.h"
 #include "server/authn.h"
 #include "server/config.h"
 #include "server/routes.h"
@@ -45,7 +46,9 @@ static void usage(FILE *f)
         "\n"
         "usage:\n"
         "  deskd [serve]                      run the FastCGI server (master + workers)\n"
-        "  deskd migrate                      apply pending sql/ migrations\n"
+        "  deskd migrate [--dry-run] [--adopt]\n"
+        "                                     apply pending sql/ migrations (--dry-run: list\n"
+        "                                     them; --adopt: adopt a Libredesk database)\n"
         "  deskd agent create --email E --first-name F [--last-name L]\n"
         "                     --role Admin|Agent [--password P]\n"
         "                                     create an agent (prints a generated password\n"
@@ -172,6 +175,8 @@ static int serve(void)
         log_err("configuration: %s", err);
         return 2;
     }
+    /* Inherited by every worker and service. */
+    secret_use_upstream_key(cfg.encryption_key);
     router = router_new(app_routes, app_nroutes, sizeof(app_routes[0]), err, sizeof(err));
     if (router == NULL) {
         log_err("route table: %s", err);
@@ -296,8 +301,8 @@ int main(int argc, char **argv)
 
     if (strcmp(cmd, "serve") == 0 && argc <= 2)
         rc = serve();
-    else if (strcmp(cmd, "migrate") == 0 && argc == 2)
-        rc = cli_migrate(&cfg);
+    else if (strcmp(cmd, "migrate") == 0)
+        rc = cli_migrate(&cfg, argc - 2, argv + 2);
     else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "create") == 0)
         rc = cli_agent_create(&cfg, argc - 3, argv + 3);
     else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "api-key") == 0)

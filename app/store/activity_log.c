@@ -25,14 +25,19 @@ static const char *inet_or_null(const char *ip)
 
 /*
  * $1 type, $2 actor, $3 what follows "<email> (#<id>) ", $4 target model,
- * $5 target id (NULL: the actor), $6 ip.  No row if the actor is gone.
+ * $5 target id (NULL: the actor), $6 ip.  No row if the actor is gone, or
+ * if the type is one of deskd's own (agent_offline, settings_updated) and
+ * the database is an adopted Libredesk one, whose activity_log_type keeps
+ * upstream's labels only (sql/adopt/017).
  */
 static const struct db_stmt add_stmt = {
     "activity_log_add",
     "INSERT INTO activity_logs (activity_type, activity_description, actor_id,"
     " target_model_type, target_model_id, ip)"
-    " SELECT $1::activity_log_type, coalesce(u.email, '') || ' (#' || u.id || ') ' || $3::text,"
-    " u.id, $4::text, coalesce($5::bigint, u.id), $6::inet FROM users u WHERE u.id = $2::bigint",
+    " SELECT $1::text::activity_log_type,"
+    " coalesce(u.email, '') || ' (#' || u.id || ') ' || $3::text,"
+    " u.id, $4::text, coalesce($5::bigint, u.id), $6::inet FROM users u WHERE u.id = $2::bigint"
+    " AND $1::text = ANY (enum_range(NULL::activity_log_type)::text[])",
     6, 0};
 
 static enum app_err add(struct db *db, struct arena *a, const char *type, int64_t actor,

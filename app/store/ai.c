@@ -32,9 +32,14 @@ enum app_err store_ai_prompt_content(struct db *db, struct arena *a, const char 
     return store_found(db, a, &content_stmt, p, content);
 }
 
-static const struct db_stmt key_stmt = {
-    "ai_provider_key", "SELECT coalesce(config->>'api_key', '') FROM ai_providers WHERE is_default",
-    0, 1};
+/*
+ * The completion provider's row (upstream keeps a second, type embedding,
+ * which deskd neither reads nor writes; sql/035).
+ */
+static const struct db_stmt key_stmt = {"ai_provider_key",
+                                        "SELECT coalesce(config->>'api_key', '') FROM ai_providers"
+                                        " WHERE type = 'completion' AND provider = 'openai'",
+                                        0, 1};
 
 enum app_err store_ai_provider_key(struct db *db, struct arena *a, const char **stored)
 {
@@ -48,7 +53,7 @@ enum app_err store_ai_provider_key(struct db *db, struct arena *a, const char **
 static const struct db_stmt key_set_stmt = {
     "ai_provider_key_set",
     "UPDATE ai_providers SET config = jsonb_set(config, '{api_key}', to_jsonb($1::text)),"
-    " updated_at = now() WHERE provider = 'openai' RETURNING id",
+    " updated_at = now() WHERE provider = 'openai' AND type = 'completion' RETURNING id",
     1, 0};
 
 enum app_err store_ai_provider_key_set(struct db *db, struct arena *a, const char *value)

@@ -30,17 +30,31 @@ static const char *perms_at(const struct db_res *res, int row, int col)
  * sort, which would cost more than they save) and the reference-data
  * version.
  */
-static const struct db_stmt api_keys_stmt = {
-    "auth_api_key",
-    "SELECT u.id, u.api_secret,"
-    " (SELECT string_agg(array_to_string(r.permissions, ','), ',')"
-    "  FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
-    "  WHERE ur.user_id = u.id),"
-    " (SELECT version FROM deskd_cache_versions WHERE name = 'reference')"
-    " FROM users u WHERE u.api_key = $1::text AND u.type = 'agent'"
-    " AND u.enabled AND u.deleted_at IS NULL AND u.api_secret IS NOT NULL"
-    " LIMIT 4",
-    1, 1};
+#define API_KEYS_SQL(version)                                                                      \
+    "SELECT u.id, u.api_secret,"                                                                   \
+    " (SELECT string_agg(array_to_string(r.permissions, ','), ',')"                                \
+    "  FROM user_roles ur JOIN roles r ON r.id = ur.role_id"                                       \
+    "  WHERE ur.user_id = u.id), " version " FROM users u WHERE u.api_key = $1::text"              \
+    " AND u.type = 'agent' AND u.enabled AND u.deleted_at IS NULL AND u.api_secret IS NOT NULL"    \
+    " LIMIT 4"
+#define REFERENCE_VERSION "(SELECT version FROM deskd_cache_versions WHERE name = 'reference')"
+
+static const struct db_stmt api_keys_stmt = {"auth_api_key", API_KEYS_SQL(REFERENCE_VERSION), 1, 1};
+
+/*
+ * The same without the version, for a database that lacks deskd's
+ * counter (not migrated yet, sql/003): version 0, so no worker serves a
+ * cached reference list, and every route whose own statements prepare
+ * still works.
+ */
+static const struct db_stmt api_keys_unversioned_stmt = {"auth_api_key_unversioned",
+                                                         API_KEYS_SQL("0::bigint"), 1, 1};
+
+/* A statement failed for want of a table (42P01): deskd_cache_versions, when the other prepared. */
+static int no_table(struct db *db, enum app_err e)
+{
+    return e == APP_ERR_UNAVAILABLE && strcmp(db_last_sqlstate(db), "42P01") == 0;
+}
 
 enum app_err store_auth_api_keys(struct db *db, struct arena *a, const char *api_key,
                                  struct store_api_key_row **rows, int *n)
@@ -48,6 +62,9 @@ enum app_err store_auth_api_keys(struct db *db, struct arena *a, const char *api
     const char *p[] = {api_key};
     struct db_res *res;
     enum app_err e = db_run(db, a, &api_keys_stmt, p, &res);
+
+    if (no_table(db, e))
+        e = db_run(db, a, &api_keys_unversioned_stmt, p, &res);
 
     *rows = NULL;
     *n = 0;
@@ -149,17 +166,19 @@ enum app_err store_auth_session_create(struct db *db, struct arena *a, int64_t u
 }
 
 /* $1 session id, $2 user id: enabled, permissions, reference version */
-static const struct db_stmt session_stmt = {
-    "auth_session",
-    "SELECT u.enabled, (SELECT string_agg(array_to_string(r.permissions,"
-    " ','), ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id"
-    " WHERE ur.user_id = u.id),"
-    " (SELECT version FROM deskd_cache_versions WHERE name = 'reference')"
-    " FROM sessions s JOIN users u ON u.id = s.user_id"
-    " WHERE s.id = $1::bigint AND s.user_id = $2::int"
-    " AND s.revoked_at IS NULL AND s.expires_at > now()"
-    " AND u.type = 'agent' AND u.deleted_at IS NULL",
-    2, 1};
+#define SESSION_SQL(version)                                                                       \
+    "SELECT u.enabled, (SELECT string_agg(array_to_string(r.permissions,"                          \
+    " ','), ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id"                             \
+    " WHERE ur.user_id = u.id), " version " FROM sessions s JOIN users u ON u.id = s.user_id"      \
+    " WHERE s.id = $1::bigint AND s.user_id = $2::int"                                             \
+    " AND s.revoked_at IS NULL AND s.expires_at > now()"                                           \
+    " AND u.type = 'agent' AND u.deleted_at IS NULL"
+
+static const struct db_stmt session_stmt = {"auth_session", SESSION_SQL(REFERENCE_VERSION), 2, 1};
+
+/* As api_keys_unversioned_stmt (sessions must be there: sql/001). */
+static const struct db_stmt session_unversioned_stmt = {"auth_session_unversioned",
+                                                        SESSION_SQL("0::bigint"), 2, 1};
 
 enum app_err store_auth_session(struct db *db, struct arena *a, int64_t sid, int64_t sub,
                                 struct store_session *out)
@@ -167,6 +186,9 @@ enum app_err store_auth_session(struct db *db, struct arena *a, int64_t sid, int
     const char *p[] = {store_i64(a, sid), store_i64(a, sub)};
     struct db_res *res;
     enum app_err e = db_run(db, a, &session_stmt, p, &res);
+
+    if (no_table(db, e))
+        e = db_run(db, a, &session_unversioned_stmt, p, &res);
 
     memset(out, 0, sizeof(*out));
     if (e != APP_OK)

@@ -21,14 +21,16 @@
 /*
  * Follows "WITH u AS (UPDATE conversations c ... RETURNING c.id, <name>)":
  * for each updated row, a private activity message "<actor's name> <what>"
- * by the agent whose id is parameter $<actor>, with meta {activity: kind,
- * value: name}.
+ * by the agent whose id is parameter $<actor>, with meta {activity_type:
+ * upstream's name of the change (what upstream's web app reads), activity:
+ * deskd's kind, value: name}.
  */
-#define ACTIVITY_INSERT(actor, kind, what)                                                         \
+#define ACTIVITY_INSERT(actor, kind, upstream_kind, what)                                          \
     " INSERT INTO conversation_messages (type, status, private, conversation_id,"                  \
     " content_type, content, text_content, sender_id, sender_type, meta)"                          \
     " SELECT 'activity', 'sent', true, u.id, 'text', a.t, a.t, $" actor "::int, 'agent',"          \
-    " jsonb_build_object('activity', '" kind "', 'value', u.name) FROM u,"                         \
+    " jsonb_build_object('activity_type', '" upstream_kind "', 'activity', '" kind "',"            \
+    " 'value', u.name) FROM u,"                                                                    \
     " LATERAL (SELECT (SELECT " PERSON_NAME " FROM users p WHERE p.id = $" actor "::int)"          \
     "  || ' ' || " what " AS t) a"
 
@@ -174,7 +176,7 @@ static const struct db_stmt status_stmt = {
     "  'conversation_uuid', u.uuid, 'previous_status', u.prev, 'new_status', u.name,"
     "  'snooze_until', coalesce(to_char(u.snoozed_until AT TIME ZONE 'UTC',"
     "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), 'actor_id', $4::int) FROM u)" ACTIVITY_INSERT(
-        "4", "status", "'set the status to ' || u.name"),
+        "4", "status", "status_change", "'set the status to ' || u.name"),
     4, 0};
 
 enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64_t id,
@@ -192,7 +194,7 @@ static const struct db_stmt priority_stmt = {
     " updated_at = now() FROM conversation_priorities pr"
     " WHERE pr.id = $2::int AND c.id = $1::bigint"
     " AND c.priority_id IS DISTINCT FROM pr.id"
-    " RETURNING c.id, pr.name)" ACTIVITY_INSERT("3", "priority",
+    " RETURNING c.id, pr.name)" ACTIVITY_INSERT("3", "priority", "priority_change",
                                                 "'set the priority to ' || u.name"),
     3, 0};
 
@@ -217,7 +219,7 @@ static const struct db_stmt agent_stmt = {
                   "  THEN jsonb_build_object('conversation_uuid', u.uuid, 'actor_id', $3::int)"
                   "  ELSE jsonb_build_object('conversation_uuid', u.uuid, 'assigned_to', $2::int,"
                   "  'actor_id', $3::int) END FROM u)" ACTIVITY_INSERT(
-                      "3", "assignee",
+                      "3", "assignee", "assigned_user_change",
                       "coalesce('assigned the conversation to ' || u.name,"
                       " 'removed the assigned agent')"),
     3, 0};
@@ -231,7 +233,7 @@ static const struct db_stmt team_stmt = {
     " WHERE c.id = $1::bigint AND c.assigned_team_id IS DISTINCT FROM"
     " $2::int RETURNING c.id, (SELECT t.name FROM teams t"
     "  WHERE t.id = $2::int) AS name)" ACTIVITY_INSERT(
-        "3", "team",
+        "3", "team", "assigned_team_change",
         "coalesce('assigned the conversation to the team ' || u.name,"
         " 'removed the assigned team')"),
     3, 0};
@@ -278,7 +280,8 @@ enum app_err store_conversation_seen(struct db *db, struct arena *a, int64_t id,
  * TAGS_ACTIVITY then records, in the same statement, one private activity
  * message by the actor per tag, removals first, each kind by name
  * (bytewise): "<actor's name> removed the tag <t>" / "added the tag <t>",
- * meta {activity: tag_removed | tag_added, value: t}.
+ * meta {activity_type and activity: tag_removed | tag_added (upstream's
+ * names too), value: t}.
  */
 #define TAGS_WANTED                                                                                \
     "SELECT t.id, t.name FROM tags t WHERE t.name IN"                                              \
@@ -287,7 +290,7 @@ enum app_err store_conversation_seen(struct db *db, struct arena *a, int64_t id,
     " INSERT INTO conversation_messages (type, status, private, conversation_id,"                  \
     " content_type, content, text_content, sender_id, sender_type, meta)"                          \
     " SELECT 'activity', 'sent', true, $1::bigint, 'text', a.t, a.t, $3::int, 'agent',"            \
-    " jsonb_build_object('activity', ch.kind, 'value', ch.name)"                                   \
+    " jsonb_build_object('activity_type', ch.kind, 'activity', ch.kind, 'value', ch.name)"         \
     " FROM (SELECT 1 AS ord, 'tag_removed' AS kind, 'removed' AS verb, name FROM gone"             \
     "  UNION ALL SELECT 2, 'tag_added', 'added', name FROM added) ch,"                             \
     " LATERAL (SELECT (SELECT " PERSON_NAME " FROM users p WHERE p.id = $3::int)"                  \

@@ -52,7 +52,7 @@ static const struct db_stmt create_stmt = {
     "inbox_create",
     "INSERT INTO inboxes (name, channel, config, \"from\", from_name_template, enabled,"
     " csat_enabled, prompt_tags_on_reply) VALUES ($1::text, $2::channels, $3::jsonb, $4::text,"
-    " $5::text, coalesce($6::boolean, TRUE), coalesce($7::boolean, FALSE),"
+    " coalesce($5::text, ''), coalesce($6::boolean, TRUE), coalesce($7::boolean, FALSE),"
     " coalesce($8::boolean, FALSE)) RETURNING " INBOX_JSON "::text",
     8, 0};
 
@@ -92,7 +92,7 @@ static const struct db_stmt update_stmt = {
     "inbox_update",
     "UPDATE inboxes i SET name = $2::text, channel = $3::channels, config = $4::jsonb ||"
     " jsonb_build_object('imap', " KEEP_PASSWORDS("imap") ", 'smtp', " KEEP_PASSWORDS(
-        "smtp") "), \"from\" = $5::text, from_name_template = $6::text,"
+        "smtp") "), \"from\" = $5::text, from_name_template = coalesce($6::text, ''),"
                 " enabled = coalesce($7::boolean, i.enabled),"
                 " csat_enabled = coalesce($8::boolean, i.csat_enabled),"
                 " prompt_tags_on_reply = coalesce($9::boolean, i.prompt_tags_on_reply),"

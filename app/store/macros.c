@@ -9,7 +9,8 @@
 #include "store/store.h"
 
 /*
- * The stored actions with upstream's display_value: the name of the team,
+ * The stored actions (an array; upstream's default for a macro without
+ * any is the empty object, read as none) with upstream's display_value: the name of the team,
  * agent, priority or status the action names ([] for tags or a row gone).
  */
 #define ACTIONS_JSON                                                                               \
@@ -24,7 +25,8 @@
     "  WHEN 'set_status' THEN (SELECT json_build_array(s.name)"                                    \
     "   FROM conversation_statuses s WHERE s.id::text = x->'value'->>0)"                           \
     "  END, '[]'::json)) ORDER BY e.n), '[]'::json)"                                               \
-    " FROM jsonb_array_elements(m.actions) WITH ORDINALITY e(x, n))"
+    " FROM jsonb_array_elements(CASE jsonb_typeof(m.actions) WHEN 'array' THEN m.actions"          \
+    "  ELSE '[]' END) WITH ORDINALITY e(x, n))"
 
 /* One macro (upstream's Macro, ids as strings) over macros m. */
 #define MACRO_JSON                                                                                 \

@@ -63,11 +63,15 @@ static int write_file(struct arena *a, const char *dir, const char *uuid, const 
     return 0;
 }
 
-/* $1 name, $2 type, $3 disposition, $4 size, $5 model, $6 meta, $7 model id, $8 uploader */
+/*
+ * $1 name, $2 type, $3 disposition, $4 size, $5 model, $6 meta, $7 model id,
+ * $8 uploader.  store is written (upstream's schema has no default for it):
+ * deskd keeps files on the local file system.
+ */
 static const struct db_stmt insert_stmt = {
     "media_insert",
-    "INSERT INTO media (filename, content_type, disposition, size,"
-    " model_type, meta, model_id, uploaded_by) VALUES ($1::text, $2::text,"
+    "INSERT INTO media (store, filename, content_type, disposition, size,"
+    " model_type, meta, model_id, uploaded_by) VALUES ('fs', $1::text, $2::text,"
     " $3::media_disposition, $4::int, $5::text, $6::jsonb, $7::int, $8::int)"
     " RETURNING uuid",
     8, 0};

@@ -220,13 +220,17 @@ def main():
     ids["team_id"], ids["conv_uuid"], ids["msg_uuid"] = fixtures(ids["admin_id"])
     # An agent and a team for the update and delete cases to use up.
     ids["spare_agent_id"] = agent_id(make_agent("Agent")[1])
-    ids["spare_team_id"] = sql("INSERT INTO teams (name) VALUES ('Contract spare') RETURNING id")
+    # Every column upstream's schema requires is written (an adopted Libredesk database has
+    # no deskd defaults for media.store and teams.conversation_assignment_type).
+    ids["spare_team_id"] = sql("INSERT INTO teams (name, conversation_assignment_type)"
+                               " VALUES ('Contract spare', 'Manual') RETURNING id")
     ids["contact_id"] = sql("SELECT min(id) FROM users WHERE type = 'contact'")
     # The admin's uploads to attach (rows only: linking never reads the file; a
     # pending upload is its uploader's alone).
     for name in ("media_id", "media_id_2"):
-        ids[name] = sql("INSERT INTO media (filename, content_type, size, uploaded_by) VALUES"
-                        f" ('contract.pdf', 'application/pdf', 10, {ids['admin_id']}) RETURNING id")
+        ids[name] = sql("INSERT INTO media (store, filename, content_type, size, uploaded_by) VALUES"
+                        f" ('fs', 'contract.pdf', 'application/pdf', 10, {ids['admin_id']})"
+                        " RETURNING id")
     ids["note_id"] = sql("INSERT INTO contact_notes (contact_id, note, user_id) VALUES"
                          f" ({ids['contact_id']}, 'Contract note', {ids['admin_id']}) RETURNING id")
     ids["view_id"] = sql("INSERT INTO views (name, filters, visibility) VALUES"

@@ -738,9 +738,10 @@ START_TEST(test_status_updates)
     snprintf(col, sizeof(col),
              "(SELECT m.private || '/' || m.status || '/' || m.sender_type || '/' || m.sender_id"
              " || '/' || m.content_type || '/' || (m.meta->>'activity') || '/' ||"
-             " (m.meta->>'value') FROM conversation_messages m WHERE m.conversation_id ="
-             " conversations.id AND m.type = 'activity' ORDER BY m.id DESC LIMIT 1)");
-    snprintf(want, sizeof(want), "true/sent/agent/%s/text/status/Open", admin_id);
+             " (m.meta->>'value') || '/' || (m.meta->>'activity_type') FROM conversation_messages m"
+             " WHERE m.conversation_id = conversations.id AND m.type = 'activity'"
+             " ORDER BY m.id DESC LIMIT 1)");
+    snprintf(want, sizeof(want), "true/sent/agent/%s/text/status/Open/status_change", admin_id);
     expect_field("c2", col, want);
     free(mark);
 }
@@ -971,9 +972,10 @@ START_TEST(test_tags)
              mark);
     snprintf(want, sizeof(want),
              "true/sent/agent/%s/text/It Admin added the tag it-b/"
-             "{\"value\": \"it-b\", \"activity\": \"tag_added\"}|"
+             "{\"value\": \"it-b\", \"activity\": \"tag_added\", \"activity_type\": \"tag_added\"}|"
              "true/sent/agent/%s/text/It Admin removed the tag it-b/"
-             "{\"value\": \"it-b\", \"activity\": \"tag_removed\"}",
+             "{\"value\": \"it-b\", \"activity\": \"tag_removed\", \"activity_type\":"
+             " \"tag_removed\"}",
              admin_id, admin_id);
     expect_field("c2", col, want);
     free(mark);

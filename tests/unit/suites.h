@@ -27,5 +27,6 @@ Suite *password_suite(void);
 Suite *access_suite(void);
 Suite *apikey_suite(void);
 Suite *permissions_suite(void);
+Suite *secret_suite(void);
 
 #endif

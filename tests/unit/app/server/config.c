@@ -10,11 +10,12 @@ START_TEST(test_bad_config_is_an_error)
 {
     struct config c;
     char err[256];
-    static const char *const vars[] = {"DESKD_DATABASE_URL", "DESKD_LISTEN",
-                                       "DESKD_SESSION_TTL",  "DESKD_SECURE_COOKIES",
-                                       "DESKD_LOG_LEVEL",    "DESKD_WORKERS",
-                                       "DESKD_AI_BASE_URL",  "DESKD_AI_MODEL",
-                                       "DESKD_AI_TIMEOUT",   "DESKD_MIGRATE_DATABASE_URL"};
+    static const char *const vars[] = {"DESKD_DATABASE_URL",        "DESKD_LISTEN",
+                                       "DESKD_SESSION_TTL",         "DESKD_SECURE_COOKIES",
+                                       "DESKD_LOG_LEVEL",           "DESKD_WORKERS",
+                                       "DESKD_AI_BASE_URL",         "DESKD_AI_MODEL",
+                                       "DESKD_ENCRYPTION_KEY",      "DESKD_AI_TIMEOUT",
+                                       "DESKD_MIGRATE_DATABASE_URL"};
     for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
         unsetenv(vars[i]); /* defaults are under test; this runs in a forked child */
     setenv("DESKD_WORKERS", "zero", 1);
@@ -27,10 +28,13 @@ START_TEST(test_bad_config_is_an_error)
     ck_assert_ptr_nonnull(strstr(err, "DESKD_LISTEN"));
     config_free(&c);
     unsetenv("DESKD_LISTEN");
-    static const char *const bad_ai[][2] = {{"DESKD_AI_TIMEOUT", "51s"},
-                                            {"DESKD_AI_TIMEOUT", "0s"},
-                                            {"DESKD_AI_MODEL", "gpt 4"},
-                                            {"DESKD_AI_BASE_URL", "ftp://x"}};
+    static const char *const bad_ai[][2] = {
+        {"DESKD_AI_TIMEOUT", "51s"},
+        {"DESKD_AI_TIMEOUT", "0s"},
+        {"DESKD_AI_MODEL", "gpt 4"},
+        {"DESKD_AI_BASE_URL", "ftp://x"},
+        {"DESKD_ENCRYPTION_KEY", "31 characters, one too short..."},
+        {"DESKD_ENCRYPTION_KEY", "33 characters, one too long......"}};
     for (size_t i = 0; i < sizeof(bad_ai) / sizeof(bad_ai[0]); i++) {
         setenv(bad_ai[i][0], bad_ai[i][1], 1);
         ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
@@ -49,7 +53,13 @@ START_TEST(test_bad_config_is_an_error)
     ck_assert_str_eq(c.ai_base_url, "https://api.openai.com/v1");
     ck_assert_str_eq(c.ai_model, "gpt-4o-mini");
     ck_assert_int_eq(c.ai_timeout, 10);
+    ck_assert_ptr_null(c.encryption_key);
     config_free(&c);
+    setenv("DESKD_ENCRYPTION_KEY", "upstream-32-byte-encryption-key!", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_str_eq(c.encryption_key, "upstream-32-byte-encryption-key!");
+    config_free(&c);
+    unsetenv("DESKD_ENCRYPTION_KEY");
     unsetenv("DESKD_VAR");
 }
 END_TEST

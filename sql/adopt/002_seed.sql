@@ -1,0 +1,6 @@
+-- 002_seed.sql: adopting Libredesk: nothing to seed.
+--
+-- Upstream's installer seeded the same roles, statuses, priorities, AI
+-- prompts and providers, business hours, SLA policy, settings and System
+-- user that 002 writes; its rows stay as they are (deskd adds no inbox of
+-- its own to a database that has inboxes).

@@ -1,0 +1,8 @@
+-- 017_notifications_activity.sql: adopting Libredesk: upstream's notifications and activity log are there, as they are.
+--
+-- Upstream's user_notifications and activity_logs tables, their types and
+-- indexes are what 017 makes.  The two activity types deskd adds to its
+-- own databases (agent_offline, settings_updated) are not added to
+-- upstream's activity_log_type: an adopted database's type stays
+-- upstream's, and deskd records those two events only where the type has
+-- them (app/store/activity_log.c).
