@@ -87,6 +87,7 @@ static pid_t spawn(const struct prefork_opts *o, int slot, int role, const sigse
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGCHLD, &sa, NULL);
     sigprocmask(SIG_SETMASK, orig, NULL);
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
@@ -145,6 +146,7 @@ int prefork_run(const struct prefork_opts *o)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1); /* a FastCGI spawner's "stop gracefully" */
     sigprocmask(SIG_BLOCK, &set, &orig);
     signal(SIGPIPE, SIG_IGN);
     log_info("master %ld starting %d workers", (long)getpid(), o->workers);
@@ -243,8 +245,11 @@ int prefork_run(const struct prefork_opts *o)
         int sig = sigtimedwait(&set, &si, &tmo);
         now = now_ms();
 
-        if ((sig == SIGTERM || sig == SIGINT) && !draining) {
-            log_info("%s: draining workers (up to %ds)", sig == SIGTERM ? "SIGTERM" : "SIGINT",
+        if ((sig == SIGTERM || sig == SIGINT || sig == SIGUSR1) && !draining) {
+            log_info("%s: draining workers (up to %ds)",
+                     sig == SIGTERM  ? "SIGTERM"
+                     : sig == SIGINT ? "SIGINT"
+                                     : "SIGUSR1",
                      o->shutdown_timeout);
             draining = 1;
             drain_deadline = now + o->shutdown_timeout * 1000L;

@@ -25,6 +25,7 @@
 #include "rules/secret.h"
 #include "server/authn.h"
 #include "server/config.h"
+#include "server/inherit.h"
 #include "server/routes.h"
 #include "server/version.h"
 #include "server/worker.h"
@@ -71,6 +72,8 @@ static void usage(FILE *f)
         "  DESKD_WS_CLIENT_BUFFER KiB queued for one live client before it is cut off\n"
         "                        (default 256)\n"
         "  DESKD_WORKERS         worker processes (default 2 per core)\n"
+        "  DESKD_INHERITED_WORKERS  on a socket inherited as fd 0 (DESKD_LISTEN unset):\n"
+        "                        0: serve it as one process (default); N: N workers\n"
         "  DESKD_SECRET_KEY      server secret, >= 32 chars (default: $DESKD_VAR/secret)\n"
         "  DESKD_SESSION_TTL     session lifetime, e.g. 9h (default 9h)\n"
         "  DESKD_SECURE_COOKIES  true|false (default true)\n"
@@ -300,7 +303,7 @@ int main(int argc, char **argv)
     log_set_level((enum log_level)cfg.log_level);
 
     if (strcmp(cmd, "serve") == 0 && argc <= 2)
-        rc = serve();
+        rc = inherit_fd() >= 0 ? inherit_serve(&cfg, inherit_fd()) : serve();
     else if (strcmp(cmd, "migrate") == 0)
         rc = cli_migrate(&cfg, argc - 2, argv + 2);
     else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "create") == 0)

@@ -1,7 +1,7 @@
 /*
  * worker.c - one worker: connect to PostgreSQL after fork, then accept,
  * route, authenticate, authorise, run the handler and answer, until
- * SIGTERM.
+ * SIGTERM (or SIGUSR1, a FastCGI spawner's graceful stop).
  *
  * SIGTERM stays blocked while a request is served (libfcgi treats an
  * interrupted read as an I/O error), and is only deliverable inside
@@ -160,20 +160,27 @@ int worker_main(void *arg)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL); /* mod_fcgid and mod_fastcgi: stop gracefully */
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
     sigaddset(&term, SIGINT);
+    sigaddset(&term, SIGUSR1);
     sigprocmask(SIG_BLOCK, &term, &idle);
     sigdelset(&idle, SIGTERM);
     sigdelset(&idle, SIGINT);
+    sigdelset(&idle, SIGUSR1);
 
     memset(&c, 0, sizeof(c));
     c.cfg = env->cfg;
     authn_init(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
-    if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &c.db) != APP_OK)
+    /* A spawned process (server/inherit.h) connects at its first request. */
+    if (env->lazy_db)
+        c.db = store_new(env->cfg->database_url, appname, env->cfg->statement_timeout);
+    else if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &c.db) !=
+             APP_OK)
         log_warnx("database not reachable yet; answering 503 until it is");
     a = arena_new(ARENA_CAP);
     io = fcgi_io_new(env->listen_fd);
@@ -218,7 +225,8 @@ int worker_main(void *arg)
 
         sigset_t pending;
         if (sigpending(&pending) == 0 &&
-            (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT)))
+            (sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT) ||
+             sigismember(&pending, SIGUSR1)))
             stop = 1;
     }
 

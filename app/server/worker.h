@@ -11,6 +11,7 @@ struct worker_env {
     const struct config *cfg;
     const struct router *router;
     int listen_fd; /* non-blocking, shared by all workers */
+    int lazy_db;   /* connect at the first request instead of at start */
 };
 
 /* Runs the accept loop until SIGTERM; returns the exit status.  arg is a struct worker_env. */

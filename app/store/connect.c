@@ -25,6 +25,11 @@ enum app_err store_open(const char *conninfo, const char *appname, int statement
     return db_ensure(*db);
 }
 
+struct db *store_new(const char *conninfo, const char *appname, int statement_timeout_ms)
+{
+    return db_new(conninfo, appname, statement_timeout_ms);
+}
+
 void store_end_request(struct db *db)
 {
     db_end_request(db);

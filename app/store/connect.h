@@ -26,6 +26,9 @@ enum app_err store_connect(const char *conninfo, const char *appname, struct db 
 enum app_err store_open(const char *conninfo, const char *appname, int statement_timeout_ms,
                         struct db **db);
 
+/* store_open's handle without connecting yet: the first query connects. */
+struct db *store_new(const char *conninfo, const char *appname, int statement_timeout_ms);
+
 /* After each request: a transaction left open is rolled back (and logged as a bug). */
 void store_end_request(struct db *db);
 

@@ -1,0 +1,127 @@
+/*
+ * inherit.c - serving a socket deskd did not open.
+ *
+ * A FastCGI spawner (mod_fcgid, spawn-fcgi) opens the socket, starts the
+ * program with the socket as file descriptor 0, and manages the processes
+ * itself: it starts more when busy, sends SIGTERM to an idle one and
+ * SIGKILL after its grace time.  So by default deskd is one process here,
+ * with no master and no forked children, connecting to PostgreSQL at its
+ * first request.  DESKD_INHERITED_WORKERS=N (1-256) puts N workers under
+ * deskd's own master on that socket instead, for spawners that start one
+ * program and leave it running (spawn-fcgi, lighttpd).
+ *
+ * The webhook dispatcher and the live hub never run here: they belong to
+ * a `deskd serve` elsewhere on the same database (README, "Deploying").
+ */
+#include "server/inherit.h"
+
+#include <sys/socket.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/prefork.h"
+#include "lib/ratelimit.h"
+#include "lib/router.h"
+#include "rules/secret.h"
+#include "server/authn.h"
+#include "server/config.h"
+#include "server/routes.h"
+#include "server/version.h"
+#include "server/worker.h"
+
+/* As serve()'s table (main.c): names the failed-credential table tracks at once. */
+#define AUTH_LIMIT_ENTRIES 4096
+
+int inherit_fd(void)
+{
+    const char *l = getenv("DESKD_LISTEN");
+    int v = 0;
+    socklen_t len = sizeof(v);
+
+    if (l != NULL && *l != '\0')
+        return -1;
+    if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 || v == 0)
+        return -1;
+    return 0;
+}
+
+/* DESKD_INHERITED_WORKERS: 0 (unset) or 1-256; -1 when malformed. */
+static int inherited_workers(void)
+{
+    const char *v = getenv("DESKD_INHERITED_WORKERS");
+    char *end;
+    long n;
+
+    if (v == NULL || *v == '\0')
+        return 0;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < 0 || n > 256)
+        return -1;
+    return (int)n;
+}
+
+int inherit_serve(struct config *cfg, int fd)
+{
+    static struct worker_env wenv;
+    char err[256];
+    struct router *router;
+    struct rl_table *limits;
+    int workers = inherited_workers(), fl, rc;
+
+    if (workers < 0) {
+        log_err("DESKD_INHERITED_WORKERS=%s: expected 0-256", getenv("DESKD_INHERITED_WORKERS"));
+        return 2;
+    }
+    if (config_load_secret(cfg, 1, err, sizeof(err)) != 0) {
+        log_err("configuration: %s", err);
+        return 2;
+    }
+    secret_use_upstream_key(cfg->encryption_key);
+    router = router_new(app_routes, app_nroutes, sizeof(app_routes[0]), err, sizeof(err));
+    if (router == NULL || router_check(router, err, sizeof(err)) != 0) {
+        log_err("route table: %s", err);
+        router_free(router);
+        return 2;
+    }
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+        log_warn("fcntl(O_NONBLOCK) on the inherited socket");
+        router_free(router);
+        return 2;
+    }
+    limits = rl_create(AUTH_LIMIT_ENTRIES, 256);
+    if (limits == NULL) {
+        log_warn("cannot create the failed-credential table");
+        router_free(router);
+        return 2;
+    }
+    authn_set_limits(limits);
+    wenv.cfg = cfg;
+    wenv.router = router;
+    wenv.listen_fd = fd;
+    if (workers == 0) {
+        /* The spawner runs as many of us as it likes: each connects when first asked. */
+        wenv.lazy_db = 1;
+        log_info("deskd %s serving the inherited socket (fd %d) as one process", DESKD_VERSION, fd);
+        rc = worker_main(&wenv);
+    } else {
+        struct prefork_opts o = {
+            .workers = workers,
+            .shutdown_timeout = cfg->shutdown_timeout,
+            .worker_main = worker_main,
+            .arg = &wenv,
+        };
+        log_info("deskd %s serving the inherited socket (fd %d) with %d workers", DESKD_VERSION, fd,
+                 workers);
+        rc = prefork_run(&o);
+    }
+    authn_set_limits(NULL);
+    rl_destroy(limits);
+    router_free(router);
+    log_info("deskd stopped (exit %d)", rc);
+    return rc;
+}

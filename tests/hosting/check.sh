@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# check.sh - deskd as hosting stacks run it, on scripts/test's running stack
+# and database: spawn-fcgi hands deskd a listening socket as fd 0 (the
+# FastCGI convention of mod_fcgid, mod_fastcgi and lighttpd) behind a second
+# nginx on its own port, made from nginx/dev.conf.in like the stack's.  Each
+# way runs tests/hosting/smoke.py.  Everything started here is stopped at the
+# end, pass or fail.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+: "${DESKD_TEST_URL:?run by scripts/test}"
+source "$ROOT/scripts/common.sh"
+dir=$DESKD_VAR/hosting
+fail=0
+spawned=()
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+bad() {
+    echo "hosting: FAIL $*" >&2
+    fail=1
+}
+
+stop_all() {
+    for p in "${spawned[@]}"; do kill -TERM "$p" 2>/dev/null; done
+    [ -f "$dir/spawn/nginx.pid" ] && kill -QUIT "$(cat "$dir/spawn/nginx.pid")" 2>/dev/null
+    return 0
+}
+trap stop_all EXIT
+
+rm -rf "$dir"
+mkdir -p "$dir/spawn"
+chmod 755 "$dir" "$dir/spawn"
+
+# An agent of its own, with an API key.
+email="hosting-$$@example.com"
+"$ROOT/bin/deskd" agent create --email "$email" --first-name Hosting --role Admin \
+    --password 'Hosting-pass-1234' >"$dir/agent.log" 2>&1 || { cat "$dir/agent.log" >&2; exit 1; }
+key=$("$ROOT/bin/deskd" agent api-key --email "$email" 2>>"$dir/agent.log" | tail -n 1)
+[[ $key == *:* ]] || { cat "$dir/agent.log" >&2; exit 1; }
+
+# When run as root, deskd runs as nobody (as the stack's workers do): the
+# secret comes in the environment, as a hosting panel would set it.
+secret=$(cat "$DESKD_VAR/secret")
+as_user=()
+[ "$AS_ROOT" = 1 ] && as_user=(-u nobody -g nogroup -U nobody -G nogroup)
+
+# The second nginx: the stack's configuration with its own port, pid,
+# logs and FastCGI socket (uploads, temp paths and the site are shared).
+port=$((DESKD_HTTP_PORT + 3000))
+while port_busy "$port"; do port=$((port + 1)); done
+sed -e "s|@USER_LINE@|$NGINX_USER_LINE|" -e "s|@RUN@|$dir/spawn|g" -e "s|@LOG@|$dir/spawn|g" \
+    -e "s|@VAR@|$DESKD_VAR|g" -e "s|@PORT@|$port|g" -e "s|@ROOT@|$ROOT|g" \
+    "$ROOT/nginx/dev.conf.in" >"$dir/spawn/nginx.conf"
+cp "$ROOT/nginx/deskd-fastcgi.conf" "$dir/spawn/"
+nginx -c "$dir/spawn/nginx.conf" -p "$DESKD_VAR/nginx" 2>"$dir/spawn/nginx-start.log" ||
+    { cat "$dir/spawn/nginx-start.log" >&2; exit 1; }
+url=http://127.0.0.1:$port
+
+# pg_stat_activity sessions of deskd process PID.
+sessions() {
+    psql_super deskd -tA -c "SELECT count(*) FROM pg_stat_activity
+        WHERE application_name = 'deskd worker $1'"
+}
+
+# Waits up to 10 s for PID to be gone.
+gone() {
+    for _ in $(seq 100); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# spawn LOG [NAME=value...]: deskd under spawn-fcgi on the second nginx's
+# socket (-n: spawn-fcgi opens the socket and execs deskd, whose stderr is
+# LOG); its pid once the socket is there.
+spawn() {
+    local log=$1
+    shift
+    rm -f "$dir/spawn/deskd.sock"
+    env DESKD_SECRET_KEY="$secret" "$@" spawn-fcgi -n -s "$dir/spawn/deskd.sock" -M 0660 \
+        "${as_user[@]}" -- "$ROOT/bin/deskd" </dev/null >>"$log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 50); do
+        [ -S "$dir/spawn/deskd.sock" ] && break
+        sleep 0.1
+    done
+    echo "$pid"
+}
+
+echo "-- spawn-fcgi: one process on the inherited socket"
+log=$dir/spawn/deskd-single.log
+if pid=$(spawn "$log"); then
+    spawned+=("$pid")
+    sleep 0.5
+    kill -0 "$pid" 2>/dev/null || bad "deskd exited at start: $(cat "$log")"
+    [ -z "$(pgrep -P "$pid")" ] || bad "one process: deskd $pid has children $(pgrep -P "$pid" | xargs)"
+    [ "$(sessions "$pid")" = 0 ] || bad "lazy connect: deskd $pid connected before any request"
+    grep -q "serving the inherited socket (fd 0) as one process" "$log" ||
+        bad "the start is not logged: $(cat "$log")"
+    /usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "$url" "$key" spawn-single || fail=1
+    [ "$(sessions "$pid")" = 1 ] || bad "deskd $pid has $(sessions "$pid") database sessions after the smoke"
+    [ -z "$(pgrep -P "$pid")" ] || bad "one process: deskd $pid forked $(pgrep -P "$pid" | xargs)"
+    # mod_fcgid's idle kill: SIGTERM, a clean exit.
+    kill -TERM "$pid"
+    gone "$pid" || bad "deskd $pid still runs 10 s after SIGTERM"
+    grep -q "deskd stopped (exit 0)" "$log" || bad "no clean exit after SIGTERM: $(tail -n 5 "$log")"
+else
+    bad "spawn-fcgi did not start deskd"
+fi
+
+echo "-- spawn-fcgi: one process, stopped with SIGUSR1"
+log=$dir/spawn/deskd-usr1.log
+if pid=$(spawn "$log"); then
+    spawned+=("$pid")
+    /usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "$url" "$key" spawn-usr1 || fail=1
+    kill -USR1 "$pid"
+    gone "$pid" || bad "deskd $pid still runs 10 s after SIGUSR1"
+    grep -q "deskd stopped (exit 0)" "$log" || bad "no clean exit after SIGUSR1: $(tail -n 5 "$log")"
+else
+    bad "spawn-fcgi did not start deskd"
+fi
+
+echo "-- spawn-fcgi: DESKD_INHERITED_WORKERS=2 (deskd's master and workers on the socket)"
+log=$dir/spawn/deskd-workers.log
+if pid=$(spawn "$log" DESKD_INHERITED_WORKERS=2); then
+    spawned+=("$pid")
+    for _ in $(seq 50); do
+        [ "$(pgrep -P "$pid" | wc -l)" = 2 ] && break
+        sleep 0.1
+    done
+    [ "$(pgrep -P "$pid" | wc -l)" = 2 ] || bad "workers: deskd $pid has children: $(pgrep -P "$pid" | xargs)"
+    grep -q "serving the inherited socket (fd 0) with 2 workers" "$log" ||
+        bad "the start is not logged: $(cat "$log")"
+    /usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "$url" "$key" spawn-workers || fail=1
+    kill -USR1 "$pid"
+    gone "$pid" || bad "deskd $pid still runs 10 s after SIGUSR1"
+    grep -q "SIGUSR1: draining workers" "$log" || bad "SIGUSR1 did not drain: $(tail -n 5 "$log")"
+    grep -q "deskd stopped (exit 0)" "$log" || bad "no clean exit after SIGUSR1: $(tail -n 5 "$log")"
+else
+    bad "spawn-fcgi did not start deskd"
+fi
+
+echo "-- spawn-fcgi: a malformed DESKD_INHERITED_WORKERS is refused"
+log=$dir/spawn/deskd-bad.log
+pid=$(spawn "$log" DESKD_INHERITED_WORKERS=many) && spawned+=("$pid")
+gone "$pid" || bad "deskd $pid runs with DESKD_INHERITED_WORKERS=many"
+grep -q "DESKD_INHERITED_WORKERS=many: expected 0-256" "$log" ||
+    bad "a malformed DESKD_INHERITED_WORKERS was not refused: $(cat "$log")"
+
+[ $fail = 0 ] && echo "hosting: ok" || echo "hosting: FAILED" >&2
+exit $fail
