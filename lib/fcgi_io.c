@@ -30,6 +30,8 @@
 struct fcgi_io {
     FCGX_Request req;
     int accepted;
+    int cgi;    /* one CGI request: the environment, stdin and stdout */
+    int served; /* the CGI request was accepted */
 };
 
 static int listen_unix(const char *path, int backlog, mode_t mode, uid_t uid, gid_t gid)
@@ -158,10 +160,27 @@ struct fcgi_io *fcgi_io_new(int listen_fd)
     return io;
 }
 
+int fcgi_io_is_cgi(void)
+{
+    const char *gi = getenv("GATEWAY_INTERFACE");
+    return gi != NULL && *gi != '\0' && FCGX_IsCGI();
+}
+
+struct fcgi_io *fcgi_io_new_cgi(void)
+{
+    struct fcgi_io *io = xcalloc(1, sizeof(*io));
+    io->cgi = 1;
+    return io;
+}
+
 void fcgi_io_free(struct fcgi_io *io)
 {
     if (io == NULL)
         return;
+    if (io->cgi) {
+        free(io);
+        return;
+    }
     if (io->accepted)
         FCGX_Finish_r(&io->req);
     FCGX_Free(&io->req, 0);
@@ -170,30 +189,50 @@ void fcgi_io_free(struct fcgi_io *io)
 
 int fcgi_io_accept(struct fcgi_io *io)
 {
+    if (io->cgi) {
+        if (io->served)
+            return -ECONNABORTED; /* one request per CGI process */
+        io->served = io->accepted = 1;
+        return 0;
+    }
     int rc = FCGX_Accept_r(&io->req);
     io->accepted = rc >= 0;
     return rc >= 0 ? 0 : rc;
 }
 
+/* A request parameter: FastCGI's, or a CGI program's environment. */
+static const char *getp(struct fcgi_io *io, const char *name)
+{
+    return io->cgi ? getenv(name) : FCGX_GetParam(name, io->req.envp);
+}
+
 static const char *param(struct fcgi_io *io, struct arena *a, const char *name)
 {
-    const char *v = FCGX_GetParam(name, io->req.envp);
+    const char *v = getp(io, name);
     return v ? arena_strdup(a, v) : NULL;
 }
 
 enum app_err fcgi_io_read_head(struct fcgi_io *io, struct arena *a, struct req *r)
 {
-    const char *method = FCGX_GetParam("REQUEST_METHOD", io->req.envp);
-    const char *uri = FCGX_GetParam("REQUEST_URI", io->req.envp);
-    const char *cl = FCGX_GetParam("CONTENT_LENGTH", io->req.envp);
+    const char *method = getp(io, "REQUEST_METHOD");
+    const char *uri = getp(io, "REQUEST_URI");
+    const char *cl = getp(io, "CONTENT_LENGTH");
     int m;
 
     r->arena = a;
+    /* nginx's $request_id; Apache's mod_unique_id otherwise. */
     r->request_id = param(io, a, "REQUEST_ID");
+    if (r->request_id == NULL)
+        r->request_id = param(io, a, "UNIQUE_ID");
     r->remote_addr = param(io, a, "REMOTE_ADDR");
     r->content_length = -1;
     r->path = "/";
     r->query = "";
+    /* A CGI server that sets no REQUEST_URI (it is not in RFC 3875): the path after the script. */
+    if (uri == NULL && io->cgi && getenv("PATH_INFO") != NULL) {
+        const char *qs = getenv("QUERY_STRING");
+        uri = arena_printf(a, "%s%s%s", getenv("PATH_INFO"), qs && *qs ? "?" : "", qs ? qs : "");
+    }
     if (method == NULL || uri == NULL)
         return APP_ERR_INPUT;
     m = http_method_parse(method);
@@ -245,7 +284,8 @@ enum app_err fcgi_io_read_body(struct fcgi_io *io, struct arena *a, struct req *
         return APP_ERR_TOO_LARGE;
     while (got < want) {
         size_t chunk = want - got > READ_CHUNK ? READ_CHUNK : want - got;
-        int n = FCGX_GetStr(buf + got, (int)chunk, io->req.in);
+        int n = io->cgi ? (int)fread(buf + got, 1, chunk, stdin)
+                        : FCGX_GetStr(buf + got, (int)chunk, io->req.in);
         if (n <= 0)
             break;
         got += (size_t)n;
@@ -360,6 +400,12 @@ int fcgi_io_write(struct fcgi_io *io, int status, const struct resp *w, const ch
     head[off++] = '\n';
     if (head_only)
         len = 0;
+    if (io->cgi) {
+        /* A CGI response: the same header block (Status: first) on stdout. */
+        if (fwrite(head, 1, off, stdout) != off || (len > 0 && fwrite(body, 1, len, stdout) != len))
+            return -1;
+        return fflush(stdout) == 0 ? 0 : -1;
+    }
     if (off + len > WHOLE_MIN && off + len <= WHOLE_MAX)
         return put_whole(io, head, off, body, len);
     if (FCGX_PutStr(head, (int)off, io->req.out) < 0)
@@ -378,6 +424,11 @@ int fcgi_io_write(struct fcgi_io *io, int status, const struct resp *w, const ch
 
 void fcgi_io_finish(struct fcgi_io *io)
 {
+    if (io->cgi) {
+        io->accepted = 0;
+        fflush(stdout);
+        return;
+    }
     if (io->accepted) {
         FCGX_Finish_r(&io->req);
         io->accepted = 0;

@@ -32,6 +32,19 @@ struct fcgi_io *fcgi_io_new(int listen_fd);
 void fcgi_io_free(struct fcgi_io *io);
 
 /*
+ * True when this process was started as a CGI program: fd 0 is no FastCGI
+ * socket and GATEWAY_INTERFACE is set.
+ */
+int fcgi_io_is_cgi(void);
+
+/*
+ * The one request of a CGI process: its parameters from the environment,
+ * its body from stdin, the response (Status: header first) to stdout.  The
+ * first fcgi_io_accept has it; a second one returns -ECONNABORTED.
+ */
+struct fcgi_io *fcgi_io_new_cgi(void);
+
+/*
  * Blocks until a request arrives.  Returns 0 with a request in hand, or a
  * negative errno (EINTR when interrupted by a signal).
  */

@@ -10,6 +10,11 @@
  * deskd's own master on that socket instead, for spawners that start one
  * program and leave it running (spawn-fcgi, lighttpd).
  *
+ * Started as a CGI program, deskd answers the one request and exits: the
+ * same path as a worker's request, without the process reuse (so each
+ * request pays the start, the database connection and the bcrypt of its
+ * credentials; README, "Deploying").
+ *
  * The webhook dispatcher and the live hub never run here: they belong to
  * a `deskd serve` elsewhere on the same database (README, "Deploying").
  */
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fcgi_io.h"
 #include "lib/log.h"
 #include "lib/prefork.h"
 #include "lib/ratelimit.h"
@@ -35,7 +41,7 @@
 /* As serve()'s table (main.c): names the failed-credential table tracks at once. */
 #define AUTH_LIMIT_ENTRIES 4096
 
-int inherit_fd(void)
+static int inherited_fd(void)
 {
     const char *l = getenv("DESKD_LISTEN");
     int v = 0;
@@ -64,15 +70,18 @@ static int inherited_workers(void)
     return (int)n;
 }
 
-int inherit_serve(struct config *cfg, int fd)
+int inherit_run(struct config *cfg)
 {
     static struct worker_env wenv;
     char err[256];
     struct router *router;
     struct rl_table *limits;
+    int fd = inherited_fd(), cgi = fd < 0 && fcgi_io_is_cgi();
     int workers = inherited_workers(), fl, rc;
 
-    if (workers < 0) {
+    if (fd < 0 && !cgi)
+        return -1;
+    if (!cgi && workers < 0) {
         log_err("DESKD_INHERITED_WORKERS=%s: expected 0-256", getenv("DESKD_INHERITED_WORKERS"));
         return 2;
     }
@@ -87,8 +96,7 @@ int inherit_serve(struct config *cfg, int fd)
         router_free(router);
         return 2;
     }
-    fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) {
+    if (!cgi && ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0)) {
         log_warn("fcntl(O_NONBLOCK) on the inherited socket");
         router_free(router);
         return 2;
@@ -103,7 +111,9 @@ int inherit_serve(struct config *cfg, int fd)
     wenv.cfg = cfg;
     wenv.router = router;
     wenv.listen_fd = fd;
-    if (workers == 0) {
+    if (cgi) {
+        rc = worker_cgi(&wenv);
+    } else if (workers == 0) {
         /* The spawner runs as many of us as it likes: each connects when first asked. */
         wenv.lazy_db = 1;
         log_info("deskd %s serving the inherited socket (fd %d) as one process", DESKD_VERSION, fd);
@@ -122,6 +132,7 @@ int inherit_serve(struct config *cfg, int fd)
     authn_set_limits(NULL);
     rl_destroy(limits);
     router_free(router);
-    log_info("deskd stopped (exit %d)", rc);
+    if (!cgi)
+        log_info("deskd stopped (exit %d)", rc);
     return rc;
 }

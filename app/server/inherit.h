@@ -8,15 +8,17 @@
 
 struct config;
 
-/* The inherited listening socket when DESKD_LISTEN is unset: 0, or -1 for none. */
-int inherit_fd(void);
-
 /*
- * Serves fd until SIGTERM or SIGUSR1: in this process alone (the spawner
- * manages processes), or under deskd's master with DESKD_INHERITED_WORKERS
- * workers when that is set above 0.  No background services either way.
- * Returns the exit status.
+ * `deskd serve` when it was handed its request or its socket; -1 when
+ * neither, and the caller opens its own socket:
+ * - fd 0 is a listening socket and DESKD_LISTEN is unset: serves it until
+ *   SIGTERM or SIGUSR1, in this process alone (the spawner manages
+ *   processes), or under deskd's master with DESKD_INHERITED_WORKERS workers
+ *   when that is set above 0.  No background services either way.
+ * - a CGI program (GATEWAY_INTERFACE set, fd 0 no socket): answers the one
+ *   request and returns.
+ * Otherwise the exit status.
  */
-int inherit_serve(struct config *cfg, int fd);
+int inherit_run(struct config *cfg);
 
 #endif

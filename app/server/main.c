@@ -302,9 +302,11 @@ int main(int argc, char **argv)
     }
     log_set_level((enum log_level)cfg.log_level);
 
-    if (strcmp(cmd, "serve") == 0 && argc <= 2)
-        rc = inherit_fd() >= 0 ? inherit_serve(&cfg, inherit_fd()) : serve();
-    else if (strcmp(cmd, "migrate") == 0)
+    if (strcmp(cmd, "serve") == 0 && argc <= 2) {
+        /* A spawner's socket on fd 0 or a CGI request (server/inherit.h); else our own socket. */
+        if ((rc = inherit_run(&cfg)) < 0)
+            rc = serve();
+    } else if (strcmp(cmd, "migrate") == 0)
         rc = cli_migrate(&cfg, argc - 2, argv + 2);
     else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "create") == 0)
         rc = cli_agent_create(&cfg, argc - 3, argv + 3);

@@ -238,3 +238,31 @@ out:
     store_close(c.db);
     return rc;
 }
+
+int worker_cgi(const struct worker_env *env)
+{
+    struct fcgi_io *io = fcgi_io_new_cgi();
+    struct arena *a = arena_new(ARENA_CAP);
+    struct ctx c;
+    char appname[64];
+    int rc = 0;
+
+    signal(SIGPIPE, SIG_IGN);
+    memset(&c, 0, sizeof(c));
+    c.cfg = env->cfg;
+    authn_init(env->cfg->secret_key);
+    snprintf(appname, sizeof(appname), "deskd cgi %ld", (long)getpid());
+    /* Connected by the first statement: a request that needs none opens no session. */
+    c.db = store_new(env->cfg->database_url, appname, env->cfg->statement_timeout);
+    if (fcgi_io_accept(io) == 0) {
+        handle(io, env, &c, a);
+        fcgi_io_finish(io);
+        store_end_request(c.db);
+    } else {
+        rc = 1;
+    }
+    fcgi_io_free(io);
+    arena_free(a);
+    store_close(c.db);
+    return rc;
+}

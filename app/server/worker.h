@@ -17,4 +17,7 @@ struct worker_env {
 /* Runs the accept loop until SIGTERM; returns the exit status.  arg is a struct worker_env. */
 int worker_main(void *arg);
 
+/* Answers the one request of a CGI process (stdin, stdout, the environment); the exit status. */
+int worker_cgi(const struct worker_env *env);
+
 #endif

@@ -2,8 +2,9 @@
 # check.sh - deskd as hosting stacks run it, on scripts/test's running stack
 # and database: spawn-fcgi hands deskd a listening socket as fd 0 (the
 # FastCGI convention of mod_fcgid, mod_fastcgi and lighttpd) behind a second
-# nginx on its own port, made from nginx/dev.conf.in like the stack's.  Each
-# way runs tests/hosting/smoke.py.  Everything started here is stopped at the
+# nginx on its own port, made from nginx/dev.conf.in like the stack's, where
+# tests/hosting/smoke.py runs; then bin/deskd as a CGI program, started as a
+# web server starts one.  Everything started here is stopped at the
 # end, pass or fail.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -146,6 +147,59 @@ pid=$(spawn "$log" DESKD_INHERITED_WORKERS=many) && spawned+=("$pid")
 gone "$pid" || bad "deskd $pid runs with DESKD_INHERITED_WORKERS=many"
 grep -q "DESKD_INHERITED_WORKERS=many: expected 0-256" "$log" ||
     bad "a malformed DESKD_INHERITED_WORKERS was not refused: $(cat "$log")"
+
+echo "-- CGI: deskd started as a CGI program, one request each"
+# cgi STDIN-FILE NAME=value...: bin/deskd as a web server starts a CGI
+# program (the request in the environment, the body on stdin; as nobody when
+# run as root); its stdout into $dir/cgi.out, its stderr into $dir/cgi.err.
+as_web=()
+[ "$AS_ROOT" = 1 ] && as_web=(runuser -u nobody --)
+cgi() {
+    local in=$1
+    shift
+    "${as_web[@]}" env DESKD_SECRET_KEY="$secret" GATEWAY_INTERFACE=CGI/1.1 \
+        SERVER_PROTOCOL=HTTP/1.1 REMOTE_ADDR=127.0.0.1 SERVER_NAME=localhost "$@" \
+        "$ROOT/bin/deskd" <"$in" >"$dir/cgi.out" 2>"$dir/cgi.err"
+}
+# expect_cgi NAME STATUS-LINE BODY: the response's first line and its body (after the blank line).
+expect_cgi() {
+    local first body
+    first=$(head -n 1 "$dir/cgi.out" | tr -d '\r')
+    body=$(sed '1,/^\r*$/d' "$dir/cgi.out")
+    [ "$first" = "$2" ] || bad "$1: first line '$first', expected '$2' ($(cat "$dir/cgi.err"))"
+    [ "$body" = "$3" ] || bad "$1: body '$body', expected '$3'"
+}
+cgi /dev/null REQUEST_METHOD=GET REQUEST_URI=/health || bad "CGI /health: exit status $?"
+expect_cgi "CGI /health" "Status: 200 OK" '{"status":"success","data":true}'
+grep -qx $'Content-Type: application/json; charset=utf-8\r' "$dir/cgi.out" ||
+    bad "CGI /health: no Content-Type header: $(cat "$dir/cgi.out")"
+cgi /dev/null REQUEST_METHOD=GET REQUEST_URI=/api/v1/tags
+expect_cgi "CGI without credentials" "Status: 401 Unauthorized" \
+    '{"status":"error","message":"Invalid or expired session","error_type":"GeneralException","data":null}'
+# A write: the body on stdin, the tag's row.
+tag="hosting-cgi-$$"
+printf '{"name":"%s"}' "$tag" >"$dir/cgi.in"
+cgi "$dir/cgi.in" REQUEST_METHOD=POST REQUEST_URI=/api/v1/tags CONTENT_TYPE=application/json \
+    CONTENT_LENGTH="$(stat -c %s "$dir/cgi.in")" HTTP_AUTHORIZATION="token $key"
+head -n 1 "$dir/cgi.out" | grep -q '^Status: 200 OK' || bad "CGI POST /api/v1/tags: $(cat "$dir/cgi.out" "$dir/cgi.err")"
+grep -Eq "\"name\" *: *\"$tag\"" "$dir/cgi.out" || bad "CGI POST /api/v1/tags: the tag is not answered: $(cat "$dir/cgi.out")"
+[ "$(psql_super deskd -tA -c "SELECT count(*) FROM tags WHERE name = '$tag'")" = 1 ] ||
+    bad "CGI POST /api/v1/tags: no row for $tag"
+# The list, through a server that sets only PATH_INFO and QUERY_STRING (no REQUEST_URI).
+cgi /dev/null REQUEST_METHOD=GET SCRIPT_NAME=/cgi-bin/deskd PATH_INFO=/api/v1/tags QUERY_STRING= \
+    HTTP_AUTHORIZATION="token $key"
+head -n 1 "$dir/cgi.out" | grep -q '^Status: 200 OK' || bad "CGI GET /api/v1/tags (PATH_INFO): $(cat "$dir/cgi.out")"
+grep -Eq "\"name\" *: *\"$tag\"" "$dir/cgi.out" || bad "CGI GET /api/v1/tags: $tag is not listed"
+# A body shorter than its Content-Length: the 400 envelope, not a hang.
+printf '{"na' >"$dir/cgi.in"
+cgi "$dir/cgi.in" REQUEST_METHOD=POST REQUEST_URI=/api/v1/tags CONTENT_TYPE=application/json \
+    CONTENT_LENGTH=40 HTTP_AUTHORIZATION="token $key"
+expect_cgi "CGI short body" "Status: 400 Bad Request" \
+    '{"status":"error","message":"The request body is shorter than its Content-Length","error_type":"InputException","data":null}'
+# No session left behind: each CGI process closes its own.
+sleep 0.2
+[ "$(psql_super deskd -tA -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'deskd cgi %'")" = 0 ] ||
+    bad "CGI processes left database sessions open"
 
 [ $fail = 0 ] && echo "hosting: ok" || echo "hosting: FAILED" >&2
 exit $fail
