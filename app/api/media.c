@@ -3,7 +3,8 @@
  * multipart body under the upload directory with a uuid name (the type
  * sniffed from the bytes, never taken from the client), and GET
  * /uploads/{uuid} authorizes a download that nginx then sends itself
- * (X-Accel-Redirect to the internal /_deskd_uploads/ location).  The row
+ * (X-Accel-Redirect to the internal /_deskd_uploads/ location), or Apache's
+ * mod_xsendfile (X-Sendfile), or deskd itself (DESKD_UPLOAD_SEND).  The row
  * records its uploader: until a message links it, an upload is the
  * uploader's alone (attaching it, downloading it).  Messages
  * link uploads by id (api/messages.c); the contact avatar is stored the
@@ -11,15 +12,20 @@
  */
 #include "api/media.h"
 
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "lib/arena.h"
 #include "lib/http.h"
+#include "lib/log.h"
 #include "lib/multipart.h"
 #include "lib/validate.h"
 #include "rules/access.h"
@@ -132,6 +138,53 @@ static const char *disposition(struct arena *a, const char *kind, const char *na
     return arena_printf(a, "%s; filename=\"%s\"; filename*=UTF-8''%s", kind, ascii, pct);
 }
 
+/*
+ * DESKD_UPLOAD_SEND=deskd (no web server sends files for deskd): the file
+ * read into the request's arena as the body.  A file gone from disk is the
+ * 404 nginx would answer.
+ */
+static enum app_err read_upload(struct req *r, const char *dir, const char *uuid, struct resp *w)
+{
+    const char *path = arena_printf(r->arena, "%s/%s", dir, uuid);
+    struct stat st;
+    char *buf;
+    size_t got = 0;
+    int fd;
+
+    if (path == NULL)
+        return APP_ERR_INTERNAL;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+        return reply_fail(r, w, APP_ERR_NOT_FOUND, "Media not found");
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        log_err("uploads: cannot read %s: %s", path, fd < 0 ? strerror(errno) : "not a file");
+        if (fd >= 0)
+            close(fd);
+        return APP_ERR_INTERNAL;
+    }
+    buf = arena_alloc(r->arena, (size_t)st.st_size + 1);
+    if (buf == NULL) {
+        close(fd);
+        return APP_ERR_INTERNAL;
+    }
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != (size_t)st.st_size) {
+        log_err("uploads: %s: read %zu of %lld bytes", path, got, (long long)st.st_size);
+        return APP_ERR_INTERNAL;
+    }
+    w->raw_body = buf;
+    w->raw_len = got;
+    return APP_OK;
+}
+
 enum app_err h_uploads_get(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
@@ -166,14 +219,37 @@ enum app_err h_uploads_get(struct req *r, struct resp *w)
                            ? f.disposition
                            : "attachment";
     const char *cd = disposition(r->arena, kind, f.filename);
-    const char *redirect = arena_printf(r->arena, "/_deskd_uploads/%s", uuid);
-    if (cd == NULL || redirect == NULL)
+    if (cd == NULL)
         return APP_ERR_INTERNAL;
     w->content_type = f.type;
     w->raw_body = "";
     w->raw_len = 0;
+    switch ((enum upload_send)c->cfg->upload_send) {
+    case UPLOAD_SEND_ACCEL: {
+        const char *redirect = arena_printf(r->arena, "/_deskd_uploads/%s", uuid);
+        if (redirect == NULL)
+            return APP_ERR_INTERNAL;
+        http_add_header(w, "X-Accel-Redirect", redirect);
+        break;
+    }
+    case UPLOAD_SEND_SENDFILE: {
+        /* mod_xsendfile sends it (XSendFilePath names the upload directory). */
+        const char *path = arena_printf(r->arena, "%s/%s", c->cfg->upload_dir, uuid);
+        if (path == NULL)
+            return APP_ERR_INTERNAL;
+        if (access(path, R_OK) != 0)
+            return reply_fail(r, w, APP_ERR_NOT_FOUND, "Media not found");
+        http_add_header(w, "X-Sendfile", path);
+        break;
+    }
+    case UPLOAD_SEND_DESKD: {
+        enum app_err e2 = read_upload(r, c->cfg->upload_dir, uuid, w);
+        if (e2 != APP_OK)
+            return e2;
+        break;
+    }
+    }
     http_add_header(w, "Content-Disposition", cd);
     http_add_header(w, "X-Content-Type-Options", "nosniff");
-    http_add_header(w, "X-Accel-Redirect", redirect);
     return APP_OK;
 }

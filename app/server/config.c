@@ -138,6 +138,18 @@ int config_load(struct config *c, char *err, size_t errlen)
 
     v = env_get("DESKD_UPLOAD_DIR");
     c->upload_dir = v ? env_absolute(v) : joinf(c->var_dir, "/uploads");
+    v = env_get("DESKD_UPLOAD_SEND");
+    if (v == NULL || strcmp(v, "x-accel-redirect") == 0) {
+        c->upload_send = UPLOAD_SEND_ACCEL;
+    } else if (strcmp(v, "x-sendfile") == 0) {
+        c->upload_send = UPLOAD_SEND_SENDFILE;
+    } else if (strcmp(v, "deskd") == 0) {
+        c->upload_send = UPLOAD_SEND_DESKD;
+    } else {
+        snprintf(err, errlen,
+                 "DESKD_UPLOAD_SEND=%s: expected x-accel-redirect, x-sendfile or deskd", v);
+        return -1;
+    }
 
     v = env_get("DESKD_LANG_DIR");
     c->lang_dir = v ? env_absolute(v) : joinf(c->var_dir, "/lang");

@@ -8,6 +8,13 @@
 
 #include <stddef.h>
 
+/* Who sends a download's bytes (GET /uploads/{uuid}). */
+enum upload_send {
+    UPLOAD_SEND_ACCEL,    /* nginx: X-Accel-Redirect to /_deskd_uploads/ */
+    UPLOAD_SEND_SENDFILE, /* Apache's mod_xsendfile: X-Sendfile with the file's path */
+    UPLOAD_SEND_DESKD,    /* deskd itself, in the response body */
+};
+
 struct config {
     char *var_dir;              /* DESKD_VAR, absolute */
     char *database_url;         /* DESKD_DATABASE_URL: the workers' (and agent commands') role */
@@ -24,6 +31,7 @@ struct config {
     char *ai_model;             /* DESKD_AI_MODEL */
     long ai_timeout;            /* DESKD_AI_TIMEOUT, seconds */
     char *upload_dir;           /* DESKD_UPLOAD_DIR */
+    int upload_send;            /* DESKD_UPLOAD_SEND: enum upload_send */
     char *lang_dir;             /* DESKD_LANG_DIR: <lang>.json language files */
     int log_level;              /* DESKD_LOG_LEVEL */
     char *user;                 /* DESKD_USER: drop to this user when started as root */

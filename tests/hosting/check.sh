@@ -23,6 +23,7 @@ bad() {
 stop_all() {
     for p in "${spawned[@]}"; do kill -TERM "$p" 2>/dev/null; done
     [ -f "$dir/spawn/nginx.pid" ] && kill -QUIT "$(cat "$dir/spawn/nginx.pid")" 2>/dev/null
+    [ -f "$dir/apache/run/httpd.pid" ] && kill -TERM "$(cat "$dir/apache/run/httpd.pid")" 2>/dev/null
     return 0
 }
 trap stop_all EXIT
@@ -200,6 +201,83 @@ expect_cgi "CGI short body" "Status: 400 Bad Request" \
 sleep 0.2
 [ "$(psql_super deskd -tA -c "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'deskd cgi %'")" = 0 ] ||
     bad "CGI processes left database sessions open"
+
+echo "-- Apache: (a) mod_proxy_fcgi, (b) mod_fcgid, (c) CGI (tests/hosting/httpd.conf.in, apache/)"
+ad=$dir/apache
+mkdir -p "$ad/run/fcgid" "$ad/deskd" "$ad/fcgid/www" "$ad/cgi/www"
+chmod -R 755 "$ad"
+# (a)'s deskd: a `deskd serve` of its own; mod_xsendfile sends its files when Apache has it.
+send=deskd
+[ -f /usr/lib/apache2/modules/mod_xsendfile.so ] && send=x-sendfile
+[ "$AS_ROOT" = 1 ] && chown nobody: "$ad/deskd" "$ad/run/fcgid"
+env DESKD_LISTEN="unix:$ad/deskd/deskd.sock" DESKD_WS_LISTEN="unix:$ad/deskd/deskd-ws.sock" \
+    DESKD_WORKERS=1 DESKD_UPLOAD_SEND=$send DESKD_SECRET_KEY="$secret" \
+    "$ROOT/bin/deskd" serve </dev/null >>"$ad/deskd-serve.log" 2>&1 &
+spawned+=("$!")
+for _ in $(seq 100); do
+    [ -S "$ad/deskd/deskd.sock" ] && break
+    sleep 0.1
+done
+[ -S "$ad/deskd/deskd.sock" ] || bad "(a)'s deskd serve did not start: $(tail -n 5 "$ad/deskd-serve.log")"
+# (b) and (c): apache/'s files as a user installs them, deskd.env above the document root.
+for kind in fcgid cgi; do
+    ext=$kind
+    [ $kind = fcgid ] && ext=fcgi
+    cp "$ROOT/apache/deskd-$kind.htaccess" "$ad/$kind/www/.htaccess"
+    cp "$ROOT/apache/deskd-wrapper.sh" "$ad/$kind/www/deskd.$ext"
+    chmod 755 "$ad/$kind/www/deskd.$ext"
+    {
+        printf "DESKD_BIN='%s'\n" "$ROOT/bin/deskd"
+        printf "DESKD_DATABASE_URL='%s'\n" "$DESKD_DATABASE_URL"
+        printf "DESKD_SECRET_KEY='%s'\n" "$secret"
+        printf "DESKD_VAR='%s'\n" "$DESKD_VAR"
+        printf "DESKD_UPLOAD_DIR='%s'\n" "$DESKD_VAR/uploads"
+        printf "DESKD_UPLOAD_SEND=deskd\n"
+        printf "DESKD_AUTH_ADDR_LIMIT=%s\n" "${DESKD_AUTH_ADDR_LIMIT:-30}"
+    } >"$ad/$kind/deskd.env"
+    chmod 600 "$ad/$kind/deskd.env"
+    [ "$AS_ROOT" = 1 ] && chown nobody: "$ad/$kind/deskd.env"
+done
+ports=()
+p=$((port + 1))
+while [ ${#ports[@]} -lt 3 ]; do
+    port_busy "$p" || ports+=("$p")
+    p=$((p + 1))
+done
+user_line=
+[ "$AS_ROOT" = 1 ] && user_line=$'User nobody\nGroup nogroup'
+sed -e "s|@DIR@|$ad|g" -e "s|@ROOT@|$ROOT|g" -e "s|@SOCKET@|$ad/deskd/deskd.sock|" \
+    -e "s|@UPLOADS@|$DESKD_VAR/uploads|" -e "s|@PORT_PROXY@|${ports[0]}|g" \
+    -e "s|@PORT_FCGID@|${ports[1]}|g" -e "s|@PORT_CGI@|${ports[2]}|g" \
+    "$ROOT/tests/hosting/httpd.conf.in" | awk -v u="$user_line" '{ if ($0 == "@USER_LINE@") print u; else print }' \
+    >"$ad/httpd.conf"
+if apache2 -f "$ad/httpd.conf" -k start >"$ad/start.log" 2>&1; then
+    for _ in $(seq 50); do
+        port_busy "${ports[2]}" && break
+        sleep 0.1
+    done
+    /usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "http://127.0.0.1:${ports[0]}" "$key" apache-proxy-fcgi || fail=1
+    if [ $send = x-sendfile ]; then
+        # What (a)'s deskd answered Apache for that download: X-Sendfile, which mod_xsendfile took.
+        u=$(psql_super deskd -tA -c "SELECT uuid FROM media WHERE filename = 'apache-proxy-fcgi.txt'
+            ORDER BY created_at DESC LIMIT 1")
+        env -i REQUEST_METHOD=GET REQUEST_URI="/uploads/$u" HTTP_AUTHORIZATION="token $key" \
+            REMOTE_ADDR=127.0.0.1 cgi-fcgi -bind -connect "$ad/deskd/deskd.sock" >"$ad/direct.out" 2>&1
+        grep -qx "X-Sendfile: $DESKD_VAR/uploads/$u"$'\r' "$ad/direct.out" ||
+            bad "(a): deskd did not answer X-Sendfile: $(head -c 600 "$ad/direct.out")"
+    fi
+    /usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "http://127.0.0.1:${ports[1]}" "$key" apache-fcgid || fail=1
+    grep -q "serving the inherited socket (fd 0) as one process" "$ad/error.log" ||
+        bad "mod_fcgid did not hand deskd its socket: $(tail -n 5 "$ad/error.log")"
+    /usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "http://127.0.0.1:${ports[2]}" "$key" apache-cgi || fail=1
+    apache2 -f "$ad/httpd.conf" -k stop >>"$ad/start.log" 2>&1
+    for _ in $(seq 100); do
+        [ -f "$ad/run/httpd.pid" ] || break
+        sleep 0.1
+    done
+else
+    bad "Apache did not start: $(cat "$ad/start.log")"
+fi
 
 [ $fail = 0 ] && echo "hosting: ok" || echo "hosting: FAILED" >&2
 exit $fail
