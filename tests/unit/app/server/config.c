@@ -185,9 +185,40 @@ START_TEST(test_chatwoot_account_id)
 }
 END_TEST
 
+START_TEST(test_upload_send)
+{
+    struct config c;
+    char err[256];
+    static const struct {
+        const char *v;
+        int want;
+    } good[] = {{"x-accel-redirect", UPLOAD_SEND_ACCEL},
+                {"x-sendfile", UPLOAD_SEND_SENDFILE},
+                {"deskd", UPLOAD_SEND_DESKD}};
+    unsetenv("DESKD_UPLOAD_SEND");
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.upload_send, UPLOAD_SEND_ACCEL);
+    config_free(&c);
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        setenv("DESKD_UPLOAD_SEND", good[i].v, 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+        ck_assert_int_eq(c.upload_send, good[i].want);
+        config_free(&c);
+    }
+    static const char *const bad[] = {"X-Sendfile", "nginx", "x-sendfile "};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setenv("DESKD_UPLOAD_SEND", bad[i], 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+        ck_assert_ptr_nonnull(strstr(err, "DESKD_UPLOAD_SEND"));
+        config_free(&c);
+    }
+    unsetenv("DESKD_UPLOAD_SEND");
+}
+END_TEST
+
 Suite *config_suite(void)
 {
     return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
                     test_migrate_database_url, test_auth_limits, test_webhook_settings,
-                    test_chatwoot_account_id);
+                    test_chatwoot_account_id, test_upload_send);
 }
