@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/fcgi_io.h"
 #include "lib/log.h"
@@ -52,6 +53,35 @@ static int inherited_fd(void)
     if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 || v == 0)
         return -1;
     return 0;
+}
+
+int inherit_systemd_fd(void)
+{
+    const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+    int v = 0, fd = 3; /* SD_LISTEN_FDS_START */
+    socklen_t len = sizeof(v);
+    char *end;
+
+    if (pid == NULL || fds == NULL)
+        return -1;
+    errno = 0;
+    long p = strtol(pid, &end, 10);
+    if (errno != 0 || *end != '\0' || p != (long)getpid())
+        return -1;
+    long n = strtol(fds, &end, 10);
+    unsetenv("LISTEN_PID");
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+    if (errno != 0 || *end != '\0' || n < 1)
+        return -1;
+    if (n > 1)
+        log_warnx("LISTEN_FDS=%ld: serving fd 3 only (the live hub opens DESKD_WS_LISTEN)", n);
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0 || v == 0) {
+        log_err("LISTEN_FDS: fd 3 is not a listening socket");
+        return -1;
+    }
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
 }
 
 /* DESKD_INHERITED_WORKERS: 0 (unset) or 1-256; -1 when malformed. */

@@ -21,4 +21,12 @@ struct config;
  */
 int inherit_run(struct config *cfg);
 
+/*
+ * systemd socket activation (deskd.socket): the listening socket systemd
+ * passed as fd 3 (LISTEN_PID is this process, LISTEN_FDS at least 1), for
+ * `deskd serve` to use instead of opening DESKD_LISTEN; -1 when none.  The
+ * variables are removed so that no child takes them for its own.
+ */
+int inherit_systemd_fd(void);
+
 #endif

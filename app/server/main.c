@@ -200,8 +200,10 @@ static int serve(void)
         uid = pw->pw_uid;
         gid = pw->pw_gid;
     }
-    /* Owner and group may connect: nginx shares the group, or the user. */
-    fd = fcgi_io_listen(cfg.listen, cfg.backlog, 0660, uid, gid);
+    /* systemd's socket (deskd.socket), else ours: owner and group may connect (nginx's group). */
+    int activated = (fd = inherit_systemd_fd()) >= 0;
+    if (!activated)
+        fd = fcgi_io_listen(cfg.listen, cfg.backlog, 0660, uid, gid);
     if (fd < 0) {
         router_free(router);
         return 2;
@@ -234,7 +236,8 @@ static int serve(void)
         router_free(router);
         return 2;
     }
-    log_info("deskd %s listening on %s with %d workers", DESKD_VERSION, cfg.listen, cfg.workers);
+    log_info("deskd %s listening on %s with %d workers", DESKD_VERSION,
+             activated ? "systemd's socket (fd 3)" : cfg.listen, cfg.workers);
 
     /*
      * Failed-credential counters and the bcrypt gate, shared by every worker
@@ -275,7 +278,8 @@ static int serve(void)
     close(ws_fd);
     fcgi_io_unlink(cfg.ws_listen);
     close(fd);
-    fcgi_io_unlink(cfg.listen);
+    if (!activated)
+        fcgi_io_unlink(cfg.listen);
     router_free(router);
     log_info("deskd stopped (exit %d)", rc);
     return rc;

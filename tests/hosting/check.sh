@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # check.sh - deskd as hosting stacks run it, on scripts/test's running stack
-# and database: spawn-fcgi hands deskd a listening socket as fd 0 (the
-# FastCGI convention of mod_fcgid, mod_fastcgi and lighttpd) behind a second
-# nginx on its own port, made from nginx/dev.conf.in like the stack's, where
-# tests/hosting/smoke.py runs; then bin/deskd as a CGI program, started as a
-# web server starts one.  Everything started here is stopped at the
-# end, pass or fail.
+# and database (README, "Deploying"): spawn-fcgi hands deskd a listening
+# socket as fd 0 (the FastCGI convention of mod_fcgid, mod_fastcgi and
+# lighttpd), and systemd-socket-activate one as fd 3 (LISTEN_FDS), behind a
+# second nginx on its own port made from nginx/dev.conf.in like the stack's;
+# bin/deskd as a CGI program, started as a web server starts one; a real
+# Apache instance (tests/hosting/httpd.conf.in) with apache/'s files three
+# ways; systemd-analyze verify on systemd/'s units.  The API smoke
+# (tests/hosting/smoke.py) runs through each server.  Everything started
+# here is stopped at the end, pass or fail.
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 : "${DESKD_TEST_URL:?run by scripts/test}"
@@ -31,6 +34,8 @@ trap stop_all EXIT
 rm -rf "$dir"
 mkdir -p "$dir/spawn"
 chmod 755 "$dir" "$dir/spawn"
+# deskd (as nobody) removes its live-hub socket there at exit, as from the stack's run/.
+[ "$(id -u)" = 0 ] && chown nobody: "$dir/spawn"
 
 # An agent of its own, with an API key.
 email="hosting-$$@example.com"
@@ -148,6 +153,30 @@ pid=$(spawn "$log" DESKD_INHERITED_WORKERS=many) && spawned+=("$pid")
 gone "$pid" || bad "deskd $pid runs with DESKD_INHERITED_WORKERS=many"
 grep -q "DESKD_INHERITED_WORKERS=many: expected 0-256" "$log" ||
     bad "a malformed DESKD_INHERITED_WORKERS was not refused: $(cat "$log")"
+
+echo "-- systemd socket activation: deskd serve on LISTEN_FDS's fd 3 (systemd-socket-activate)"
+log=$dir/spawn/deskd-activated.log
+rm -f "$dir/spawn/deskd.sock" "$dir/spawn/deskd-ws.sock"
+# As deskd.socket would: systemd's tool opens the socket and execs deskd with LISTEN_FDS=1.
+systemd-socket-activate -l "$dir/spawn/deskd.sock" -E DESKD_DATABASE_URL -E DESKD_VAR \
+    -E DESKD_SECRET_KEY="$secret" -E DESKD_USER="${DESKD_USER:-}" -E DESKD_WORKERS=2 \
+    -E DESKD_WS_LISTEN="unix:$dir/spawn/deskd-ws.sock" -E DESKD_AUTH_ADDR_LIMIT \
+    "$ROOT/bin/deskd" serve </dev/null >>"$log" 2>&1 &
+pid=$!
+spawned+=("$pid")
+for _ in $(seq 100); do
+    [ -S "$dir/spawn/deskd.sock" ] && break
+    sleep 0.1
+done
+chmod 666 "$dir/spawn/deskd.sock" 2>/dev/null # deskd.socket's SocketMode=
+# The tool execs deskd at the first connection: the smoke's first request waits in the backlog.
+/usr/bin/python3 "$ROOT/tests/hosting/smoke.py" "$url" "$key" systemd-activated || fail=1
+grep -q "listening on systemd's socket (fd 3) with 2 workers" "$log" ||
+    bad "deskd did not take systemd's socket: $(tail -n 5 "$log")"
+kill -TERM "$pid"
+gone "$pid" || bad "deskd $pid still runs 10 s after SIGTERM"
+grep -q "deskd stopped (exit 0)" "$log" || bad "no clean exit after SIGTERM: $(tail -n 5 "$log")"
+[ -S "$dir/spawn/deskd.sock" ] || bad "deskd removed systemd's socket file at exit"
 
 echo "-- CGI: deskd started as a CGI program, one request each"
 # cgi STDIN-FILE NAME=value...: bin/deskd as a web server starts a CGI
@@ -277,6 +306,21 @@ if apache2 -f "$ad/httpd.conf" -k start >"$ad/start.log" 2>&1; then
     done
 else
     bad "Apache did not start: $(cat "$ad/start.log")"
+fi
+
+echo "-- systemd units: systemd-analyze verify (systemd/)"
+# The units name /usr/bin/deskd, where the package puts it; verify checks that
+# ExecStart exists, so it is given this tree's binary.  A setting systemd does
+# not understand is only a warning: any output fails too.
+mkdir -p "$dir/units"
+for u in deskd.socket deskd.service deskd-migrate.service; do
+    sed "s|/usr/bin/deskd|$ROOT/bin/deskd|" "$ROOT/systemd/$u" >"$dir/units/$u"
+done
+if out=$(systemd-analyze verify --man=no "$dir/units/deskd.socket" "$dir/units/deskd.service" \
+    "$dir/units/deskd-migrate.service" 2>&1) && [ -z "$out" ]; then
+    :
+else
+    bad "systemd-analyze verify: $out"
 fi
 
 [ $fail = 0 ] && echo "hosting: ok" || echo "hosting: FAILED" >&2
