@@ -13,6 +13,10 @@
 #   make asan-test  unit suites under AddressSanitizer/UBSan
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke every harness for 20 s on its seed corpus (part of make test)
+#   make install    bin/deskd, sql/, the nginx and Apache files, the systemd units and
+#                   the docs under DESTDIR/PREFIX (default /usr/local)
+#   make deb        a Debian package, build/deb/deskd_<version>_<arch>.deb (dpkg-deb)
+#   make deb-test   build it, unpack it into a scratch root, check its files and units
 #   make format / format-check / lint
 
 CC      ?= cc
@@ -148,6 +152,8 @@ test:
 	@scripts/test
 	@echo "== adopting a Libredesk v2.7.0 database (scripts/test-adopt)"
 	@scripts/test-adopt
+	@echo "== the Debian package (scripts/deb-test)"
+	@scripts/deb-test
 	@echo "== unit suites under AddressSanitizer and UBSan"
 	@$(MAKE) --no-print-directory asan-test
 	@echo "== libFuzzer harnesses on their seed corpora"
@@ -175,6 +181,41 @@ bench:
 	@scripts/bench-lists
 	@scripts/bench-webhooks
 	@scripts/bench-ws
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BINDIR  := $(PREFIX)/bin
+DATADIR := $(PREFIX)/share/deskd
+DOCDIR  := $(PREFIX)/share/doc/deskd
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+
+# The units name /usr/bin/deskd and /usr/share/deskd/sql (the package's
+# paths); installed elsewhere they name PREFIX's.
+install: bin/deskd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/sql/adopt $(DESTDIR)$(DATADIR)/nginx \
+		$(DESTDIR)$(DATADIR)/apache $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 0755 bin/deskd $(DESTDIR)$(BINDIR)/deskd
+	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	install -m 0644 sql/adopt/*.sql $(DESTDIR)$(DATADIR)/sql/adopt/
+	install -m 0644 nginx/deskd.conf nginx/deskd-locations.conf nginx/deskd-fastcgi.conf \
+		nginx/deskd-api-only.conf nginx/deskd-webapp.conf $(DESTDIR)$(DATADIR)/nginx/
+	install -m 0644 apache/deskd-proxy-fcgi.conf apache/deskd-fcgid.htaccess \
+		apache/deskd-cgi.htaccess $(DESTDIR)$(DATADIR)/apache/
+	install -m 0755 apache/deskd-wrapper.sh $(DESTDIR)$(DATADIR)/apache/
+	for u in deskd.socket deskd.service deskd-migrate.service; do \
+		sed -e 's|/usr/bin/deskd|$(BINDIR)/deskd|g' -e 's|/usr/share/deskd/sql|$(DATADIR)/sql|g' \
+			-e 's|/usr/share/doc/deskd|$(DOCDIR)|g' systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	bin/deskd --help >$(DESTDIR)$(DOCDIR)/deskd.txt
+	chmod 0644 $(DESTDIR)$(DOCDIR)/deskd.txt
+
+deb: bin/deskd
+	@scripts/deb
+
+deb-test: bin/deskd
+	@scripts/deb-test
 
 C_FILES = $(shell find lib app tests -name '*.[ch]' | sort)
 
@@ -206,6 +247,7 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all run test test-adopt attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins
+.PHONY: all run test test-adopt attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins \
+	install deb deb-test
 
 -include $(shell find build -name '*.d' 2>/dev/null)

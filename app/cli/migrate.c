@@ -44,13 +44,17 @@ static char *sql_dir(const struct config *cfg)
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash != NULL) {
+            /* sql/ beside bin/ (a checkout), or where `make install` puts it. */
+            static const char *const rel[] = {"/../sql", "/../share/deskd/sql"};
             *slash = '\0';
-            size_t len = strlen(exe) + sizeof("/../sql");
-            char *dir = xmalloc(len);
-            snprintf(dir, len, "%s/../sql", exe);
-            if (access(dir, R_OK) == 0)
-                return dir;
-            free(dir);
+            for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+                size_t len = strlen(exe) + strlen(rel[i]) + 1;
+                char *dir = xmalloc(len);
+                snprintf(dir, len, "%s%s", exe, rel[i]);
+                if (access(dir, R_OK) == 0)
+                    return dir;
+                free(dir);
+            }
         }
     }
     return xstrdup("sql");
