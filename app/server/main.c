@@ -29,6 +29,7 @@
 #include "server/worker.h"
 #include "services/dispatcher.h"
 #include "services/hub.h"
+#include "services/mail.h"
 
 /* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
 #define AUTH_LIMIT_ENTRIES 4096
@@ -251,6 +252,7 @@ static int serve(void)
     static const struct prefork_service services[] = {
         {DISPATCHER_NAME, dispatcher_main, &cfg},
         {"deskd-hub", hub_main, &henv},
+        {MAIL_NAME, mail_main, &cfg},
     };
     struct prefork_opts o = {
         .workers = cfg.workers,
