@@ -151,53 +151,53 @@ static int cmp_ll(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int imap_list(struct imap *im, const char *mailbox, long long from_uid, size_t max, long long *uids,
-              long long *sizes, size_t *n, char *err, size_t errlen)
+/*
+ * libcurl 7.88 mangles and finally refuses long multi-line answers to a
+ * custom command (it counts them as headers), so the UIDs come from one
+ * SEARCH line over a bounded range and each size from its own FETCH.
+ */
+int imap_list(struct imap *im, const char *mailbox, long long from_uid, long long to_uid,
+              size_t max, long long *uids, size_t *n, char *err, size_t errlen)
 {
-    struct buf b = {NULL, 0, 0, 64u << 20, 0};
+    struct buf b = {NULL, 0, 0, 1u << 20, 0};
     char cmd[96];
     *n = 0;
-    snprintf(cmd, sizeof(cmd), "UID FETCH %lld:* (UID RFC822.SIZE)", from_uid < 1 ? 1 : from_uid);
+    if (from_uid < 1)
+        from_uid = 1;
+    if (to_uid < from_uid)
+        return 0;
+    snprintf(cmd, sizeof(cmd), "UID SEARCH UID %lld:%lld", from_uid, to_uid);
     int rc = run(im, mailbox, NULL, cmd, &b, err, errlen);
-    if (rc != 0 || b.p == NULL) {
-        free(b.p);
-        return rc;
-    }
-    /* Lines "* 12 FETCH (UID 40 RFC822.SIZE 3051)", in any item order. */
-    long long(*pairs)[2] = NULL;
-    size_t np = 0, cap = 0;
-    for (char *line = b.p; line && *line;) {
-        char *eol = strchr(line, '\n');
-        if (eol)
-            *eol = '\0';
-        char *u = strstr(line, "UID "), *s = strstr(line, "RFC822.SIZE ");
-        if (strncmp(line, "* ", 2) == 0 && strstr(line, "FETCH") && u && s) {
-            long long uid = strtoll(u + 4, NULL, 10), size = strtoll(s + 12, NULL, 10);
-            if (uid >= from_uid) { /* "n:*" names the last message even when n is past it */
-                if (np == cap) {
-                    cap = cap ? cap * 2 : 256;
-                    void *p = realloc(pairs, cap * sizeof(*pairs));
-                    if (p == NULL)
-                        break;
-                    pairs = p;
-                }
-                pairs[np][0] = uid;
-                pairs[np][1] = size;
-                np++;
-            }
+    const char *s = b.p ? strstr(b.p, "* SEARCH") : NULL;
+    if (rc == 0 && s != NULL) {
+        char *end;
+        for (s += 8; *s == ' ' && *n < max; s = end) {
+            long long v = strtoll(s + 1, &end, 10);
+            if (end == s + 1)
+                break;
+            /* "n:m" names the last message even when the range is past it */
+            if (v >= from_uid && v <= to_uid)
+                uids[(*n)++] = v;
         }
-        line = eol ? eol + 1 : NULL;
+        qsort(uids, *n, sizeof(uids[0]), cmp_ll);
     }
-    if (np > 0)
-        qsort(pairs, np, sizeof(*pairs), cmp_ll);
-    for (size_t i = 0; i < np && *n < max; i++) {
-        uids[*n] = pairs[i][0];
-        sizes[*n] = pairs[i][1];
-        (*n)++;
-    }
-    free(pairs);
     free(b.p);
-    return 0;
+    return rc;
+}
+
+int imap_size(struct imap *im, const char *mailbox, long long uid, long long *size, char *err,
+              size_t errlen)
+{
+    struct buf b = {NULL, 0, 0, 1u << 16, 0};
+    char cmd[64];
+    *size = -1;
+    snprintf(cmd, sizeof(cmd), "UID FETCH %lld (UID RFC822.SIZE)", uid);
+    int rc = run(im, mailbox, NULL, cmd, &b, err, errlen);
+    const char *s = b.p ? strstr(b.p, "RFC822.SIZE ") : NULL;
+    if (rc == 0 && s != NULL)
+        *size = strtoll(s + 12, NULL, 10);
+    free(b.p);
+    return rc;
 }
 
 int imap_fetch(struct imap *im, const char *mailbox, long long uid, size_t max_bytes, char **data,

@@ -33,11 +33,15 @@ int imap_status(struct imap *im, const char *mailbox, long long *uidvalidity, lo
                 char *err, size_t errlen);
 
 /*
- * The messages with UID from_uid or more, ascending, at most max of them:
- * their UIDs and RFC822 sizes (*n of them).  0, or -1 with err.
+ * The UIDs from from_uid to to_uid that exist, ascending, at most max of
+ * them (*n).  0, or -1 with err.
  */
-int imap_list(struct imap *im, const char *mailbox, long long from_uid, size_t max, long long *uids,
-              long long *sizes, size_t *n, char *err, size_t errlen);
+int imap_list(struct imap *im, const char *mailbox, long long from_uid, long long to_uid,
+              size_t max, long long *uids, size_t *n, char *err, size_t errlen);
+
+/* The RFC822 size of the message with this UID (-1 if there is none).  0, or -1 with err. */
+int imap_size(struct imap *im, const char *mailbox, long long uid, long long *size, char *err,
+              size_t errlen);
 
 /*
  * The lowest UID of the messages that arrived on or after the day of

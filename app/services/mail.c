@@ -349,7 +349,7 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
 {
     struct json_object *root = json_tokener_parse(ib->config);
     struct json_object *srv = server_of(root, "imap");
-    long long uids[PER_ROUND], sizes[PER_ROUND], validity, next;
+    long long uids[PER_ROUND], validity, next;
     size_t n = 0;
     char err[256];
     int rc = 0;
@@ -403,21 +403,33 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
     }
     if (next > 0 && next - 1 <= last)
         goto ok;
-    if (imap_list(im, mailbox, last + 1, PER_ROUND, uids, sizes, &n, err, sizeof(err)) != 0) {
-        box_error(b, ib->id, "fetch list", err);
-        goto out;
+    /* Windows of UIDs up to UIDNEXT - 1: a window with none (all expunged) is passed over. */
+    long long from = last + 1, top = next > 0 ? next - 1 : from + 100000;
+    for (int w = 0; n == 0 && from <= top && w < 20; w++, from += 1000) {
+        long long to = from + 999 < top ? from + 999 : top;
+        if (imap_list(im, mailbox, from, to, PER_ROUND, uids, &n, err, sizeof(err)) != 0) {
+            box_error(b, ib->id, "search", err);
+            goto out;
+        }
     }
     size_t max = (size_t)m->cfg->mail_max_size * 1024 * 1024;
     for (size_t i = 0; i < n && !stop_asked(m); i++) {
         char *data = NULL;
         size_t len = 0;
         const char *skip = NULL;
-        if (sizes[i] > (long long)max) {
-            skip = arena_printf(m->a, "%lld bytes, over DESKD_MAIL_MAX_SIZE (%d MB)", sizes[i],
+        long long size;
+        if (imap_size(im, mailbox, uids[i], &size, err, sizeof(err)) != 0) {
+            box_error(b, ib->id, "size", err);
+            break; /* the connection failed: the rest waits for the next round */
+        }
+        if (size < 0)
+            continue; /* expunged meanwhile */
+        if (size > (long long)max) {
+            skip = arena_printf(m->a, "%lld bytes, over DESKD_MAIL_MAX_SIZE (%d MB)", size,
                                 m->cfg->mail_max_size);
         } else if (imap_fetch(im, mailbox, uids[i], max + 1, &data, &len, err, sizeof(err)) != 0) {
             box_error(b, ib->id, "fetch", err);
-            break; /* the connection failed: the rest waits for the next round */
+            break;
         }
         int r = take_one(m, ib, mailbox, validity, uids[i], data, len, skip);
         free(data);

@@ -11,7 +11,6 @@ import pwd
 import shutil
 import socket
 import subprocess
-import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -82,7 +81,6 @@ ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = {user}
-default_internal_group = {pwd.getpwuid(uid).pw_name if False else ''}
 default_login_user = {user}
 first_valid_uid = {min(uid, 500)}
 first_valid_gid = 0
@@ -110,7 +108,7 @@ service anvil {{
 service imap-login {{
   chroot =
 }}
-""".replace("default_internal_group = \n", ""))
+""")
         if os.getuid() == 0:
             for root, dirs, files in os.walk(os.path.join(self.state, "home")):
                 os.chown(root, uid, gid)
