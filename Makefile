@@ -167,6 +167,7 @@ bench:
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
 	@scripts/bench
 	@scripts/bench-lists
+	@scripts/bench-mail
 
 C_FILES = $(shell find lib app tests -name '*.[ch]' | sort)
 
