@@ -85,6 +85,9 @@ struct mail {
     size_t nboxes;
     long next_list, next_out, last_out;
     int woken;
+    /* The upload limits (settings), read again every LIST_EVERY_MS. */
+    char *max_mb, *exts;
+    long limits_at;
 };
 
 static long now_ms(void)
@@ -184,11 +187,20 @@ static const char *subject_ref(struct arena *a, const char *s)
 static size_t files_of(struct mail *m, const struct mime_msg *mm, int64_t inbox,
                        struct store_media_new *out)
 {
-    const char *max_s = NULL, *exts = NULL;
     size_t n = 0;
-    (void)store_setting(m->db, m->a, "app.max_file_upload_size", &max_s);
-    (void)store_setting(m->db, m->a, "app.allowed_file_upload_extensions", &exts);
-    long max_mb = max_s ? strtol(max_s, NULL, 10) : 20;
+    if (mm->nparts > 0 && (m->limits_at == 0 || now_ms() - m->limits_at > LIST_EVERY_MS)) {
+        const char *max_s = NULL, *ext_s = NULL;
+        if (store_setting(m->db, m->a, "app.max_file_upload_size", &max_s) == APP_OK &&
+            store_setting(m->db, m->a, "app.allowed_file_upload_extensions", &ext_s) == APP_OK) {
+            free(m->max_mb);
+            free(m->exts);
+            m->max_mb = max_s ? strdup(max_s) : NULL;
+            m->exts = ext_s ? strdup(ext_s) : NULL;
+            m->limits_at = now_ms();
+        }
+    }
+    const char *exts = m->exts;
+    long max_mb = m->max_mb ? strtol(m->max_mb, NULL, 10) : 20;
     if (max_mb <= 0)
         max_mb = 20;
     for (size_t i = 0; i < mm->nparts; i++) {

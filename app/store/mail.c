@@ -192,6 +192,14 @@ static void split_name(struct arena *a, const char *name, const char *addr, cons
         *last = arena_strndup(a, *last, 140);
 }
 
+/*
+ * The commit of an inbound message need not wait for the WAL flush: a
+ * commit lost in a crash of PostgreSQL loses the UID with the message, so
+ * the message is read again from the mailbox, never lost nor doubled.
+ */
+static const struct db_stmt async_stmt = {
+    "mail_async_commit", "SELECT set_config('synchronous_commit', 'off', true)", 0, 0};
+
 static enum app_err take(struct db *db, struct arena *a, const struct store_mail_in *in,
                          enum store_mail_took *took, int64_t *conv_id, int64_t *msg_id,
                          const char **uuids)
@@ -199,7 +207,10 @@ static enum app_err take(struct db *db, struct arena *a, const struct store_mail
     const char *inbox = store_i64(a, in->inbox_id), *uid = store_i64(a, in->uid);
     const char *lk[] = {inbox, in->mailbox, store_i64(a, in->uidvalidity)};
     int64_t last;
-    enum app_err e = store_found_i64(db, a, &lock_stmt, lk, &last);
+    enum app_err e = store_one(db, a, &async_stmt, NULL, NULL, NULL);
+
+    if (e == APP_OK)
+        e = store_found_i64(db, a, &lock_stmt, lk, &last);
 
     if (e == APP_ERR_NOT_FOUND || (e == APP_OK && last >= in->uid)) {
         *took = STORE_MAIL_ALREADY; /* or the mailbox was renumbered meanwhile */
