@@ -248,11 +248,16 @@ static int serve(void)
     wenv.listen_fd = fd;
     henv.cfg = &cfg;
     henv.listen_fd = ws_fd;
+    /* The mail services read and send for the e-mail inboxes (services/mail.h). */
+    static struct mail_env mail_in, mail_out;
+    mail_in.cfg = mail_out.cfg = &cfg;
+    mail_out.outbound = 1;
     /* Always on: an idle consumer only waits on LISTEN (and the hub on its socket). */
     static const struct prefork_service services[] = {
         {DISPATCHER_NAME, dispatcher_main, &cfg},
         {"deskd-hub", hub_main, &henv},
-        {MAIL_NAME, mail_main, &cfg},
+        {MAIL_IN_NAME, mail_main, &mail_in},
+        {MAIL_OUT_NAME, mail_main, &mail_out},
     };
     struct prefork_opts o = {
         .workers = cfg.workers,

@@ -26,8 +26,10 @@
  * makes a failed reply due at once.  A LISTEN on deskd_events wakes the
  * process when something changes, so a reply goes out within moments.
  *
- * One thing at a time: an IMAP call or an SMTP send is bounded by
- * DESKD_MAIL_TIMEOUT, and SIGTERM is looked at between messages.
+ * The two directions are two processes (deskd-mail-in, deskd-mail-out) of
+ * this one loop.  Each does one thing at a time: an IMAP call or an SMTP
+ * send is bounded by DESKD_MAIL_TIMEOUT, and SIGTERM is looked at between
+ * messages.
  */
 #include "services/mail.h"
 
@@ -76,6 +78,7 @@ struct box {
 
 struct mail {
     const struct config *cfg;
+    int outbound;
     struct db *db;
     struct arena *a;
     int sfd;
@@ -723,7 +726,7 @@ static int ready(struct mail *m)
 {
     if (store_ensure(m->db) != APP_OK)
         return -1;
-    if (m->listening != store_generation(m->db)) {
+    if (m->outbound && m->listening != store_generation(m->db)) {
         if (store_listen(m->db, "deskd_events") != APP_OK)
             return -1;
         m->listening = store_generation(m->db);
@@ -734,7 +737,9 @@ static int ready(struct mail *m)
 int mail_main(void *arg)
 {
     static struct mail m;
-    const struct config *cfg = arg;
+    const struct mail_env *env = arg;
+    const struct config *cfg = env->cfg;
+    const char *name = env->outbound ? MAIL_OUT_NAME : MAIL_IN_NAME;
     sigset_t set;
 
     signal(SIGPIPE, SIG_IGN);
@@ -745,6 +750,7 @@ int mail_main(void *arg)
     sigprocmask(SIG_BLOCK, &set, NULL);
     memset(&m, 0, sizeof(m));
     m.cfg = cfg;
+    m.outbound = env->outbound;
     m.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     if (m.sfd < 0) {
         log_warn("mail: signalfd");
@@ -757,9 +763,13 @@ int mail_main(void *arg)
     }
     mime_init();
     m.a = arena_new((size_t)cfg->mail_max_size * 8u * 1024 * 1024 + (64u << 20));
-    (void)store_open(cfg->database_url, MAIL_NAME, cfg->statement_timeout, &m.db);
-    log_info("mail: started (timeout %lds, %d attempts, retry base %lds, messages up to %d MB)",
-             cfg->mail_timeout, cfg->mail_max_attempts, cfg->mail_retry_base, cfg->mail_max_size);
+    (void)store_open(cfg->database_url, name, cfg->statement_timeout, &m.db);
+    if (m.outbound)
+        log_info("mail: %s started (timeout %lds, %d attempts, retry base %lds)", name,
+                 cfg->mail_timeout, cfg->mail_max_attempts, cfg->mail_retry_base);
+    else
+        log_info("mail: %s started (timeout %lds, messages up to %d MB)", name, cfg->mail_timeout,
+                 cfg->mail_max_size);
 
     while (!stop_asked(&m)) {
         long now = now_ms(), wait = 1000;
@@ -768,25 +778,24 @@ int mail_main(void *arg)
         arena_reset(m.a);
         if (up) {
             int more = 0;
-            if ((m.woken && now - m.last_out >= OUT_MIN_GAP_MS) || now >= m.next_out) {
+            if (m.outbound &&
+                ((m.woken && now - m.last_out >= OUT_MIN_GAP_MS) || now >= m.next_out)) {
                 m.woken = 0;
                 m.last_out = now;
                 more = outbound(&m);
                 m.next_out = now_ms() + (more > 0 ? 0 : OUT_EVERY_MS);
                 arena_reset(m.a);
             }
-            if (!m.stopping)
+            if (!m.outbound && !m.stopping)
                 inbound(&m);
             arena_reset(m.a);
             now = now_ms();
-            long due = m.next_out;
+            long due = m.outbound ? m.next_out : now + 1000;
             for (size_t i = 0; i < m.nboxes; i++)
                 if (m.boxes[i].next_scan < due)
                     due = m.boxes[i].next_scan;
             wait = due - now;
-            if (m.woken)
-                wait = OUT_MIN_GAP_MS;
-            if (store_notifications(m.db, NULL, NULL) > 0) {
+            if (m.outbound && (m.woken || store_notifications(m.db, NULL, NULL) > 0)) {
                 m.woken = 1;
                 wait = OUT_MIN_GAP_MS;
             }
@@ -796,7 +805,7 @@ int mail_main(void *arg)
         if (wait > 1000)
             wait = 1000;
         struct pollfd pf[2] = {{m.sfd, POLLIN, 0}, {up ? store_socket(m.db) : -1, POLLIN, 0}};
-        if (poll(pf, pf[1].fd >= 0 ? 2 : 1, (int)wait) > 0 && pf[1].fd >= 0 &&
+        if (poll(pf, pf[1].fd >= 0 && m.outbound ? 2 : 1, (int)wait) > 0 && m.outbound &&
             (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) &&
             store_notifications(m.db, NULL, NULL) != 0)
             m.woken = 1;
@@ -805,6 +814,6 @@ int mail_main(void *arg)
     arena_free(m.a);
     curl_global_cleanup();
     close(m.sfd);
-    log_info("mail: stopped");
+    log_info("mail: %s stopped", name);
     return 0;
 }

@@ -6,7 +6,6 @@ messages/s.  Then BENCH_MAIL_SENDS pending replies are written in one
 transaction; the time from its commit until the sink holds them all gives
 outbound sends/s."""
 import os
-import subprocess
 import sys
 import time
 import uuid

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """E-mail inboxes end to end: Dovecot (IMAP) and an SMTP sink on loopback, started
 and stopped here (tests/mail/mailservers.py), the deskd stack of scripts/test
-(DESKD_TEST_URL, DESKD_VAR, DESKD_DATABASE_URL) and its mail process (deskd-mail).
+(DESKD_TEST_URL, DESKD_VAR, DESKD_DATABASE_URL) and its mail process (deskd-mail-in and deskd-mail-out).
 
 Checked: a new mail becomes a conversation with the right contact, sanitised HTML,
 text content, attachments and inline images stored as media (bytes and sniffed
@@ -20,6 +20,7 @@ import email.policy
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -148,7 +149,7 @@ def mail_pids():
             ppid = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[1]
         except OSError:
             continue
-        if comm == "deskd-mail" and ppid == master:
+        if comm == "deskd-mail-in" and ppid == master:
             pids.append(int(p))
     return pids
 
@@ -341,6 +342,29 @@ def run_checks(api, ms, inbox):
               and sql(f"SELECT status FROM conversation_messages WHERE uuid = '{note}'") == "sent",
               "a private note is not mailed")
 
+        # -- a server that accepts and never answers holds neither the API nor the inbox --
+        ms.stop_sink()
+        silent = socket.socket()
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", ms.smtp_port))
+        silent.listen(16)
+        t0 = time.monotonic()
+        st, res = api.call("POST", f"/api/v1/conversations/{conv_uuid}/messages", {
+            "message": "<p>Into the void</p>", "sender_type": "agent"})
+        took = time.monotonic() - t0
+        slow = res["data"]["uuid"] if st == 200 else "?"
+        check(st == 200 and took < 2, f"the API answers at once beside a silent SMTP server ({took:.2f} s)")
+        time.sleep(0.5)
+        meanwhile = f"meanwhile-{RUN}@customer.example"
+        ms.deliver(mail(f"<{alice}>", "While SMTP hangs", msgid=f"<{meanwhile}>"))
+        check(wait(lambda: conv_of_source(meanwhile), 4) and status(slow) == "pending|0",
+              f"inbound mail is stored while a send hangs ({status(slow)})")
+        check(wait(lambda: status(slow) == "failed|1", 15), f"the hung send times out: failed ({status(slow)})")
+        silent.close()
+        ms.start_sink()
+        st, res = api.call("PUT", f"/api/v1/conversations/{conv_uuid}/messages/{slow}/retry")
+        check(wait(lambda: status(slow).startswith("sent|"), 15), f"and is sent on retry ({status(slow)})")
+
         # -- SIGKILL mid-batch ----------------------------------------------------------------
         n = 300
         for i in range(n):
@@ -352,14 +376,14 @@ def run_checks(api, ms, inbox):
         before, pids = count(), mail_pids()
         if check(0 < before < n and len(pids) == 1, f"mid-batch ({before} of {n} stored)"):
             os.kill(pids[0], signal.SIGKILL)
-            ok(f"deskd-mail {pids[0]} killed with SIGKILL")
+            ok(f"deskd-mail-in {pids[0]} killed with SIGKILL")
         wait(lambda: count() >= n, 90, 0.2)
         time.sleep(1.5)
         distinct = int(sql(f"SELECT count(DISTINCT source_id) FROM conversation_messages"
                            f" WHERE source_id LIKE 'batch-%-{RUN}@customer.example'"))
         check(count() == n and distinct == n,
               f"after the respawn: all {n} stored once ({count()} rows, {distinct} distinct)")
-        check(len(mail_pids()) == 1 and mail_pids() != pids, "a new deskd-mail runs")
+        check(len(mail_pids()) == 1 and mail_pids() != pids, "a new deskd-mail-in runs")
 
         # -- a 30 MB message and a malformed one -------------------------------------------
         pid = mail_pids()
