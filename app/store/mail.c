@@ -170,6 +170,16 @@ static const struct db_stmt source_stmt = {
     "mail_message_source",
     "UPDATE conversation_messages SET source_id = $2::text WHERE id = $1::bigint", 2, 0};
 
+/*
+ * $1 message, $2 content id, $3 media uuid: the HTML's image of that
+ * Content-ID shows the stored file (the sanitiser writes src="cid:...").
+ */
+static const struct db_stmt cid_stmt = {
+    "mail_message_cid",
+    "UPDATE conversation_messages SET content = replace(content, 'src=\"cid:' || $2::text || '\"',"
+    " 'src=\"/uploads/' || $3::text || '\"') WHERE id = $1::bigint",
+    3, 0};
+
 /* Cuts a display name into first and last name (arena). */
 static void split_name(struct arena *a, const char *name, const char *addr, const char **first,
                        const char **last)
@@ -291,6 +301,11 @@ static enum app_err take(struct db *db, struct arena *a, const struct store_mail
         in->files[i].model_id = *msg_id;
         if ((e = store_media_write(db, a, in->upload_dir, &in->files[i], &uuids[i])) != APP_OK)
             return e;
+        if (in->files[i].content_id != NULL && strpbrk(in->files[i].content_id, "\"&<>") == NULL) {
+            const char *cp2[] = {store_i64(a, *msg_id), in->files[i].content_id, uuids[i]};
+            if ((e = store_one(db, a, &cid_stmt, cp2, NULL, NULL)) != APP_OK)
+                return e;
+        }
     }
     return APP_OK;
 }
