@@ -9,6 +9,10 @@
 
 #include <curl/curl.h>
 
+struct smtp {
+    CURL *c;
+};
+
 struct src {
     const char *p;
     size_t left;
@@ -24,40 +28,22 @@ static size_t on_read(char *ptr, size_t size, size_t n, void *arg)
     return k;
 }
 
-int smtp_send(const struct smtp_opts *o, const char *from_addr, const char *const *rcpt,
-              size_t nrcpt, const char *data, size_t len, char *err, size_t errlen)
+struct smtp *smtp_new(const struct smtp_opts *o)
 {
-    CURL *c = curl_easy_init();
-    struct curl_slist *to = NULL;
-    char url[600], from[400], opts[32];
-    struct src s = {data, len};
-    int rc = -1;
+    struct smtp *s = calloc(1, sizeof(*s));
+    char url[600], opts[32];
 
-    if (c == NULL) {
-        snprintf(err, errlen, "libcurl refused a handle");
-        return -1;
+    if (s == NULL || (s->c = curl_easy_init()) == NULL) {
+        free(s);
+        return NULL;
     }
+    CURL *c = s->c;
     snprintf(url, sizeof(url), "%s://%s:%d/%s", o->tls == MAIL_TLS_IMPLICIT ? "smtps" : "smtp",
              o->host, o->port, o->helo ? o->helo : "");
-    snprintf(from, sizeof(from), "<%s>", from_addr);
-    for (size_t i = 0; i < nrcpt; i++) {
-        char r[400];
-        snprintf(r, sizeof(r), "<%s>", rcpt[i]);
-        struct curl_slist *t = curl_slist_append(to, r);
-        if (t == NULL) {
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
-        to = t;
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_URL, url); /* libcurl copies every string option */
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, to);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(c, CURLOPT_READDATA, &s);
-    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, o->timeout_s);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, o->timeout_s);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -82,19 +68,55 @@ int smtp_send(const struct smtp_opts *o, const char *from_addr, const char *cons
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     }
-    CURLcode cc = curl_easy_perform(c);
+    return s;
+}
+
+void smtp_free(struct smtp *s)
+{
+    if (s == NULL)
+        return;
+    curl_easy_cleanup(s->c);
+    free(s);
+}
+
+int smtp_send(struct smtp *s, const char *from_addr, const char *const *rcpt, size_t nrcpt,
+              const char *data, size_t len, char *err, size_t errlen)
+{
+    struct curl_slist *to = NULL;
+    char from[400];
+    struct src src = {data, len};
+    int rc = -1;
+
+    snprintf(from, sizeof(from), "<%s>", from_addr);
+    for (size_t i = 0; i < nrcpt; i++) {
+        char r[400];
+        snprintf(r, sizeof(r), "<%s>", rcpt[i]);
+        struct curl_slist *t = curl_slist_append(to, r);
+        if (t == NULL) {
+            snprintf(err, errlen, "out of memory");
+            curl_slist_free_all(to);
+            return -1;
+        }
+        to = t;
+    }
+    curl_easy_setopt(s->c, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(s->c, CURLOPT_MAIL_RCPT, to);
+    curl_easy_setopt(s->c, CURLOPT_READDATA, &src);
+    curl_easy_setopt(s->c, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+    CURLcode cc = curl_easy_perform(s->c);
     if (cc == CURLE_OK) {
         rc = 0;
     } else {
         long code = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &code);
         if (code > 0)
             snprintf(err, errlen, "%s (SMTP %ld)", curl_easy_strerror(cc), code);
         else
             snprintf(err, errlen, "%s", curl_easy_strerror(cc));
     }
-out:
+    /* The list is the handle's until the next send sets another; it must not dangle. */
+    curl_easy_setopt(s->c, CURLOPT_MAIL_RCPT, NULL);
+    curl_easy_setopt(s->c, CURLOPT_READDATA, NULL);
     curl_slist_free_all(to);
-    curl_easy_cleanup(c);
     return rc;
 }

@@ -70,6 +70,16 @@
 #define OUT_MIN_GAP_MS 100L
 #define MAX_THREAD (MIME_MAX_REFS + 1)
 
+#define MAX_SMTP 16
+#define SMTP_IDLE_MS 60000L
+
+/* An open SMTP connection, kept for the next reply to the same server. */
+struct conn {
+    char *key; /* what it was opened with (malloc'd); NULL: free slot */
+    struct smtp *h;
+    long used;
+};
+
 struct box {
     int64_t id;
     long next_scan; /* ms, monotonic */
@@ -88,6 +98,7 @@ struct mail {
     size_t nboxes;
     long next_list, next_out, last_out;
     int woken;
+    struct conn conns[MAX_SMTP];
     /* The upload limits (settings), read again every LIST_EVERY_MS. */
     char *max_mb, *exts;
     long limits_at;
@@ -549,6 +560,52 @@ static const char *file_bytes(struct mail *m, const char *uuid, size_t *len)
     return d;
 }
 
+static void conn_close(struct conn *c)
+{
+    smtp_free(c->h);
+    free(c->key);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Closes the connections unused for SMTP_IDLE_MS (all of them with all set). */
+static void conns_idle(struct mail *m, int all)
+{
+    long now = now_ms();
+    for (int i = 0; i < MAX_SMTP; i++)
+        if (m->conns[i].key != NULL && (all || now - m->conns[i].used > SMTP_IDLE_MS))
+            conn_close(&m->conns[i]);
+}
+
+/* The open connection for o, or a new one (the least recently used slot reused); NULL if none. */
+static struct smtp *conn_for(struct mail *m, const struct smtp_opts *o)
+{
+    char *key = NULL;
+    if (asprintf(&key, "%s\n%d\n%d\n%d\n%s\n%s\n%s\n%s", o->host, o->port, (int)o->tls,
+                 o->skip_verify, o->user ? o->user : "", o->password ? o->password : "",
+                 o->auth ? o->auth : "", o->helo ? o->helo : "") < 0)
+        return NULL;
+    struct conn *lru = &m->conns[0];
+    for (int i = 0; i < MAX_SMTP; i++) {
+        struct conn *c = &m->conns[i];
+        if (c->key != NULL && strcmp(c->key, key) == 0) {
+            free(key);
+            c->used = now_ms();
+            return c->h;
+        }
+        if (c->key == NULL || (lru->key != NULL && c->used < lru->used))
+            lru = c;
+    }
+    if (lru->key != NULL)
+        conn_close(lru);
+    if ((lru->h = smtp_new(o)) == NULL) {
+        free(key);
+        return NULL;
+    }
+    lru->key = key;
+    lru->used = now_ms();
+    return lru->h;
+}
+
 #define MAX_RCPT 50
 
 /* Builds and sends one claimed reply; 0, or -1 with err. */
@@ -668,7 +725,12 @@ static int send_one(struct mail *m, struct json_object *x, const char **msgid, c
     }
     if (so.auth != NULL && strcmp(so.auth, "none") == 0)
         so.user = NULL;
-    return smtp_send(&so, from_addr, rcpt, nrcpt, data, len, err, errlen);
+    struct smtp *h = conn_for(m, &so);
+    if (h == NULL) {
+        snprintf(err, errlen, "libcurl refused an SMTP handle");
+        return -1;
+    }
+    return smtp_send(h, from_addr, rcpt, nrcpt, data, len, err, errlen);
 }
 
 /* The delay before the next try after attempts attempts; -1 when they ran out. */
@@ -783,6 +845,7 @@ int mail_main(void *arg)
                 m.woken = 0;
                 m.last_out = now;
                 more = outbound(&m);
+                conns_idle(&m, 0);
                 m.next_out = now_ms() + (more > 0 ? 0 : OUT_EVERY_MS);
                 arena_reset(m.a);
             }
@@ -810,6 +873,7 @@ int mail_main(void *arg)
             store_notifications(m.db, NULL, NULL) != 0)
             m.woken = 1;
     }
+    conns_idle(&m, 1);
     store_close(m.db);
     arena_free(m.a);
     curl_global_cleanup();
