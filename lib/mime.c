@@ -177,6 +177,47 @@ static int header_is(GMimeObject *o, const char *name, const char *const *values
     return 0;
 }
 
+/* The value of the first header line "name:" in len bytes of data (arena, trimmed); NULL if none.
+ */
+static const char *find_header(struct arena *a, const char *data, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = data, *end = data + len; p < end;) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
+        if (n > nl && strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+            const char *v = p + nl + 1;
+            size_t vn = n - nl - 1;
+            while (vn > 0 && (*v == ' ' || *v == '\t'))
+                v++, vn--;
+            while (vn > 0 && (v[vn - 1] == '\r' || v[vn - 1] == ' '))
+                vn--;
+            return vn > 0 ? arena_strndup(a, v, vn < 300 ? vn : 300) : NULL;
+        }
+        p += n + 1;
+    }
+    return NULL;
+}
+
+/* What a delivery report says about the message it returns. */
+static void report_of(struct arena *a, struct mime_msg *m)
+{
+    for (size_t i = 0; i < m->nparts; i++) {
+        const struct mime_part *p = &m->parts[i];
+        if (strcmp(p->content_type, "message/delivery-status") == 0 && m->report_reason == NULL) {
+            m->report_reason = find_header(a, p->data, p->len, "Diagnostic-Code");
+            if (m->report_reason == NULL)
+                m->report_reason = find_header(a, p->data, p->len, "Status");
+        }
+        if ((strcmp(p->content_type, "message/rfc822") == 0 ||
+             strcmp(p->content_type, "text/rfc822-headers") == 0) &&
+            m->report_id == NULL)
+            m->report_id = bare_id(a, find_header(a, p->data, p->len, "Message-ID"));
+    }
+    if (m->report_id == NULL)
+        m->report_id = m->in_reply_to;
+}
+
 int mime_parse(struct arena *a, const char *data, size_t len, const char *const *want,
                struct mime_msg *m, char *err, size_t errlen)
 {
@@ -232,6 +273,8 @@ int mime_parse(struct arena *a, const char *data, size_t len, const char *const 
     struct walk w = {a, m, 0};
     g_mime_message_foreach(msg, visit, &w);
     g_object_unref(msg);
+    if (m->bounce && !w.failed)
+        report_of(a, m);
     if (w.failed || arena_exhausted(a)) {
         snprintf(err, errlen, "out of memory for the message");
         return -1;

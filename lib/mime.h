@@ -43,6 +43,9 @@ struct mime_msg {
     int auto_reply;
     /* A delivery report: multipart/report, or From a mailer-daemon or postmaster. */
     int bounce;
+    /* Of a report: the Message-ID of the message it reports on (from its returned
+     * headers, else In-Reply-To), and its Diagnostic-Code or Status; NULL if none. */
+    const char *report_id, *report_reason;
     /* The values of the headers the caller asked for (NULL where absent). */
     const char *want[MIME_MAX_WANT];
 };

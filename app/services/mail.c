@@ -293,9 +293,13 @@ static int take_one(struct mail *m, const struct store_mail_inbox *ib, const cha
         else if ((mm->want[0] != NULL && strstr(mm->want[0], ib->uuid) != NULL) ||
                  (from_addr != NULL && strcmp(mm->from_addr, from_addr) == 0))
             in.skip = "sent by this inbox (a mail loop)";
-        else if (mm->bounce)
+        else if (mm->bounce) {
             in.skip = "a delivery report (bounce)";
-        else if (mm->auto_reply)
+            in.bounced_id = mm->report_id;
+            in.bounced_reason = arena_printf(m->a, "returned by the recipient's mail server%s%s",
+                                             mm->report_reason ? ": " : "",
+                                             mm->report_reason ? mm->report_reason : "");
+        } else if (mm->auto_reply)
             in.skip = "an automatic reply";
     }
     if (in.skip == NULL) {
@@ -334,6 +338,7 @@ static int take_one(struct mail *m, const struct store_mail_inbox *ib, const cha
         log_warnx("mail: inbox %lld: UID %lld could not be stored (%s); skipped", (long long)ib->id,
                   uid, err_name(e));
         in.skip = "refused by the database";
+        in.bounced_id = NULL;
         in.nfiles = 0;
         if ((e = store_mail_take(m->db, m->a, &in, &took, &conv, &msg)) != APP_OK)
             return -1;
@@ -354,6 +359,10 @@ static int take_one(struct mail *m, const struct store_mail_inbox *ib, const cha
     case STORE_MAIL_DUPLICATE:
         log_info("mail: inbox %lld: UID %lld is a message stored already (%s)", (long long)ib->id,
                  uid, in.message_id);
+        break;
+    case STORE_MAIL_BOUNCED:
+        log_warnx("mail: inbox %lld: UID %lld is a bounce of reply <%s>: failed (%s)",
+                  (long long)ib->id, uid, in.bounced_id, in.bounced_reason);
         break;
     case STORE_MAIL_ALREADY:
         break;

@@ -180,6 +180,15 @@ static const struct db_stmt cid_stmt = {
     " 'src=\"/uploads/' || $3::text || '\"') WHERE id = $1::bigint",
     3, 0};
 
+/* $1 inbox, $2 Message-ID, $3 reason: a sent reply that came back. */
+static const struct db_stmt bounced_stmt = {
+    "mail_bounced",
+    "UPDATE conversation_messages m SET status = 'failed', updated_at = now(),"
+    " meta = m.meta || jsonb_build_object('delivery_error', $3::text)"
+    " FROM conversations c WHERE c.id = m.conversation_id AND c.inbox_id = $1::int"
+    " AND m.source_id = $2::text AND m.type = 'outgoing' AND m.status = 'sent'",
+    3, 0};
+
 /* Cuts a display name into first and last name (arena). */
 static void split_name(struct arena *a, const char *name, const char *addr, const char **first,
                        const char **last)
@@ -233,6 +242,14 @@ static enum app_err take(struct db *db, struct arena *a, const struct store_mail
         return e;
     if (in->skip != NULL) {
         *took = STORE_MAIL_SKIPPED;
+        if (in->bounced_id != NULL) {
+            const char *bp[] = {inbox, in->bounced_id, in->bounced_reason};
+            long rows = 0;
+            if ((e = store_one(db, a, &bounced_stmt, bp, NULL, &rows)) != APP_OK)
+                return e;
+            if (rows > 0)
+                *took = STORE_MAIL_BOUNCED;
+        }
         return APP_OK;
     }
     if (in->message_id != NULL) {

@@ -44,7 +44,9 @@ struct store_mail_in {
     int64_t inbox_id;
     const char *mailbox;
     int64_t uidvalidity, uid;
-    const char *skip; /* non-NULL: not stored (why, for the log); only the UID advances */
+    const char *skip;           /* non-NULL: not stored (why, for the log); only the UID advances */
+    const char *bounced_id;     /* with skip: a delivery report on this Message-ID */
+    const char *bounced_reason; /* what the report says */
     const char *from_addr, *from_name;
     const char *subject;
     const char *message_id;    /* NULL if none */
@@ -64,10 +66,13 @@ enum store_mail_took {
     STORE_MAIL_SKIPPED,     /* in->skip: only the UID advanced */
     STORE_MAIL_DUPLICATE,   /* its Message-ID is stored already: only the UID advanced */
     STORE_MAIL_ALREADY,     /* the UID was taken already (by another process, or before) */
+    STORE_MAIL_BOUNCED,     /* a report on a sent reply of the inbox, which is now failed */
 };
 
 /*
- * In one transaction: the UID advanced and (unless skipped or a duplicate)
+ * In one transaction: the UID advanced, a sent reply of the inbox that a
+ * delivery report names (bounced_id) failed with its reason, and (unless
+ * skipped or a duplicate)
  * the contact found or created by address, the conversation found by the
  * thread ids or the reference (the same contact's, in the same inbox) or
  * created, the message stored as incoming with its Message-ID as source_id,

@@ -309,6 +309,26 @@ def run_checks(api, ms, inbox):
             check(wait(lambda: int(sql(f"SELECT count(*) FROM deskd_events WHERE event ="
                                        f" 'message.updated' AND payload->>'uuid' = '{out_uuid}'"))
                        >= 1, 5), "message.updated is in the outbox")
+            # A delivery report on that reply: it failed, with the report's reason.
+            dsn = (f"From: Mail Delivery System <MAILER-DAEMON@customer.example>\r\n"
+                   f"To: support@{DOMAIN}\r\nSubject: Undelivered Mail Returned to Sender\r\n"
+                   f"Message-ID: <dsn-{RUN}@customer.example>\r\nMIME-Version: 1.0\r\n"
+                   f"Content-Type: multipart/report; report-type=delivery-status; boundary=YY\r\n"
+                   f"\r\n--YY\r\nContent-Type: text/plain\r\n\r\nIt bounced.\r\n"
+                   f"--YY\r\nContent-Type: message/delivery-status\r\n\r\n"
+                   f"Reporting-MTA: dns; customer.example\r\n\r\n"
+                   f"Final-Recipient: rfc822; {alice}\r\nAction: failed\r\nStatus: 5.2.2\r\n"
+                   f"Diagnostic-Code: smtp; 552 5.2.2 mailbox full\r\n"
+                   f"--YY\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+                   f"From: support@{DOMAIN}\r\nMessage-ID: <{out_uuid}@{DOMAIN}>\r\n"
+                   f"--YY--\r\n").encode()
+            ms.deliver(dsn)
+            check(wait(lambda: sql(f"SELECT status || '|' || coalesce(meta->>'delivery_error', '')"
+                                   f" FROM conversation_messages WHERE uuid = '{out_uuid}'") ==
+                       "failed|returned by the recipient's mail server: smtp; 552 5.2.2 mailbox full",
+                       15), "a bounce of the sent reply turns it failed with the report's reason")
+            check(conv_of_source(f"dsn-{RUN}@customer.example") == 0,
+                  "and is not stored as a message")
         st, res = api.call("POST", f"/api/v1/conversations/{conv_uuid}/messages", {
             "message": "<p>Internal note</p>", "sender_type": "agent", "private": True})
         note = res["data"]["uuid"] if st == 200 else "?"

@@ -91,6 +91,28 @@ START_TEST(test_auto_and_bounce)
 }
 END_TEST
 
+START_TEST(test_report)
+{
+    static const char r[] =
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\n"
+        "Subject: Undelivered\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=R\r\n\r\n"
+        "--R\r\nContent-Type: text/plain\r\n\r\nIt failed.\r\n"
+        "--R\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; a@b.c\r\n"
+        "Action: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 no such user\r\n"
+        "--R\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        "From: help@example.com\r\nMessage-ID: <u1@example.com>\r\nSubject: Re: x\r\n"
+        "--R--\r\n";
+    struct mime_msg m;
+    char err[100];
+    ck_assert_int_eq(mime_parse(ar, r, sizeof(r) - 1, NULL, &m, err, sizeof(err)), 0);
+    ck_assert_int_eq(m.bounce, 1);
+    ck_assert_str_eq(m.report_id, "u1@example.com");
+    ck_assert_str_eq(m.report_reason, "smtp; 550 5.1.1 no such user");
+}
+END_TEST
+
 START_TEST(test_write_round_trip)
 {
     const char *to[] = {"ann@example.org"}, *cc[] = {"bob@example.org"};
@@ -161,6 +183,6 @@ END_TEST
 
 Suite *mime_suite(void)
 {
-    return SUITE_OF("mime", 10, setup, teardown, test_parse, test_auto_and_bounce,
+    return SUITE_OF("mime", 10, setup, teardown, test_parse, test_auto_and_bounce, test_report,
                     test_write_round_trip, test_sanitize);
 }
