@@ -92,6 +92,11 @@ static void usage(FILE *f)
         "  DESKD_WEBHOOK_ALLOW_PRIVATE true: deliver to loopback/private addresses\n"
         "                        (default false)\n"
         "  DESKD_EVENT_RETENTION events and finished deliveries kept (default 7d)\n"
+        "  DESKD_MAIL_TIMEOUT    one IMAP call or SMTP send, 1s-600s (default 30s)\n"
+        "  DESKD_MAIL_MAX_ATTEMPTS  SMTP attempts before a reply stays failed (default 5)\n"
+        "  DESKD_MAIL_RETRY_BASE first retry of a failed reply, doubled each time\n"
+        "                        (default 60s)\n"
+        "  DESKD_MAIL_MAX_SIZE   MB: larger inbound messages are skipped (default 25)\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
         DESKD_VERSION);
 }
