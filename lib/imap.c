@@ -210,7 +210,7 @@ int imap_fetch(struct imap *im, const char *mailbox, long long uid, size_t max_b
     snprintf(suffix, sizeof(suffix), "/;UID=%lld", uid);
     if (run(im, mailbox, suffix, NULL, &b, err, errlen) != 0) {
         free(b.p);
-        return -1;
+        return b.over ? -2 : -1;
     }
     if (b.p == NULL) {
         snprintf(err, errlen, "no message with UID %lld", uid);

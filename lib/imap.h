@@ -52,8 +52,9 @@ int imap_first_since(struct imap *im, const char *mailbox, long long since, long
 
 /*
  * The bytes of the message with this UID (malloc'd into *data, *len bytes,
- * NUL-terminated; free() them), at most max_bytes.  0, or -1 with err
- * (also when the message is larger than max_bytes or is gone).
+ * NUL-terminated; free() them), at most max_bytes.  0; -2 with err when
+ * the message is larger than max_bytes (the connection is then closed and
+ * reopened by the next call); -1 with err otherwise (also when it is gone).
  */
 int imap_fetch(struct imap *im, const char *mailbox, long long uid, size_t max_bytes, char **data,
                size_t *len, char *err, size_t errlen);

@@ -80,9 +80,14 @@ struct conn {
     long used;
 };
 
+/* A message that failed to fetch this many rounds in a row is skipped. */
+#define FETCH_TRIES 3
+
 struct box {
     int64_t id;
-    long next_scan; /* ms, monotonic */
+    long next_scan;     /* ms, monotonic */
+    long long fail_uid; /* the UID whose fetch failed last, fail_count rounds in a row */
+    int fail_count;
     char last_error[200];
 };
 
@@ -462,9 +467,18 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
         if (size > (long long)max) {
             skip = arena_printf(m->a, "%lld bytes, over DESKD_MAIL_MAX_SIZE (%d MB)", size,
                                 m->cfg->mail_max_size);
-        } else if (imap_fetch(im, mailbox, uids[i], max + 1, &data, &len, err, sizeof(err)) != 0) {
-            box_error(b, ib->id, "fetch", err);
-            break;
+        } else {
+            int f = imap_fetch(im, mailbox, uids[i], max, &data, &len, err, sizeof(err));
+            if (f == -1 && b->fail_uid == uids[i] && b->fail_count + 1 >= FETCH_TRIES)
+                f = -2; /* this one message keeps failing: the others must not wait for it */
+            if (f == -1) {
+                b->fail_count = b->fail_uid == uids[i] ? b->fail_count + 1 : 1;
+                b->fail_uid = uids[i];
+                box_error(b, ib->id, "fetch", err);
+                break; /* the connection failed: the rest waits for the next round */
+            }
+            if (f == -2)
+                skip = arena_printf(m->a, "cannot be fetched: %s", err);
         }
         int r = take_one(m, ib, mailbox, validity, uids[i], data, len, skip);
         free(data);
