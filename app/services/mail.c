@@ -52,6 +52,7 @@
 #include "lib/imap.h"
 #include "lib/log.h"
 #include "lib/mime.h"
+#include "lib/sbuf.h"
 #include "lib/smtp.h"
 #include "lib/text.h"
 #include "rules/secret.h"
@@ -631,6 +632,46 @@ static struct smtp *conn_for(struct mail *m, const struct smtp_opts *o)
 
 #define MAX_RCPT 50
 
+/*
+ * The inbox's from_name_template for this reply, as upstream's: {{ .Agent.FirstName }},
+ * {{ .Agent.LastName }}, {{ .Agent.FullName }} and {{ .Inbox.Name }} (an unknown
+ * {{...}} is dropped).  NULL if the template is empty.
+ */
+static const char *templated_name(struct arena *a, struct json_object *x)
+{
+    const char *t = jstr(x, "from_name_template", "");
+    const char *first = jstr(x, "agent_first", ""), *last = jstr(x, "agent_last", "");
+    const char *full = arena_printf(a, "%s%s%s", first, *first && *last ? " " : "", last);
+    struct sbuf sb;
+    if (*t == '\0' || full == NULL)
+        return NULL;
+    sbuf_init(&sb, a);
+    while (*t) {
+        const char *open = strstr(t, "{{"), *close = open ? strstr(open + 2, "}}") : NULL;
+        if (open == NULL || close == NULL) {
+            sbuf_add(&sb, t);
+            break;
+        }
+        sbuf_addn(&sb, t, (size_t)(open - t));
+        const char *v = open + 2, *e = close;
+        while (v < e && *v == ' ')
+            v++;
+        while (e > v && e[-1] == ' ')
+            e--;
+        size_t n = (size_t)(e - v);
+        if (n == 16 && strncmp(v, ".Agent.FirstName", n) == 0)
+            sbuf_add(&sb, first);
+        else if (n == 15 && strncmp(v, ".Agent.LastName", n) == 0)
+            sbuf_add(&sb, last);
+        else if (n == 15 && strncmp(v, ".Agent.FullName", n) == 0)
+            sbuf_add(&sb, full);
+        else if (n == 11 && strncmp(v, ".Inbox.Name", n) == 0)
+            sbuf_add(&sb, jstr(x, "inbox_name", ""));
+        t = close + 2;
+    }
+    return sbuf_str(&sb);
+}
+
 /* Builds and sends one claimed reply; 0, or -1 with err. */
 static int send_one(struct mail *m, struct json_object *x, const char **msgid, char *err,
                     size_t errlen)
@@ -653,6 +694,9 @@ static int send_one(struct mail *m, struct json_object *x, const char **msgid, c
         snprintf(err, errlen, "the inbox has no From address");
         return -1;
     }
+    const char *templated = templated_name(m->a, x);
+    if (templated != NULL)
+        from_name = templated;
     nto = addresses(m->a, meta, "to", to, MAX_RCPT);
     if (nto == 0) {
         const char *e = jstr(x, "contact_email", NULL), *nm;

@@ -357,7 +357,8 @@ enum app_err store_mail_take(struct db *db, struct arena *a, const struct store_
  * contact_email, inbox_uuid, from, config, in_reply_to (the newest earlier
  * message with a Message-ID), refs (the Message-IDs of the conversation
  * before it, oldest first, the last 20), attachments [{uuid, name, type,
- * disposition, content_id}]}.
+ * disposition, content_id}], from_name_template, inbox_name, agent_first,
+ * agent_last (the sender's names)}.
  */
 static const struct db_stmt claim_stmt = {
     "mail_claim",
@@ -378,7 +379,9 @@ static const struct db_stmt claim_stmt = {
     "  'content', m.content, 'text', m.text_content, 'meta', m.meta,"
     "  'conv_uuid', c.uuid, 'ref', c.reference_number, 'subject', coalesce(c.subject, ''),"
     "  'contact_email', u.email, 'inbox_uuid', i.uuid, 'from', coalesce(i.\"from\", ''),"
-    "  'config', i.config,"
+    "  'config', i.config, 'from_name_template', coalesce(i.from_name_template, ''),"
+    "  'inbox_name', i.name, 'agent_first', coalesce(ag.first_name, ''),"
+    "  'agent_last', coalesce(ag.last_name, ''),"
     "  'in_reply_to', (SELECT x.source_id FROM conversation_messages x"
     "   WHERE x.conversation_id = c.id AND x.source_id IS NOT NULL AND x.id < m.id"
     "   ORDER BY x.id DESC LIMIT 1),"
@@ -392,7 +395,8 @@ static const struct db_stmt claim_stmt = {
     " FROM leased l JOIN due d ON d.id = l.message_id"
     " JOIN conversation_messages m ON m.id = l.message_id"
     " JOIN conversations c ON c.id = m.conversation_id JOIN inboxes i ON i.id = c.inbox_id"
-    " JOIN users u ON u.id = c.contact_id ORDER BY m.id",
+    " JOIN users u ON u.id = c.contact_id LEFT JOIN users ag ON ag.id = m.sender_id"
+    " ORDER BY m.id",
     3, 0};
 
 enum app_err store_mail_claim(struct db *db, struct arena *a, int max, int max_attempts,

@@ -165,6 +165,7 @@ def main():
     with MailServers(state, port) as ms:
         st, res = api.call("POST", "/api/v1/inboxes", {
             "name": f"Mail {RUN}", "channel": "email", "from": f"Support <support@{DOMAIN}>",
+            "from_name_template": "{{ .Agent.FullName }} at {{.Inbox.Name}}",
             "config": {"imap": [{"host": "127.0.0.1", "port": ms.imap_port, "username": USER,
                                  "password": PASSWORD, "mailbox": "INBOX", "read_interval": "1s",
                                  "scan_inbox_since": "48h", "tls_type": "none"}],
@@ -285,10 +286,10 @@ def run_checks(api, ms, inbox):
                   sorted(env["rcpt"]) == sorted([alice, f"boss-{RUN}@example.org",
                                                  f"audit-{RUN}@example.org"]),
                   f"envelope: from the inbox, to the contact, Cc and Bcc ({env['from']} {env['rcpt']})")
-            check(str(parsed["From"]) == f"Support <support@{DOMAIN}>" and
+            check(str(parsed["From"]) == f"Mail Admin at Mail {RUN} <support@{DOMAIN}>" and
                   str(parsed["To"]) == alice and str(parsed["Cc"]) == f"boss-{RUN}@example.org"
                   and parsed["Bcc"] is None,
-                  f"headers: From, To, Cc, no Bcc ({parsed['From']} / {parsed['To']} / {parsed['Cc']})")
+                  f"headers: From (the inbox's from_name_template), To, Cc, no Bcc ({parsed['From']} / {parsed['To']} / {parsed['Cc']})")
             check(str(parsed["Message-ID"]) == f"<{out_uuid}@{DOMAIN}>",
                   f"Message-ID <uuid@domain> ({parsed['Message-ID']})")
             check(str(parsed["In-Reply-To"]) == f"<{ref_id}>",
