@@ -454,6 +454,7 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
         }
     }
     size_t max = (size_t)m->cfg->mail_max_size * 1024 * 1024;
+    int broke = 0;
     for (size_t i = 0; i < n && !stop_asked(m); i++) {
         char *data = NULL;
         size_t len = 0;
@@ -461,6 +462,7 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
         long long size;
         if (imap_size(im, mailbox, uids[i], &size, err, sizeof(err)) != 0) {
             box_error(b, ib->id, "size", err);
+            broke = 1;
             break; /* the connection failed: the rest waits for the next round */
         }
         if (size < 0)
@@ -476,6 +478,7 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
                 b->fail_count = b->fail_uid == uids[i] ? b->fail_count + 1 : 1;
                 b->fail_uid = uids[i];
                 box_error(b, ib->id, "fetch", err);
+                broke = 1;
                 break; /* the connection failed: the rest waits for the next round */
             }
             if (f == -2)
@@ -488,6 +491,8 @@ static int scan(struct mail *m, const struct store_mail_inbox *ib, struct box *b
             goto out;
         }
     }
+    if (broke)
+        goto out; /* tried again after the interval, not at once */
     rc = n == PER_ROUND;
 ok:
     b->last_error[0] = '\0';
