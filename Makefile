@@ -27,6 +27,10 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 STD     := -std=c11 -D_GNU_SOURCE -I. -Iapp
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs json-c libpq libcrypto libjwt libcurl libwebsockets 2>/dev/null) -lfcgi -lcrypt -lmagic -lev
+# E-mail (lib/mime.c, lib/html.c): GMime and libxml2, their headers as system headers.
+MAIL_CFLAGS := $(patsubst -I%,-isystem %,$(shell $(PKG_CONFIG) --cflags gmime-3.0 libxml-2.0 2>/dev/null))
+DEPS_CFLAGS += $(MAIL_CFLAGS)
+DEPS_LIBS   += $(shell $(PKG_CONFIG) --libs gmime-3.0 libxml-2.0 2>/dev/null)
 RELEASE := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 RELEASE_LD := -pie -Wl,-z,relro,-z,now
 ASAN    := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -181,6 +185,7 @@ bench:
 	@scripts/bench-lists
 	@scripts/bench-webhooks
 	@scripts/bench-ws
+	@scripts/bench-mail
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

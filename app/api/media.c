@@ -37,27 +37,6 @@
 #include "store/media.h"
 #include "store/settings.h"
 
-/* 1 if the extension of name is allowed by the setting (a JSON array; "*" allows all). */
-static int extension_allowed(const char *setting, const char *name)
-{
-    json_object *list = setting ? json_tokener_parse(setting) : NULL;
-    const char *dot = strrchr(name, '.');
-    int ok = list == NULL; /* no setting: upstream's default ["*"] */
-    for (size_t i = 0; list && json_object_is_type(list, json_type_array) &&
-                       i < json_object_array_length(list) && !ok;
-         i++) {
-        const char *e = json_object_get_string(json_object_array_get_idx(list, i));
-        if (e == NULL)
-            continue;
-        if (strcmp(e, "*") == 0)
-            ok = 1;
-        else if (dot != NULL && dot[1] != '\0')
-            ok = strcasecmp(*e == '.' ? e + 1 : e, dot + 1) == 0;
-    }
-    json_object_put(list);
-    return ok;
-}
-
 enum app_err h_media_upload(struct req *r, struct resp *w)
 {
     struct ctx *c = r->ctx;
@@ -93,7 +72,7 @@ enum app_err h_media_upload(struct req *r, struct resp *w)
         max_mb = 20;
     if (file->len > (size_t)max_mb * 1024 * 1024)
         return reply_fail(r, w, APP_ERR_TOO_LARGE, "File size exceeds the limit of %ld MB", max_mb);
-    if (!extension_allowed(exts, name))
+    if (!upload_extension_allowed(exts, name))
         return reply_fail(r, w, APP_ERR_INPUT, "This file type is not allowed");
 
     struct store_media_new m = {

@@ -19,4 +19,11 @@ const char *upload_clean_name(const char *name);
  */
 void upload_sniff(struct arena *a, struct store_media_new *m);
 
+/*
+ * Whether name's extension is allowed by the setting
+ * app.allowed_file_upload_extensions (JSON array text; NULL or "*" in it:
+ * any).
+ */
+int upload_extension_allowed(const char *setting, const char *name);
+
 #endif

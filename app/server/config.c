@@ -214,6 +214,19 @@ int config_load(struct config *c, char *err, size_t errlen)
                      err, errlen) != 0)
         return -1;
 
+    /*
+     * E-mail (app/services/mail.c): an IMAP call or SMTP send gets
+     * DESKD_MAIL_TIMEOUT; a failed reply is tried again after about
+     * base * 2^(attempt - 1) until DESKD_MAIL_MAX_ATTEMPTS attempts were made;
+     * an inbound message over DESKD_MAIL_MAX_SIZE MB is logged and skipped.
+     */
+    if (env_duration("DESKD_MAIL_TIMEOUT", 30, 1, 600, &c->mail_timeout, err, errlen) != 0 ||
+        env_int("DESKD_MAIL_MAX_ATTEMPTS", 5, 1, 100, &c->mail_max_attempts, err, errlen) != 0 ||
+        env_duration("DESKD_MAIL_RETRY_BASE", 60, 1, 86400, &c->mail_retry_base, err, errlen) !=
+            0 ||
+        env_int("DESKD_MAIL_MAX_SIZE", 25, 1, 1024, &c->mail_max_size, err, errlen) != 0)
+        return -1;
+
     v = env_get("DESKD_SQL_DIR");
     c->sql_dir = v ? env_absolute(v) : NULL;
     return 0;

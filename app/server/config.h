@@ -51,7 +51,12 @@ struct config {
     long webhook_retry_base;   /* DESKD_WEBHOOK_RETRY_BASE: first retry delay, seconds */
     int webhook_allow_private; /* DESKD_WEBHOOK_ALLOW_PRIVATE: loopback/private receivers */
     long event_retention;      /* DESKD_EVENT_RETENTION: events kept, seconds */
-    int chatwoot_account_id;   /* DESKD_CHATWOOT_ACCOUNT_ID: the one account /chatwoot serves */
+    /* The mail process (app/services/mail.c). */
+    long mail_timeout;     /* DESKD_MAIL_TIMEOUT: one IMAP call or SMTP send, seconds */
+    int mail_max_attempts; /* DESKD_MAIL_MAX_ATTEMPTS: SMTP attempts before a reply stays failed */
+    long mail_retry_base;  /* DESKD_MAIL_RETRY_BASE: first retry delay, seconds */
+    int mail_max_size;     /* DESKD_MAIL_MAX_SIZE: an inbound message larger is skipped, MB */
+    int chatwoot_account_id; /* DESKD_CHATWOOT_ACCOUNT_ID: the one account /chatwoot serves */
 };
 
 /*

@@ -15,7 +15,8 @@
  * request pays the start, the database connection and the bcrypt of its
  * credentials; README, "Deploying").
  *
- * The webhook dispatcher and the live hub never run here: they belong to
+ * The webhook dispatcher, the live hub and the mail processes never run
+ * here: they belong to
  * a `deskd serve` elsewhere on the same database (README, "Deploying").
  */
 #include "server/inherit.h"

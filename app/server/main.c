@@ -31,6 +31,7 @@
 #include "server/worker.h"
 #include "services/dispatcher.h"
 #include "services/hub.h"
+#include "services/mail.h"
 
 /* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
 #define AUTH_LIMIT_ENTRIES 4096
@@ -97,6 +98,11 @@ static void usage(FILE *f)
         "  DESKD_WEBHOOK_ALLOW_PRIVATE true: deliver to loopback/private addresses\n"
         "                        (default false)\n"
         "  DESKD_EVENT_RETENTION events and finished deliveries kept (default 7d)\n"
+        "  DESKD_MAIL_TIMEOUT    one IMAP call or SMTP send, 1s-600s (default 30s)\n"
+        "  DESKD_MAIL_MAX_ATTEMPTS  SMTP attempts before a reply stays failed (default 5)\n"
+        "  DESKD_MAIL_RETRY_BASE first retry of a failed reply, doubled each time\n"
+        "                        (default 60s)\n"
+        "  DESKD_MAIL_MAX_SIZE   MB: larger inbound messages are skipped (default 25)\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
         DESKD_VERSION);
 }
@@ -258,10 +264,16 @@ static int serve(void)
     wenv.listen_fd = fd;
     henv.cfg = &cfg;
     henv.listen_fd = ws_fd;
+    /* The mail services read and send for the e-mail inboxes (services/mail.h). */
+    static struct mail_env mail_in, mail_out;
+    mail_in.cfg = mail_out.cfg = &cfg;
+    mail_out.outbound = 1;
     /* Always on: an idle consumer only waits on LISTEN (and the hub on its socket). */
     static const struct prefork_service services[] = {
         {DISPATCHER_NAME, dispatcher_main, &cfg},
         {"deskd-hub", hub_main, &henv},
+        {MAIL_IN_NAME, mail_main, &mail_in},
+        {MAIL_OUT_NAME, mail_main, &mail_out},
     };
     struct prefork_opts o = {
         .workers = cfg.workers,

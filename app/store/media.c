@@ -65,16 +65,16 @@ static int write_file(struct arena *a, const char *dir, const char *uuid, const 
 
 /*
  * $1 name, $2 type, $3 disposition, $4 size, $5 model, $6 meta, $7 model id,
- * $8 uploader.  store is written (upstream's schema has no default for it):
- * deskd keeps files on the local file system.
+ * $8 uploader, $9 content id.  store is written (upstream's schema has no
+ * default for it): deskd keeps files on the local file system.
  */
 static const struct db_stmt insert_stmt = {
     "media_insert",
     "INSERT INTO media (store, filename, content_type, disposition, size,"
-    " model_type, meta, model_id, uploaded_by) VALUES ('fs', $1::text, $2::text,"
-    " $3::media_disposition, $4::int, $5::text, $6::jsonb, $7::int, $8::int)"
+    " model_type, meta, model_id, uploaded_by, content_id) VALUES ('fs', $1::text, $2::text,"
+    " $3::media_disposition, $4::int, $5::text, $6::jsonb, $7::int, $8::int, $9::text)"
     " RETURNING uuid",
-    8, 0};
+    9, 0};
 
 enum app_err store_media_write(struct db *db, struct arena *a, const char *dir,
                                const struct store_media_new *m, const char **uuid)
@@ -90,7 +90,8 @@ enum app_err store_media_write(struct db *db, struct arena *a, const char *dir,
                        m->model,
                        meta,
                        store_id_or_null(a, m->model_id),
-                       store_id_or_null(a, m->uploaded_by)};
+                       store_id_or_null(a, m->uploaded_by),
+                       m->content_id};
     enum app_err e = store_found(db, a, &insert_stmt, p, uuid);
 
     if (e == APP_OK && *uuid == NULL)

@@ -19,11 +19,12 @@ struct store_media_new {
     const char *name, *type;
     const char *data;
     size_t len;
-    const char *disp;    /* "inline" or "attachment" */
-    const char *model;   /* NULL, "messages" or "users" */
-    int64_t model_id;    /* 0 until linked */
-    int64_t uploaded_by; /* the agent who uploads it; 0: nobody (SQL NULL) */
-    long width, height;  /* an image's size in meta; 0 if unknown */
+    const char *disp;       /* "inline" or "attachment" */
+    const char *model;      /* NULL, "messages" or "users" */
+    int64_t model_id;       /* 0 until linked */
+    int64_t uploaded_by;    /* the agent who uploads it; 0: nobody (SQL NULL) */
+    long width, height;     /* an image's size in meta; 0 if unknown */
+    const char *content_id; /* an e-mail part's Content-ID; NULL if none */
 };
 
 /*

@@ -10,7 +10,8 @@ running stack (DESKD_TEST_URL) with its own agents (deskd CLI) and rows (SQL):
   offset, status): the reply validated as PaginatedConversationList, its
   count equal to the database's, next/previous absolute URLs;
 - a limited agent (conversations:read + read_assigned) sees exactly its own;
-- the details, takeover and handback replies validated as Conversation;
+- the details, takeover, handback and create replies validated as
+  Conversation; prompt answers 204;
 - a bad value of each parameter: 400 {"<param>": ["..."]}; no key: 401
   {"detail": "..."}.
 
@@ -101,15 +102,16 @@ def make_agent(role, tag):
     return email, cc.cli("agent", "api-key", "--email", email)
 
 
-def request(method, path, key):
+def request(method, path, key, body=None):
     headers = {"X-API-Key": key} if key else {}
-    data = b"{}" if method == "POST" else None
+    data = json.dumps(body).encode() if body is not None else b"{}" if method == "POST" else None
     if data is not None:
         headers["Content-Type"] = "application/json"
     req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read())
+            raw = r.read()
+            return r.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read())
 
@@ -238,6 +240,20 @@ def main():
     status, body = request("GET", PREFIX, None)
     check("no X-API-Key -> 401 {detail}", status == 401 and list(body) == ["detail"],
           f"{status} {body}")
+
+    # Last: it adds a conversation to the inbox the list checks count.
+    number = f"+1555{pid % 10000000:07d}"
+    status, body = request("POST", PREFIX, admin, {"agentId": inbox_uuid, "toNumber": number,
+                                                   "message": {"unified": {"text": "Hello"}}})
+    check(f"POST {PREFIX} -> 201", status == 201, f"{status} {body}")
+    validate(f"POST {PREFIX} is a Conversation", body, defs, "Conversation")
+    check("the new conversation is in the database with that contact",
+          cc.sql(f"SELECT count(*) FROM conversations c JOIN users ct ON ct.id = c.contact_id"
+                 f" WHERE c.uuid = '{body.get('id')}' AND ct.phone_number = '{number}'"
+                 f" AND c.inbox_id = {inbox}") == "1", str(body))
+    status, body = request("POST", f"{PREFIX}{body.get('id')}/prompt/", admin,
+                           {"prompt": "Offer the annual plan"})
+    check("POST .../prompt/ -> 204", status == 204, f"{status} {body}")
     print(f"wassist: {failures} failed")
     return 1 if failures else 0
 

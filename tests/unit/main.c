@@ -8,6 +8,7 @@ int main(void)
     SRunner *sr = srunner_create(arena_suite());
     srunner_add_suite(sr, validate_suite());
     srunner_add_suite(sr, text_suite());
+    srunner_add_suite(sr, mime_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, crypto_suite());
     srunner_add_suite(sr, env_suite());

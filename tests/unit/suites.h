@@ -17,6 +17,7 @@ Suite *multipart_suite(void);
 Suite *router_suite(void);
 Suite *ratelimit_suite(void);
 Suite *httpq_suite(void);
+Suite *mime_suite(void);
 
 /* tests/unit/app/ */
 Suite *routes_suite(void);

@@ -162,6 +162,42 @@ START_TEST(test_webhook_settings)
 }
 END_TEST
 
+START_TEST(test_mail_settings)
+{
+    struct config c;
+    char err[256];
+    static const char *const vars[] = {"DESKD_MAIL_TIMEOUT", "DESKD_MAIL_MAX_ATTEMPTS",
+                                       "DESKD_MAIL_RETRY_BASE", "DESKD_MAIL_MAX_SIZE"};
+    for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+        unsetenv(vars[i]); /* scripts/test sets some for its stack; this runs in a forked child */
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.mail_timeout, 30);
+    ck_assert_int_eq(c.mail_max_attempts, 5);
+    ck_assert_int_eq(c.mail_retry_base, 60);
+    ck_assert_int_eq(c.mail_max_size, 25);
+    config_free(&c);
+    setenv("DESKD_MAIL_TIMEOUT", "2m", 1);
+    setenv("DESKD_MAIL_MAX_SIZE", "50", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_int_eq(c.mail_timeout, 120);
+    ck_assert_int_eq(c.mail_max_size, 50);
+    config_free(&c);
+    unsetenv("DESKD_MAIL_TIMEOUT");
+    unsetenv("DESKD_MAIL_MAX_SIZE");
+    static const char *const bad[][2] = {{"DESKD_MAIL_TIMEOUT", "11m"},
+                                         {"DESKD_MAIL_MAX_ATTEMPTS", "0"},
+                                         {"DESKD_MAIL_RETRY_BASE", "2d"},
+                                         {"DESKD_MAIL_MAX_SIZE", "25MB"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        setenv(bad[i][0], bad[i][1], 1);
+        ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+        ck_assert_ptr_nonnull(strstr(err, bad[i][0]));
+        config_free(&c);
+        unsetenv(bad[i][0]);
+    }
+}
+END_TEST
+
 START_TEST(test_chatwoot_account_id)
 {
     struct config c;
@@ -220,5 +256,5 @@ Suite *config_suite(void)
 {
     return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
                     test_migrate_database_url, test_auth_limits, test_webhook_settings,
-                    test_chatwoot_account_id, test_upload_send);
+                    test_mail_settings, test_chatwoot_account_id, test_upload_send);
 }
