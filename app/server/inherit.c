@@ -16,8 +16,8 @@
  * credentials; README, "Deploying").
  *
  * The webhook dispatcher, the live hub and the mail processes never run
- * here: they belong to
- * a `deskd serve` elsewhere on the same database (README, "Deploying").
+ * here: they belong to a `deskd serve` elsewhere on the same database
+ * (README, "Deploying").
  */
 #include "server/inherit.h"
 
