@@ -209,7 +209,7 @@ install: bin/deskd
 	install -m 0755 apache/deskd-wrapper.sh $(DESTDIR)$(DATADIR)/apache/
 	for u in deskd.socket deskd.service deskd-migrate.service; do \
 		sed -e 's|/usr/bin/deskd|$(BINDIR)/deskd|g' -e 's|/usr/share/deskd/sql|$(DATADIR)/sql|g' \
-			-e 's|/usr/share/doc/deskd|$(DOCDIR)|g' systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
+			-e 's|/usr/share/doc/deskd|$(DOCDIR)|g' scripts/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
 	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/

@@ -6,7 +6,7 @@
 # second nginx on its own port made from nginx/dev.conf.in like the stack's;
 # bin/deskd as a CGI program, started as a web server starts one; a real
 # Apache instance (tests/hosting/httpd.conf.in) with apache/'s files three
-# ways; systemd-analyze verify on systemd/'s units.  The API smoke
+# ways; systemd-analyze verify on scripts/systemd/'s units.  The API smoke
 # (tests/hosting/smoke.py) runs through each server.  Everything started
 # here is stopped at the end, pass or fail.
 set -uo pipefail
@@ -308,13 +308,13 @@ else
     bad "Apache did not start: $(cat "$ad/start.log")"
 fi
 
-echo "-- systemd units: systemd-analyze verify (systemd/)"
+echo "-- systemd units: systemd-analyze verify (scripts/systemd/)"
 # The units name /usr/bin/deskd, where the package puts it; verify checks that
 # ExecStart exists, so it is given this tree's binary.  A setting systemd does
 # not understand is only a warning: any output fails too.
 mkdir -p "$dir/units"
 for u in deskd.socket deskd.service deskd-migrate.service; do
-    sed "s|/usr/bin/deskd|$ROOT/bin/deskd|" "$ROOT/systemd/$u" >"$dir/units/$u"
+    sed "s|/usr/bin/deskd|$ROOT/bin/deskd|" "$ROOT/scripts/systemd/$u" >"$dir/units/$u"
 done
 if out=$(systemd-analyze verify --man=no "$dir/units/deskd.socket" "$dir/units/deskd.service" \
     "$dir/units/deskd-migrate.service" 2>&1) && [ -z "$out" ]; then
