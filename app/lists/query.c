@@ -959,22 +959,24 @@ static enum app_err unanswered_scope(struct arena *a, const struct cq_request *r
 
 /*
  * The summary table a count over the summary's conditions cond (over
- * `s`) reads: the unanswered list's own; the (status, assignee) rollup
- * (sql/028, a few hundred rows) when cond names neither priority, team nor
- * inbox; else the full summary (sql/004, a row per combination of the five).
+ * `s`) reads.  The unanswered list: its (status, inbox, assignee) rollup
+ * (sql/036) when cond names neither priority nor team, else its full
+ * summary (sql/024).  The others: the (status, assignee) rollup (sql/028,
+ * a few hundred rows) when cond names neither priority, team nor inbox;
+ * else the full summary (sql/004, a row per combination of the five).
  */
 static const char *summary_of(const struct cq_request *rq, unsigned joins, const char *cond)
 {
     static const char *const finer[] = {"s.priority_id", "s.assigned_team_id", "s.inbox_id"};
+    int unanswered = rq->unanswered && rq->list == CQ_VIEW;
 
-    if (rq->unanswered && rq->list == CQ_VIEW)
-        return "deskd_unanswered_counts";
-    if ((joins & J_INBOX) || cond == NULL)
-        return "deskd_conversation_counts";
-    for (size_t i = 0; i < sizeof(finer) / sizeof(finer[0]); i++)
+    if (cond == NULL || (!unanswered && (joins & J_INBOX)))
+        return unanswered ? "deskd_unanswered_counts" : "deskd_conversation_counts";
+    /* The inbox is a column of the unanswered rollup: only priority and team are finer. */
+    for (size_t i = 0; i < sizeof(finer) / sizeof(finer[0]) - (size_t)unanswered; i++)
         if (strstr(cond, finer[i]) != NULL)
-            return "deskd_conversation_counts";
-    return "deskd_assignee_counts";
+            return unanswered ? "deskd_unanswered_counts" : "deskd_conversation_counts";
+    return unanswered ? "deskd_unanswered_rollup" : "deskd_assignee_counts";
 }
 
 /*

@@ -82,7 +82,8 @@ struct cq_request {
      * (waiting_since set: the contact wrote last, see store/messages.c)
      * whose status is not of category resolved, longest wait first
      * (waiting_since, id ascending; order_by/order are refused); the total
-     * comes from deskd_unanswered_counts (sql/024).
+     * comes from deskd_unanswered_rollup (sql/036) or, when a condition names
+     * priority or team, deskd_unanswered_counts (sql/024).
      */
     int unanswered;
     int live_inboxes; /* unanswered: only inboxes neither disabled nor deleted */

@@ -3,37 +3,97 @@
  */
 #include "store/vambe.h"
 
-#include "lib/db.h"
-#include "lists/items.h"
-#include "store/store.h"
+#include <stdlib.h>
 
-/* $1 the page's conversation ids ("{3,1,2}"), in order. */
+#include "lib/db.h"
+#include "lib/jsonw.h"
+#include "lib/sbuf.h"
+#include "lists/items.h"
+
+/*
+ * $1 the page's conversation ids ("{3,1,2}"), in order: one row each,
+ * written as Vambe's contact objects by contacts_json() (cheaper than
+ * having PostgreSQL build the JSON of a page of 50).
+ */
 static const struct db_stmt contacts_stmt = {
     "vambe_contacts",
-    "SELECT coalesce(json_agg(json_build_object("
-    " 'ai_contact_id', c.uuid::text,"
-    " 'name', btrim(ct.first_name || ' ' || coalesce(ct.last_name, '')),"
-    " 'current_stage', st.name,"
-    " 'current_pipeline', i.name,"
-    " 'waiting_time', " WAITING_MS ","
-    " 'assigned_agents', CASE WHEN ag.id IS NULL THEN '[]'::json ELSE json_build_array("
-    "  json_build_object('agent_id', ag.id::text,"
-    "  'agent_name', btrim(ag.first_name || ' ' || coalesce(ag.last_name, '')))) END)"
-    " ORDER BY p.ord), '[]')::text"
+    "SELECT c.uuid::text, btrim(ct.first_name || ' ' || coalesce(ct.last_name, '')), st.name,"
+    " i.name, " WAITING_MS ", ag.id,"
+    " btrim(ag.first_name || ' ' || coalesce(ag.last_name, ''))"
     " FROM unnest($1::bigint[]) WITH ORDINALITY p(id, ord)"
     " JOIN conversations c ON c.id = p.id"
     " JOIN users ct ON ct.id = c.contact_id"
     " JOIN inboxes i ON i.id = c.inbox_id"
     " JOIN conversation_statuses st ON st.id = c.status_id"
-    " LEFT JOIN users ag ON ag.id = c.assigned_user_id",
+    " LEFT JOIN users ag ON ag.id = c.assigned_user_id"
+    " ORDER BY p.ord",
     1, 1};
+
+enum { V_UUID, V_NAME, V_STAGE, V_PIPELINE, V_WAITING, V_AGENT, V_AGENT_NAME };
+
+static void text_of(struct sbuf *sb, const struct db_res *res, int row, int col)
+{
+    const char *v = db_value(res, row, col);
+    if (v == NULL)
+        jw_null(sb);
+    else
+        jw_str(sb, v, db_length(res, row, col));
+}
+
+static void contacts_json(struct sbuf *sb, const struct db_res *res)
+{
+    sbuf_add(sb, "[");
+    for (int i = 0; i < db_ntuples(res); i++) {
+        sbuf_add(sb, i ? ",{" : "{");
+        jw_key(sb, "ai_contact_id");
+        text_of(sb, res, i, V_UUID);
+        sbuf_add(sb, ",");
+        jw_key(sb, "name");
+        text_of(sb, res, i, V_NAME);
+        sbuf_add(sb, ",");
+        jw_key(sb, "current_stage");
+        text_of(sb, res, i, V_STAGE);
+        sbuf_add(sb, ",");
+        jw_key(sb, "current_pipeline");
+        text_of(sb, res, i, V_PIPELINE);
+        sbuf_add(sb, ",");
+        jw_key(sb, "waiting_time");
+        const char *ms = db_value(res, i, V_WAITING);
+        if (ms == NULL)
+            jw_null(sb);
+        else
+            jw_int(sb, strtoll(ms, NULL, 10));
+        sbuf_add(sb, ",");
+        jw_key(sb, "assigned_agents");
+        if (db_value(res, i, V_AGENT) == NULL) {
+            sbuf_add(sb, "[]}");
+            continue;
+        }
+        sbuf_add(sb, "[{");
+        jw_key(sb, "agent_id");
+        text_of(sb, res, i, V_AGENT);
+        sbuf_add(sb, ",");
+        jw_key(sb, "agent_name");
+        text_of(sb, res, i, V_AGENT_NAME);
+        sbuf_add(sb, "}]}");
+    }
+    sbuf_add(sb, "]");
+}
 
 enum app_err store_vambe_contacts(struct db *db, struct arena *a, const char *ids,
                                   const char **json, size_t *len)
 {
     const char *p[] = {ids ? ids : "{}"};
-    enum app_err e = store_json(db, a, &contacts_stmt, p, json, len);
-    if (e == APP_OK && *json == NULL)
+    struct db_res *res;
+    enum app_err e = db_run(db, a, &contacts_stmt, p, &res);
+    if (e != APP_OK)
+        return e;
+    struct sbuf sb;
+    sbuf_init(&sb, a);
+    sbuf_reserve(&sb, 64 + (size_t)db_ntuples(res) * 256);
+    contacts_json(&sb, res);
+    if ((*json = sbuf_str(&sb)) == NULL)
         return APP_ERR_INTERNAL;
-    return e;
+    *len = sb.len;
+    return APP_OK;
 }

@@ -428,6 +428,15 @@ START_TEST(test_totals_match_the_database)
                      " GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT status_id, priority_id,"
                      " assigned_user_id, assigned_team_id, inbox_id, n"
                      " FROM deskd_unanswered_counts WHERE n <> 0) d");
+    /* The (status, inbox, assignee) rollup the queue's total reads (sql/036), both ways. */
+    expect_sqlf("0", "SELECT count(*) FROM ((SELECT status_id, inbox_id,"
+                     " coalesce(assigned_user_id, 0), count(*) FROM conversations"
+                     " WHERE waiting_since IS NOT NULL GROUP BY 1, 2, 3 EXCEPT SELECT status_id,"
+                     " inbox_id, assigned_user_id, n FROM deskd_unanswered_rollup WHERE n <> 0)"
+                     " UNION ALL (SELECT status_id, inbox_id, assigned_user_id, n FROM"
+                     " deskd_unanswered_rollup WHERE n <> 0 EXCEPT SELECT status_id, inbox_id,"
+                     " coalesce(assigned_user_id, 0), count(*) FROM conversations"
+                     " WHERE waiting_since IS NOT NULL GROUP BY 1, 2, 3)) d");
 }
 END_TEST
 

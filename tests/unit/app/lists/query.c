@@ -489,6 +489,26 @@ START_TEST(test_narrow_and_counts)
     ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
     ck_assert_int_eq(q.nparams, 1);
     ck_assert_ptr_null(strstr(q.page_sql, "cs."));
+
+    /* The unanswered list: its (status, inbox, assignee) rollup unless priority or team is named.
+     */
+    rq.list = CQ_VIEW;
+    rq.unanswered = 1;
+    rq.live_inboxes = 1;
+    rq.scopes = ACCESS_ALL;
+    rq.narrow.inbox_id = 4;
+    rq.narrow.assignee = CQ_ASSIGNEE_ASSIGNED;
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    ck_assert_int_eq(q.count_from_summary, 1);
+    has(q.count_sql, "FROM deskd_unanswered_rollup s");
+    has(q.count_sql, "s.inbox_id = $2::int");
+    rq.narrow.team_id = 9;
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    has(q.count_sql, "FROM deskd_unanswered_counts s");
+    rq.narrow.team_id = 0;
+    rq.filters = LEAF("priority_id", "equals", "\"2\"");
+    ck_assert_int_eq(cq_build(ar, &rq, &q, &msg), APP_OK);
+    has(q.count_sql, "FROM deskd_unanswered_counts s");
 }
 END_TEST
 
