@@ -29,5 +29,6 @@ Suite *access_suite(void);
 Suite *apikey_suite(void);
 Suite *permissions_suite(void);
 Suite *secret_suite(void);
+Suite *business_hours_suite(void);
 
 #endif
