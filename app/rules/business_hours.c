@@ -53,6 +53,35 @@ int bh_weekday(const char *name)
     return -1;
 }
 
+long bh_duration_minutes(const char *s)
+{
+    long total = 0;
+    int seen_h = 0, seen_m = 0;
+    if (!s || !*s)
+        return -1;
+    while (*s) {
+        long n = 0;
+        int digits = 0;
+        while (*s >= '0' && *s <= '9' && digits < 7) {
+            n = n * 10 + (*s++ - '0');
+            digits++;
+        }
+        if (digits == 0)
+            return -1;
+        if (*s == 'h' && !seen_h && !seen_m) {
+            seen_h = 1;
+            total += n * 60;
+        } else if (*s == 'm' && !seen_m) {
+            seen_m = 1;
+            total += n;
+        } else {
+            return -1;
+        }
+        s++;
+    }
+    return total > 0 && total <= 366L * 24 * 60 ? total : -1;
+}
+
 static int is_holiday(const struct bh_calendar *c, int y, int mon, int d)
 {
     char date[40];

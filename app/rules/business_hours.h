@@ -32,6 +32,13 @@ int bh_date_ok(const char *s);
 int bh_weekday(const char *name);
 
 /*
+ * An SLA duration such as "2h", "30m" or "1h30m" (hours and minutes, each
+ * at most once, hours first) in minutes; -1 if malformed, zero or longer
+ * than a year.
+ */
+long bh_duration_minutes(const char *s);
+
+/*
  * The moment `minutes` business minutes after start, counted in calendar c
  * in time zone tz (e.g. "Europe/Berlin"; NULL or "" means UTC).  Opening
  * windows are read as local wall-clock times on each date, so they follow

@@ -1,11 +1,12 @@
 /*
- * store/sla.h - SLA policies (read here; their writes and their application
- * to conversations are still to come).
+ * store/sla.h - SLA policies and their writes (their application to
+ * conversations is still to come).
  */
 #ifndef STORE_SLA_H
 #define STORE_SLA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/err.h"
 
@@ -19,5 +20,29 @@ struct db;
  */
 enum app_err store_sla_policies_json(struct db *db, struct arena *a, const char **json,
                                      size_t *len);
+
+/* A policy write, validated by the handler; "" description / next response store NULL. */
+struct sla_policy_in {
+    const char *name;
+    const char *description;
+    const char *first_response;
+    const char *resolution;
+    const char *next_response;
+    const char *notifications; /* a JSON array */
+};
+
+/* One policy as in the list; APP_ERR_NOT_FOUND for an unknown id. */
+enum app_err store_sla_policy_json(struct db *db, struct arena *a, int64_t id, const char **json,
+                                   size_t *len);
+
+enum app_err store_sla_policy_create(struct db *db, struct arena *a, const struct sla_policy_in *in,
+                                     const char **json, size_t *len);
+
+/* APP_ERR_NOT_FOUND for an unknown id. */
+enum app_err store_sla_policy_update(struct db *db, struct arena *a, int64_t id,
+                                     const struct sla_policy_in *in, const char **json,
+                                     size_t *len);
+
+enum app_err store_sla_policy_delete(struct db *db, struct arena *a, int64_t id);
 
 #endif

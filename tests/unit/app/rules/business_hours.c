@@ -55,6 +55,15 @@ START_TEST(test_parse)
     ck_assert_int_eq(bh_weekday("Monday"), 1);
     ck_assert_int_eq(bh_weekday("Sunday"), 0);
     ck_assert_int_eq(bh_weekday("monday"), -1);
+    ck_assert_int_eq(bh_duration_minutes("2h"), 120);
+    ck_assert_int_eq(bh_duration_minutes("30m"), 30);
+    ck_assert_int_eq(bh_duration_minutes("1h30m"), 90);
+    ck_assert_int_eq(bh_duration_minutes("30m1h"), -1);
+    ck_assert_int_eq(bh_duration_minutes("0m"), -1);
+    ck_assert_int_eq(bh_duration_minutes("2"), -1);
+    ck_assert_int_eq(bh_duration_minutes("h"), -1);
+    ck_assert_int_eq(bh_duration_minutes("2d"), -1);
+    ck_assert_int_eq(bh_duration_minutes(""), -1);
 }
 END_TEST
 
