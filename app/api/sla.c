@@ -41,8 +41,7 @@ static enum app_err duration(struct req *r, struct resp *w, struct json_object *
     }
     if (*out == NULL || bh_duration_minutes(*out) < 0)
         return reply_fail(r, w, APP_ERR_INPUT,
-                          "Invalid `%s`: expected a duration such as \"2h\", \"30m\" or \"1h30m\"",
-                          key);
+                          "Invalid `%s`: expected a duration such as 2h, 30m or 1h30m", key);
     return APP_OK;
 }
 

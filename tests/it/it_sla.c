@@ -1,7 +1,9 @@
 /*
- * it_sla.c - the SLA policy list over HTTP: what a policy row reads as (the
- * durations as stored), most recently changed first, for any agent; 401
- * without credentials.
+ * it_sla.c - SLA policies over HTTP: the list (what a policy row reads as,
+ * the durations as stored, most recently changed first, for any agent; 401
+ * without credentials) and, under sla:manage, one policy and its writes
+ * (exact bodies, the row in the database, 400 naming the field and writing
+ * nothing, 404 for an unknown id, 403 for an agent).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +74,102 @@ START_TEST(test_sla_list)
 }
 END_TEST
 
+START_TEST(test_sla_crud)
+{
+    char name[64], body[1024], path[64], id[32], want[512];
+    long pid = (long)getpid();
+    snprintf(name, sizeof(name), "it-sla-crud-%ld", pid);
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"description\":\"VIP\",\"first_response_time\":\"30m\","
+             "\"resolution_time\":\"1h30m\",\"next_response_time\":\"\","
+             "\"notifications\":[{\"type\":\"breach\",\"time_delay_type\":\"immediately\"}]}",
+             name);
+    struct http_res r = http_json("POST", "/api/v1/sla", it_admin_key, body);
+    ck_assert_int_eq(r.status, 200);
+    json_object *root, *d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "name"), name);
+    ck_assert_str_eq(json_str(d, "description"), "VIP");
+    ck_assert_str_eq(json_str(d, "first_response_time"), "30m");
+    ck_assert_str_eq(json_str(d, "resolution_time"), "1h30m");
+    ck_assert_str_eq(json_str(d, "next_response_time"), "");
+    snprintf(id, sizeof(id), "%s", json_str(d, "id"));
+    json_object_put(root);
+    http_res_free(&r);
+
+    /* The row as stored: "" next response is NULL, the notifications as sent. */
+    snprintf(want, sizeof(want),
+             "VIP|30m|1h30m|t|[{\"type\": \"breach\", \"time_delay_type\": \"immediately\"}]");
+    expect_sqlf(want,
+                "SELECT description || '|' || first_response_time || '|' || resolution_time || '|'"
+                " || (next_response_time IS NULL)::text::char || '|' || notifications::text"
+                " FROM sla_policies WHERE id = %s",
+                id);
+
+    snprintf(path, sizeof(path), "/api/v1/sla/%s", id);
+    r = http_json("GET", path, it_admin_key, NULL);
+    ck_assert_int_eq(r.status, 200);
+    d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "name"), name);
+    ck_assert_str_eq(json_str(d, "id"), id);
+    json_object_put(root);
+    http_res_free(&r);
+
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"first_response_time\":\"2h\",\"resolution_time\":\"8h\","
+             "\"next_response_time\":\"45m\"}",
+             name);
+    r = http_json("PUT", path, it_admin_key, body);
+    ck_assert_int_eq(r.status, 200);
+    d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "description"), "");
+    ck_assert_str_eq(json_str(d, "next_response_time"), "45m");
+    ck_assert_uint_eq(json_object_array_length(json_object_object_get(d, "notifications")), 0);
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sqlf("2h|8h|45m|t",
+                "SELECT first_response_time || '|' || resolution_time || '|' ||"
+                " next_response_time || '|' || (description IS NULL)::text::char"
+                " FROM sla_policies WHERE id = %s",
+                id);
+
+    /* Bad input: 400 naming the field, the row unchanged. */
+    expect_json_error(
+        "PUT", path, it_admin_key,
+        "{\"name\":\"x\",\"first_response_time\":\"2 hours\",\"resolution_time\":\"8h\"}", 400,
+        "Invalid `first_response_time`: expected a duration such as 2h, 30m or 1h30m",
+        "InputException");
+    expect_json_error("POST", "/api/v1/sla", it_admin_key,
+                      "{\"name\":\"x\",\"first_response_time\":\"2h\"}", 400,
+                      "Invalid `resolution_time`: expected a duration such as 2h, 30m or 1h30m",
+                      "InputException");
+    expect_json_error("POST", "/api/v1/sla", it_admin_key,
+                      "{\"first_response_time\":\"2h\",\"resolution_time\":\"8h\"}", 400,
+                      "`name` is required (1 to 140 characters)", "InputException");
+    expect_json_error("POST", "/api/v1/sla", it_admin_key,
+                      "{\"name\":\"x\",\"first_response_time\":\"2h\",\"resolution_time\":\"8h\","
+                      "\"notifications\":{}}",
+                      400, "Invalid `notifications`: expected a list", "InputException");
+    expect_sqlf("2h", "SELECT first_response_time FROM sla_policies WHERE id = %s", id);
+    expect_sqlf("0", "SELECT count(*) FROM sla_policies WHERE name = 'x'");
+
+    /* Who may write, and unknown ids. */
+    expect_json_error("PUT", path, it_agent_key, body, 403, "Permission denied",
+                      "PermissionException");
+    expect_json_error("GET", "/api/v1/sla/99999999", it_admin_key, NULL, 404,
+                      "SLA policy not found", "NotFoundException");
+    expect_json_error("PUT", "/api/v1/sla/99999999", it_admin_key, body, 404,
+                      "SLA policy not found", "NotFoundException");
+
+    r = http_json("DELETE", path, it_admin_key, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf("0", "SELECT count(*) FROM sla_policies WHERE id = %s", id);
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "SLA policy not found",
+                      "NotFoundException");
+}
+END_TEST
+
 Suite *it_sla_suite(void)
 {
-    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list);
+    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud);
 }
