@@ -32,6 +32,7 @@
 #include "api/search.h"
 #include "api/settings.h"
 #include "api/sla.h"
+#include "api/business_hours.h"
 #include "api/statuses.h"
 #include "api/tags.h"
 #include "api/teams.h"
@@ -79,6 +80,11 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/tags/{id}",                                       h_tags_update,                   BODY,    PERM("tags:manage")),
     R(DELETE, V1 "/tags/{id}",                                       h_tags_delete,                   0,       PERM("tags:manage")),
     R(GET,    V1 "/priorities",                                      h_priorities_list,               0,       AGENT),
+    R(GET,    V1 "/business-hours",                                  h_business_hours_list,           0,       PERM("business_hours:manage")),
+    R(POST,   V1 "/business-hours",                                  h_business_hours_create,         BODY,    PERM("business_hours:manage")),
+    R(GET,    V1 "/business-hours/{id}",                             h_business_hours_get,            0,       PERM("business_hours:manage")),
+    R(PUT,    V1 "/business-hours/{id}",                             h_business_hours_update,         BODY,    PERM("business_hours:manage")),
+    R(DELETE, V1 "/business-hours/{id}",                             h_business_hours_delete,         0,       PERM("business_hours:manage")),
     R(GET,    V1 "/sla",                                             h_sla_list,                      0,       AGENT),
     R(POST,   V1 "/sla",                                             h_sla_create,                    BODY,    PERM("sla:manage")),
     R(GET,    V1 "/sla/{id}",                                        h_sla_get,                       0,       PERM("sla:manage")),
