@@ -169,7 +169,91 @@ START_TEST(test_sla_crud)
 }
 END_TEST
 
+START_TEST(test_business_hours_crud)
+{
+    char name[64], body[1024], path[64], id[32];
+    snprintf(name, sizeof(name), "it-bh-%ld", (long)getpid());
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"description\":\"Office\",\"is_always_open\":false,"
+             "\"hours\":{\"Monday\":{\"open\":\"09:00\",\"close\":\"17:00\"}},"
+             "\"holidays\":[{\"name\":\"Xmas\",\"date\":\"2026-12-25\"}]}",
+             name);
+    struct http_res r = http_json("POST", "/api/v1/business-hours", it_admin_key, body);
+    ck_assert_int_eq(r.status, 200);
+    json_object *root, *d = json_data(&r, &root);
+    ck_assert_str_eq(json_str(d, "name"), name);
+    ck_assert_str_eq(json_str(d, "description"), "Office");
+    ck_assert_str_eq(json_str(d, "is_always_open"), "false");
+    snprintf(id, sizeof(id), "%s", json_str(d, "id"));
+    json_object_put(root);
+    http_res_free(&r);
+    expect_sqlf("f|{\"Monday\": {\"open\": \"09:00\", \"close\": \"17:00\"}}|"
+                "[{\"date\": \"2026-12-25\", \"name\": \"Xmas\"}]",
+                "SELECT is_always_open::text::char || '|' || hours::text || '|' || holidays::text"
+                " FROM business_hours WHERE id = %s",
+                id);
+
+    snprintf(path, sizeof(path), "/api/v1/business-hours/%s", id);
+    r = http_json("GET", path, it_admin_key, NULL);
+    ck_assert_int_eq(r.status, 200);
+    d = json_data(&r, &root);
+    ck_assert_str_eq(
+        json_str(json_object_object_get(json_object_object_get(d, "hours"), "Monday"), "close"),
+        "17:00");
+    json_object_put(root);
+    http_res_free(&r);
+
+    snprintf(body, sizeof(body), "{\"name\":\"%s\",\"is_always_open\":true}", name);
+    r = http_json("PUT", path, it_admin_key, body);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf("t|{}|[]|t",
+                "SELECT is_always_open::text::char || '|' || hours::text || '|' ||"
+                " holidays::text || '|' || (description IS NULL)::text::char"
+                " FROM business_hours WHERE id = %s",
+                id);
+
+    /* Bad input: 400 naming the field, nothing written. */
+    static const struct {
+        const char *body, *message;
+    } bad[] = {
+        {"{\"name\":\"x\",\"hours\":{\"Monday\":{\"open\":\"9:00\",\"close\":\"17:00\"}}}",
+         "Invalid `hours.Monday`: expected open and close as HH:MM"},
+        {"{\"name\":\"x\",\"hours\":{\"Monday\":{\"open\":\"17:00\",\"close\":\"09:00\"}}}",
+         "Invalid `hours.Monday`: close must be after open"},
+        {"{\"name\":\"x\",\"hours\":{\"Funday\":{\"open\":\"09:00\",\"close\":\"17:00\"}}}",
+         "Invalid `hours`: unknown weekday `Funday`"},
+        {"{\"name\":\"x\",\"is_always_open\":true,\"holidays\":[{\"name\":\"h\",\"date\":\"2026-02-"
+         "30\"}]}",
+         "Invalid `holidays[0].date`: expected YYYY-MM-DD"},
+        {"{\"name\":\"x\"}", "`hours` is required unless `is_always_open`"},
+        {"{\"is_always_open\":true}", "`name` is required (1 to 140 characters)"},
+        {"{\"name\":\"x\",\"is_always_open\":\"yes\"}",
+         "Invalid `is_always_open`: expected a boolean"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        expect_json_error("POST", "/api/v1/business-hours", it_admin_key, bad[i].body, 400,
+                          bad[i].message, "InputException");
+        expect_json_error("PUT", path, it_admin_key, bad[i].body, 400, bad[i].message,
+                          "InputException");
+    }
+    expect_sqlf("0", "SELECT count(*) FROM business_hours WHERE name = 'x'");
+    expect_sqlf(name, "SELECT name FROM business_hours WHERE id = %s", id);
+
+    expect_json_error("GET", "/api/v1/business-hours", it_agent_key, NULL, 403, "Permission denied",
+                      "PermissionException");
+    expect_json_error("GET", "/api/v1/business-hours/99999999", it_admin_key, NULL, 404,
+                      "Business hours not found", "NotFoundException");
+    r = http_json("DELETE", path, it_admin_key, NULL);
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf("0", "SELECT count(*) FROM business_hours WHERE id = %s", id);
+    expect_json_error("DELETE", path, it_admin_key, NULL, 404, "Business hours not found",
+                      "NotFoundException");
+}
+END_TEST
+
 Suite *it_sla_suite(void)
 {
-    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud);
+    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud);
 }
