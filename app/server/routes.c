@@ -80,7 +80,7 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/tags/{id}",                                       h_tags_update,                   BODY,    PERM("tags:manage")),
     R(DELETE, V1 "/tags/{id}",                                       h_tags_delete,                   0,       PERM("tags:manage")),
     R(GET,    V1 "/priorities",                                      h_priorities_list,               0,       AGENT),
-    R(GET,    V1 "/business-hours",                                  h_business_hours_list,           0,       PERM("business_hours:manage")),
+    R(GET,    V1 "/business-hours",                                  h_business_hours_list,           0,       AGENT),
     R(POST,   V1 "/business-hours",                                  h_business_hours_create,         BODY,    PERM("business_hours:manage")),
     R(GET,    V1 "/business-hours/{id}",                             h_business_hours_get,            0,       PERM("business_hours:manage")),
     R(PUT,    V1 "/business-hours/{id}",                             h_business_hours_update,         BODY,    PERM("business_hours:manage")),
