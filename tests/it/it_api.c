@@ -50,6 +50,32 @@ START_TEST(test_health)
 }
 END_TEST
 
+START_TEST(test_ready)
+{
+    static const char ok[] = "{\"status\":\"success\",\"data\":true}";
+    struct http_res r = http_get("/ready", NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, ok);
+    http_res_free(&r);
+
+    /* One migration no longer recorded: not ready, until it is again. */
+    sql_exec("UPDATE schema_migrations SET version = version || '.hidden'"
+             " WHERE version = (SELECT max(version) FROM schema_migrations)");
+    r = http_get("/ready", NULL);
+    sql_exec("UPDATE schema_migrations SET version = left(version, -7)"
+             " WHERE version LIKE '%.hidden'");
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_str_eq(r.body, "{\"status\":\"error\",\"message\":\"Not ready: 1 migrations not"
+                             " applied\",\"error_type\":\"GeneralException\",\"data\":null}");
+    http_res_free(&r);
+
+    r = http_get("/ready", NULL);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, ok);
+    http_res_free(&r);
+}
+END_TEST
+
 START_TEST(test_statuses)
 {
     static const char *const keys[] = {"id", "created_at", "name", "category"};
@@ -293,6 +319,6 @@ END_TEST
 
 Suite *it_api_suite(void)
 {
-    return SUITE_OF("api", 30, NULL, NULL, test_health, test_statuses, test_priorities,
+    return SUITE_OF("api", 30, NULL, NULL, test_health, test_ready, test_statuses, test_priorities,
                     test_ai_prompts, test_prompt_change_visible, test_agents_me, test_agents_get);
 }
