@@ -3,7 +3,13 @@
  */
 #include "store/sla.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/arena.h"
 #include "lib/db.h"
+#include "rules/business_hours.h"
 #include "store/store.h"
 
 /* One policy as upstream shows it, over sla_policies. */
@@ -74,4 +80,93 @@ enum app_err store_sla_policy_delete(struct db *db, struct arena *a, int64_t id)
 {
     const char *p[] = {store_i64(a, id)};
     return store_found(db, a, &delete_stmt, p, NULL);
+}
+
+/* The opening window columns of one weekday of calendar b (NULL when closed or no calendar). */
+#define BH_DAY(d) " b.hours -> '" d "' ->> 'open', b.hours -> '" d "' ->> 'close',"
+
+/*
+ * $1 conversation id: the team's policy and durations, the start (epoch
+ * seconds), the time zone, always-open, the seven windows Sunday first,
+ * and the holidays' dates comma-separated.  No row: no team or no policy.
+ */
+static const struct db_stmt apply_in_stmt = {
+    "sla_apply_in",
+    "SELECT p.id, p.first_response_time, p.resolution_time,"
+    " extract(epoch FROM c.created_at)::bigint,"
+    " coalesce(nullif(t.timezone, ''), (SELECT nullif(value #>> '{}', '') FROM settings"
+    "  WHERE key = 'app.timezone'), 'UTC'),"
+    " b.id IS NULL OR b.is_always_open," BH_DAY("Sunday") BH_DAY("Monday") BH_DAY("Tuesday")
+        BH_DAY("Wednesday") BH_DAY("Thursday") BH_DAY("Friday") BH_DAY(
+            "Saturday") " (SELECT string_agg(h ->> 'date', ',') FROM jsonb_array_elements(CASE"
+                        "  WHEN jsonb_typeof(b.holidays) = 'array' THEN b.holidays ELSE '[]' END) "
+                        "h)"
+                        " FROM conversations c JOIN teams t ON t.id = c.assigned_team_id"
+                        " JOIN sla_policies p ON p.id = t.sla_policy_id"
+                        " LEFT JOIN business_hours b ON b.id = coalesce(t.business_hours_id, "
+                        "(SELECT CASE"
+                        "  WHEN value #>> '{}' ~ '^[0-9]{1,9}$' THEN (value #>> '{}')::int END "
+                        "FROM settings"
+                        "  WHERE key = 'app.business_hours_id'))"
+                        " WHERE c.id = $1::bigint FOR UPDATE OF c",
+    1, 1};
+
+/* $1 conversation: its pending SLA goes first (the unique index checks each row at once). */
+static const struct db_stmt unapply_stmt = {
+    "sla_unapply",
+    "DELETE FROM applied_slas WHERE conversation_id = $1::bigint AND status = 'pending'", 1, 0};
+
+/* $1 conversation, $2 policy, $3 first response and $4 resolution deadlines (epoch seconds). */
+static const struct db_stmt apply_stmt = {
+    "sla_apply",
+    "WITH s AS (INSERT INTO applied_slas (conversation_id, sla_policy_id,"
+    "  first_response_deadline_at, resolution_deadline_at)"
+    "  VALUES ($1::bigint, $2::int, to_timestamp($3::bigint), to_timestamp($4::bigint))"
+    "  RETURNING conversation_id)"
+    " UPDATE conversations c SET sla_policy_id = $2::int,"
+    " next_sla_deadline_at = least(CASE WHEN c.first_reply_at IS NULL"
+    "  THEN to_timestamp($3::bigint) END, CASE WHEN c.resolved_at IS NULL"
+    "  THEN to_timestamp($4::bigint) END)"
+    " FROM s WHERE c.id = s.conversation_id",
+    4, 0};
+
+enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id)
+{
+    const char *p[] = {store_i64(a, conv_id)};
+    struct db_res *res = NULL;
+    struct bh_calendar cal;
+    const char *holidays[256];
+    time_t start, first, resolution;
+    long fr_min, res_min;
+    enum app_err e = db_run(db, a, &apply_in_stmt, p, &res);
+
+    if (e != APP_OK || db_ntuples(res) == 0)
+        return e;
+    fr_min = bh_duration_minutes(db_value(res, 0, 1));
+    res_min = bh_duration_minutes(db_value(res, 0, 2));
+    if (fr_min < 0 || res_min < 0)
+        return APP_OK; /* durations written before the writes were checked: no SLA */
+    start = (time_t)strtoll(db_value(res, 0, 3), NULL, 10);
+    memset(&cal, 0, sizeof(cal));
+    cal.always_open = strcmp(db_value(res, 0, 5), "t") == 0;
+    for (int d = 0; d < 7; d++) {
+        const char *o = db_value(res, 0, 6 + 2 * d), *c = db_value(res, 0, 7 + 2 * d);
+        if (o == NULL || c == NULL || bh_parse_time(o, &cal.week[d].open) < 0 ||
+            bh_parse_time(c, &cal.week[d].close) < 0)
+            cal.week[d].open = cal.week[d].close = 0; /* closed */
+    }
+    const char *hl = db_value(res, 0, 20);
+    char *copy = hl != NULL ? arena_strdup(a, hl) : NULL;
+    for (char *save = NULL, *tok = copy != NULL ? strtok_r(copy, ",", &save) : NULL;
+         tok != NULL && cal.nholidays < sizeof(holidays) / sizeof(holidays[0]);
+         tok = strtok_r(NULL, ",", &save))
+        holidays[cal.nholidays++] = tok;
+    cal.holidays = holidays;
+    if (bh_deadline(&cal, db_value(res, 0, 4), start, fr_min, &first) < 0 ||
+        bh_deadline(&cal, db_value(res, 0, 4), start, res_min, &resolution) < 0)
+        return APP_OK; /* a calendar never open: no deadline to keep */
+    const char *w[] = {p[0], db_value(res, 0, 0), store_i64(a, (int64_t)first),
+                       store_i64(a, (int64_t)resolution)};
+    e = db_run(db, a, &unapply_stmt, p, NULL);
+    return e != APP_OK ? e : db_run(db, a, &apply_stmt, w, NULL);
 }

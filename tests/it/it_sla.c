@@ -260,7 +260,132 @@ START_TEST(test_business_hours_crud)
 }
 END_TEST
 
+/* A contact's conversation created at `created` (a timestamptz literal), no team yet; its id. */
+static char *conv_at(const char *tag, const char *created)
+{
+    long pid = (long)getpid();
+    char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It sla %s %ld', 'email')"
+                             " RETURNING id",
+                             tag, pid);
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'S',"
+                               " 'sla-%s-%ld@example.org') RETURNING id",
+                               tag, pid);
+    char *conv = sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
+                            " created_at) SELECT 'sla', id, %s, %s, '%s'::timestamptz"
+                            " FROM conversation_statuses WHERE name = 'Open' RETURNING id",
+                            contact, inbox, created);
+    free(inbox);
+    free(contact);
+    return conv;
+}
+
+static void move_to_team(const char *conv, const char *team)
+{
+    char path[160], body[64];
+    char *uuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/assignee/team", uuid);
+    snprintf(body, sizeof(body), "{\"assignee_id\":%s}", team);
+    struct http_res r = http_json("PUT", path, it_admin_key, body);
+    ck_assert_msg(r.status == 200, "PUT %s: %ld", path, r.status);
+    http_res_free(&r);
+    free(uuid);
+}
+
+#define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+
+/*
+ * Applying: a move to a team gives the conversation the team's policy, a
+ * pending applied SLA and next_sla_deadline_at, counted in the team's
+ * calendar and zone from created_at.  Hand-computed: Friday 2026-03-27
+ * 16:00 Berlin (CET), open Mon-Fri 09-17, Monday 30 March a holiday, DST
+ * from the Sunday between.  First response 2h: 1h on Friday, 1h from
+ * Tuesday 09:00 CEST = 2026-03-31 08:00 UTC.  Resolution 10h: 1h Friday,
+ * 8h Tuesday, 1h Wednesday = 2026-04-01 08:00 UTC.
+ */
+START_TEST(test_sla_apply_on_team)
+{
+    long pid = (long)getpid();
+    char *bh = sql_valuef(
+        "INSERT INTO business_hours (name, is_always_open, hours, holidays) VALUES"
+        " ('it-sla-bh-%ld', false, '{\"Monday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Tuesday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Wednesday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Thursday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Friday\": {\"open\": \"09:00\", \"close\": \"17:00\"}}',"
+        " '[{\"name\": \"Easter Monday\", \"date\": \"2026-03-30\"}]') RETURNING id",
+        pid);
+    char *policy =
+        sql_valuef("INSERT INTO sla_policies (name, first_response_time, resolution_time)"
+                   " VALUES ('it-sla-apply-%ld', '2h', '10h') RETURNING id",
+                   pid);
+    char *team = sql_valuef("INSERT INTO teams (name, sla_policy_id, business_hours_id, timezone)"
+                            " VALUES ('it-sla-team-%ld', %s, %s, 'Europe/Berlin') RETURNING id",
+                            pid, policy, bh);
+    char *plain =
+        sql_valuef("INSERT INTO teams (name) VALUES ('it-sla-plain-%ld') RETURNING id", pid);
+    char *conv = conv_at("bh", "2026-03-27 16:00 Europe/Berlin");
+
+    /* A team without a policy applies nothing. */
+    move_to_team(conv, plain);
+    expect_sqlf("0", "SELECT count(*) FROM applied_slas WHERE conversation_id = %s", conv);
+    expect_sqlf("||",
+                "SELECT concat(sla_policy_id, '|', next_sla_deadline_at, '|')"
+                " FROM conversations WHERE id = %s",
+                conv);
+
+    move_to_team(conv, team);
+    char want[256];
+    snprintf(want, sizeof(want), "pending|%s|2026-03-31 08:00|2026-04-01 08:00|||", policy);
+    expect_sqlf(
+        want,
+        "SELECT concat_ws('|', status, sla_policy_id, " UTC("first_response_deadline_at") ", " UTC(
+            "resolution_deadline_at") ", coalesce(first_response_met_at::text, ''),"
+                                      " coalesce(resolution_breached_at::text, ''), '')"
+                                      " FROM applied_slas WHERE conversation_id = %s",
+        conv);
+    snprintf(want, sizeof(want), "%s|2026-03-31 08:00", policy);
+    expect_sqlf(want,
+                "SELECT sla_policy_id || '|' || " UTC(
+                    "next_sla_deadline_at") " FROM conversations WHERE id = %s",
+                conv);
+
+    /* Away and back: the pending SLA is replaced, never doubled. */
+    move_to_team(conv, plain);
+    move_to_team(conv, team);
+    expect_sqlf("1", "SELECT count(*) FROM applied_slas WHERE conversation_id = %s", conv);
+
+    /* No calendar on the team and none in settings: always open, in UTC (12:00 + 2h, + 10h). */
+    char *open_team = sql_valuef("INSERT INTO teams (name, sla_policy_id) VALUES"
+                                 " ('it-sla-open-%ld', %s) RETURNING id",
+                                 pid, policy);
+    char *conv2 = conv_at("open", "2026-01-10 12:00 UTC");
+    move_to_team(conv2, open_team);
+    expect_sqlf(
+        "2026-01-10 14:00|2026-01-10 22:00|2026-01-10 14:00",
+        "SELECT " UTC("a.first_response_deadline_at") " || '|' || " UTC(
+            "a.resolution_deadline_at") " || '|' || " UTC("c.next_sla_deadline_at") " FROM "
+                                                                                    "applied_slas "
+                                                                                    "a JOIN "
+                                                                                    "conversations "
+                                                                                    "c ON c.id = "
+                                                                                    "a."
+                                                                                    "conversation_"
+                                                                                    "id"
+                                                                                    " WHERE c.id = "
+                                                                                    "%s",
+        conv2);
+    free(bh);
+    free(policy);
+    free(team);
+    free(plain);
+    free(conv);
+    free(open_team);
+    free(conv2);
+}
+END_TEST
+
 Suite *it_sla_suite(void)
 {
-    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud);
+    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud,
+                    test_sla_apply_on_team);
 }
