@@ -185,7 +185,16 @@ enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64
 {
     const char *snooze = snooze_secs > 0 ? arena_printf(a, "%.6f", snooze_secs) : NULL;
     const char *p[] = {store_i64(a, id), store_i64(a, status_id), snooze, store_i64(a, actor)};
-    return store_one(db, a, &status_stmt, p, NULL, NULL);
+    long changed = 0;
+    enum app_err e = store_begin(db);
+
+    if (e != APP_OK)
+        return e;
+    /* A resolution may meet the resolution SLA (resolved_at), in the same transaction. */
+    e = store_one(db, a, &status_stmt, p, NULL, &changed);
+    if (e == APP_OK && changed > 0)
+        e = store_sla_settle(db, a, id);
+    return store_end(db, e);
 }
 
 /* $1 id, $2 priority id, $3 actor */

@@ -170,3 +170,113 @@ enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id)
     e = db_run(db, a, &unapply_stmt, p, NULL);
     return e != APP_OK ? e : db_run(db, a, &apply_stmt, w, NULL);
 }
+
+/* The status of an applied SLA whose four stamps are these expressions. */
+#define SLA_STATUS(frm, frb, rm, rb)                                                               \
+    " (CASE WHEN (" frm " IS NULL AND " frb " IS NULL) OR (" rm " IS NULL AND " rb " IS NULL)"     \
+    "  THEN 'pending' WHEN " frm " IS NOT NULL AND " rm " IS NOT NULL THEN 'met'"                  \
+    "  WHEN " frm " IS NULL AND " rm " IS NULL THEN 'breached'"                                    \
+    "  ELSE 'partially_met' END)::applied_sla_status"
+
+/* The next open deadline of the changed rows s (conversation_id, the deadlines and stamps). */
+#define SLA_NEXT_DEADLINE                                                                          \
+    " UPDATE conversations c SET next_sla_deadline_at = least("                                    \
+    "  CASE WHEN s.frm IS NULL AND s.frb IS NULL THEN s.frd END,"                                  \
+    "  CASE WHEN s.rm IS NULL AND s.rb IS NULL THEN s.rd END)"                                     \
+    " FROM s WHERE c.id = s.conversation_id"
+
+/* $1 conversation id */
+static const struct db_stmt settle_stmt = {
+    "sla_settle",
+    "WITH v AS (SELECT a.id, coalesce(a.first_response_met_at, CASE WHEN"
+    "  a.first_response_breached_at IS NULL AND c.first_reply_at <= a.first_response_deadline_at"
+    "  THEN c.first_reply_at END) AS frm, coalesce(a.resolution_met_at, CASE WHEN"
+    "  a.resolution_breached_at IS NULL AND c.resolved_at <= a.resolution_deadline_at"
+    "  THEN c.resolved_at END) AS rm"
+    "  FROM applied_slas a JOIN conversations c ON c.id = a.conversation_id"
+    "  WHERE a.conversation_id = $1::bigint AND a.status = 'pending'"
+    "  AND ((a.first_response_met_at IS NULL AND c.first_reply_at IS NOT NULL)"
+    "   OR (a.resolution_met_at IS NULL AND c.resolved_at IS NOT NULL)) FOR UPDATE OF a),"
+    " s AS (UPDATE applied_slas a SET first_response_met_at = v.frm, resolution_met_at = v.rm,"
+    "  status = " SLA_STATUS(
+        "v.frm", "a.first_response_breached_at", "v.rm",
+        "a.resolution_breached_at") ", updated_at = now() FROM v"
+                                    "  WHERE a.id = v.id RETURNING a.conversation_id, "
+                                    "a.first_response_deadline_at AS frd,"
+                                    "  a.resolution_deadline_at AS rd, v.frm, "
+                                    "a.first_response_breached_at AS frb, v.rm,"
+                                    "  a.resolution_breached_at AS rb)" SLA_NEXT_DEADLINE,
+    1, 0};
+
+enum app_err store_sla_settle(struct db *db, struct arena *a, int64_t conv_id)
+{
+    const char *p[] = {store_i64(a, conv_id)};
+    return db_run(db, a, &settle_stmt, p, NULL);
+}
+
+/* A metric of row a is open and overdue. */
+#define SLA_DUE(m)                                                                                 \
+    "(a." m "_met_at IS NULL AND a." m "_breached_at IS NULL AND a." m "_deadline_at <= now())"
+
+/* $1 limit */
+static const struct db_stmt breach_stmt = {
+    "sla_breach_due",
+    "WITH due AS (SELECT a.id, " SLA_DUE("first_response") " AS fr, " SLA_DUE(
+        "resolution") " AS r"
+                      "  FROM applied_slas a WHERE a.status = 'pending' AND "
+                      "(" SLA_DUE("first_response") " OR " SLA_DUE(
+                          "resolution") ") ORDER BY a.id LIMIT $1::int FOR UPDATE "
+                                        "SKIP LOCKED),"
+                                        " v AS (SELECT a.id, due.fr, due.r, CASE "
+                                        "WHEN due.fr THEN now()"
+                                        "  ELSE a.first_response_breached_at END AS "
+                                        "frb, CASE WHEN due.r THEN now()"
+                                        "  ELSE a.resolution_breached_at END AS rb "
+                                        "FROM applied_slas a JOIN due ON due.id = "
+                                        "a.id),"
+                                        " s AS (UPDATE applied_slas a SET "
+                                        "first_response_breached_at = v.frb,"
+                                        "  resolution_breached_at = v.rb, status "
+                                        "= " SLA_STATUS("a.first_response_met_at", "v.frb",
+                                                        "a.resolution_met_at",
+                                                        "v.rb") ", updated_at = now() FROM v "
+                                                                "WHERE a.id = v.id RETURNING "
+                                                                "a.id, a.conversation_id,"
+                                                                "  a.first_response_deadline_at "
+                                                                "AS frd, "
+                                                                "a.resolution_deadline_at AS rd,"
+                                                                "  a.first_response_met_at AS "
+                                                                "frm, v.frb, "
+                                                                "a.resolution_met_at AS rm, "
+                                                                "v.rb, v.fr, v.r),"
+                                                                " ev AS (INSERT INTO "
+                                                                "deskd_events (event, "
+                                                                "conversation_id, payload)"
+                                                                "  SELECT 'sla_breached', "
+                                                                "s.conversation_id, "
+                                                                "jsonb_build_object('"
+                                                                "conversation_uuid',"
+                                                                "  c.uuid, 'applied_sla_id', "
+                                                                "s.id, 'metric', m.metric, "
+                                                                "'deadline_at',"
+                                                                "  to_char(m.deadline AT TIME "
+                                                                "ZONE 'UTC', "
+                                                                "'YYYY-MM-DD\"T\"HH24:MI:"
+                                                                "SS\"Z\"'))"
+                                                                "  FROM s JOIN conversations c "
+                                                                "ON c.id = s.conversation_id,"
+                                                                "  LATERAL (VALUES "
+                                                                "('first_response', s.frd, "
+                                                                "s.fr), ('resolution', s.rd, "
+                                                                "s.r))"
+                                                                "  AS m (metric, deadline, hit) "
+                                                                "WHERE m.hit ORDER BY s.id, "
+                                                                "m.metric)" SLA_NEXT_DEADLINE,
+    1, 0};
+
+enum app_err store_sla_breach_due(struct db *db, struct arena *a, int limit, long *n)
+{
+    const char *p[] = {store_i64(a, limit)};
+    *n = 0;
+    return store_one(db, a, &breach_stmt, p, NULL, n);
+}
