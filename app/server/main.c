@@ -271,9 +271,13 @@ static int serve(void)
     mail_out.outbound = 1;
     /* Always on: an idle consumer only waits on LISTEN (and the hub on its socket). */
     static const struct prefork_service services[] = {
-        {DISPATCHER_NAME, dispatcher_main, &cfg},   {"deskd-hub", hub_main, &henv},
-        {MAIL_IN_NAME, mail_main, &mail_in},        {MAIL_OUT_NAME, mail_main, &mail_out},
+        /* clang-format off */
+        {DISPATCHER_NAME, dispatcher_main, &cfg},
+        {"deskd-hub", hub_main, &henv},
+        {MAIL_IN_NAME, mail_main, &mail_in},
+        {MAIL_OUT_NAME, mail_main, &mail_out},
         {SLA_SERVICE_NAME, sla_service_main, &cfg},
+        /* clang-format on */
     };
     struct prefork_opts o = {
         .workers = cfg.workers,
