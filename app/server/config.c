@@ -209,6 +209,9 @@ int config_load(struct config *c, char *err, size_t errlen)
                      errlen) != 0 ||
         env_bool("DESKD_WEBHOOK_ALLOW_PRIVATE", 0, &c->webhook_allow_private, err, errlen) != 0)
         return -1;
+    /* The SLA breach service (app/services/sla.c) looks for overdue deadlines this often. */
+    if (env_duration("DESKD_SLA_INTERVAL", 30, 1, 3600, &c->sla_interval, err, errlen) != 0)
+        return -1;
     /* Events (deskd_events) and finished deliveries are purged after this. */
     if (env_duration("DESKD_EVENT_RETENTION", 7 * 86400, 3600, 366L * 86400, &c->event_retention,
                      err, errlen) != 0)

@@ -51,6 +51,7 @@ struct config {
     long webhook_retry_base;   /* DESKD_WEBHOOK_RETRY_BASE: first retry delay, seconds */
     int webhook_allow_private; /* DESKD_WEBHOOK_ALLOW_PRIVATE: loopback/private receivers */
     long event_retention;      /* DESKD_EVENT_RETENTION: events kept, seconds */
+    long sla_interval;         /* DESKD_SLA_INTERVAL: between two breach rounds, seconds */
     /* The mail process (app/services/mail.c). */
     long mail_timeout;     /* DESKD_MAIL_TIMEOUT: one IMAP call or SMTP send, seconds */
     int mail_max_attempts; /* DESKD_MAIL_MAX_ATTEMPTS: SMTP attempts before a reply stays failed */

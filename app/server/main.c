@@ -32,6 +32,7 @@
 #include "services/dispatcher.h"
 #include "services/hub.h"
 #include "services/mail.h"
+#include "services/sla.h"
 
 /* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
 #define AUTH_LIMIT_ENTRIES 4096
@@ -270,10 +271,13 @@ static int serve(void)
     mail_out.outbound = 1;
     /* Always on: an idle consumer only waits on LISTEN (and the hub on its socket). */
     static const struct prefork_service services[] = {
+        /* clang-format off */
         {DISPATCHER_NAME, dispatcher_main, &cfg},
         {"deskd-hub", hub_main, &henv},
         {MAIL_IN_NAME, mail_main, &mail_in},
         {MAIL_OUT_NAME, mail_main, &mail_out},
+        {SLA_SERVICE_NAME, sla_service_main, &cfg},
+        /* clang-format on */
     };
     struct prefork_opts o = {
         .workers = cfg.workers,

@@ -13,6 +13,7 @@
 #include "rules/access.h"
 #include "store/messages.h"
 #include "store/notifications.h"
+#include "store/sla.h"
 #include "store/store.h"
 
 /* A person's display name, over users p. */
@@ -184,7 +185,16 @@ enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64
 {
     const char *snooze = snooze_secs > 0 ? arena_printf(a, "%.6f", snooze_secs) : NULL;
     const char *p[] = {store_i64(a, id), store_i64(a, status_id), snooze, store_i64(a, actor)};
-    return store_one(db, a, &status_stmt, p, NULL, NULL);
+    long changed = 0;
+    enum app_err e = store_begin(db);
+
+    if (e != APP_OK)
+        return e;
+    /* A resolution may meet the resolution SLA (resolved_at), in the same transaction. */
+    e = store_one(db, a, &status_stmt, p, NULL, &changed);
+    if (e == APP_OK && changed > 0)
+        e = store_sla_settle(db, a, id);
+    return store_end(db, e);
 }
 
 /* $1 id, $2 priority id, $3 actor */
@@ -242,7 +252,18 @@ enum app_err store_conversation_assign(struct db *db, struct arena *a, int64_t i
                                        enum store_assignee kind, int64_t assignee, int64_t actor)
 {
     const char *p[] = {store_i64(a, id), store_id_or_null(a, assignee), store_i64(a, actor)};
-    return store_one(db, a, kind == STORE_ASSIGNEE_TEAM ? &team_stmt : &agent_stmt, p, NULL, NULL);
+    long moved = 0;
+    enum app_err e;
+
+    if (kind != STORE_ASSIGNEE_TEAM)
+        return store_one(db, a, &agent_stmt, p, NULL, NULL);
+    /* A move to a team applies its SLA policy in the same transaction. */
+    if ((e = store_begin(db)) != APP_OK)
+        return e;
+    e = store_one(db, a, &team_stmt, p, NULL, &moved);
+    if (e == APP_OK && moved > 0 && assignee > 0)
+        e = store_sla_apply(db, a, id);
+    return store_end(db, e);
 }
 
 /* $1 id, $2 user id */

@@ -4,11 +4,13 @@
 #include "store/messages.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "lib/db.h"
 #include "lib/sbuf.h"
 #include "store/media.h"
 #include "store/notifications.h"
+#include "store/sla.h"
 #include "store/store.h"
 
 /*
@@ -135,6 +137,10 @@ enum app_err store_message_add(struct db *db, struct arena *a, const struct stor
         const char *par[] = {conv, sender};
         e = store_one(db, a, &participant_stmt, par, NULL, NULL);
     }
+    /* An agent's public reply may meet the first-response SLA (first_reply_at above). */
+    if (e == APP_OK && !m->is_private && m->sender_type != NULL &&
+        strcmp(m->sender_type, "agent") == 0)
+        e = store_sla_settle(db, a, m->conv_id);
     return e;
 }
 

@@ -45,4 +45,34 @@ enum app_err store_sla_policy_update(struct db *db, struct arena *a, int64_t id,
 
 enum app_err store_sla_policy_delete(struct db *db, struct arena *a, int64_t id);
 
+/*
+ * Applies the SLA policy of the conversation's team to it, inside the
+ * caller's transaction: the team's sla_policy_id, its business hours
+ * (else settings' app.business_hours_id; neither: always open) and time
+ * zone (else app.timezone).  Deadlines count business minutes from the
+ * conversation's created_at.  A pending applied SLA of the conversation is
+ * replaced; no team or a team without a policy changes nothing.
+ */
+enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id);
+
+/*
+ * Stamps the met times of the conversation's pending applied SLA, inside
+ * the caller's transaction: first response from first_reply_at, resolution
+ * from resolved_at, each only when it came by its deadline (a late one is
+ * left to the breach service).  Settles the status once both metrics are
+ * met or breached (met, breached, partially_met) and keeps
+ * next_sla_deadline_at the earliest deadline still open (NULL if none).
+ */
+enum app_err store_sla_settle(struct db *db, struct arena *a, int64_t conv_id);
+
+/*
+ * Marks at most limit overdue deadlines breached, in one transaction:
+ * breached_at now, the status settled as above, next_sla_deadline_at kept,
+ * and one live event "sla_breached" per metric breached, payload
+ * {conversation_uuid, applied_sla_id, metric, deadline_at}.  Rows another
+ * host holds are skipped (SKIP LOCKED), so no deadline is breached twice.
+ * *n: the applied SLAs changed.
+ */
+enum app_err store_sla_breach_due(struct db *db, struct arena *a, int limit, long *n);
+
 #endif

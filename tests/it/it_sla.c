@@ -260,7 +260,246 @@ START_TEST(test_business_hours_crud)
 }
 END_TEST
 
+/* A contact's conversation created at `created` (an SQL timestamptz expression), no team yet; its
+ * id. */
+static char *conv_at(const char *tag, const char *created)
+{
+    long pid = (long)getpid();
+    char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It sla %s %ld', 'email')"
+                             " RETURNING id",
+                             tag, pid);
+    char *contact = sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('contact', 'S',"
+                               " 'sla-%s-%ld@example.org') RETURNING id",
+                               tag, pid);
+    char *conv = sql_valuef("INSERT INTO conversations (subject, status_id, contact_id, inbox_id,"
+                            " created_at) SELECT 'sla', id, %s, %s, %s"
+                            " FROM conversation_statuses WHERE name = 'Open' RETURNING id",
+                            contact, inbox, created);
+    free(inbox);
+    free(contact);
+    return conv;
+}
+
+static void move_to_team(const char *conv, const char *team)
+{
+    char path[160], body[64];
+    char *uuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/assignee/team", uuid);
+    snprintf(body, sizeof(body), "{\"assignee_id\":%s}", team);
+    struct http_res r = http_json("PUT", path, it_admin_key, body);
+    ck_assert_msg(r.status == 200, "PUT %s: %ld", path, r.status);
+    http_res_free(&r);
+    free(uuid);
+}
+
+#define UTC(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+
+/*
+ * Applying: a move to a team gives the conversation the team's policy, a
+ * pending applied SLA and next_sla_deadline_at, counted in the team's
+ * calendar and zone from created_at (dates ahead, so that the breach
+ * service leaves them alone).  Hand-computed: Friday 2027-03-26 16:00
+ * Berlin (CET), open Mon-Fri 09-17, Monday 29 March a holiday, DST from the
+ * Sunday between.  First response 2h: 1h on Friday, 1h from Tuesday 09:00
+ * CEST = 2027-03-30 08:00 UTC.  Resolution 10h: 1h Friday, 8h Tuesday, 1h
+ * Wednesday = 2027-03-31 08:00 UTC.
+ */
+START_TEST(test_sla_apply_on_team)
+{
+    long pid = (long)getpid();
+    char *bh = sql_valuef(
+        "INSERT INTO business_hours (name, is_always_open, hours, holidays) VALUES"
+        " ('it-sla-bh-%ld', false, '{\"Monday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Tuesday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Wednesday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Thursday\": {\"open\": \"09:00\", \"close\": \"17:00\"},"
+        " \"Friday\": {\"open\": \"09:00\", \"close\": \"17:00\"}}',"
+        " '[{\"name\": \"Easter Monday\", \"date\": \"2027-03-29\"}]') RETURNING id",
+        pid);
+    char *policy =
+        sql_valuef("INSERT INTO sla_policies (name, first_response_time, resolution_time)"
+                   " VALUES ('it-sla-apply-%ld', '2h', '10h') RETURNING id",
+                   pid);
+    char *team = sql_valuef("INSERT INTO teams (name, sla_policy_id, business_hours_id, timezone)"
+                            " VALUES ('it-sla-team-%ld', %s, %s, 'Europe/Berlin') RETURNING id",
+                            pid, policy, bh);
+    char *plain =
+        sql_valuef("INSERT INTO teams (name) VALUES ('it-sla-plain-%ld') RETURNING id", pid);
+    char *conv = conv_at("bh", "'2027-03-26 16:00 Europe/Berlin'::timestamptz");
+
+    /* A team without a policy applies nothing. */
+    move_to_team(conv, plain);
+    expect_sqlf("0", "SELECT count(*) FROM applied_slas WHERE conversation_id = %s", conv);
+    expect_sqlf("||",
+                "SELECT concat(sla_policy_id, '|', next_sla_deadline_at, '|')"
+                " FROM conversations WHERE id = %s",
+                conv);
+
+    move_to_team(conv, team);
+    char want[256];
+    snprintf(want, sizeof(want), "pending|%s|2027-03-30 08:00|2027-03-31 08:00|||", policy);
+    expect_sqlf(
+        want,
+        "SELECT concat_ws('|', status, sla_policy_id, " UTC("first_response_deadline_at") ", " UTC(
+            "resolution_deadline_at") ", coalesce(first_response_met_at::text, ''),"
+                                      " coalesce(resolution_breached_at::text, ''), '')"
+                                      " FROM applied_slas WHERE conversation_id = %s",
+        conv);
+    snprintf(want, sizeof(want), "%s|2027-03-30 08:00", policy);
+    expect_sqlf(want,
+                "SELECT sla_policy_id || '|' || " UTC(
+                    "next_sla_deadline_at") " FROM conversations WHERE id = %s",
+                conv);
+
+    /* Away and back: the pending SLA is replaced, never doubled. */
+    move_to_team(conv, plain);
+    move_to_team(conv, team);
+    expect_sqlf("1", "SELECT count(*) FROM applied_slas WHERE conversation_id = %s", conv);
+
+    /* No calendar on the team and none in settings: always open, in UTC (12:00 + 2h, + 10h). */
+    char *open_team = sql_valuef("INSERT INTO teams (name, sla_policy_id) VALUES"
+                                 " ('it-sla-open-%ld', %s) RETURNING id",
+                                 pid, policy);
+    char *conv2 = conv_at("open", "'2027-01-10 12:00 UTC'::timestamptz");
+    move_to_team(conv2, open_team);
+    expect_sqlf(
+        "2027-01-10 14:00|2027-01-10 22:00|2027-01-10 14:00",
+        "SELECT " UTC("a.first_response_deadline_at") " || '|' || " UTC(
+            "a.resolution_deadline_at") " || '|' || " UTC("c.next_sla_deadline_at") " FROM "
+                                                                                    "applied_slas "
+                                                                                    "a JOIN "
+                                                                                    "conversations "
+                                                                                    "c ON c.id = "
+                                                                                    "a."
+                                                                                    "conversation_"
+                                                                                    "id"
+                                                                                    " WHERE c.id = "
+                                                                                    "%s",
+        conv2);
+    free(bh);
+    free(policy);
+    free(team);
+    free(plain);
+    free(conv);
+    free(open_team);
+    free(conv2);
+}
+END_TEST
+
+/* Polls until the SQL answers want, for up to ten seconds (the service runs every second). */
+static void wait_sqlf(const char *want, const char *sql)
+{
+    char *got = NULL;
+    for (int i = 0; i < 100; i++) {
+        free(got);
+        got = sql_value(sql);
+        if (got != NULL && strcmp(got, want) == 0)
+            break;
+        usleep(100 * 1000);
+    }
+    ck_assert_msg(got != NULL && strcmp(got, want) == 0, "%s: got %s, want %s", sql,
+                  got ? got : "(null)", want);
+    free(got);
+}
+
+/*
+ * Met and breached: an always-open team (UTC) with a 2h/10h policy.  A
+ * conversation made now is answered in time (first response met, next
+ * deadline the resolution), then resolved in time (met).  Another, made 3
+ * hours ago, has its first response breached by the service: stamps, status
+ * still pending, next deadline the resolution, one sla_breached event;
+ * made 11 hours ago, both breach (status breached, no next deadline).
+ */
+START_TEST(test_sla_met_and_breached)
+{
+    long pid = (long)getpid();
+    char sql[1024], want[256];
+    char *policy =
+        sql_valuef("INSERT INTO sla_policies (name, first_response_time, resolution_time)"
+                   " VALUES ('it-sla-mb-%ld', '2h', '10h') RETURNING id",
+                   pid);
+    char *team = sql_valuef("INSERT INTO teams (name, sla_policy_id, timezone) VALUES"
+                            " ('it-sla-mb-%ld', %s, 'UTC') RETURNING id",
+                            pid, policy);
+
+    /* In time: a public agent reply, then Resolved. */
+    char *conv = conv_at("met", "now()");
+    move_to_team(conv, team);
+    char *uuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv);
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", uuid);
+    struct http_res r =
+        http_json("POST", path, it_admin_key, "{\"message\":\"On it\",\"sender_type\":\"agent\"}");
+    ck_assert_msg(r.status == 200, "reply: %ld", r.status);
+    http_res_free(&r);
+    expect_sqlf("pending|t|f|t",
+                "SELECT a.status || '|' || (a.first_response_met_at = c.first_reply_at)::text::char"
+                " || '|' || (a.resolution_met_at IS NOT NULL)::text::char || '|' ||"
+                " (c.next_sla_deadline_at = a.resolution_deadline_at)::text::char"
+                " FROM applied_slas a JOIN conversations c ON c.id = a.conversation_id"
+                " WHERE c.id = %s",
+                conv);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/status", uuid);
+    r = http_json("PUT", path, it_admin_key, "{\"status\":\"Resolved\"}");
+    ck_assert_msg(r.status == 200, "resolve: %ld", r.status);
+    http_res_free(&r);
+    expect_sqlf("met|t|t",
+                "SELECT a.status || '|' || (a.resolution_met_at = c.resolved_at)::text::char"
+                " || '|' || (c.next_sla_deadline_at IS NULL)::text::char"
+                " FROM applied_slas a JOIN conversations c ON c.id = a.conversation_id"
+                " WHERE c.id = %s",
+                conv);
+
+    /* Late first response: breached by the service, the event written with it. */
+    char *late = conv_at("late", "now() - interval '3 hours'");
+    move_to_team(late, team);
+    snprintf(sql, sizeof(sql),
+             "SELECT a.status || '|' || (a.first_response_breached_at IS NOT NULL)::text::char"
+             " || '|' || (a.resolution_breached_at IS NULL)::text::char || '|' ||"
+             " (c.next_sla_deadline_at = a.resolution_deadline_at)::text::char"
+             " FROM applied_slas a JOIN conversations c ON c.id = a.conversation_id"
+             " WHERE c.id = %s",
+             late);
+    wait_sqlf("pending|t|t|t", sql);
+    char *luuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", late);
+    char *aid = sql_valuef("SELECT id FROM applied_slas WHERE conversation_id = %s", late);
+    char *dl = sql_valuef("SELECT to_char(first_response_deadline_at AT TIME ZONE 'UTC',"
+                          " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM applied_slas WHERE id = %s",
+                          aid);
+    snprintf(want, sizeof(want),
+             "1|{\"metric\": \"first_response\", \"deadline_at\": \"%s\", \"applied_sla_id\": %s,"
+             " \"conversation_uuid\": \"%s\"}",
+             dl, aid, luuid);
+    expect_sqlf(want,
+                "SELECT count(*) OVER () || '|' || payload::text FROM deskd_events"
+                " WHERE event = 'sla_breached' AND conversation_id = %s",
+                late);
+
+    /* Both overdue: breached, nothing left to keep. */
+    char *later = conv_at("later", "now() - interval '11 hours'");
+    move_to_team(later, team);
+    snprintf(sql, sizeof(sql),
+             "SELECT a.status || '|' || (c.next_sla_deadline_at IS NULL)::text::char || '|' ||"
+             " (SELECT count(*) FROM deskd_events e WHERE e.event = 'sla_breached'"
+             "  AND e.conversation_id = c.id)"
+             " FROM applied_slas a JOIN conversations c ON c.id = a.conversation_id"
+             " WHERE c.id = %s",
+             later);
+    wait_sqlf("breached|t|2", sql);
+    free(policy);
+    free(team);
+    free(conv);
+    free(uuid);
+    free(late);
+    free(luuid);
+    free(aid);
+    free(dl);
+    free(later);
+}
+END_TEST
+
 Suite *it_sla_suite(void)
 {
-    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud);
+    return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud,
+                    test_sla_apply_on_team, test_sla_met_and_breached);
 }
