@@ -284,7 +284,7 @@ START_TEST(test_automation_refusals)
                       "Permission denied", "PermissionException");
     expect_json_error("DELETE", path, it_agent_key, NULL, 403, "Permission denied",
                       "PermissionException");
-    strcat(path, "/toggle");
+    snprintf(path, sizeof(path), "/api/v1/automations/rules/%s/toggle", id);
     expect_json_error("PUT", path, it_agent_key, NULL, 403, "Permission denied",
                       "PermissionException");
     expect_json_error("PUT", "/api/v1/automations/rules/execution-mode", it_agent_key,
