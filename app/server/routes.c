@@ -170,7 +170,7 @@ const struct route app_routes[] = {
     R(GET,    V1 "/automations/rules/{id}",                          h_automation_get,                0,       PERM("automations:manage")),
     R(PUT,    V1 "/automations/rules/{id}",                          h_automation_update,             BODY,    PERM("automations:manage")),
     R(DELETE, V1 "/automations/rules/{id}",                          h_automation_delete,             0,       PERM("automations:manage")),
-    R(PUT,    V1 "/automations/rules/{id}/toggle",                   h_automation_toggle,             0,       PERM("automations:manage")),
+    R(PUT,    V1 "/automations/rules/{id}/toggle",                   h_automation_toggle,             BODY,    PERM("automations:manage")),
     R(GET,    V1 "/macros",                                          h_macros_list,                   0,       AGENT),
     R(GET,    V1 "/macros/{id}",                                     h_macros_get,                    0,       PERM("macros:manage")),
     R(POST,   V1 "/macros",                                          h_macros_create,                 BODY,    PERM("macros:manage")),

@@ -38,13 +38,22 @@ enum app_err store_automation_rule_json(struct db *db, struct arena *a, int64_t 
     return store_json_by_id(db, a, &get_stmt, id, json, len);
 }
 
+/*
+ * The execution mode a rule of type TYPE takes: the one its type's other
+ * rules have (the mode is set per type), else all.
+ */
+#define MODE_OF(TYPE, OTHER_THAN)                                                                  \
+    "coalesce((SELECT m.execution_mode FROM automation_rules m WHERE m.type = " TYPE               \
+    " AND m.id <> " OTHER_THAN " ORDER BY m.id LIMIT 1), 'all')"
+
 /* $1 name, $2 description, $3 type, $4 events, $5 rules, $6 enabled */
 static const struct db_stmt create_stmt = {
     "automation_rule_create",
-    "WITH r AS (INSERT INTO automation_rules (name, description, type, events, rules, enabled)"
-    " VALUES ($1::text, $2::text, $3::text,"
-    " ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5::jsonb, $6::boolean)"
-    " RETURNING *) SELECT " RULE_JSON "::text FROM r",
+    "WITH r AS (INSERT INTO automation_rules (name, description, type, events, rules, enabled,"
+    " execution_mode) VALUES ($1::text, $2::text, $3::text,"
+    " ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5::jsonb, $6::boolean, " MODE_OF(
+        "$3::text", "0") ")"
+                         " RETURNING *) SELECT " RULE_JSON "::text FROM r",
     6, 0};
 
 enum app_err store_automation_rule_create(struct db *db, struct arena *a,
@@ -56,13 +65,16 @@ enum app_err store_automation_rule_create(struct db *db, struct arena *a,
     return store_json_found(db, a, &create_stmt, p, json, len);
 }
 
-/* $1 id, then as create_stmt from $2 */
+/* $1 id, then as create_stmt from $2; a rule moved to another type takes that type's mode. */
 static const struct db_stmt update_stmt = {
     "automation_rule_update",
     "WITH r AS (UPDATE automation_rules SET name = $2::text, description = $3::text,"
     " type = $4::text, events = ARRAY(SELECT jsonb_array_elements_text($5::jsonb)),"
-    " rules = $6::jsonb, enabled = $7::boolean, updated_at = now() WHERE id = $1::int"
-    " RETURNING *) SELECT " RULE_JSON "::text FROM r",
+    " rules = $6::jsonb, enabled = $7::boolean, execution_mode = CASE WHEN type = $4::text"
+    " THEN execution_mode ELSE " MODE_OF(
+        "$4::text", "$1::int") " END,"
+                               " updated_at = now() WHERE id = $1::int"
+                               " RETURNING *) SELECT " RULE_JSON "::text FROM r",
     7, 0};
 
 enum app_err store_automation_rule_update(struct db *db, struct arena *a, int64_t id,
