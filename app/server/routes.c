@@ -23,6 +23,7 @@
 #include "api/health.h"
 #include "api/ready.h"
 #include "api/inboxes.h"
+#include "api/automation.h"
 #include "api/macros.h"
 #include "api/media.h"
 #include "api/messages.h"
@@ -162,6 +163,14 @@ const struct route app_routes[] = {
     R(GET,    V1 "/conversations/{cuuid}/messages/{uuid}",           h_message_get,                   0,       PERM("messages:read")),
     R(POST,   V1 "/conversations/{cuuid}/messages",                  h_message_send,                  MESSAGE, PERM("messages:write")),
     R(PUT,    V1 "/conversations/{cuuid}/messages/{uuid}/retry",     h_message_retry,                 BODY,    PERM("messages:write")),
+    R(GET,    V1 "/automations/rules",                               h_automation_list,               0,       PERM("automations:manage")),
+    R(POST,   V1 "/automations/rules",                               h_automation_create,             BODY,    PERM("automations:manage")),
+    R(PUT,    V1 "/automations/rules/weights",                       h_automation_weights,            BODY,    PERM("automations:manage")),
+    R(PUT,    V1 "/automations/rules/execution-mode",                h_automation_mode,               BODY,    PERM("automations:manage")),
+    R(GET,    V1 "/automations/rules/{id}",                          h_automation_get,                0,       PERM("automations:manage")),
+    R(PUT,    V1 "/automations/rules/{id}",                          h_automation_update,             BODY,    PERM("automations:manage")),
+    R(DELETE, V1 "/automations/rules/{id}",                          h_automation_delete,             0,       PERM("automations:manage")),
+    R(PUT,    V1 "/automations/rules/{id}/toggle",                   h_automation_toggle,             BODY,    PERM("automations:manage")),
     R(GET,    V1 "/macros",                                          h_macros_list,                   0,       AGENT),
     R(GET,    V1 "/macros/{id}",                                     h_macros_get,                    0,       PERM("macros:manage")),
     R(POST,   V1 "/macros",                                          h_macros_create,                 BODY,    PERM("macros:manage")),

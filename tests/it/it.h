@@ -119,6 +119,7 @@ Suite *it_conversations_suite(void);
 Suite *it_sessions_suite(void);
 Suite *it_statuses_suite(void);
 Suite *it_notifications_suite(void);
+Suite *it_automation_suite(void);
 Suite *it_macros_suite(void);
 Suite *it_tags_suite(void);
 Suite *it_events_suite(void);
