@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "log.h"
+#include "metrics.h"
 #include "xalloc.h"
 
 #define DYN_CACHE 64
@@ -169,6 +170,7 @@ static int connect_now(struct db *db)
     if (db->attempts > 0)
         log_info("db: reconnected after %d failed attempt(s)", db->attempts);
     db->generation++;
+    metrics_inc(METRIC_DB_CONNECTS);
     return 0;
 }
 
@@ -246,8 +248,10 @@ static enum app_err check(struct db *db, PGresult *res, const char *what, int *l
     char msg[512];
 
     *lost = 0;
+    metrics_inc(METRIC_DB_ROUNDTRIPS);
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
         return APP_OK;
+    metrics_inc(METRIC_DB_ERRORS);
     state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
     const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;

@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "lib/fcgi_io.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/prefork.h"
 #include "lib/ratelimit.h"
 #include "lib/router.h"
@@ -284,6 +285,7 @@ static int serve(void)
         .arg = &wenv,
         .reload = reload,
     };
+    metrics_init(prefork_slots(&o), app_nroutes);
     rc = prefork_run(&o);
     authn_set_limits(NULL);
     rl_destroy(limits);
