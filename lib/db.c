@@ -147,6 +147,15 @@ static void first_line(const char *msg, char *out, size_t n)
     out[i] = '\0';
 }
 
+/* libpq's notices and warnings (a server's FATAL on shutdown, say) go to our log, one line each. */
+static void on_notice(void *arg, const char *message)
+{
+    char line[512];
+    (void)arg;
+    first_line(message, line, sizeof(line));
+    log_warnx("db: %s", line);
+}
+
 static int connect_now(struct db *db)
 {
     const char *keys[] = {"dbname",     "application_name", "options", "connect_timeout",
@@ -160,6 +169,7 @@ static int connect_now(struct db *db)
         log_err("db: out of memory connecting");
         return -1;
     }
+    PQsetNoticeProcessor(db->conn, on_notice, NULL);
     if (PQstatus(db->conn) != CONNECTION_OK) {
         first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
         log_err("db: connect attempt %d failed: %s", db->attempts + 1, msg);

@@ -174,6 +174,7 @@ static int reload(void *arg)
     config_free(&cfg);
     cfg = fresh;
     log_set_level((enum log_level)cfg.log_level);
+    log_set_json(cfg.log_json);
     return 0;
 }
 
@@ -329,6 +330,7 @@ int main(int argc, char **argv)
         return 2;
     }
     log_set_level((enum log_level)cfg.log_level);
+    log_set_json(cfg.log_json);
 
     if (strcmp(cmd, "serve") == 0 && argc <= 2) {
         /* A spawner's socket on fd 0 or a CGI request (server/inherit.h); else our own socket. */

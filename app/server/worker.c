@@ -145,8 +145,9 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
     if (fcgi_io_write(io, status, &w, body, len, r.method == HTTP_HEAD) != 0)
         log_info("client went away before the response was written");
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    metrics_request(rt ? (size_t)(rt - app_routes) : (size_t)-1, status,
-                    (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000);
+    long us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    metrics_request(rt ? (size_t)(rt - app_routes) : (size_t)-1, status, us);
+    log_request(status, (double)us / 1000.0, c->who ? (long long)c->who->id : 0);
 }
 
 int worker_main(void *arg)
