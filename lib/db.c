@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "log.h"
+#include "metrics.h"
 #include "xalloc.h"
 
 #define DYN_CACHE 64
@@ -146,6 +147,15 @@ static void first_line(const char *msg, char *out, size_t n)
     out[i] = '\0';
 }
 
+/* libpq's notices and warnings (a server's FATAL on shutdown, say) go to our log, one line each. */
+static void on_notice(void *arg, const char *message)
+{
+    char line[512];
+    (void)arg;
+    first_line(message, line, sizeof(line));
+    log_warnx("db: %s", line);
+}
+
 static int connect_now(struct db *db)
 {
     const char *keys[] = {"dbname",     "application_name", "options", "connect_timeout",
@@ -159,6 +169,7 @@ static int connect_now(struct db *db)
         log_err("db: out of memory connecting");
         return -1;
     }
+    PQsetNoticeProcessor(db->conn, on_notice, NULL);
     if (PQstatus(db->conn) != CONNECTION_OK) {
         first_line(PQerrorMessage(db->conn), msg, sizeof(msg));
         log_err("db: connect attempt %d failed: %s", db->attempts + 1, msg);
@@ -169,6 +180,7 @@ static int connect_now(struct db *db)
     if (db->attempts > 0)
         log_info("db: reconnected after %d failed attempt(s)", db->attempts);
     db->generation++;
+    metrics_inc(METRIC_DB_CONNECTS);
     return 0;
 }
 
@@ -246,8 +258,10 @@ static enum app_err check(struct db *db, PGresult *res, const char *what, int *l
     char msg[512];
 
     *lost = 0;
+    metrics_inc(METRIC_DB_ROUNDTRIPS);
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
         return APP_OK;
+    metrics_inc(METRIC_DB_ERRORS);
     state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
     const char *cons = res ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : NULL;

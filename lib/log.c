@@ -17,6 +17,7 @@
 static enum log_level cur_level = LOG_INFO;
 static const char *ctx_reqid;
 static const char *ctx_route;
+static int json;
 
 static const char *const level_names[LOG__MAX] = {
     "error", /* LOG_ERR */
@@ -57,6 +58,107 @@ void log_clear_context(void)
     ctx_route = NULL;
 }
 
+void log_set_json(int on)
+{
+    json = on;
+}
+
+int log_get_json(void)
+{
+    return json;
+}
+
+/* Appends s as a JSON string (quoted); control characters become \u00XX. */
+static size_t put_json(char *buf, size_t off, size_t cap, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (off < cap)
+        buf[off++] = '"';
+    for (; *s && off + 8 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            buf[off++] = '\\';
+            buf[off++] = (char)c;
+        } else if (c < 0x20 || c == 0x7f) {
+            memcpy(buf + off, "\\u00", 4);
+            buf[off + 4] = hex[c >> 4];
+            buf[off + 5] = hex[c & 15];
+            off += 6;
+        } else {
+            buf[off++] = (char)c;
+        }
+    }
+    if (off < cap)
+        buf[off++] = '"';
+    return off;
+}
+
+/* The line's head in JSON, up to and including the comma after the request fields. */
+static size_t json_head(char *buf, size_t cap, enum log_level level)
+{
+    struct timespec ts;
+    struct tm tm;
+    char t[40];
+    size_t off;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t tl = strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(t + tl, sizeof(t) - tl, ".%03ldZ", ts.tv_nsec / 1000000);
+    int n = snprintf(buf, cap, "{\"time\":\"%s\",\"level\":\"%s\",\"pid\":%ld,", t,
+                     level_names[level], (long)getpid());
+    off = n > 0 ? (size_t)n : 0;
+    if (ctx_reqid != NULL) {
+        off += (size_t)snprintf(buf + off, cap - off, "\"request_id\":");
+        off = put_json(buf, off, cap - 1, ctx_reqid);
+        buf[off++] = ',';
+    }
+    if (ctx_route != NULL) {
+        off += (size_t)snprintf(buf + off, cap - off, "\"route\":");
+        off = put_json(buf, off, cap - 1, ctx_route);
+        buf[off++] = ',';
+    }
+    return off;
+}
+
+static void vlog_json(enum log_level level, int with_errno, int saved, const char *fmt, va_list ap)
+{
+    char msg[1536], buf[2048];
+    int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (n > 0 && with_errno && (size_t)n < sizeof(msg))
+        snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s", strerror(saved));
+    size_t off = json_head(buf, sizeof(buf) - 16, level);
+    off += (size_t)snprintf(buf + off, sizeof(buf) - off, "\"msg\":");
+    off = put_json(buf, off, sizeof(buf) - 3, msg);
+    buf[off++] = '}';
+    buf[off++] = '\n';
+    ssize_t w = write(STDERR_FILENO, buf, off);
+    (void)w;
+}
+
+void log_request(int status, double duration_ms, long long agent_id)
+{
+    char buf[1024];
+    int saved = errno;
+
+    if (!json || LOG_INFO > cur_level)
+        return;
+    size_t off = json_head(buf, sizeof(buf) - 128, LOG_INFO);
+    int n = agent_id > 0 ? snprintf(buf + off, sizeof(buf) - off,
+                                    "\"msg\":\"request\",\"status\":%d,\"duration_ms\":%.3f,"
+                                    "\"agent_id\":%lld}\n",
+                                    status, duration_ms, agent_id)
+                         : snprintf(buf + off, sizeof(buf) - off,
+                                    "\"msg\":\"request\",\"status\":%d,\"duration_ms\":%.3f,"
+                                    "\"agent_id\":null}\n",
+                                    status, duration_ms);
+    if (n > 0)
+        off += (size_t)n;
+    ssize_t w = write(STDERR_FILENO, buf, off);
+    (void)w;
+    errno = saved;
+}
+
 static void vlog(enum log_level level, int with_errno, const char *fmt, va_list ap)
 {
     char buf[2048];
@@ -67,6 +169,11 @@ static void vlog(enum log_level level, int with_errno, const char *fmt, va_list 
 
     if (level > cur_level)
         return;
+    if (json) {
+        vlog_json(level, with_errno, saved, fmt, ap);
+        errno = saved;
+        return;
+    }
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
     off += strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "xalloc.h"
 
 #define NOTE_LEN 96
@@ -96,6 +97,7 @@ static pid_t spawn(const struct prefork_opts *o, int slot, int role, const sigse
         _exit(0); /* the master died before prctl took effect */
     my_slot = slot;
     notes[slot].what[0] = '\0';
+    metrics_use_slot(slot);
     /* A service shows its name in ps and /proc/<pid>/comm ("deskd" stays the workers'). */
     if (role >= 0)
         (void)prctl(PR_SET_NAME, o->services[role].name);
@@ -120,9 +122,14 @@ static void terminate(struct worker *w, long now)
     kill(w->pid, SIGTERM);
 }
 
+int prefork_slots(const struct prefork_opts *o)
+{
+    return (o->workers + o->nservices) * 2 + 1;
+}
+
 int prefork_run(const struct prefork_opts *o)
 {
-    int cap = (o->workers + o->nservices) * 2 + 1;
+    int cap = prefork_slots(o);
     struct worker *w = xcalloc((size_t)cap, sizeof(*w));
     long crashes[CRASH_LIMIT];
     int ncrash = 0, crash_pos = 0;
@@ -284,6 +291,7 @@ int prefork_run(const struct prefork_opts *o)
             } else {
                 log_err("%s %ld %s%s%s; respawning", role_name(o, w[i].role), (long)pid, how,
                         notes[i].what[0] ? " while serving " : "", notes[i].what);
+                metrics_inc(METRIC_WORKER_RESTARTS);
                 crashes[crash_pos] = now;
                 crash_pos = (crash_pos + 1) % CRASH_LIMIT;
                 if (ncrash < CRASH_LIMIT)

@@ -36,6 +36,9 @@ struct prefork_opts {
  */
 int prefork_run(const struct prefork_opts *o);
 
+/* The number of process slots prefork_run uses for o (for metrics_init). */
+int prefork_slots(const struct prefork_opts *o);
+
 /*
  * In a worker: records what the worker is doing (e.g. the route name) in
  * memory the master can read, so a crash report names it.  NULL clears it.

@@ -16,6 +16,8 @@ int cli_migrate(const struct config *cfg, int argc, char **argv);
 int cli_agent_create(const struct config *cfg, int argc, char **argv);
 int cli_agent_api_key(const struct config *cfg, int argc, char **argv);
 int cli_seed(const struct config *cfg, int argc, char **argv);
+/* deskd config check (cli/config_check.c): no database access. */
+int cli_config_check(const struct config *cfg, int argc, char **argv);
 
 /*
  * A database connection (close it with store_close()), or NULL after

@@ -37,6 +37,7 @@
 #include "lib/crypto.h"
 #include "lib/http.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/ratelimit.h"
 #include "lib/validate.h"
 #include "server/config.h"
@@ -268,6 +269,7 @@ static enum app_err by_api_key(struct ctx *c, struct req *r, struct resp *w, con
         if (rows[i].hash == NULL)
             continue;
         int ok = auth_cache_lookup(key, rows[i].hash, secret);
+        metrics_inc(ok < 0 ? METRIC_AUTH_CACHE_MISSES : METRIC_AUTH_CACHE_HITS);
         if (ok < 0) {
             if (known)
                 o = over_limit(c, r, key); /* verified under another stored hash: rotated */

@@ -163,6 +163,16 @@ int config_load(struct config *c, char *err, size_t errlen)
         }
     }
 
+    c->log_json = 0;
+    if ((v = env_get("DESKD_LOG_FORMAT")) != NULL) {
+        if (strcmp(v, "json") == 0)
+            c->log_json = 1;
+        else if (strcmp(v, "text") != 0) {
+            snprintf(err, errlen, "DESKD_LOG_FORMAT=%s: expected json or text", v);
+            return -1;
+        }
+    }
+
     v = env_get("DESKD_USER");
     c->user = v ? xstrdup(v) : NULL;
 

@@ -34,6 +34,7 @@ struct config {
     int upload_send;            /* DESKD_UPLOAD_SEND: enum upload_send */
     char *lang_dir;             /* DESKD_LANG_DIR: <lang>.json language files */
     int log_level;              /* DESKD_LOG_LEVEL */
+    int log_json;               /* DESKD_LOG_FORMAT: json (1) or text (0) */
     char *user;                 /* DESKD_USER: drop to this user when started as root */
     int shutdown_timeout;       /* DESKD_SHUTDOWN_TIMEOUT, seconds */
     int statement_timeout;      /* DESKD_STATEMENT_TIMEOUT, milliseconds */

@@ -17,8 +17,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/envfile.h"
 #include "lib/fcgi_io.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/prefork.h"
 #include "lib/ratelimit.h"
 #include "lib/router.h"
@@ -57,6 +59,9 @@ static void usage(FILE *f)
         "                                     create an agent (prints a generated password\n"
         "                                     when --password is not given)\n"
         "  deskd agent api-key --email E      generate an API key; prints KEY:SECRET last\n"
+        "  deskd config check                 print the settings in effect (DESKD_CONFIG's file\n"
+        "                                     under the environment), secrets masked; exit 2\n"
+        "                                     on an invalid value\n"
         "  deskd seed --conversations N       add demo agents, teams, contacts, inboxes\n"
         "                                     and N conversations with messages\n"
         "  deskd --help | --version\n"
@@ -170,6 +175,7 @@ static int reload(void *arg)
     config_free(&cfg);
     cfg = fresh;
     log_set_level((enum log_level)cfg.log_level);
+    log_set_json(cfg.log_json);
     return 0;
 }
 
@@ -288,6 +294,7 @@ static int serve(void)
         .arg = &wenv,
         .reload = reload,
     };
+    metrics_init(prefork_slots(&o), app_nroutes);
     rc = prefork_run(&o);
     authn_set_limits(NULL);
     rl_destroy(limits);
@@ -315,12 +322,19 @@ int main(int argc, char **argv)
         printf("deskd %s\n", DESKD_VERSION);
         return 0;
     }
+    /* DESKD_CONFIG: a KEY=VALUE file under the environment (lib/envfile.h). */
+    const char *file = getenv("DESKD_CONFIG");
+    if (file != NULL && *file != '\0' && envfile_load(file, err, sizeof(err)) != 0) {
+        fprintf(stderr, "deskd: configuration: %s\n", err);
+        return 2;
+    }
     if (config_load(&cfg, err, sizeof(err)) != 0) {
         fprintf(stderr, "deskd: configuration: %s\n", err);
         config_free(&cfg);
         return 2;
     }
     log_set_level((enum log_level)cfg.log_level);
+    log_set_json(cfg.log_json);
 
     if (strcmp(cmd, "serve") == 0 && argc <= 2) {
         /* A spawner's socket on fd 0 or a CGI request (server/inherit.h); else our own socket. */
@@ -332,6 +346,8 @@ int main(int argc, char **argv)
         rc = cli_agent_create(&cfg, argc - 3, argv + 3);
     else if (strcmp(cmd, "agent") == 0 && argc > 2 && strcmp(argv[2], "api-key") == 0)
         rc = cli_agent_api_key(&cfg, argc - 3, argv + 3);
+    else if (strcmp(cmd, "config") == 0 && argc > 2 && strcmp(argv[2], "check") == 0)
+        rc = cli_config_check(&cfg, argc - 3, argv + 3);
     else if (strcmp(cmd, "seed") == 0)
         rc = cli_seed(&cfg, argc - 2, argv + 2);
     else {

@@ -21,6 +21,7 @@
 #include "api/custom_attributes.h"
 #include "api/drafts.h"
 #include "api/health.h"
+#include "api/metrics.h"
 #include "api/ready.h"
 #include "api/inboxes.h"
 #include "api/automation.h"
@@ -65,6 +66,7 @@
 const struct route app_routes[] = {
     R(GET,    "/health",                                             h_health_get,                    0,       PUBLIC),
     R(GET,    "/ready",                                              h_ready_get,                     0,       PUBLIC),
+    R(GET,    "/metrics",                                            h_metrics_get,                   0,       PUBLIC),
     R(POST,   V1 "/auth/login",                                      h_auth_login,                    BODY,    PUBLIC),
     R(POST,   V1 "/auth/logout",                                     h_auth_logout,                   BODY,    AGENT),
     R(GET,    "/logout",                                             h_logout_redirect,               0,       AGENT),

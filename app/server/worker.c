@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/arena.h"
@@ -23,6 +24,7 @@
 #include "lib/http.h"
 #include "lib/log.h"
 #include "lib/prefork.h"
+#include "lib/metrics.h"
 #include "lib/router.h"
 #include "server/authn.h"
 #include "server/config.h"
@@ -88,6 +90,8 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
     size_t len;
     int status;
 
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(&r, 0, sizeof(r));
     memset(&w, 0, sizeof(w));
     r.ctx = c;
@@ -140,6 +144,10 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
     }
     if (fcgi_io_write(io, status, &w, body, len, r.method == HTTP_HEAD) != 0)
         log_info("client went away before the response was written");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long us = (t1.tv_sec - t0.tv_sec) * 1000000L + (t1.tv_nsec - t0.tv_nsec) / 1000;
+    metrics_request(rt ? (size_t)(rt - app_routes) : (size_t)-1, status, us);
+    log_request(status, (double)us / 1000.0, c->who ? (long long)c->who->id : 0);
 }
 
 int worker_main(void *arg)

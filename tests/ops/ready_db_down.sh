@@ -9,7 +9,10 @@ export DESKD_HTTP_PORT="${DESKD_OPS_PORT:-18701}"
 # Its own PostgreSQL: not the database of a stack this runs inside (scripts/test).
 unset DESKD_DATABASE_URL DESKD_MIGRATE_DATABASE_URL DESKD_TEST_URL
 URL="http://127.0.0.1:$DESKD_HTTP_PORT"
+# This stack also checks the JSON log (tests/ops/check_json_log.py, at the end).
+export DESKD_LOG_FORMAT=json
 trap '"$ROOT/scripts/stack" stop >/dev/null 2>&1 || true' EXIT
+mkdir -p "$DESKD_VAR/log" && : >"$DESKD_VAR/log/deskd.log" # this run's lines only
 "$ROOT/scripts/stack" start >/dev/null
 
 expect() { # status body path
@@ -30,3 +33,4 @@ expect 200 "$OK" /health
 "$ROOT/scripts/stack" pg-start >/dev/null
 expect 200 "$OK" /ready
 echo "ops: ready_db_down passed"
+/usr/bin/python3 "$ROOT/tests/ops/check_json_log.py" "$URL" "$DESKD_VAR/log/deskd.log"

@@ -12,6 +12,7 @@ int main(void)
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, crypto_suite());
     srunner_add_suite(sr, env_suite());
+    srunner_add_suite(sr, envfile_suite());
     srunner_add_suite(sr, httpq_suite());
     srunner_add_suite(sr, http_suite());
     srunner_add_suite(sr, jsonw_suite());

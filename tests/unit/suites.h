@@ -11,6 +11,7 @@ Suite *text_suite(void);
 Suite *auth_suite(void);
 Suite *crypto_suite(void);
 Suite *env_suite(void);
+Suite *envfile_suite(void);
 Suite *http_suite(void);
 Suite *jsonw_suite(void);
 Suite *multipart_suite(void);

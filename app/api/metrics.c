@@ -1,0 +1,31 @@
+/*
+ * api/metrics.c - GET /metrics: the counters of every worker, service and
+ * the master summed (lib/metrics.c), in Prometheus' text format 0.0.4.
+ * No database access.  nginx serves the location to loopback only.
+ */
+#include "api/metrics.h"
+
+#include "lib/http.h"
+#include "lib/metrics.h"
+#include "lib/sbuf.h"
+#include "server/routes.h"
+
+static const char *route_name(size_t i)
+{
+    return app_routes[i].name;
+}
+
+enum app_err h_metrics_get(struct req *r, struct resp *w)
+{
+    struct sbuf s;
+
+    sbuf_init(&s, r->arena);
+    metrics_render(&s, route_name);
+    const char *text = sbuf_str(&s);
+    if (text == NULL)
+        return APP_ERR_INTERNAL;
+    w->raw_body = text;
+    w->raw_len = s.len;
+    w->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return APP_OK;
+}
