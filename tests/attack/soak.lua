@@ -42,8 +42,9 @@ function init(args)
         wrk.format("GET", "/api/v1/conversations/all?filters=%5B%7B%22field%22%3A%22x%22%7D%5D", a),
     }
     i, n, n5xx, other = 0, 0, 0, 0
-    -- scripts/attack runs wrk with -t2.
-    limit = math.floor(total / 2)
+    -- scripts/attack runs wrk with -t2.  At least one each: a batch's share of 1 must
+    -- still stop (a limit of 0 was never reached, and the batch ran wrk's whole -d).
+    limit = math.max(1, math.ceil(total / 2))
 end
 
 function request()
@@ -58,7 +59,7 @@ function response(status, headers, body)
     elseif status >= 300 then
         other = other + 1
     end
-    if n == limit then
+    if n == limit then -- once: n only grows
         local f = io.open(done_dir .. "/" .. id, "w")
         f:close()
         wrk.thread:stop()
