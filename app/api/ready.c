@@ -7,11 +7,9 @@
 #include "api/ready.h"
 
 #include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lib/http.h"
 #include "lib/sbuf.h"
@@ -23,47 +21,14 @@
 static char *versions; /* text[] literal of the migration file names */
 static long nversions;
 
-static int is_migration(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' &&
-           name[2] >= '0' && name[2] <= '9' && name[3] == '_' &&
-           strcmp(name + n - 4, ".sql") == 0 &&
-           strspn(name, "0123456789abcdefghijklmnopqrstuvwxyz_.") == n;
-}
-
-static DIR *open_sql_dir(const struct config *cfg)
-{
-    char exe[PATH_MAX];
-    ssize_t n;
-
-    if (cfg->sql_dir != NULL)
-        return opendir(cfg->sql_dir);
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash != NULL) {
-            static const char *const rel[] = {"/../sql", "/../share/deskd/sql"};
-            *slash = '\0';
-            for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-                char dir[PATH_MAX + 32];
-                snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]);
-                DIR *d = opendir(dir);
-                if (d != NULL)
-                    return d;
-            }
-        }
-    }
-    return opendir("sql");
-}
-
 /* Builds versions once; 0 if the directory cannot be read. */
 static int load_versions(const struct config *cfg)
 {
     if (versions != NULL)
         return 1;
-    DIR *d = open_sql_dir(cfg);
+    char *dir = config_sql_dir(cfg);
+    DIR *d = opendir(dir);
+    free(dir);
     if (d == NULL)
         return 0;
     size_t cap = 256, len = 0;
@@ -75,7 +40,7 @@ static int load_versions(const struct config *cfg)
     s[len++] = '{';
     long count = 0;
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (!is_migration(e->d_name))
+        if (!config_is_migration(e->d_name))
             continue;
         size_t n = strlen(e->d_name);
         if (len + n + 3 > cap) {

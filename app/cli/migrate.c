@@ -32,41 +32,6 @@
 #include "store/connect.h"
 #include "store/migrations.h"
 
-static char *sql_dir(const struct config *cfg)
-{
-    char exe[PATH_MAX];
-    ssize_t n;
-
-    if (cfg->sql_dir != NULL)
-        return xstrdup(cfg->sql_dir);
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash != NULL) {
-            /* sql/ beside bin/ (a checkout), or where `make install` puts it. */
-            static const char *const rel[] = {"/../sql", "/../share/deskd/sql"};
-            *slash = '\0';
-            for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-                size_t len = strlen(exe) + strlen(rel[i]) + 1;
-                char *dir = xmalloc(len);
-                snprintf(dir, len, "%s%s", exe, rel[i]);
-                if (access(dir, R_OK) == 0)
-                    return dir;
-                free(dir);
-            }
-        }
-    }
-    return xstrdup("sql");
-}
-
-static int is_migration(const char *name)
-{
-    size_t n = strlen(name);
-    return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' &&
-           name[2] >= '0' && name[2] <= '9' && name[3] == '_' && strcmp(name + n - 4, ".sql") == 0;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -400,7 +365,7 @@ static void usage_migrate(void)
 
 int cli_migrate(const struct config *cfg, int argc, char **argv)
 {
-    char *dir = sql_dir(cfg);
+    char *dir = config_sql_dir(cfg);
     DIR *d = NULL;
     char **files = NULL;
     struct step *steps = NULL;
@@ -428,7 +393,7 @@ int cli_migrate(const struct config *cfg, int argc, char **argv)
         goto out;
     }
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (!is_migration(e->d_name))
+        if (!config_is_migration(e->d_name))
             continue;
         files = xrealloc(files, (nfiles + 1) * sizeof(*files));
         files[nfiles++] = xstrdup(e->d_name);

@@ -322,3 +322,38 @@ void config_free(struct config *c)
     free(c->sql_dir);
     memset(c, 0, sizeof(*c));
 }
+
+char *config_sql_dir(const struct config *cfg)
+{
+    char exe[PATH_MAX];
+    ssize_t n;
+
+    if (cfg->sql_dir != NULL)
+        return xstrdup(cfg->sql_dir);
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            /* sql/ beside bin/ (a checkout), or where `make install` puts it. */
+            static const char *const rel[] = {"/../sql", "/../share/deskd/sql"};
+            *slash = '\0';
+            for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+                size_t len = strlen(exe) + strlen(rel[i]) + 1;
+                char *dir = xmalloc(len);
+                snprintf(dir, len, "%s%s", exe, rel[i]);
+                if (access(dir, R_OK) == 0)
+                    return dir;
+                free(dir);
+            }
+        }
+    }
+    return xstrdup("sql");
+}
+
+int config_is_migration(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 8 && name[0] >= '0' && name[0] <= '9' && name[1] >= '0' && name[1] <= '9' &&
+           name[2] >= '0' && name[2] <= '9' && name[3] == '_' && strcmp(name + n - 4, ".sql") == 0;
+}

@@ -77,4 +77,12 @@ int config_load_secret(struct config *c, int create, char *err, size_t errlen);
 /* Frees the strings; the struct itself is the caller's. */
 void config_free(struct config *c);
 
+/*
+ * The migrations' directory: DESKD_SQL_DIR, else sql/ beside bin/ (a
+ * checkout) or share/deskd/sql (`make install`), else ./sql.  Malloc'd.
+ */
+char *config_sql_dir(const struct config *cfg);
+/* Whether a file name is a migration's: NNN_name.sql, lower case. */
+int config_is_migration(const char *name);
+
 #endif
