@@ -31,8 +31,13 @@ static const struct db_stmt contacts_stmt = {
 
 enum { V_UUID, V_NAME, V_STAGE, V_PIPELINE, V_WAITING, V_AGENT, V_AGENT_NAME };
 
-static void text_of(struct sbuf *sb, const struct db_res *res, int row, int col)
+/* `"key":` and the text at row/col as a JSON string (null for SQL NULL), after a comma unless
+ * first. */
+static void field(struct sbuf *sb, const char *key, const struct db_res *res, int row, int col)
 {
+    if (sb->len > 0 && sb->buf[sb->len - 1] != '{')
+        sbuf_add(sb, ",");
+    jw_key(sb, key);
     const char *v = db_value(res, row, col);
     if (v == NULL)
         jw_null(sb);
@@ -45,17 +50,10 @@ static void contacts_json(struct sbuf *sb, const struct db_res *res)
     sbuf_add(sb, "[");
     for (int i = 0; i < db_ntuples(res); i++) {
         sbuf_add(sb, i ? ",{" : "{");
-        jw_key(sb, "ai_contact_id");
-        text_of(sb, res, i, V_UUID);
-        sbuf_add(sb, ",");
-        jw_key(sb, "name");
-        text_of(sb, res, i, V_NAME);
-        sbuf_add(sb, ",");
-        jw_key(sb, "current_stage");
-        text_of(sb, res, i, V_STAGE);
-        sbuf_add(sb, ",");
-        jw_key(sb, "current_pipeline");
-        text_of(sb, res, i, V_PIPELINE);
+        field(sb, "ai_contact_id", res, i, V_UUID);
+        field(sb, "name", res, i, V_NAME);
+        field(sb, "current_stage", res, i, V_STAGE);
+        field(sb, "current_pipeline", res, i, V_PIPELINE);
         sbuf_add(sb, ",");
         jw_key(sb, "waiting_time");
         const char *ms = db_value(res, i, V_WAITING);
@@ -70,11 +68,8 @@ static void contacts_json(struct sbuf *sb, const struct db_res *res)
             continue;
         }
         sbuf_add(sb, "[{");
-        jw_key(sb, "agent_id");
-        text_of(sb, res, i, V_AGENT);
-        sbuf_add(sb, ",");
-        jw_key(sb, "agent_name");
-        text_of(sb, res, i, V_AGENT_NAME);
+        field(sb, "agent_id", res, i, V_AGENT);
+        field(sb, "agent_name", res, i, V_AGENT_NAME);
         sbuf_add(sb, "}]}");
     }
     sbuf_add(sb, "]");
