@@ -226,7 +226,11 @@ def request(method, path, key, body=None):
     req = urllib.request.Request(BASE + path, method=method, data=data)
     if data is not None:
         req.add_header("Content-Type", ctype)
-    if key:
+    if key and path.startswith(("/wassist/", "/vambe/")):
+        req.add_header("X-API-Key", key)
+    elif key and path.startswith("/chatwoot/"):
+        req.add_header("api_access_token", key)
+    elif key:
         req.add_header("Authorization", "token " + key)
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
@@ -349,7 +353,7 @@ def main():
         status, raw = request(method, path, keys[who], body)
         verdict, detail = "valid", ""
         try:
-            body = json.loads(raw)
+            body = json.loads(raw) if raw or status not in (204, 304) else None
         except ValueError:
             body, verdict, detail = None, "invalid", "body is not JSON"
         if verdict == "valid" and status != want:
