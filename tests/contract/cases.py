@@ -316,6 +316,11 @@ CASES = [
     ("GET", "/api/v1/context-links", "admin", 200),
     ("GET", "/api/v1/context-links/active", "agent", 200),
     ("GET", "/api/v1/context-links/999999", "admin", 404),
+    ("GET", "/ready", None, 200),
+    ("GET", "/api/v1/lang/xx", None, 404),
+    ("GET", "/api/v1/automations/rules", "admin", 200),
+    ("PUT", "/api/v1/notifications/read-all", "agent", 200),
+    ("DELETE", "/api/v1/notifications", "agent", 200),
     # The peer APIs (their key headers: X-API-Key, api_access_token; their error shapes).
     ("GET", "/wassist/api/v1/conversations/?limit=2", "admin", 200),
     ("GET", "/wassist/api/v1/conversations/?hasUnread=maybe", "admin", 400),
