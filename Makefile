@@ -7,7 +7,8 @@
 #                   make test-adopt)
 #   make test-adopt deskd adopting a Libredesk v2.7.0 database (scripts/test-adopt)
 #   make bench      wrk through nginx against seeded data, the conversation lists,
-#                   webhook deliveries/s and the live hub's fan-out to 2,000 clients
+#                   webhook deliveries/s, the live hub's fan-out to 2,000 clients and
+#                   the statuses list with metrics on and off
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
@@ -195,6 +196,7 @@ bench:
 	@scripts/bench-webhooks
 	@scripts/bench-ws
 	@scripts/bench-mail
+	@scripts/bench-metrics
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

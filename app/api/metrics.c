@@ -2,12 +2,16 @@
  * api/metrics.c - GET /metrics: the counters of every worker, service and
  * the master summed (lib/metrics.c), in Prometheus' text format 0.0.4.
  * No database access.  nginx serves the location to loopback only.
+ * DESKD_METRICS=off: nothing is counted and the route answers 404.
  */
 #include "api/metrics.h"
 
 #include "lib/http.h"
 #include "lib/metrics.h"
 #include "lib/sbuf.h"
+#include "server/config.h"
+#include "server/ctx.h"
+#include "server/reply.h"
 #include "server/routes.h"
 
 static const char *route_name(size_t i)
@@ -17,8 +21,11 @@ static const char *route_name(size_t i)
 
 enum app_err h_metrics_get(struct req *r, struct resp *w)
 {
+    const struct ctx *c = r->ctx;
     struct sbuf s;
 
+    if (c != NULL && !c->cfg->metrics)
+        return reply_fail(r, w, APP_ERR_NOT_FOUND, "Metrics are off (DESKD_METRICS=off)");
     sbuf_init(&s, r->arena);
     metrics_render(&s, route_name);
     const char *text = sbuf_str(&s);

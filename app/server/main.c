@@ -125,6 +125,7 @@ static void usage(FILE *f)
         "  DESKD_MAIL_RETRY_BASE first retry of a failed reply, doubled each time\n"
         "                        (default 60s)\n"
         "  DESKD_MAIL_MAX_SIZE   MB: larger inbound messages are skipped (default 25)\n"
+        "  DESKD_METRICS         on|off: off counts nothing and /metrics is 404 (default on)\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
         DESKD_VERSION);
 }
@@ -310,7 +311,9 @@ static int serve(void)
         .arg = &wenv,
         .reload = reload,
     };
-    metrics_init(prefork_slots(&o), app_nroutes);
+    /* DESKD_METRICS=off: no slots, so nothing counts (lib/metrics.h) and /metrics is 404. */
+    if (cfg.metrics)
+        metrics_init(prefork_slots(&o), app_nroutes);
     rc = prefork_run(&o);
     authn_set_limits(NULL);
     rl_destroy(limits);
