@@ -173,6 +173,16 @@ int config_load(struct config *c, char *err, size_t errlen)
         }
     }
 
+    c->metrics = 1;
+    if ((v = env_get("DESKD_METRICS")) != NULL) {
+        if (strcmp(v, "off") == 0)
+            c->metrics = 0;
+        else if (strcmp(v, "on") != 0) {
+            snprintf(err, errlen, "DESKD_METRICS=%s: expected on or off", v);
+            return -1;
+        }
+    }
+
     v = env_get("DESKD_USER");
     c->user = v ? xstrdup(v) : NULL;
 

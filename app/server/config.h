@@ -35,6 +35,7 @@ struct config {
     char *lang_dir;             /* DESKD_LANG_DIR: <lang>.json language files */
     int log_level;              /* DESKD_LOG_LEVEL */
     int log_json;               /* DESKD_LOG_FORMAT: json (1) or text (0) */
+    int metrics;                /* DESKD_METRICS: on (1) or off (0: no counting, /metrics 404) */
     char *user;                 /* DESKD_USER: drop to this user when started as root */
     int shutdown_timeout;       /* DESKD_SHUTDOWN_TIMEOUT, seconds */
     int statement_timeout;      /* DESKD_STATEMENT_TIMEOUT, milliseconds */

@@ -29,6 +29,7 @@
 #include "api/media.h"
 #include "api/messages.h"
 #include "api/notifications.h"
+#include "api/openapi.h"
 #include "api/oidc.h"
 #include "api/priorities.h"
 #include "api/roles.h"
@@ -67,6 +68,7 @@ const struct route app_routes[] = {
     R(GET,    "/health",                                             h_health_get,                    0,       PUBLIC),
     R(GET,    "/ready",                                              h_ready_get,                     0,       PUBLIC),
     R(GET,    "/metrics",                                            h_metrics_get,                   0,       PUBLIC),
+    R(GET,    V1 "/openapi.json",                                    h_openapi_get,                   0,       PUBLIC),
     R(POST,   V1 "/auth/login",                                      h_auth_login,                    BODY,    PUBLIC),
     R(POST,   V1 "/auth/logout",                                     h_auth_logout,                   BODY,    AGENT),
     R(GET,    "/logout",                                             h_logout_redirect,               0,       AGENT),
