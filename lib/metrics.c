@@ -176,4 +176,10 @@ void metrics_render(struct sbuf *out, const char *(*route_name)(size_t i))
            METRIC_AUTH_CACHE_MISSES);
     scalar(out, "deskd_worker_restarts_total", "Workers and services respawned after a crash.",
            METRIC_WORKER_RESTARTS);
+    scalar(out, "deskd_db_standby_reads_total", "Reads served by the read (standby) connection.",
+           METRIC_DB_STANDBY_READS);
+    scalar(out, "deskd_db_standby_bypass_total",
+           "Reads sent to the primary: the standby was away, too far behind, or without the"
+           " client's last write.",
+           METRIC_DB_STANDBY_BYPASS);
 }

@@ -18,6 +18,8 @@ enum metric {
     METRIC_AUTH_CACHE_HITS,
     METRIC_AUTH_CACHE_MISSES,
     METRIC_WORKER_RESTARTS,
+    METRIC_DB_STANDBY_READS,  /* lists served by the read connection */
+    METRIC_DB_STANDBY_BYPASS, /* lists it could not serve (behind, too far behind, away) */
     METRIC_COUNT
 };
 
