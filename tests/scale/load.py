@@ -57,6 +57,7 @@ class Client:
         rec["t1"] = time.time()
         rec["status"] = status
         rec["read"] = hdrs.get("X-Deskd-Read") if hdrs else None
+        rec["host"] = hdrs.get("X-Upstream") if hdrs else None
         for c in (hdrs.get_all("Set-Cookie") or []) if hdrs else []:
             if c.startswith("deskd_lsn="):
                 self.lsn = c.split(";")[0].split("=", 1)[1]
@@ -207,13 +208,59 @@ def check(a):
         fail.append("no read-your-writes check was served by the standby")
     if not lag_bypass:
         fail.append("while the standby lagged, reads were not sent to the primary")
-    hosts_ok = [r for r in reqs if r["t0"] > kill1 + 1 and r["t1"] < fo0 and ok(r)]
-    if not hosts_ok:
-        fail.append("nothing succeeded between the faults")
+    def hosts(t0, t1):
+        # $upstream_addr lists every host tried: the last one answered.
+        return sorted({(r.get("host") or "").split(",")[-1].strip().split(":")[0] for r in reqs
+                       if t0 <= r["t0"] and r["t1"] <= t1 and ok(r)})
+    back = ev["app1-back"]
+    between = hosts(kill1 + 0.5, back)
+    rejoined = hosts(back + 3, fo0)
+    after = hosts(fo1 + grace, float("inf"))
+    lines.append("hosts answering: while app1 was down %s; after it came back %s; after the"
+                 " failover %s" % (" ".join(between), " ".join(rejoined), " ".join(after)))
+    if len(between) != 1:
+        fail.append("while app1 was down, answers came from %s" % between)
+    if len(rejoined) != 2 or len(after) != 2:
+        fail.append("both hosts did not serve (after app1 came back: %s; after the failover: %s)"
+                    % (rejoined, after))
     lines += ["FAIL: " + f for f in fail] or ["PASS"]
     with open(a.report, "w") as f:
         f.write("\n".join(lines) + "\n")
     return 1 if fail else 0
+
+
+def cross(a):
+    """State every host must agree on: a revoked API key, a new status."""
+    admin = Client(a.base, "Basic " + base64.b64encode(a.key.encode()).decode(), "admin")
+    other = Client(a.base, "Basic " + base64.b64encode(a.other_key.encode()).decode(), "other")
+    fails, n = [], 12  # enough for every worker of both hosts behind round-robin
+    for _ in range(n):  # every worker caches the verified key
+        rec, _ = other.call("GET", "/api/v1/agents/me")
+        if rec["status"] != 200:
+            fails.append("the second key before revocation: %d" % rec["status"])
+    rec, _ = admin.call("DELETE", "/api/v1/agents/%d/api-key" % a.other_id)
+    if rec["status"] != 200:
+        fails.append("revoking: %d %s" % (rec["status"], rec.get("message")))
+    for _ in range(n):
+        rec, _ = other.call("GET", "/api/v1/agents/me")
+        if rec["status"] != 401:
+            fails.append("the revoked key was accepted (%d)" % rec["status"])
+    for _ in range(n):  # every worker caches the statuses
+        admin.call("GET", "/api/v1/statuses")
+    rec, _ = admin.call("POST", "/api/v1/statuses", {"name": "Scaled"})
+    if rec["status"] != 200:
+        fails.append("creating a status: %d %s" % (rec["status"], rec.get("message")))
+    for _ in range(n):
+        rec, doc = admin.call("GET", "/api/v1/statuses")
+        names = [x.get("name") for x in (doc or {}).get("data") or []]
+        if "Scaled" not in names:
+            fails.append("a host served its cached statuses without the new one")
+    for f in sorted(set(fails)):
+        print("FAIL: " + f)
+    print("across hosts: revoked key refused %d/%d, new status seen %d/%d" % (
+        n - sum("accepted" in f for f in fails), n,
+        n - sum("cached" in f for f in fails), n))
+    return 1 if fails else 0
 
 
 def main():
@@ -231,7 +278,14 @@ def main():
     c.add_argument("--events", required=True)
     c.add_argument("--psql", required=True)
     c.add_argument("--report", required=True)
+    x = sub.add_parser("cross")
+    x.add_argument("--base", required=True)
+    x.add_argument("--key", required=True)
+    x.add_argument("--other-key", required=True)
+    x.add_argument("--other-id", type=int, required=True)
     a = p.parse_args()
+    if a.cmd == "cross":
+        return cross(a)
     if a.cmd == "run":
         run(a)
         return 0
