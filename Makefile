@@ -183,6 +183,13 @@ asan-test:
 	@$(MAKE) --no-print-directory bin/check_unit_asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bin/check_unit_asan
 
+# Two app hosts, nginx, a PostgreSQL primary and standby with PgBouncer, in
+# network namespaces; faults under load (root; about a minute).
+scale-test:
+	@scripts/setup
+	@$(MAKE) --no-print-directory bin/deskd
+	@scripts/scale-test
+
 attack:
 	@scripts/setup
 	@$(MAKE) --no-print-directory bin/deskd
@@ -264,7 +271,7 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all openapi run test test-adopt attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins \
+.PHONY: all openapi run test test-adopt scale-test attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins \
 	install deb deb-test
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -214,4 +214,10 @@ void metrics_render(struct sbuf *out, const char *(*route_name)(size_t i))
     metrics_render_gauge(out, "deskd_hub_event_lag_seconds",
                          "Age of the last outbox event when the live hub read it.",
                          (double)max_scalar(METRIC_HUB_LAG_MS) / 1000.0);
+    scalar(out, "deskd_db_standby_reads_total", "Reads served by the read (standby) connection.",
+           METRIC_DB_STANDBY_READS);
+    scalar(out, "deskd_db_standby_bypass_total",
+           "Reads sent to the primary: the standby was away, too far behind, or without the"
+           " client's last write.",
+           METRIC_DB_STANDBY_BYPASS);
 }

@@ -22,6 +22,8 @@ enum metric {
     METRIC_WEBHOOK_RETRIED,
     METRIC_WEBHOOK_DEAD,
     METRIC_HUB_EVENTS,
+    METRIC_DB_STANDBY_READS,  /* lists served by the read connection */
+    METRIC_DB_STANDBY_BYPASS, /* lists it could not serve (behind, too far behind, away) */
     /* Gauges (metrics_set): the last value one process set. */
     METRIC_HUB_LAG_MS,
     METRIC_COUNT

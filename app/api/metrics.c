@@ -32,7 +32,7 @@ enum app_err h_metrics_get(struct req *r, struct resp *w)
     sbuf_init(&s, r->arena);
     metrics_render(&s, route_name);
     struct store_outbox o;
-    if (c != NULL && store_metrics_outbox(c->db, r->arena, &o) == APP_OK) {
+    if (c != NULL && c->db != NULL && store_metrics_outbox(c->db, r->arena, &o) == APP_OK) {
         metrics_render_gauge(&s, "deskd_webhook_deliveries_pending",
                              "Webhook deliveries not yet delivered nor dead.", (double)o.pending);
         metrics_render_gauge(&s, "deskd_webhook_delivery_lag_seconds",
