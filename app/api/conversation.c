@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "api/csat.h"
 #include "lib/http.h"
 #include "lib/text.h"
 #include "lib/validate.h"
@@ -25,6 +26,7 @@
 #include "server/reply.h"
 #include "store/agents.h"
 #include "store/conversation.h"
+#include "store/csat.h"
 #include "store/messages.h"
 #include "store/priorities.h"
 #include "store/statuses.h"
@@ -116,7 +118,14 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
             return reply_fail(r, w, APP_ERR_INPUT,
                               "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m");
     }
-    return store_conversation_set_status(c->db, r->arena, id, status, snooze, c->who->id);
+    /* Resolving offers the survey when the inbox enables it (upstream), once per conversation. */
+    struct store_csat_offer offer, *csat = NULL;
+    if (strcmp(name, "Resolved") == 0) {
+        if ((e = csat_offer_new(r, &offer)) != APP_OK)
+            return e;
+        csat = &offer;
+    }
+    return store_conversation_set_status(c->db, r->arena, id, status, snooze, c->who->id, csat);
 }
 
 enum app_err h_conversation_priority(struct req *r, struct resp *w)
