@@ -251,6 +251,12 @@ START_TEST(test_answer_once)
               json_type_string);
     json_object_put(root);
     http_res_free(&r);
+    /* So does the conversation that event payloads carry. */
+    expect_sqlf("4|Quick and kind|t",
+                "SELECT (j ->> 'csat_rating') || '|' || (j ->> 'csat_feedback') || '|' ||"
+                " (j ->> 'csat_responded_at' IS NOT NULL)::text::char"
+                " FROM deskd_conversation_json(%s) AS f (j)",
+                id);
 
     /* Feedback alone, cut to 1000 characters (not bytes). */
     char id2[32], uuid2[48], tok2[128];
