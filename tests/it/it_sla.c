@@ -531,6 +531,23 @@ static void say(const char *conv, const char *sender, const char *text)
  * event, the breach notice), and due notifications become in-app
  * notifications unless the metric was met or the conversation resolved.
  */
+/* How a notification's delay reads (sql/041): upstream's forms, or NULL (never scheduled). */
+START_TEST(test_sla_notification_delay)
+{
+    expect_sqlf("00:00:00|00:00:00|00:10:00|01:30:00|00:00:45|02:00:05|||||",
+                "SELECT concat_ws('|', deskd_sla_delay('{\"time_delay_type\": \"immediately\","
+                " \"time_delay\": \"5m\"}'), deskd_sla_delay('{\"type\": \"breach\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"10m\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"1h30m\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"45s\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"2h5s\"}'),"
+                " coalesce(deskd_sla_delay('{\"time_delay\": \"2d\"}')::text, ''),"
+                " coalesce(deskd_sla_delay('{\"time_delay\": \"10 m\"}')::text, ''),"
+                " coalesce(deskd_sla_delay('{\"time_delay\": \"-5m\"}')::text, ''),"
+                " coalesce(deskd_sla_delay('[]')::text, ''), '')");
+}
+END_TEST
+
 START_TEST(test_sla_next_response)
 {
     long pid = (long)getpid();
@@ -755,5 +772,6 @@ END_TEST
 Suite *it_sla_suite(void)
 {
     return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud,
-                    test_sla_apply_on_team, test_sla_met_and_breached, test_sla_next_response);
+                    test_sla_apply_on_team, test_sla_met_and_breached, test_sla_notification_delay,
+                    test_sla_next_response);
 }
