@@ -14,14 +14,16 @@
 
 #include <json-c/json.h>
 
-#include "api/csat.h"
+#include "lib/arena.h"
 #include "lib/http.h"
 #include "lib/text.h"
 #include "lib/validate.h"
 #include "rules/access.h"
+#include "rules/csat.h"
 #include "rules/message.h"
 #include "rules/limits.h"
 #include "server/body.h"
+#include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/agents.h"
@@ -121,8 +123,12 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
     /* Resolving offers the survey when the inbox enables it (upstream), once per conversation. */
     struct store_csat_offer offer, *csat = NULL;
     if (strcmp(name, "Resolved") == 0) {
-        if ((e = csat_offer_new(r, &offer)) != APP_OK)
-            return e;
+        char *uuid = arena_alloc(r->arena, CSAT_UUID_LEN + 1);
+        char *token = arena_alloc(r->arena, CSAT_TOKEN_LEN + 1);
+        if (uuid == NULL || token == NULL || csat_new_link(c->cfg->secret_key, uuid, token) != 0)
+            return APP_ERR_INTERNAL;
+        offer.uuid = uuid;
+        offer.token = token;
         csat = &offer;
     }
     return store_conversation_set_status(c->db, r->arena, id, status, snooze, c->who->id, csat);

@@ -33,20 +33,6 @@
 #define NOTHING "Either `rating` or `feedback` is required"
 #define BAD_RATING "Invalid `rating`: use 1 to 5, or 0 for none"
 
-enum app_err csat_offer_new(struct req *r, struct store_csat_offer *o)
-{
-    struct ctx *c = r->ctx;
-    char *uuid = arena_alloc(r->arena, CSAT_UUID_LEN + 1);
-    char *token = arena_alloc(r->arena, CSAT_TOKEN_LEN + 1);
-
-    if (uuid == NULL || token == NULL || csat_new_uuid(uuid) != 0 ||
-        csat_token(c->cfg->secret_key, uuid, token) != 0)
-        return APP_ERR_INTERNAL;
-    o->uuid = uuid;
-    o->token = token;
-    return APP_OK;
-}
-
 /* The uuid the route's {token} names, if deskd signed it; NULL otherwise. */
 static const char *token_uuid(struct req *r)
 {

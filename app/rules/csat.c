@@ -80,6 +80,12 @@ int csat_token_uuid(const char *server_secret, const char *token, char uuid[CSAT
     return 0;
 }
 
+int csat_new_link(const char *server_secret, char uuid[CSAT_UUID_LEN + 1],
+                  char token[CSAT_TOKEN_LEN + 1])
+{
+    return csat_new_uuid(uuid) == 0 ? csat_token(server_secret, uuid, token) : -1;
+}
+
 size_t csat_cut(const char *s, size_t max)
 {
     size_t i = 0, n = 0;

@@ -30,6 +30,13 @@
 int csat_new_uuid(char out[CSAT_UUID_LEN + 1]);
 
 /*
+ * A new survey's uuid and its token into uuid and token (as
+ * csat_new_uuid() and csat_token()).  Returns 0, or -1 if randomness failed.
+ */
+int csat_new_link(const char *server_secret, char uuid[CSAT_UUID_LEN + 1],
+                  char token[CSAT_TOKEN_LEN + 1]);
+
+/*
  * The token for uuid (canonical lower-case form) into out.  Returns 0, or
  * -1 if uuid is not one.
  */

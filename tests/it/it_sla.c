@@ -498,14 +498,21 @@ START_TEST(test_sla_met_and_breached)
 }
 END_TEST
 
-/* POSTs a public message to conversation conv as sender ("agent" or "contact"). */
+/* An Admin agent that may also write as the contact (made by test_sla_next_response). */
+static char writer_key[256];
+
+/*
+ * POSTs a public message to conversation conv as sender ("agent": the
+ * admin; "contact": the contact, through writer_key).
+ */
 static void say(const char *conv, const char *sender, const char *text)
 {
     char path[160], body[256];
     char *uuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv);
     snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", uuid);
     snprintf(body, sizeof(body), "{\"message\":\"%s\",\"sender_type\":\"%s\"}", text, sender);
-    struct http_res r = http_json("POST", path, it_admin_key, body);
+    struct http_res r =
+        http_json("POST", path, strcmp(sender, "contact") == 0 ? writer_key : it_admin_key, body);
     ck_assert_msg(r.status == 200, "%s message: %ld %s", sender, r.status, r.body);
     http_res_free(&r);
     free(uuid);
@@ -565,13 +572,17 @@ START_TEST(test_sla_next_response)
              " \"recipients\": [\"assigned_user\", \"%s\"]}]') RETURNING id",
              pid, admin, agent);
     char *policy = sql_value(sql);
-    /* The admin writes the contact's messages too. */
+    /* An agent of its own writes the contact's messages (the suites' admin may not). */
+    char writer_email[96], writer_id[32];
+    snprintf(writer_email, sizeof(writer_email), "it-sla-writer-%ld@example.com", pid);
+    it_make_agent(writer_email, "Writer", "Admin", NULL, writer_id, sizeof(writer_id), writer_key,
+                  sizeof(writer_key));
     snprintf(sql, sizeof(sql),
              "INSERT INTO roles (name, permissions) VALUES ('IT sla as contact %ld',"
              " ARRAY['messages:write_as_contact']) ON CONFLICT DO NOTHING;"
              "INSERT INTO user_roles (user_id, role_id) SELECT %s, id FROM roles WHERE name ="
              " 'IT sla as contact %ld' ON CONFLICT DO NOTHING",
-             pid, admin, pid);
+             pid, writer_id, pid);
     sql_exec(sql);
     char *team = sql_valuef("INSERT INTO teams (name, sla_policy_id, timezone) VALUES"
                             " ('it-sla-nr-%ld', %s, 'UTC') RETURNING id",

@@ -77,6 +77,13 @@ START_TEST(test_new_uuid)
     ck_assert_int_eq(a[14], '4');
     ck_assert(strchr("89ab", a[19]) != NULL);
     ck_assert_int_eq(csat_token(secret, a, tok), 0); /* canonical */
+
+    /* A new link: a fresh uuid and the token that names it. */
+    char uuid2[CSAT_UUID_LEN + 1], tok2[CSAT_TOKEN_LEN + 1], back[CSAT_UUID_LEN + 1];
+    ck_assert_int_eq(csat_new_link(secret, uuid2, tok2), 0);
+    ck_assert_str_ne(uuid2, a);
+    ck_assert_int_eq(csat_token_uuid(secret, tok2, back), 0);
+    ck_assert_str_eq(back, uuid2);
 }
 END_TEST
 
