@@ -189,3 +189,12 @@ char *html_from_text(struct arena *a, const char *text)
     sbuf_add(&sb, "</p>");
     return (char *)sbuf_str(&sb);
 }
+
+char *html_escape(struct arena *a, const char *text)
+{
+    struct sbuf sb;
+
+    sbuf_init(&sb, a);
+    escape(&sb, text, 1);
+    return (char *)sbuf_str(&sb);
+}

@@ -22,4 +22,10 @@ char *html_sanitize(struct arena *a, const char *html, size_t len);
 /* text as HTML: escaped, each line break a <br> (arena); NULL if the arena refused. */
 char *html_from_text(struct arena *a, const char *text);
 
+/*
+ * text escaped for HTML text or a double-quoted attribute value (& < > "
+ * as references; arena); NULL if the arena refused.
+ */
+char *html_escape(struct arena *a, const char *text);
+
 #endif

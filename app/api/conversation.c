@@ -14,17 +14,21 @@
 
 #include <json-c/json.h>
 
+#include "lib/arena.h"
 #include "lib/http.h"
 #include "lib/text.h"
 #include "lib/validate.h"
 #include "rules/access.h"
+#include "rules/csat.h"
 #include "rules/message.h"
 #include "rules/limits.h"
 #include "server/body.h"
+#include "server/config.h"
 #include "server/ctx.h"
 #include "server/reply.h"
 #include "store/agents.h"
 #include "store/conversation.h"
+#include "store/csat.h"
 #include "store/messages.h"
 #include "store/priorities.h"
 #include "store/statuses.h"
@@ -116,7 +120,18 @@ enum app_err h_conversation_status(struct req *r, struct resp *w)
             return reply_fail(r, w, APP_ERR_INPUT,
                               "Invalid `snoozed_until`: use a duration such as 30m, 2h or 1h30m");
     }
-    return store_conversation_set_status(c->db, r->arena, id, status, snooze, c->who->id);
+    /* Resolving offers the survey when the inbox enables it (upstream), once per conversation. */
+    struct store_csat_offer offer, *csat = NULL;
+    if (strcmp(name, "Resolved") == 0) {
+        char *uuid = arena_alloc(r->arena, CSAT_UUID_LEN + 1);
+        char *token = arena_alloc(r->arena, CSAT_TOKEN_LEN + 1);
+        if (uuid == NULL || token == NULL || csat_new_link(c->cfg->secret_key, uuid, token) != 0)
+            return APP_ERR_INTERNAL;
+        offer.uuid = uuid;
+        offer.token = token;
+        csat = &offer;
+    }
+    return store_conversation_set_status(c->db, r->arena, id, status, snooze, c->who->id, csat);
 }
 
 enum app_err h_conversation_priority(struct req *r, struct resp *w)

@@ -17,6 +17,7 @@
 #include "api/context_links.h"
 #include "api/conversation.h"
 #include "api/conversations.h"
+#include "api/csat.h"
 #include "api/wassist.h"
 #include "api/custom_attributes.h"
 #include "api/drafts.h"
@@ -74,6 +75,11 @@ const struct route app_routes[] = {
     R(POST,   V1 "/auth/login",                                      h_auth_login,                    BODY,    PUBLIC),
     R(POST,   V1 "/auth/logout",                                     h_auth_logout,                   BODY,    AGENT),
     R(GET,    "/logout",                                             h_logout_redirect,               0,       AGENT),
+    R(GET,    V1 "/csat/{token}",                                    h_csat_get,                      0,       PUBLIC),
+    R(POST,   V1 "/csat/{token}/response",                           h_csat_answer,                   BODY,    PUBLIC),
+    R(GET,    "/csat/{token}",                                       h_csat_page,                     0,       PUBLIC),
+    R(POST,   "/csat/{token}",                                       h_csat_page_answer,              BODY,    PUBLIC),
+    R(GET,    V1 "/reports/overview/csat",                           h_csat_overview,                 0,       PERM("reports:manage")),
     R(GET,    V1 "/config",                                          h_config_get,                    0,       PUBLIC),
     R(GET,    V1 "/lang/{lang}",                                     h_lang_get,                      0,       PUBLIC),
     R(GET,    V1 "/settings/general",                                h_settings_general_get,          0,       AGENT),

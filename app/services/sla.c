@@ -1,7 +1,8 @@
 /*
  * services/sla.c - see sla.h.  One round: batches of overdue applied SLAs,
- * each batch one transaction (breach stamps, status, next deadline and the
- * events together), until a batch comes back short.  Several hosts may run
+ * each batch one transaction (breach stamps, status, next deadline, the
+ * events and the breach notices together), until a batch comes back short;
+ * then next-response events the same way, then the due notifications.  Several hosts may run
  * it at once: rows one host holds are skipped by the others.  Between
  * rounds it sleeps on a signalfd, so SIGTERM ends it at once.
  */
@@ -21,10 +22,14 @@
 
 #define BATCH 200
 
-/* One round; returns the applied SLAs changed, or -1 on a database error. */
-static long round_once(struct db *db, struct arena *a)
+/*
+ * One round: breaches of applied SLAs, then next-response events, then
+ * the due notifications (which the first two may have scheduled).  Returns
+ * 0, or -1 on a database error.
+ */
+static int round_once(struct db *db, struct arena *a)
 {
-    long total = 0, n = 0;
+    long n = 0, total = 0, sent = 0, sent_total = 0;
 
     do {
         arena_reset(a);
@@ -32,7 +37,28 @@ static long round_once(struct db *db, struct arena *a)
             return -1;
         total += n;
     } while (n >= BATCH);
-    return total;
+    if (total > 0)
+        log_info("sla: %ld applied SLA(s) breached", total);
+    total = 0;
+    do {
+        arena_reset(a);
+        if (store_sla_next_response_due(db, a, BATCH, &n) != APP_OK)
+            return -1;
+        total += n;
+    } while (n >= BATCH);
+    if (total > 0)
+        log_info("sla: next-response events settled in %ld conversation(s)", total);
+    total = 0;
+    do {
+        arena_reset(a);
+        if (store_sla_notify_due(db, a, BATCH, &n, &sent) != APP_OK)
+            return -1;
+        total += n;
+        sent_total += sent;
+    } while (n >= BATCH);
+    if (total > 0)
+        log_info("sla: %ld scheduled notification(s) processed, %ld sent", total, sent_total);
+    return 0;
 }
 
 int sla_service_main(void *arg)
@@ -62,12 +88,8 @@ int sla_service_main(void *arg)
 
         if (store_ensure(db) != APP_OK) {
             wait_ms = 1000;
-        } else {
-            long n = round_once(db, a);
-            if (n < 0)
-                wait_ms = 1000;
-            else if (n > 0)
-                log_info("sla: %ld applied SLA(s) breached", n);
+        } else if (round_once(db, a) < 0) {
+            wait_ms = 1000;
         }
         struct pollfd p = {.fd = sfd, .events = POLLIN};
         if (poll(&p, 1, (int)wait_ms) > 0)

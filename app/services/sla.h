@@ -1,7 +1,9 @@
 /*
  * services/sla.h - the SLA breach service, a service under the deskd
  * master (lib/prefork.h): every DESKD_SLA_INTERVAL it marks the overdue
- * deadlines of pending applied SLAs breached (store_sla_breach_due).
+ * deadlines of pending applied SLAs breached (store_sla_breach_due),
+ * settles next-response events (store_sla_next_response_due) and sends the
+ * due SLA notifications (store_sla_notify_due).
  */
 #ifndef SERVICES_SLA_H
 #define SERVICES_SLA_H

@@ -11,6 +11,7 @@
 #include "lib/arena.h"
 #include "lib/db.h"
 #include "rules/access.h"
+#include "store/csat.h"
 #include "store/messages.h"
 #include "store/notifications.h"
 #include "store/sla.h"
@@ -98,8 +99,8 @@ static const struct db_stmt json_stmt = {
     " sla.first_response_deadline_at, sla.resolution_deadline_at,"
     " nr.deadline_at AS next_response_deadline_at,"
     " nr.met_at AS next_response_met_at,"
-    " NULL::int AS csat_rating, NULL::text AS csat_feedback,"
-    " NULL::timestamptz AS csat_responded_at,"
+    " cs.rating AS csat_rating, cs.feedback AS csat_feedback,"
+    " cs.response_timestamp AS csat_responded_at,"
     " coalesce((SELECT json_agg(json_build_object('id', pc.id, 'created_at',"
     "  pc.created_at, 'updated_at', pc.updated_at, 'uuid', pc.uuid, 'subject',"
     "  pc.subject, 'contact', json_build_object('first_name', ct.first_name,"
@@ -120,6 +121,10 @@ static const struct db_stmt json_stmt = {
     " LEFT JOIN LATERAL (SELECT e.deadline_at, e.met_at FROM sla_events e"
     "  WHERE e.applied_sla_id = sla.id AND e.type = 'next_response'"
     "  ORDER BY e.created_at DESC, e.id DESC LIMIT 1) nr ON TRUE"
+    " LEFT JOIN LATERAL (SELECT r.rating, r.feedback, r.response_timestamp"
+    "  FROM csat_responses r WHERE r.conversation_id = c.id"
+    "  ORDER BY r.response_timestamp DESC NULLS LAST, r.created_at DESC, r.id DESC LIMIT 1)"
+    "  cs ON TRUE"
     " WHERE c.id = $1::bigint) x",
     1, 1};
 
@@ -181,7 +186,8 @@ static const struct db_stmt status_stmt = {
     4, 0};
 
 enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64_t id,
-                                           int64_t status_id, double snooze_secs, int64_t actor)
+                                           int64_t status_id, double snooze_secs, int64_t actor,
+                                           const struct store_csat_offer *csat)
 {
     const char *snooze = snooze_secs > 0 ? arena_printf(a, "%.6f", snooze_secs) : NULL;
     const char *p[] = {store_i64(a, id), store_i64(a, status_id), snooze, store_i64(a, actor)};
@@ -194,6 +200,10 @@ enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64
     e = store_one(db, a, &status_stmt, p, NULL, &changed);
     if (e == APP_OK && changed > 0)
         e = store_sla_settle(db, a, id);
+    /* A move into Resolved may offer the survey, with the status change or not at all. */
+    int offered;
+    if (e == APP_OK && changed > 0 && csat != NULL)
+        e = store_csat_offer(db, a, id, csat, actor, &offered);
     return store_end(db, e);
 }
 

@@ -37,9 +37,15 @@ enum app_err store_conversation_participants_json(struct db *db, struct arena *a
  * the value differs, and then record an activity message by the agent actor.
  */
 
-/* Sets the status; snooze_secs > 0 snoozes for that long (the Snoozed status). */
+/*
+ * Sets the status; snooze_secs > 0 snoozes for that long (the Snoozed
+ * status).  csat (NULL: none) is the survey to offer if the change makes the
+ * conversation Resolved (store_csat_offer(), in the same transaction).
+ */
+struct store_csat_offer;
 enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64_t id,
-                                           int64_t status_id, double snooze_secs, int64_t actor);
+                                           int64_t status_id, double snooze_secs, int64_t actor,
+                                           const struct store_csat_offer *csat);
 
 enum app_err store_conversation_set_priority(struct db *db, struct arena *a, int64_t id,
                                              int64_t priority_id, int64_t actor);

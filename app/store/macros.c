@@ -224,7 +224,7 @@ static enum app_err apply_one(struct db *db, struct arena *a, int64_t conv_id,
     case STORE_MACRO_ASSIGN_USER:
         return store_conversation_assign(db, a, conv_id, STORE_ASSIGNEE_AGENT, act->id, actor);
     case STORE_MACRO_SET_STATUS:
-        return store_conversation_set_status(db, a, conv_id, act->id, 0, actor);
+        return store_conversation_set_status(db, a, conv_id, act->id, 0, actor, NULL);
     case STORE_MACRO_SET_PRIORITY:
         return store_conversation_set_priority(db, a, conv_id, act->id, actor);
     case STORE_MACRO_ADD_TAGS:

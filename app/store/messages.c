@@ -137,10 +137,20 @@ enum app_err store_message_add(struct db *db, struct arena *a, const struct stor
         const char *par[] = {conv, sender};
         e = store_one(db, a, &participant_stmt, par, NULL, NULL);
     }
-    /* An agent's public reply may meet the first-response SLA (first_reply_at above). */
+    /*
+     * An agent's public reply may meet the first-response SLA (first_reply_at
+     * above) and answers the open next-response event; a contact's message
+     * may open one.
+     */
     if (e == APP_OK && !m->is_private && m->sender_type != NULL &&
-        strcmp(m->sender_type, "agent") == 0)
+        strcmp(m->sender_type, "agent") == 0) {
         e = store_sla_settle(db, a, m->conv_id);
+        if (e == APP_OK)
+            e = store_sla_next_response_met(db, a, m->conv_id);
+    }
+    if (e == APP_OK && !m->is_private && m->sender_type != NULL &&
+        strcmp(m->sender_type, "contact") == 0)
+        e = store_sla_next_response_open(db, a, m->conv_id, *msg_id);
     return e;
 }
 

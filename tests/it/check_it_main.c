@@ -51,6 +51,7 @@ int main(void)
     srunner_add_suite(sr, it_tags_suite());
     srunner_add_suite(sr, it_events_suite());
     srunner_add_suite(sr, it_sla_suite());
+    srunner_add_suite(sr, it_csat_suite());
     srunner_add_suite(sr, it_ai_suite());
     srunner_add_suite(sr, it_views_suite());
     srunner_add_suite(sr, it_contacts_suite());

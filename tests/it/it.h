@@ -124,6 +124,7 @@ Suite *it_macros_suite(void);
 Suite *it_tags_suite(void);
 Suite *it_events_suite(void);
 Suite *it_sla_suite(void);
+Suite *it_csat_suite(void);
 Suite *it_ai_suite(void);
 Suite *it_views_suite(void);
 Suite *it_contacts_suite(void);

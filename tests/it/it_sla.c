@@ -498,8 +498,291 @@ START_TEST(test_sla_met_and_breached)
 }
 END_TEST
 
+/* An Admin agent that may also write as the contact (made by test_sla_next_response). */
+static char writer_key[256];
+
+/*
+ * POSTs a public message to conversation conv as sender ("agent": the
+ * admin; "contact": the contact, through writer_key).
+ */
+static void say(const char *conv, const char *sender, const char *text)
+{
+    char path[160], body[256];
+    char *uuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", uuid);
+    snprintf(body, sizeof(body), "{\"message\":\"%s\",\"sender_type\":\"%s\"}", text, sender);
+    struct http_res r =
+        http_json("POST", path, strcmp(sender, "contact") == 0 ? writer_key : it_admin_key, body);
+    ck_assert_msg(r.status == 200, "%s message: %ld %s", sender, r.status, r.body);
+    http_res_free(&r);
+    free(uuid);
+}
+
+/* The conversation's next-response events, oldest first: "status/met/breached" each, ";"-joined. */
+#define NR_EVENTS(conv)                                                                            \
+    "SELECT coalesce(string_agg(e.status || '/' || (e.met_at IS NOT NULL)::text::char || '/' ||"   \
+    " (e.breached_at IS NOT NULL)::text::char, ';' ORDER BY e.id), '') FROM sla_events e"          \
+    " JOIN applied_slas a ON a.id = e.applied_sla_id WHERE e.type = 'next_response'"               \
+    " AND a.conversation_id = " conv
+
+/*
+ * Next response: an always-open UTC team whose policy has a 1h next-response
+ * time and three notifications (a warning 30m before the first response, a
+ * warning 10m before a next response to the assigned agent and the admin,
+ * a breach notice at once for every metric to the assigned agent and the
+ * agent by id).  The conversation's first contact message opens no event
+ * (the first response covers it); a later one opens one (deadline an hour
+ * on, next_sla_deadline_at moved to it, its warning scheduled), another
+ * opens no second; the agent's reply meets it.  Then the clock is moved by
+ * the data: an open event made overdue is breached by the service (a live
+ * event, the breach notice), and due notifications become in-app
+ * notifications unless the metric was met or the conversation resolved.
+ */
+/* How a notification's delay reads (sql/041): upstream's forms, or NULL (never scheduled). */
+START_TEST(test_sla_notification_delay)
+{
+    expect_sqlf("00:00:00|00:00:00|00:10:00|01:30:00|00:00:45|02:00:05|||||",
+                "SELECT concat_ws('|', deskd_sla_delay('{\"time_delay_type\": \"immediately\","
+                " \"time_delay\": \"5m\"}'), deskd_sla_delay('{\"type\": \"breach\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"10m\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"1h30m\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"45s\"}'),"
+                " deskd_sla_delay('{\"time_delay\": \"2h5s\"}'),"
+                " coalesce(deskd_sla_delay('{\"time_delay\": \"2d\"}')::text, ''),"
+                " coalesce(deskd_sla_delay('{\"time_delay\": \"10 m\"}')::text, ''),"
+                " coalesce(deskd_sla_delay('{\"time_delay\": \"-5m\"}')::text, ''),"
+                " coalesce(deskd_sla_delay('[]')::text, ''), '')");
+}
+END_TEST
+
+START_TEST(test_sla_next_response)
+{
+    long pid = (long)getpid();
+    char sql[2048], want[512];
+    char *agent = sql_valuef("SELECT id FROM users WHERE email = '%s'", it_agent_email);
+    char *admin = sql_valuef("SELECT id FROM users WHERE email = '%s'", it_admin_email);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO sla_policies (name, first_response_time, resolution_time,"
+             " next_response_time, notifications) VALUES ('it-sla-nr-%ld', '2h', '10h', '1h',"
+             " '[{\"type\": \"warning\", \"time_delay_type\": \"before\", \"time_delay\": \"30m\","
+             " \"metric\": \"first_response\", \"recipients\": [\"assigned_user\"]},"
+             " {\"type\": \"warning\", \"time_delay_type\": \"before\", \"time_delay\": \"10m\","
+             " \"metric\": \"next_response\", \"recipients\": [\"assigned_user\", \"%s\"]},"
+             " {\"type\": \"breach\", \"time_delay_type\": \"immediately\", \"metric\": \"all\","
+             " \"recipients\": [\"assigned_user\", \"%s\"]}]') RETURNING id",
+             pid, admin, agent);
+    char *policy = sql_value(sql);
+    /* An agent of its own writes the contact's messages (the suites' admin may not). */
+    char writer_email[96], writer_id[32];
+    snprintf(writer_email, sizeof(writer_email), "it-sla-writer-%ld@example.com", pid);
+    it_make_agent(writer_email, "Writer", "Admin", NULL, writer_id, sizeof(writer_id), writer_key,
+                  sizeof(writer_key));
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO roles (name, permissions) VALUES ('IT sla as contact %ld',"
+             " ARRAY['messages:write_as_contact']) ON CONFLICT DO NOTHING;"
+             "INSERT INTO user_roles (user_id, role_id) SELECT %s, id FROM roles WHERE name ="
+             " 'IT sla as contact %ld' ON CONFLICT DO NOTHING",
+             pid, writer_id, pid);
+    sql_exec(sql);
+    char *team = sql_valuef("INSERT INTO teams (name, sla_policy_id, timezone) VALUES"
+                            " ('it-sla-nr-%ld', %s, 'UTC') RETURNING id",
+                            pid, policy);
+    char *conv = conv_at("nr", "now()");
+    move_to_team(conv, team);
+    sql_exec((snprintf(sql, sizeof(sql),
+                       "UPDATE conversations SET assigned_user_id = %s WHERE id = %s", agent, conv),
+              sql));
+    char *ref = sql_valuef("SELECT reference_number FROM conversations WHERE id = %s", conv);
+
+    /* Applying scheduled the first-response warning, 30 minutes before its deadline. */
+    expect_sqlf("first_response|warning|{assigned_user}|t|f",
+                "SELECT n.metric || '|' || n.notification_type || '|' || n.recipients::text || '|'"
+                " || (n.send_at = a.first_response_deadline_at - interval '30 minutes')::text::char"
+                " || '|' || (n.sla_event_id IS NOT NULL)::text::char"
+                " FROM scheduled_sla_notifications n JOIN applied_slas a ON a.id = n.applied_sla_id"
+                " WHERE a.conversation_id = %s",
+                conv);
+
+    /* The first contact message is the first response's: no event. */
+    say(conv, "contact", "Hello");
+    expect_sqlf("", NR_EVENTS("%s"), conv);
+    say(conv, "agent", "Hi, looking");
+    expect_sqlf("", NR_EVENTS("%s"), conv);
+
+    /* A later one opens an event an hour on; the next deadline moves to it. */
+    say(conv, "contact", "Any news?");
+    expect_sqlf("pending/f/f", NR_EVENTS("%s"), conv);
+    expect_sqlf("t|t",
+                "SELECT (abs(extract(epoch FROM e.deadline_at - e.created_at) - 3600) < 2)"
+                "::text::char || '|' || (c.next_sla_deadline_at = e.deadline_at)::text::char"
+                " FROM sla_events e JOIN applied_slas a ON a.id = e.applied_sla_id"
+                " JOIN conversations c ON c.id = a.conversation_id"
+                " WHERE e.type = 'next_response' AND c.id = %s",
+                conv);
+    /* Its warning: 10 minutes before, for the assigned agent and the admin. */
+    snprintf(want, sizeof(want), "warning|{%s,assigned_user}|t", admin);
+    expect_sqlf(want,
+                "SELECT n.notification_type || '|' || array(SELECT unnest(n.recipients)"
+                " ORDER BY 1)::text || '|' || (n.send_at = e.deadline_at - interval '10 minutes')"
+                "::text::char FROM scheduled_sla_notifications n JOIN sla_events e"
+                " ON e.id = n.sla_event_id JOIN applied_slas a ON a.id = e.applied_sla_id"
+                " WHERE n.metric = 'next_response' AND a.conversation_id = %s",
+                conv);
+    /* The conversation shows it. */
+    char *uuid = sql_valuef("SELECT uuid FROM conversations WHERE id = %s", conv);
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s", uuid);
+    struct http_res r = http_get(path, tok(it_admin_key));
+    json_object *root, *d = json_data(&r, &root), *v;
+    ck_assert(json_object_get_type(json_object_object_get(d, "next_response_deadline_at")) ==
+              json_type_string);
+    ck_assert(json_object_object_get_ex(d, "next_response_met_at", &v) && v == NULL);
+    json_object_put(root);
+    http_res_free(&r);
+
+    /* Another contact message while it waits: no second event.  The reply meets it. */
+    say(conv, "contact", "Hello?");
+    expect_sqlf("pending/f/f", NR_EVENTS("%s"), conv);
+    say(conv, "agent", "Here it is");
+    expect_sqlf("met/t/f", NR_EVENTS("%s"), conv);
+    expect_sqlf("t",
+                "SELECT (c.next_sla_deadline_at = a.resolution_deadline_at)::text::char"
+                " FROM conversations c JOIN applied_slas a ON a.conversation_id = c.id"
+                " WHERE c.id = %s",
+                conv);
+
+    /* The first-response warning, now due, was for a met metric: processed, nothing sent. */
+    snprintf(sql, sizeof(sql),
+             "UPDATE scheduled_sla_notifications SET send_at = now() - interval '1 minute'"
+             " WHERE metric = 'first_response' AND applied_sla_id = (SELECT id FROM applied_slas"
+             " WHERE conversation_id = %s)",
+             conv);
+    sql_exec(sql);
+    snprintf(sql, sizeof(sql),
+             "SELECT (processed_at IS NOT NULL)::text::char || '|' || (SELECT count(*)"
+             " FROM user_notifications WHERE conversation_id = %s) FROM scheduled_sla_notifications"
+             " WHERE metric = 'first_response' AND applied_sla_id = (SELECT id FROM applied_slas"
+             " WHERE conversation_id = %s)",
+             conv, conv);
+    wait_sqlf("t|0", sql);
+
+    /* A new event, then the clock moved: its deadline and its warning are past. */
+    say(conv, "contact", "One more thing");
+    expect_sqlf("met/t/f;pending/f/f", NR_EVENTS("%s"), conv);
+    char *event = sql_valuef("SELECT max(e.id) FROM sla_events e JOIN applied_slas a"
+                             " ON a.id = e.applied_sla_id WHERE a.conversation_id = %s",
+                             conv);
+    snprintf(sql, sizeof(sql),
+             "UPDATE scheduled_sla_notifications SET send_at = now() - interval '1 minute'"
+             " WHERE sla_event_id = %s;"
+             "UPDATE sla_events SET deadline_at = date_trunc('minute', now()) - interval"
+             " '2 minutes' WHERE id = %s",
+             event, event);
+    sql_exec(sql);
+    char *dl = sql_valuef("SELECT to_char(deadline_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
+                          " FROM sla_events WHERE id = %s",
+                          event);
+
+    /* Breached by the service: its live event, its breach notice sent at once. */
+    snprintf(sql, sizeof(sql), NR_EVENTS("%s"), conv);
+    wait_sqlf("met/t/f;breached/f/t", sql);
+    char *aid = sql_valuef("SELECT id FROM applied_slas WHERE conversation_id = %s", conv);
+    char *dlz = sql_valuef("SELECT to_char(deadline_at AT TIME ZONE 'UTC',"
+                           " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM sla_events WHERE id = %s",
+                           event);
+    snprintf(want, sizeof(want),
+             "1|{\"metric\": \"next_response\", \"deadline_at\": \"%s\", \"applied_sla_id\": %s,"
+             " \"conversation_uuid\": \"%s\"}",
+             dlz, aid, uuid);
+    expect_sqlf(want,
+                "SELECT count(*) OVER () || '|' || payload::text FROM deskd_events"
+                " WHERE event = 'sla_breached' AND conversation_id = %s",
+                conv);
+    /* The warning went to the agent and the admin, the breach notice to the agent once. */
+    snprintf(sql, sizeof(sql),
+             "SELECT string_agg(user_id || '/' || notification_type || '/' || title || '/' || body,"
+             " ';' ORDER BY notification_type, user_id) FROM user_notifications"
+             " WHERE conversation_id = %s",
+             conv);
+    char first[64], second[64];
+    long a_id = strtol(admin, NULL, 10), g_id = strtol(agent, NULL, 10);
+    snprintf(first, sizeof(first), "%s", a_id < g_id ? admin : agent);
+    snprintf(second, sizeof(second), "%s", a_id < g_id ? agent : admin);
+    snprintf(want, sizeof(want),
+             "%s/sla_warning/SLA warning: Next response #%s/Due at %s UTC;"
+             "%s/sla_warning/SLA warning: Next response #%s/Due at %s UTC;"
+             "%s/sla_breach/SLA breached: Next response #%s/Overdue since %s UTC",
+             first, ref, dl, second, ref, dl, agent, ref, dl);
+    /* user_notification_type orders mention, assignment, sla_warning, sla_breach. */
+    wait_sqlf(want, sql);
+    expect_sqlf("0",
+                "SELECT count(*) FROM scheduled_sla_notifications n JOIN applied_slas a"
+                " ON a.id = n.applied_sla_id WHERE a.conversation_id = %s"
+                " AND n.processed_at IS NULL AND n.send_at <= now()",
+                conv);
+    /* The next deadline is the resolution's again; a late answer leaves the event breached. */
+    expect_sqlf("t",
+                "SELECT (c.next_sla_deadline_at = a.resolution_deadline_at)::text::char"
+                " FROM conversations c JOIN applied_slas a ON a.conversation_id = c.id"
+                " WHERE c.id = %s",
+                conv);
+    say(conv, "agent", "Sorry for the wait");
+    expect_sqlf("met/t/f;breached/t/t", NR_EVENTS("%s"), conv);
+
+    /* Resolved: a due notification is processed and not sent. */
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/status", uuid);
+    r = http_json("PUT", path, it_admin_key, "{\"status\":\"Resolved\"}");
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO scheduled_sla_notifications (applied_sla_id, metric, notification_type,"
+             " recipients, send_at) VALUES (%s, 'resolution', 'warning', '{assigned_user}',"
+             " now() - interval '1 minute') RETURNING id",
+             aid);
+    char *late_one = sql_value(sql);
+    snprintf(sql, sizeof(sql),
+             "SELECT (processed_at IS NOT NULL)::text::char || '|' || (SELECT count(*)"
+             " FROM user_notifications WHERE conversation_id = %s)"
+             " FROM scheduled_sla_notifications WHERE id = %s",
+             conv, late_one);
+    wait_sqlf("t|3", sql);
+
+    /* A first response breached by the service schedules its notice: to the agent by id. */
+    char *late = conv_at("nr-late", "now() - interval '3 hours'");
+    move_to_team(late, team);
+    char *lref = sql_valuef("SELECT reference_number FROM conversations WHERE id = %s", late);
+    char *ldl = sql_valuef("SELECT to_char(first_response_deadline_at AT TIME ZONE 'UTC',"
+                           " 'YYYY-MM-DD HH24:MI') FROM applied_slas WHERE conversation_id = %s",
+                           late);
+    snprintf(want, sizeof(want),
+             "%s/sla_breach/SLA breached: First response #%s/Overdue since %s UTC", agent, lref,
+             ldl);
+    snprintf(sql, sizeof(sql),
+             "SELECT string_agg(user_id || '/' || notification_type || '/' || title || '/' || body,"
+             " ';') FROM user_notifications WHERE conversation_id = %s",
+             late);
+    wait_sqlf(want, sql);
+    free(agent);
+    free(admin);
+    free(policy);
+    free(team);
+    free(conv);
+    free(ref);
+    free(uuid);
+    free(event);
+    free(dl);
+    free(aid);
+    free(dlz);
+    free(late_one);
+    free(late);
+    free(lref);
+    free(ldl);
+}
+END_TEST
+
 Suite *it_sla_suite(void)
 {
     return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud,
-                    test_sla_apply_on_team, test_sla_met_and_breached);
+                    test_sla_apply_on_team, test_sla_met_and_breached, test_sla_notification_delay,
+                    test_sla_next_response);
 }

@@ -28,6 +28,7 @@ int main(void)
     srunner_add_suite(sr, password_suite());
     srunner_add_suite(sr, access_suite());
     srunner_add_suite(sr, apikey_suite());
+    srunner_add_suite(sr, csat_suite());
     srunner_add_suite(sr, permissions_suite());
     srunner_add_suite(sr, secret_suite());
     srunner_add_suite(sr, business_hours_suite());

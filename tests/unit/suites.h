@@ -30,6 +30,7 @@ Suite *lists_suite(void);
 Suite *password_suite(void);
 Suite *access_suite(void);
 Suite *apikey_suite(void);
+Suite *csat_suite(void);
 Suite *permissions_suite(void);
 Suite *secret_suite(void);
 Suite *business_hours_suite(void);
