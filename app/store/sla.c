@@ -86,7 +86,7 @@ enum app_err store_sla_policy_delete(struct db *db, struct arena *a, int64_t id)
 #define BH_DAY(d) " b.hours -> '" d "' ->> 'open', b.hours -> '" d "' ->> 'close',"
 
 /*
- * $1 conversation id: the team's policy and durations, the start (epoch
+ * $1 conversation id, $2 a policy (NULL: the team's): the policy and durations, the start (epoch
  * seconds), the time zone, always-open, the seven windows Sunday first,
  * and the holidays' dates comma-separated.  No row: no team or no policy.
  */
@@ -101,15 +101,15 @@ static const struct db_stmt apply_in_stmt = {
             "Saturday") " (SELECT string_agg(h ->> 'date', ',') FROM jsonb_array_elements(CASE"
                         "  WHEN jsonb_typeof(b.holidays) = 'array' THEN b.holidays ELSE '[]' END) "
                         "h)"
-                        " FROM conversations c JOIN teams t ON t.id = c.assigned_team_id"
-                        " JOIN sla_policies p ON p.id = t.sla_policy_id"
+                        " FROM conversations c LEFT JOIN teams t ON t.id = c.assigned_team_id"
+                        " JOIN sla_policies p ON p.id = coalesce($2::int, t.sla_policy_id)"
                         " LEFT JOIN business_hours b ON b.id = coalesce(t.business_hours_id, "
                         "(SELECT CASE"
                         "  WHEN value #>> '{}' ~ '^[0-9]{1,9}$' THEN (value #>> '{}')::int END "
                         "FROM settings"
                         "  WHERE key = 'app.business_hours_id'))"
                         " WHERE c.id = $1::bigint FOR UPDATE OF c",
-    1, 1};
+    2, 1};
 
 /* $1 conversation: its pending SLA goes first (the unique index checks each row at once). */
 static const struct db_stmt unapply_stmt = {
@@ -132,7 +132,13 @@ static const struct db_stmt apply_stmt = {
 
 enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id)
 {
-    const char *p[] = {store_i64(a, conv_id)};
+    return store_sla_apply_policy(db, a, conv_id, 0);
+}
+
+enum app_err store_sla_apply_policy(struct db *db, struct arena *a, int64_t conv_id,
+                                    int64_t policy_id)
+{
+    const char *p[] = {store_i64(a, conv_id), store_id_or_null(a, policy_id)};
     struct db_res *res = NULL;
     struct bh_calendar cal;
     const char *holidays[256];
