@@ -7,7 +7,8 @@
 #                   make test-adopt)
 #   make test-adopt deskd adopting a Libredesk v2.7.0 database (scripts/test-adopt)
 #   make bench      wrk through nginx against seeded data, the conversation lists,
-#                   webhook deliveries/s and the live hub's fan-out to 2,000 clients
+#                   webhook deliveries/s, the live hub's fan-out to 2,000 clients,
+#                   mail and conversation creates with 0 and 20 automation rules
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
@@ -186,6 +187,7 @@ bench:
 	@scripts/bench-webhooks
 	@scripts/bench-ws
 	@scripts/bench-mail
+	@scripts/bench-automation
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

@@ -44,7 +44,7 @@ static const struct db_stmt snap_stmt = {
     "  WHEN jsonb_typeof(m.meta -> 'to') = 'array' THEN m.meta -> 'to' ELSE '[]' END) t)"
     " FROM conversations c LEFT JOIN users u ON u.id = c.contact_id"
     " LEFT JOIN LATERAL (SELECT meta FROM conversation_messages WHERE conversation_id = c.id"
-    "  AND type = 'incoming' ORDER BY id DESC LIMIT 1) m ON true"
+    "  AND type = 'incoming' ORDER BY created_at DESC, id DESC LIMIT 1) m ON true"
     " WHERE c.id = $1::bigint",
     1, 1};
 
