@@ -1,7 +1,7 @@
 /*
  * it_automation_run.c - automation rules run against conversations: a
  * new_conversation rule on create, conversation_update rules on a status
- * change (with previous_status) and an assignment, first_match mode, a
+ * change (with previous_status), an assignment and a public reply, first_match mode, a
  * time_trigger rule run by the deskd-automate service, and two rules that
  * undo each other stopped after AUTOMATION_MAX_DEPTH runs.  Each checks
  * the conversation's rows and the activity messages naming the rule.
@@ -272,6 +272,56 @@ START_TEST(test_automation_loop_stopped)
 }
 END_TEST
 
+/* A public reply is conversation.message.outgoing (a private note is not): snooze and a tag. */
+START_TEST(test_automation_message_event)
+{
+    long pid = (long)getpid();
+    char body[4096], rule[16], conv[16], uuid[40], subject[64], path[160], want[1024];
+
+    fixtures();
+    snprintf(body, sizeof(body),
+             "{\"name\":\"it-auto-msg-%ld\",\"type\":\"conversation_update\",\"events\":"
+             "[\"conversation.message.outgoing\"],\"rules\":[{\"group_operator\":\"AND\","
+             "\"groups\":[{\"logical_op\":\"AND\",\"rules\":[{\"field\":\"subject\","
+             "\"operator\":\"contains\",\"value\":\"auto-msg-%ld\"},{\"field\":\"content\","
+             "\"operator\":\"contains\",\"value\":\"tracking number\"}]}],\"actions\":["
+             "{\"type\":\"snooze\",\"value\":[\"1h30m\"]},{\"type\":\"add_tags\",\"value\":"
+             "[\"%s\"]},{\"type\":\"assign_team\",\"value\":[\"2147483000\"]}]}]}",
+             pid, pid, tag);
+    make_rule(body, rule, sizeof(rule));
+    snprintf(subject, sizeof(subject), "auto-msg-%ld", pid);
+    make_conv(subject, conv, uuid);
+    snprintf(path, sizeof(path), "/api/v1/conversations/%s/messages", uuid);
+
+    /* A private note with the words: not the event, nothing runs. */
+    struct http_res r = http_json("POST", path, it_admin_key,
+                                  "{\"message\":\"<p>Your tracking number</p>\","
+                                  "\"sender_type\":\"agent\",\"private\":true}");
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf("", SYSTEM_ACTIVITY, conv);
+
+    /* The reply: snoozed for 90 minutes, tagged; the team that does not exist is skipped. */
+    r = http_json("POST", path, it_admin_key,
+                  "{\"message\":\"<p>Here is your  Tracking   Number: 42</p>\","
+                  "\"sender_type\":\"agent\"}");
+    ck_assert_int_eq(r.status, 200);
+    http_res_free(&r);
+    expect_sqlf("Snoozed|true|",
+                "SELECT s.name || '|' || (c.snoozed_until BETWEEN now() + interval '89 minutes'"
+                " AND now() + interval '91 minutes') || '|' || coalesce(c.assigned_team_id::text,"
+                " '') FROM conversations c JOIN conversation_statuses s ON s.id = c.status_id"
+                " WHERE c.id = %s",
+                conv);
+    snprintf(want, sizeof(want),
+             "System set the status to Snoozed (automation rule: it-auto-msg-%ld) / System added "
+             "the tag %s (automation rule: it-auto-msg-%ld)",
+             pid, tag, pid);
+    expect_sqlf(want, SYSTEM_ACTIVITY, conv);
+    drop_rule(rule);
+}
+END_TEST
+
 /* first_match: of two matching new_conversation rules only the lighter one runs. */
 START_TEST(test_automation_first_match)
 {
@@ -398,5 +448,5 @@ Suite *it_automation_run_suite(void)
     return SUITE_OF("automation_run", 60, NULL, NULL, test_automation_new_conversation,
                     test_automation_update_events, test_automation_loop_stopped,
                     test_automation_first_match, test_automation_time_trigger,
-                    test_automation_accepts_upstream_shapes);
+                    test_automation_accepts_upstream_shapes, test_automation_message_event);
 }
