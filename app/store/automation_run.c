@@ -244,13 +244,11 @@ static const struct db_stmt status_by_name_stmt = {
 
 /* A message from the System user: a private note or a reply to the contact. */
 static enum app_err system_message(struct db *db, struct arena *a, int64_t conv_id,
-                                   const struct am_snap *s, const char *html, int is_private)
+                                   const char *html, int is_private)
 {
     struct store_message_new m;
     int64_t msg_id;
 
-    if (!is_private && (s->contact_email == NULL || *s->contact_email == '\0'))
-        return APP_OK; /* upstream: no e-mail, no automated reply */
     memset(&m, 0, sizeof(m));
     m.conv_id = conv_id;
     m.type = "outgoing";
@@ -303,7 +301,10 @@ static enum app_err apply(struct db *db, struct arena *a, int64_t conv_id, const
     if ((strcmp(t, "send_private_note") == 0 || strcmp(t, "send_reply") == 0) && x->nvalues > 0 &&
         *x->values[0] != '\0') {
         int priv = strcmp(t, "send_private_note") == 0;
-        enum app_err e = system_message(db, a, conv_id, s, x->values[0], priv);
+        enum app_err e;
+        if (!priv && (s->contact_email == NULL || *s->contact_email == '\0'))
+            return APP_OK; /* upstream: no e-mail, no automated reply (and no activity) */
+        e = system_message(db, a, conv_id, x->values[0], priv);
         if (e != APP_OK)
             return e;
         return note(db, a, conv_id, r, t, priv ? "added a private note" : "sent a reply");

@@ -102,7 +102,8 @@ START_TEST(test_automation_new_conversation)
              "\"equals\",\"value\":\"0\"}]}],\"actions\":[{\"type\":\"set_priority\",\"value\":"
              "[\"%s\"]},{\"type\":\"add_tags\",\"value\":[\"%s\"]},{\"type\":\"send_private_note\","
              "\"value\":[\"<p>Routed</p>\"]},{\"type\":\"assign_team\",\"value\":[\"%s\"]},"
-             "{\"type\":\"notify\",\"subject\":\"s\",\"message\":\"m\",\"recipients\":[]}]}]}",
+             "{\"type\":\"notify\",\"subject\":\"s\",\"message\":\"m\",\"recipients\":[]},"
+             "{\"type\":\"send_reply\",\"value\":[\"<p>We got it</p>\"]}]}]}",
              name, pid, high, tag, team);
     make_rule(body, rule, sizeof(rule));
 
@@ -117,19 +118,21 @@ START_TEST(test_automation_new_conversation)
                 " WHERE c.id = %s",
                 team, tag, conv);
     /* The note from System, private; then one activity per action, naming the rule. */
-    expect_sqlf("<p>Routed</p>|true|outgoing",
-                "SELECT m.content || '|' || m.private || '|' || m.type FROM conversation_messages m"
-                " JOIN users u ON u.id = m.sender_id WHERE m.conversation_id = %s"
-                " AND m.type <> 'activity' AND u.email = 'System'",
+    expect_sqlf("<p>Routed</p>|true|sent| / <p>We got it</p>|false|pending|true",
+                "SELECT string_agg(m.content || '|' || m.private || '|' || m.status || '|' ||"
+                " coalesce(m.meta->>'is_automated', ''), ' / ' ORDER BY m.id)"
+                " FROM conversation_messages m JOIN users u ON u.id = m.sender_id"
+                " WHERE m.conversation_id = %s AND m.type = 'outgoing' AND u.email = 'System'",
                 conv);
     char want[2048];
     snprintf(want, sizeof(want),
              "System set the priority to High (automation rule: %s) / System added the tag %s "
              "(automation rule: %s) / System added a private note (automation rule: %s) / System "
-             "assigned the conversation to the team %s (automation rule: %s)",
-             name, tag, name, name, team_name, name);
+             "assigned the conversation to the team %s (automation rule: %s) / System sent a reply "
+             "(automation rule: %s)",
+             name, tag, name, name, team_name, name, name);
     expect_sqlf(want, SYSTEM_ACTIVITY, conv);
-    expect_sqlf("4",
+    expect_sqlf("5",
                 "SELECT count(*) FROM conversation_messages WHERE conversation_id = %s"
                 " AND meta->>'automation_rule_id' = '%s'",
                 conv, rule);
