@@ -8,16 +8,19 @@
 #   make test-adopt deskd adopting a Libredesk v2.7.0 database (scripts/test-adopt)
 #   make bench      wrk through nginx against seeded data, the conversation lists,
 #                   webhook deliveries/s, the live hub's fan-out to 2,000 clients,
-#                   mail and conversation creates with 0 and 20 automation rules
+#                   the statuses list with metrics on and off, and conversation
+#                   creates with 0 and 20 automation rules
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
 #   make fuzz       every libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make fuzz-smoke every harness for 20 s on its seed corpus (part of make test)
 #   make install    bin/deskd, sql/, the nginx and Apache files, the systemd units and
-#                   the docs under DESTDIR/PREFIX (default /usr/local)
+#                   the docs (with the OpenAPI document) under DESTDIR/PREFIX (default /usr/local)
 #   make deb        a Debian package, build/deb/deskd_<version>_<arch>.deb (dpkg-deb)
 #   make deb-test   build it, unpack it into a scratch root, check its files and units
+#   make openapi    assemble app/api/openapi/deskd-openapi.json from its fragments
+#                   (scripts/openapi; commit the result)
 #   make format / format-check / lint
 
 CC      ?= cc
@@ -58,6 +61,13 @@ build/asan/%.o: %.c
 bin/deskd: $(LIB_OBJ) $(APP_OBJ)
 	@mkdir -p bin
 	$(CC) $(RELEASE) $(RELEASE_LD) -o $@ $^ $(DEPS_LIBS)
+
+# The OpenAPI document is built into the binary (api/openapi.c: .incbin).
+build/rel/app/api/openapi.o build/asan/app/api/openapi.o build/fuzz/app/api/openapi.o: \
+	app/api/openapi/deskd-openapi.json
+
+openapi:
+	@scripts/openapi build
 
 CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 CURL_LIBS  := $(shell $(PKG_CONFIG) --libs libcurl 2>/dev/null)
@@ -174,6 +184,13 @@ asan-test:
 	@$(MAKE) --no-print-directory bin/check_unit_asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 bin/check_unit_asan
 
+# Two app hosts, nginx, a PostgreSQL primary and standby with PgBouncer, in
+# network namespaces; faults under load (root; about a minute).
+scale-test:
+	@scripts/setup
+	@$(MAKE) --no-print-directory bin/deskd
+	@scripts/scale-test
+
 attack:
 	@scripts/setup
 	@$(MAKE) --no-print-directory bin/deskd
@@ -187,6 +204,7 @@ bench:
 	@scripts/bench-webhooks
 	@scripts/bench-ws
 	@scripts/bench-mail
+	@scripts/bench-metrics
 	@scripts/bench-automation
 
 PREFIX  ?= /usr/local
@@ -215,6 +233,7 @@ install: bin/deskd
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
 	install -m 0644 README.md LICENSE $(DESTDIR)$(DOCDIR)/
+	install -m 0644 app/api/openapi/deskd-openapi.json $(DESTDIR)$(DOCDIR)/openapi.json
 	bin/deskd --help >$(DESTDIR)$(DOCDIR)/deskd.txt
 	chmod 0644 $(DESTDIR)$(DOCDIR)/deskd.txt
 
@@ -254,7 +273,7 @@ lint:
 clean:
 	rm -rf build bin
 
-.PHONY: all run test test-adopt attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins \
+.PHONY: all openapi run test test-adopt scale-test attack asan-test fuzz fuzz-smoke fuzz-bins bench format format-check lint clean test-bins \
 	install deb deb-test
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,8 +1,9 @@
 /*
  * db.c - libpq connection, statements, results and error mapping.
  *
- * Rules kept here: connect only after fork; lock search_path and the time
- * zone in the startup packet; prepare each static statement once per
+ * Rules kept here: connect only after fork; set search_path, the time zone
+ * and the statement timeout right after connecting (one round trip, not the
+ * startup packet's options, which PgBouncer refuses); prepare each static statement once per
  * connection, on its first use; check each result for the one status
  * expected and PQclear it exactly once; never replay a write whose outcome
  * is unknown.
@@ -54,7 +55,7 @@ struct db {
     unsigned long dyn_clock;
     char *conninfo;
     char *appname;
-    char options[128];
+    char settings[160];       /* the SET commands run on each new connection */
     struct timespec next_try; /* earliest reconnect attempt */
     long backoff_ms;
     int attempts;
@@ -82,8 +83,9 @@ struct db *db_new(const char *conninfo, const char *appname, int statement_timeo
 
     db->conninfo = xstrdup(conninfo);
     db->appname = xstrdup(appname);
-    snprintf(db->options, sizeof(db->options),
-             "-c search_path=public -c TimeZone=UTC -c statement_timeout=%d", statement_timeout_ms);
+    snprintf(db->settings, sizeof(db->settings),
+             "SET search_path = public; SET TimeZone = 'UTC'; SET statement_timeout = %d",
+             statement_timeout_ms);
     return db;
 }
 
@@ -158,9 +160,9 @@ static void on_notice(void *arg, const char *message)
 
 static int connect_now(struct db *db)
 {
-    const char *keys[] = {"dbname",     "application_name", "options", "connect_timeout",
+    const char *keys[] = {"dbname",     "application_name", "connect_timeout",
                           "keepalives", "keepalives_idle",  NULL};
-    const char *vals[] = {db->conninfo, db->appname, db->options, "5", "1", "30", NULL};
+    const char *vals[] = {db->conninfo, db->appname, "5", "1", "30", NULL};
     char msg[512];
 
     /* expand_dbname=1: the conninfo string or URI supplies host, user, ... */
@@ -177,6 +179,21 @@ static int connect_now(struct db *db)
         db->conn = NULL;
         return -1;
     }
+    /*
+     * Session settings as commands, not startup options: a pooler in
+     * session mode (PgBouncer) passes them through and resets them when
+     * the client leaves.
+     */
+    PGresult *res = PQexec(db->conn, db->settings);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        first_line(PQresultErrorMessage(res), msg, sizeof(msg));
+        log_err("db: connect attempt %d: session settings failed: %s", db->attempts + 1, msg);
+        PQclear(res);
+        PQfinish(db->conn);
+        db->conn = NULL;
+        return -1;
+    }
+    PQclear(res);
     if (db->attempts > 0)
         log_info("db: reconnected after %d failed attempt(s)", db->attempts);
     db->generation++;
@@ -214,8 +231,14 @@ static int connection_lost(struct db *db, const char *state)
         return 1;
     if (state == NULL)
         return 1;
-    /* 08xxx connection exceptions, 57P01..57P03 admin shutdown / crash / cannot connect */
-    return strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0;
+    /*
+     * 08xxx connection exceptions, 57P01..57P03 admin shutdown / crash /
+     * cannot connect; 25006, a write refused because the server is (now) a
+     * standby: after a failover the next connection finds the primary
+     * (target_session_attrs=read-write in the connection string).
+     */
+    return strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+           strcmp(state, "25006") == 0;
 }
 
 /*

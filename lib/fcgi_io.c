@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -255,6 +256,7 @@ enum app_err fcgi_io_read_head(struct fcgi_io *io, struct arena *a, struct req *
     r->idempotency_key = param(io, a, "HTTP_IDEMPOTENCY_KEY");
     r->api_access_token = param(io, a, "HTTP_API_ACCESS_TOKEN");
     r->x_api_key = param(io, a, "HTTP_X_API_KEY");
+    r->if_none_match = param(io, a, "HTTP_IF_NONE_MATCH");
     r->host = param(io, a, "HTTP_HOST");
     r->scheme = param(io, a, "REQUEST_SCHEME");
 
@@ -375,11 +377,16 @@ int fcgi_io_write(struct fcgi_io *io, int status, const struct resp *w, const ch
     size_t off = 0;
     int n;
 
+    /* Cache-Control: no-store unless the handler set its own. */
+    const char *cache = "Cache-Control: no-store\r\n";
+    for (size_t i = 0; i < w->nheaders; i++)
+        if (strcasecmp(w->headers[i].key, "Cache-Control") == 0)
+            cache = "";
     n = snprintf(head, sizeof(head),
                  "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                 "X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n",
+                 "X-Content-Type-Options: nosniff\r\n%s",
                  status, http_reason(status),
-                 w->content_type ? w->content_type : "application/json; charset=utf-8", len);
+                 w->content_type ? w->content_type : "application/json; charset=utf-8", len, cache);
     if (n < 0 || (size_t)n >= sizeof(head))
         return -1;
     off = (size_t)n;

@@ -43,6 +43,7 @@ struct req {
     const char *idempotency_key;  /* Idempotency-Key, NULL if absent */
     const char *api_access_token; /* api_access_token (Chatwoot's key header), NULL if absent */
     const char *x_api_key;        /* X-API-Key (Vambe's and Wassist's), NULL if absent */
+    const char *if_none_match;    /* If-None-Match, NULL if absent */
     const char *host;             /* Host header as the client sent it, NULL if absent */
     const char *scheme;           /* REQUEST_SCHEME ("http"/"https"), NULL if absent */
     long long content_length;     /* -1 if absent */

@@ -82,6 +82,12 @@ void metrics_inc(enum metric m)
         add(&scalars(mine)[m], 1);
 }
 
+void metrics_set(enum metric m, long value)
+{
+    if (mine != NULL)
+        __atomic_store_n(&scalars(mine)[m], value > 0 ? (uint64_t)value : 0, __ATOMIC_RELAXED);
+}
+
 void metrics_request(size_t route, int status, long duration_us)
 {
     if (mine == NULL)
@@ -109,6 +115,23 @@ static void scalar(struct sbuf *out, const char *name, const char *help, enum me
 {
     sbuf_addf(out, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name, name,
               (unsigned long long)sum_scalar(m));
+}
+
+/* The largest value any process set for gauge m (one process sets each). */
+static uint64_t max_scalar(enum metric m)
+{
+    uint64_t t = 0;
+    for (int s = 0; s < nslots_all; s++) {
+        uint64_t v = get(&scalars(base + slot_size * (size_t)s)[m]);
+        if (v > t)
+            t = v;
+    }
+    return t;
+}
+
+void metrics_render_gauge(struct sbuf *out, const char *name, const char *help, double value)
+{
+    sbuf_addf(out, "# HELP %s %s\n# TYPE %s gauge\n%s %.9g\n", name, help, name, name, value);
 }
 
 void metrics_render(struct sbuf *out, const char *(*route_name)(size_t i))
@@ -176,4 +199,25 @@ void metrics_render(struct sbuf *out, const char *(*route_name)(size_t i))
            METRIC_AUTH_CACHE_MISSES);
     scalar(out, "deskd_worker_restarts_total", "Workers and services respawned after a crash.",
            METRIC_WORKER_RESTARTS);
+    sbuf_addf(
+        out,
+        "# HELP deskd_webhook_attempts_total Webhook delivery attempts finished, by outcome.\n"
+        "# TYPE deskd_webhook_attempts_total counter\n"
+        "deskd_webhook_attempts_total{outcome=\"delivered\"} %llu\n"
+        "deskd_webhook_attempts_total{outcome=\"retry\"} %llu\n"
+        "deskd_webhook_attempts_total{outcome=\"dead\"} %llu\n",
+        (unsigned long long)sum_scalar(METRIC_WEBHOOK_DELIVERED),
+        (unsigned long long)sum_scalar(METRIC_WEBHOOK_RETRIED),
+        (unsigned long long)sum_scalar(METRIC_WEBHOOK_DEAD));
+    scalar(out, "deskd_hub_events_total", "Outbox events the live hub has read.",
+           METRIC_HUB_EVENTS);
+    metrics_render_gauge(out, "deskd_hub_event_lag_seconds",
+                         "Age of the last outbox event when the live hub read it.",
+                         (double)max_scalar(METRIC_HUB_LAG_MS) / 1000.0);
+    scalar(out, "deskd_db_standby_reads_total", "Reads served by the read (standby) connection.",
+           METRIC_DB_STANDBY_READS);
+    scalar(out, "deskd_db_standby_bypass_total",
+           "Reads sent to the primary: the standby was away, too far behind, or without the"
+           " client's last write.",
+           METRIC_DB_STANDBY_BYPASS);
 }

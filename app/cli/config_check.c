@@ -93,6 +93,11 @@ int cli_config_check(const struct config *cfg, int argc, char **argv)
     printf("# resolved: var %s, listen %s, workers %d, database ", cfg->var_dir, cfg->listen,
            cfg->workers);
     print_masked(cfg->database_url ? cfg->database_url : "(none)");
+    if (cfg->database_read_url != NULL) {
+        fputs(", reads ", stdout);
+        print_masked(cfg->database_read_url);
+        printf(" (at most %d ms behind)", cfg->read_max_lag);
+    }
     putchar('\n');
     struct config copy = *cfg;
     copy.secret_key = NULL;

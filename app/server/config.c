@@ -58,6 +58,9 @@ int config_load(struct config *c, char *err, size_t errlen)
         snprintf(c->migrate_database_url, n, "host=%s/pg/run dbname=deskd user=deskd_owner",
                  c->var_dir);
     }
+    /* A second, read-only connection for lists and search (a streaming standby). */
+    if ((v = env_get("DESKD_DATABASE_READ_URL")) != NULL && v[0] != '\0')
+        c->database_read_url = xstrdup(v);
 
     if ((v = env_get("DESKD_LISTEN")) != NULL) {
         if (strncmp(v, "unix:", 5) == 0) {
@@ -173,6 +176,16 @@ int config_load(struct config *c, char *err, size_t errlen)
         }
     }
 
+    c->metrics = 1;
+    if ((v = env_get("DESKD_METRICS")) != NULL) {
+        if (strcmp(v, "off") == 0)
+            c->metrics = 0;
+        else if (strcmp(v, "on") != 0) {
+            snprintf(err, errlen, "DESKD_METRICS=%s: expected on or off", v);
+            return -1;
+        }
+    }
+
     v = env_get("DESKD_USER");
     c->user = v ? xstrdup(v) : NULL;
 
@@ -180,6 +193,8 @@ int config_load(struct config *c, char *err, size_t errlen)
         return -1;
     if (env_int("DESKD_STATEMENT_TIMEOUT", 10000, 0, 3600000, &c->statement_timeout, err, errlen) !=
         0)
+        return -1;
+    if (env_int("DESKD_READ_MAX_LAG", 1000, 0, 600000, &c->read_max_lag, err, errlen) != 0)
         return -1;
     if (env_int("DESKD_BACKLOG", 1024, 16, 65535, &c->backlog, err, errlen) != 0)
         return -1;
@@ -316,6 +331,7 @@ void config_free(struct config *c)
     free(c->var_dir);
     free(c->database_url);
     free(c->migrate_database_url);
+    free(c->database_read_url);
     free(c->listen);
     free(c->ws_listen);
     free(c->secret_key);

@@ -19,28 +19,31 @@ struct config {
     char *var_dir;              /* DESKD_VAR, absolute */
     char *database_url;         /* DESKD_DATABASE_URL: the workers' (and agent commands') role */
     char *migrate_database_url; /* DESKD_MIGRATE_DATABASE_URL: the owner role (migrate, seed) */
-    char *listen;               /* DESKD_LISTEN: "unix:/path" or "host:port" */
-    char *ws_listen;            /* DESKD_WS_LISTEN: the live hub's socket, as listen */
-    int ws_client_buffer;       /* DESKD_WS_CLIENT_BUFFER: KiB queued per live client at most */
-    int workers;                /* DESKD_WORKERS */
-    char *secret_key;           /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
-    char *encryption_key;       /* DESKD_ENCRYPTION_KEY: upstream's 32-byte key, or NULL */
-    long session_ttl;           /* DESKD_SESSION_TTL, seconds */
-    int secure_cookies;         /* DESKD_SECURE_COOKIES */
-    char *ai_base_url;          /* DESKD_AI_BASE_URL */
-    char *ai_model;             /* DESKD_AI_MODEL */
-    long ai_timeout;            /* DESKD_AI_TIMEOUT, seconds */
-    char *upload_dir;           /* DESKD_UPLOAD_DIR */
-    int upload_send;            /* DESKD_UPLOAD_SEND: enum upload_send */
-    char *lang_dir;             /* DESKD_LANG_DIR: <lang>.json language files */
-    int log_level;              /* DESKD_LOG_LEVEL */
-    int log_json;               /* DESKD_LOG_FORMAT: json (1) or text (0) */
-    char *user;                 /* DESKD_USER: drop to this user when started as root */
-    int shutdown_timeout;       /* DESKD_SHUTDOWN_TIMEOUT, seconds */
-    int statement_timeout;      /* DESKD_STATEMENT_TIMEOUT, milliseconds */
-    int backlog;                /* DESKD_BACKLOG */
-    char *sql_dir;              /* DESKD_SQL_DIR: migrations */
-    int auth_key_limit;         /* DESKD_AUTH_KEY_LIMIT: failed checks per API key id per window */
+    char *database_read_url; /* DESKD_DATABASE_READ_URL: lists and search on a standby, or NULL */
+    int read_max_lag;        /* DESKD_READ_MAX_LAG: milliseconds a standby may trail */
+    char *listen;            /* DESKD_LISTEN: "unix:/path" or "host:port" */
+    char *ws_listen;         /* DESKD_WS_LISTEN: the live hub's socket, as listen */
+    int ws_client_buffer;    /* DESKD_WS_CLIENT_BUFFER: KiB queued per live client at most */
+    int workers;             /* DESKD_WORKERS */
+    char *secret_key;        /* DESKD_SECRET_KEY, or var/secret (see config_load_secret) */
+    char *encryption_key;    /* DESKD_ENCRYPTION_KEY: upstream's 32-byte key, or NULL */
+    long session_ttl;        /* DESKD_SESSION_TTL, seconds */
+    int secure_cookies;      /* DESKD_SECURE_COOKIES */
+    char *ai_base_url;       /* DESKD_AI_BASE_URL */
+    char *ai_model;          /* DESKD_AI_MODEL */
+    long ai_timeout;         /* DESKD_AI_TIMEOUT, seconds */
+    char *upload_dir;        /* DESKD_UPLOAD_DIR */
+    int upload_send;         /* DESKD_UPLOAD_SEND: enum upload_send */
+    char *lang_dir;          /* DESKD_LANG_DIR: <lang>.json language files */
+    int log_level;           /* DESKD_LOG_LEVEL */
+    int log_json;            /* DESKD_LOG_FORMAT: json (1) or text (0) */
+    int metrics;             /* DESKD_METRICS: on (1) or off (0: no counting, /metrics 404) */
+    char *user;              /* DESKD_USER: drop to this user when started as root */
+    int shutdown_timeout;    /* DESKD_SHUTDOWN_TIMEOUT, seconds */
+    int statement_timeout;   /* DESKD_STATEMENT_TIMEOUT, milliseconds */
+    int backlog;             /* DESKD_BACKLOG */
+    char *sql_dir;           /* DESKD_SQL_DIR: migrations */
+    int auth_key_limit;      /* DESKD_AUTH_KEY_LIMIT: failed checks per API key id per window */
     int auth_addr_limit; /* DESKD_AUTH_ADDR_LIMIT: failed checks per client address per window */
     int auth_tarpit;     /* DESKD_AUTH_TARPIT: bytes/s nginx sends those 429s at (0: off) */
     long auth_window;    /* DESKD_AUTH_WINDOW, seconds */

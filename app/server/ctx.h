@@ -21,6 +21,11 @@ struct principal {
 
 struct ctx {
     struct db *db;
+    /*
+     * The worker's read connection (DESKD_DATABASE_READ_URL) or NULL; the
+     * worker swaps it into db for a replica route (server/routes.h).
+     */
+    struct db *read_db;
     const struct config *cfg;
     struct principal *who; /* NULL until authenticated; arena */
     /*

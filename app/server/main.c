@@ -27,6 +27,7 @@
 #include "rules/secret.h"
 #include "server/authn.h"
 #include "server/config.h"
+#include "server/dialect.h"
 #include "server/inherit.h"
 #include "server/routes.h"
 #include "server/version.h"
@@ -43,6 +44,18 @@
 static struct config cfg;
 static struct worker_env wenv;
 static struct hub_env henv;
+
+/* deskd routes: one tab-separated line per route, in the table's order (scripts/openapi). */
+static int print_routes(void)
+{
+    for (size_t i = 0; i < app_nroutes; i++) {
+        const struct route *rt = &app_routes[i];
+        const char *who = rt->auth == AUTH_NONE ? "public" : rt->perm ? rt->perm : "agent";
+        printf("%s\t%s\t%s\t%zu\t%s\t%s\n", http_method_name(rt->key.method), rt->key.pattern, who,
+               rt->body_limit, rt->dialect ? rt->dialect->name : "libredesk", rt->name);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
 
 static void usage(FILE *f)
 {
@@ -65,6 +78,9 @@ static void usage(FILE *f)
         "                                     on an invalid value\n"
         "  deskd seed --conversations N       add demo agents, teams, contacts, inboxes\n"
         "                                     and N conversations with messages\n"
+        "  deskd routes                       print the route table: method, path, who may call\n"
+        "                                     (public, agent or a permission), body limit,\n"
+        "                                     dialect, name (app/api/openapi/ documents each)\n"
         "  deskd --help | --version\n"
         "\n"
         "configuration (environment):\n"
@@ -110,6 +126,7 @@ static void usage(FILE *f)
         "  DESKD_MAIL_RETRY_BASE first retry of a failed reply, doubled each time\n"
         "                        (default 60s)\n"
         "  DESKD_MAIL_MAX_SIZE   MB: larger inbound messages are skipped (default 25)\n"
+        "  DESKD_METRICS         on|off: off counts nothing and /metrics is 404 (default on)\n"
         "  DESKD_SHUTDOWN_TIMEOUT, DESKD_STATEMENT_TIMEOUT, DESKD_BACKLOG, DESKD_SQL_DIR\n",
         DESKD_VERSION);
 }
@@ -296,7 +313,9 @@ static int serve(void)
         .arg = &wenv,
         .reload = reload,
     };
-    metrics_init(prefork_slots(&o), app_nroutes);
+    /* DESKD_METRICS=off: no slots, so nothing counts (lib/metrics.h) and /metrics is 404. */
+    if (cfg.metrics)
+        metrics_init(prefork_slots(&o), app_nroutes);
     rc = prefork_run(&o);
     authn_set_limits(NULL);
     rl_destroy(limits);
@@ -324,6 +343,8 @@ int main(int argc, char **argv)
         printf("deskd %s\n", DESKD_VERSION);
         return 0;
     }
+    if (strcmp(cmd, "routes") == 0 && argc == 2)
+        return print_routes();
     /* DESKD_CONFIG: a KEY=VALUE file under the environment (lib/envfile.h). */
     const char *file = getenv("DESKD_CONFIG");
     if (file != NULL && *file != '\0' && envfile_load(file, err, sizeof(err)) != 0) {

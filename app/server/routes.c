@@ -29,6 +29,7 @@
 #include "api/media.h"
 #include "api/messages.h"
 #include "api/notifications.h"
+#include "api/openapi.h"
 #include "api/oidc.h"
 #include "api/priorities.h"
 #include "api/roles.h"
@@ -59,14 +60,17 @@
 #define AGENT AUTH_AGENT, NULL
 #define PERM(p) AUTH_AGENT, p
 /* clang-format off */
-#define R(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, NULL}
+#define R(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, NULL, 0}
+/* A list or search that may read on the standby (route.replica). */
+#define RR(method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, NULL, 1}
 /* A route of another product's API (server/dialect.h): its key header and its error shape. */
-#define RP(dialect, method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, dialect}
+#define RP(dialect, method, path, fn, body, who) {{HTTP_##method, path}, #fn + 2, fn, who, body, dialect, 0}
 
 const struct route app_routes[] = {
     R(GET,    "/health",                                             h_health_get,                    0,       PUBLIC),
     R(GET,    "/ready",                                              h_ready_get,                     0,       PUBLIC),
     R(GET,    "/metrics",                                            h_metrics_get,                   0,       PUBLIC),
+    R(GET,    V1 "/openapi.json",                                    h_openapi_get,                   0,       PUBLIC),
     R(POST,   V1 "/auth/login",                                      h_auth_login,                    BODY,    PUBLIC),
     R(POST,   V1 "/auth/logout",                                     h_auth_logout,                   BODY,    AGENT),
     R(GET,    "/logout",                                             h_logout_redirect,               0,       AGENT),
@@ -120,13 +124,13 @@ const struct route app_routes[] = {
     R(PUT,    V1 "/views/me/{id}",                                   h_views_mine_update,             BODY,    PERM("view:manage")),
     R(DELETE, V1 "/views/me/{id}",                                   h_views_mine_delete,             0,       PERM("view:manage")),
     R(GET,    V1 "/views/shared",                                    h_views_visible,                 0,       AGENT),
-    R(GET,    V1 "/views/{id}/conversations",                        h_view_conversations,            0,       AGENT),
+    RR(GET,    V1 "/views/{id}/conversations",                       h_view_conversations,            0,       AGENT),
     R(GET,    V1 "/shared-views",                                    h_shared_views_list,             0,       PERM("shared_views:manage")),
     R(POST,   V1 "/shared-views",                                    h_shared_views_create,           BODY,    PERM("shared_views:manage")),
     R(GET,    V1 "/shared-views/{id}",                               h_shared_views_get,              0,       PERM("shared_views:manage")),
     R(PUT,    V1 "/shared-views/{id}",                               h_shared_views_update,           BODY,    PERM("shared_views:manage")),
     R(DELETE, V1 "/shared-views/{id}",                               h_shared_views_delete,           0,       PERM("shared_views:manage")),
-    R(GET,    V1 "/contacts",                                        h_contacts_list,                 0,       PERM("contacts:read_all")),
+    RR(GET,    V1 "/contacts",                                       h_contacts_list,                 0,       PERM("contacts:read_all")),
     R(GET,    V1 "/contacts/{id}",                                   h_contacts_get,                  0,       PERM("contacts:read")),
     R(PUT,    V1 "/contacts/{id}",                                   h_contacts_update,               BODY,    PERM("contacts:write")),
     R(PUT,    V1 "/contacts/{id}/block",                             h_contacts_block,                BODY,    PERM("contacts:block")),
@@ -140,16 +144,16 @@ const struct route app_routes[] = {
     R(POST,   V1 "/roles",                                           h_roles_create,                  BODY,    PERM("roles:manage")),
     R(PUT,    V1 "/roles/{id}",                                      h_roles_update,                  BODY,    PERM("roles:manage")),
     R(DELETE, V1 "/roles/{id}",                                      h_roles_delete,                  0,       PERM("roles:manage")),
-    R(GET,    V1 "/conversations/all",                               h_conversations_all,             0,       PERM("conversations:read_all")),
-    R(GET,    V1 "/conversations/unassigned",                        h_conversations_unassigned,      0,       PERM("conversations:read_unassigned")),
-    R(GET,    V1 "/conversations/assigned",                          h_conversations_assigned,        0,       PERM("conversations:read_assigned")),
-    R(GET,    V1 "/conversations/unanswered",                        h_conversations_unanswered,      0,       PERM("conversations:read")),
-    R(GET,    V1 "/conversations/mentioned",                         h_conversations_mentioned,       0,       PERM("conversations:read")),
-    R(GET,    V1 "/teams/{id}/conversations/unassigned",             h_team_conversations_unassigned, 0,       PERM("conversations:read_team_inbox")),
+    RR(GET,    V1 "/conversations/all",                              h_conversations_all,             0,       PERM("conversations:read_all")),
+    RR(GET,    V1 "/conversations/unassigned",                       h_conversations_unassigned,      0,       PERM("conversations:read_unassigned")),
+    RR(GET,    V1 "/conversations/assigned",                         h_conversations_assigned,        0,       PERM("conversations:read_assigned")),
+    RR(GET,    V1 "/conversations/unanswered",                       h_conversations_unanswered,      0,       PERM("conversations:read")),
+    RR(GET,    V1 "/conversations/mentioned",                        h_conversations_mentioned,       0,       PERM("conversations:read")),
+    RR(GET,    V1 "/teams/{id}/conversations/unassigned",            h_team_conversations_unassigned, 0,       PERM("conversations:read_team_inbox")),
     R(POST,   V1 "/conversations",                                   h_conversation_create,           MESSAGE, PERM("conversations:write")),
-    R(GET,    V1 "/conversations/search",                            h_search_conversations,          0,       PERM("conversations:read")),
-    R(GET,    V1 "/messages/search",                                 h_search_messages,               0,       PERM("messages:read")),
-    R(GET,    V1 "/contacts/search",                                 h_search_contacts,               0,       PERM("contacts:read")),
+    RR(GET,    V1 "/conversations/search",                           h_search_conversations,          0,       PERM("conversations:read")),
+    RR(GET,    V1 "/messages/search",                                h_search_messages,               0,       PERM("messages:read")),
+    RR(GET,    V1 "/contacts/search",                                h_search_contacts,               0,       PERM("contacts:read")),
     R(GET,    V1 "/conversations/{uuid}",                            h_conversation_get,              0,       PERM("conversations:read")),
     R(GET,    V1 "/conversations/{uuid}/participants",               h_conversation_participants,     0,       PERM("conversations:read")),
     R(PUT,    V1 "/conversations/{uuid}/status",                     h_conversation_status,           BODY,    PERM("conversations:update_status")),

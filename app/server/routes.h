@@ -37,6 +37,12 @@ struct route {
     size_t body_limit; /* bytes; 0 = no body accepted */
     /* Another product's API (server/dialect.h), or NULL for Libredesk's. */
     const struct dialect *dialect;
+    /*
+     * 1: a list or search that may read on the standby
+     * (DESKD_DATABASE_READ_URL) when it is close enough behind and has
+     * the caller's last write.  Authentication stays on the primary.
+     */
+    int replica;
 };
 
 extern const struct route app_routes[];

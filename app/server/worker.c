@@ -78,6 +78,63 @@ static void render(struct req *r, struct resp *w, const struct route *rt, enum a
         log_debug("%s %s -> %d", http_method_name(r->method), r->path, *status);
 }
 
+/* The cookie a write's answer carries: the primary's WAL position after it. */
+#define LSN_COOKIE "deskd_lsn"
+
+/* "X/Y", two hexadecimal numbers of at most 8 digits, as pg_lsn prints. */
+static int lsn_valid(const char *s)
+{
+    size_t hi = strspn(s, "0123456789ABCDEFabcdef");
+    if (hi < 1 || hi > 8 || s[hi] != '/')
+        return 0;
+    size_t lo = strspn(s + hi + 1, "0123456789ABCDEFabcdef");
+    return lo >= 1 && lo <= 8 && s[hi + 1 + lo] == '\0';
+}
+
+/*
+ * A replica route: read on the standby if it is reachable, at most
+ * DESKD_READ_MAX_LAG behind, and has replayed the client's last write (the
+ * deskd_lsn cookie); else on the primary.  X-Deskd-Read says which.
+ */
+static void choose_read_db(struct ctx *c, struct req *r, struct resp *w)
+{
+    const char *lsn = r->cookie ? http_cookie(r->arena, r->cookie, LSN_COOKIE) : NULL;
+    long lag = 0;
+    int caught_up = 0;
+
+    if (lsn != NULL && !lsn_valid(lsn))
+        lsn = NULL;
+    enum app_err e = store_read_position(c->read_db, r->arena, lsn, &lag, &caught_up);
+    char num[24];
+    snprintf(num, sizeof(num), "%ld", lag);
+    if (e == APP_OK)
+        http_add_header(w, "X-Deskd-Read-Lag", arena_strdup(r->arena, num));
+    if (e == APP_OK && lag <= c->cfg->read_max_lag && caught_up) {
+        c->db = c->read_db;
+        http_add_header(w, "X-Deskd-Read", "standby");
+        metrics_inc(METRIC_DB_STANDBY_READS);
+        return;
+    }
+    http_add_header(w, "X-Deskd-Read",
+                    e != APP_OK  ? "primary; standby away"
+                    : !caught_up ? "primary; standby behind your last write"
+                                 : "primary; standby lag over DESKD_READ_MAX_LAG");
+    metrics_inc(METRIC_DB_STANDBY_BYPASS);
+}
+
+/* After a write: the position a later read must find on the standby. */
+static void note_write_position(struct ctx *c, struct req *r, struct resp *w)
+{
+    const char *lsn;
+    char cookie[96];
+
+    if (store_write_position(c->db, r->arena, &lsn) != APP_OK || !lsn_valid(lsn))
+        return;
+    snprintf(cookie, sizeof(cookie), LSN_COOKIE "=%s; Path=/; Max-Age=60; HttpOnly; SameSite=Lax%s",
+             lsn, c->cfg->secure_cookies ? "; Secure" : "");
+    http_add_header(w, "Set-Cookie", arena_strdup(r->arena, cookie));
+}
+
 static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx *c, struct arena *a)
 {
     struct req r;
@@ -134,14 +191,22 @@ static void handle(struct fcgi_io *io, const struct worker_env *env, struct ctx 
             e = rt->dialect ? authn_peer_request(c, &r, &w, rt->dialect) : authn_request(c, &r, &w);
         if (e == APP_OK && rt->perm != NULL && !app_has_perm(c->who, rt->perm))
             e = APP_ERR_PERMISSION;
-        if (e == APP_OK && idem_start(c, &r, &w, &idem, &e) == IDEM_RUN)
+        if (e == APP_OK && idem_start(c, &r, &w, &idem, &e) == IDEM_RUN) {
+            struct db *primary = c->db;
+            if (rt->replica && c->read_db != NULL && r.method == HTTP_GET)
+                choose_read_db(c, &r, &w);
             e = rt->fn(&r, &w);
+            c->db = primary;
+        }
     }
     render(&r, &w, rt, e, &status, &body, &len);
     if (idem.active && (e = idem_finish(c, &r, &w, &idem, status, body, len)) != APP_OK) {
         w.nheaders = 0; /* the handler's headers belonged to the answer rolled back */
         render(&r, &w, rt, e, &status, &body, &len);
     }
+    if (c->read_db != NULL && rt != NULL && r.method != HTTP_GET && r.method != HTTP_HEAD &&
+        status >= 200 && status < 300)
+        note_write_position(c, &r, &w);
     if (fcgi_io_write(io, status, &w, body, len, r.method == HTTP_HEAD) != 0)
         log_info("client went away before the response was written");
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -190,6 +255,11 @@ int worker_main(void *arg)
     else if (store_open(env->cfg->database_url, appname, env->cfg->statement_timeout, &c.db) !=
              APP_OK)
         log_warnx("database not reachable yet; answering 503 until it is");
+    if (env->cfg->database_read_url != NULL) {
+        char readname[80];
+        snprintf(readname, sizeof(readname), "%s reads", appname);
+        c.read_db = store_new(env->cfg->database_read_url, readname, env->cfg->statement_timeout);
+    }
     a = arena_new(ARENA_CAP);
     io = fcgi_io_new(env->listen_fd);
     ep = epoll_create1(EPOLL_CLOEXEC);
@@ -227,6 +297,8 @@ int worker_main(void *arg)
         handle(io, env, &c, a);
         fcgi_io_finish(io);
         store_end_request(c.db);
+        if (c.read_db != NULL)
+            store_end_request(c.read_db);
         arena_reset(a);
         log_clear_context();
         prefork_note(NULL);
@@ -243,6 +315,7 @@ out:
         close(ep);
     fcgi_io_free(io);
     arena_free(a);
+    store_close(c.read_db);
     store_close(c.db);
     return rc;
 }

@@ -37,6 +37,7 @@
 #include "lib/crypto.h"
 #include "lib/httpq.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "rules/secret.h"
 #include "server/config.h"
 #include "server/version.h"
@@ -125,6 +126,9 @@ static void outcome_add(struct dispatcher *d, int64_t id, int attempts, enum sto
                   (long long)id);
         return;
     }
+    metrics_inc(o == STORE_DELIVERED ? METRIC_WEBHOOK_DELIVERED
+                : o == STORE_RETRY   ? METRIC_WEBHOOK_RETRIED
+                                     : METRIC_WEBHOOK_DEAD);
     struct outcome *x = &d->done[d->ndone++];
     memset(x, 0, sizeof(*x));
     x->r.id = id;

@@ -46,6 +46,7 @@
 #include "lib/jsonio.h"
 #include "lib/jsonw.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 #include "lib/sbuf.h"
 #include "lib/validate.h"
 #include "rules/access.h"
@@ -415,6 +416,8 @@ static void deliver(const struct store_live_event *ev)
 
     if (ev->id > last_id)
         last_id = ev->id;
+    metrics_inc(METRIC_HUB_EVENTS);
+    metrics_set(METRIC_HUB_LAG_MS, (long)ev->age_ms);
     if (!event_name_ok(ev->event) || ev->payload == NULL)
         return; /* a webhook event ("message.created"): not for the web app */
     if (ev->user_id > 0)

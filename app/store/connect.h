@@ -9,6 +9,7 @@
 
 #include "lib/err.h"
 
+struct arena;
 struct db;
 
 /*
@@ -45,6 +46,19 @@ int store_socket(const struct db *db);
 unsigned long store_generation(const struct db *db);
 int store_notifications(struct db *db,
                         void (*fn)(void *arg, const char *channel, const char *payload), void *arg);
+
+/*
+ * The read connection (DESKD_DATABASE_READ_URL): may a request read there?
+ * *lag_ms is how far the server trails its primary (0 when it applied
+ * everything it received, or is itself a primary); *caught_up is 1 when it
+ * has replayed the WAL position lsn (a client's last write, "X/Y" as
+ * store_write_position() gives it; NULL: no write to wait for).
+ */
+enum app_err store_read_position(struct db *db, struct arena *a, const char *lsn, long *lag_ms,
+                                 int *caught_up);
+
+/* The primary's current WAL position ("X/Y"), after a request wrote: *lsn in the arena. */
+enum app_err store_write_position(struct db *db, struct arena *a, const char **lsn);
 
 /* Closes the connection and frees it; NULL is a no-op. */
 void store_close(struct db *db);

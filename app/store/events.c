@@ -18,6 +18,7 @@
 
 #define EVENT_COLS                                                                                 \
     "SELECT e.id, e.event, e.conversation_id, e.user_id, e.payload::text," CONV_COLS               \
+    ", (extract(epoch FROM now() - e.created_at) * 1000)::bigint"                                  \
     " FROM deskd_events e LEFT JOIN conversations c ON c.id = e.conversation_id"
 
 /* $1 ids "1,2,3" */
@@ -97,6 +98,7 @@ static enum app_err read_events(struct arena *a, struct db_res *res, struct stor
         out[i].payload = db_value(res, i, 4);
         out[i].payload_len = db_length(res, i, 4);
         read_conv(a, res, i, 5, &out[i].conv);
+        out[i].age_ms = i64_or_0(db_value(res, i, 9));
     }
     *rows = out;
     *n = k;

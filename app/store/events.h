@@ -31,6 +31,7 @@ struct store_live_event {
     const char *payload; /* JSON text */
     size_t payload_len;
     struct store_live_conv conv; /* when conv_id */
+    int64_t age_ms;              /* how long ago it was written, when read */
 };
 
 /* The events with the ids in ids_csv ("1,2,3"), ascending, as an arena array. */

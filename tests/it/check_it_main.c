@@ -64,6 +64,7 @@ int main(void)
     srunner_add_suite(sr, it_macros_suite());
     srunner_add_suite(sr, it_custom_attributes_suite());
     srunner_add_suite(sr, it_drafts_suite());
+    srunner_add_suite(sr, it_openapi_suite());
     srunner_add_suite(sr, it_activity_log_suite());
     srunner_add_suite(sr, it_idempotency_suite());
     srunner_add_suite(sr, it_auth_suite());

@@ -134,6 +134,7 @@ Suite *it_settings_suite(void);
 Suite *it_inboxes_suite(void);
 Suite *it_custom_attributes_suite(void);
 Suite *it_drafts_suite(void);
+Suite *it_openapi_suite(void);
 Suite *it_activity_log_suite(void);
 Suite *it_oidc_suite(void);
 Suite *it_dbroles_suite(void);

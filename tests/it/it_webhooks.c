@@ -288,6 +288,26 @@ static pid_t dispatcher_pid(void)
     return found;
 }
 
+/* The value of one series of GET /metrics (the full series text, labels included); -1 if absent. */
+static double metric(const char *series)
+{
+    struct http_res res = http_get("/metrics", NULL);
+    double v = -1;
+    ck_assert_int_eq(res.status, 200);
+    size_t n = strlen(series);
+    for (const char *l = res.body; l != NULL && *l != '\0';) {
+        if (strncmp(l, series, n) == 0 && l[n] == ' ') {
+            v = strtod(l + n + 1, NULL);
+            break;
+        }
+        l = strchr(l, '\n');
+        if (l != NULL)
+            l++;
+    }
+    http_res_free(&res);
+    return v;
+}
+
 START_TEST(test_delivered_signed)
 {
     struct receiver r;
@@ -411,6 +431,10 @@ START_TEST(test_5xx_retried_same_id)
     receiver_init(&r, "s", 200);
     r.fail_first = 2;
     receiver_start(&r, 0);
+    double retried = metric("deskd_webhook_attempts_total{outcome=\"retry\"}"),
+           delivered = metric("deskd_webhook_attempts_total{outcome=\"delivered\"}"),
+           dead = metric("deskd_webhook_attempts_total{outcome=\"dead\"}");
+    ck_assert(retried >= 0 && delivered >= 0 && dead >= 0);
     long w = make_webhook("it 5xx", r.port, "s", "{conversation.status_changed}");
     add_event("conversation.status_changed", "{\"s\":\"Resolved\"}");
     ck_assert_int_eq(wait_count(&r, 3, 12000), 3);
@@ -423,6 +447,12 @@ START_TEST(test_5xx_retried_same_id)
     ck_assert_int_eq(r.ids[0], r.ids[1]);
     ck_assert_int_eq(r.ids[1], r.ids[2]);
     ck_assert_int_eq(r.bad_sig, 0);
+    /* /metrics counted exactly these attempts: two retries, one delivered, nothing dead. */
+    ck_assert_double_eq(metric("deskd_webhook_attempts_total{outcome=\"retry\"}"), retried + 2);
+    ck_assert_double_eq(metric("deskd_webhook_attempts_total{outcome=\"delivered\"}"),
+                        delivered + 1);
+    ck_assert_double_eq(metric("deskd_webhook_attempts_total{outcome=\"dead\"}"), dead);
+    ck_assert_double_eq(metric("deskd_webhook_deliveries_pending"), 0);
     drop_webhook(w);
     receiver_stop(&r);
 }

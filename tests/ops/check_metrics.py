@@ -150,9 +150,14 @@ d = value(after, "deskd_db_roundtrips_total") - value(before, "deskd_db_roundtri
 if d < 3:
     fail("db_roundtrips_total moved by %g for 3 /ready requests" % d)
 for name in ("deskd_db_errors_total", "deskd_db_connects_total", "deskd_auth_cache_hits_total",
-             "deskd_auth_cache_misses_total", "deskd_worker_restarts_total"):
+             "deskd_auth_cache_misses_total", "deskd_worker_restarts_total",
+             "deskd_hub_events_total", "deskd_hub_event_lag_seconds",
+             "deskd_webhook_deliveries_pending", "deskd_webhook_delivery_lag_seconds"):
     if (name, frozenset()) not in after:
         fail(name + " missing")
+for outcome in ("delivered", "retry", "dead"):
+    if ("deskd_webhook_attempts_total", frozenset({("outcome", outcome)})) not in after:
+        fail("deskd_webhook_attempts_total{outcome=%s} missing" % outcome)
 
 # The parser itself refuses what it should.
 for bad in ("x_total 1\n", "# TYPE x counter\nx_total 1\n",

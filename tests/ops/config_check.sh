@@ -58,6 +58,14 @@ run DESKD_CONFIG="$T/junk.env"
 run DESKD_CONFIG="$T/missing.env"
 [ "$rc" = 2 ] || no "missing file: exit $rc"
 
+run DESKD_METRICS=maybe
+[ "$rc" = 2 ] || no "DESKD_METRICS=maybe: exit $rc"
+grep -qF "DESKD_METRICS=maybe: expected on or off" "$T/out" || no "DESKD_METRICS: $(cat "$T/out")"
+for v in on off; do
+    run DESKD_METRICS=$v
+    [ "$rc" = 0 ] || no "DESKD_METRICS=$v: exit $rc: $(cat "$T/out")"
+done
+
 run DESKD_SECRET_KEY=short
 [ "$rc" = 2 ] || no "short DESKD_SECRET_KEY: exit $rc"
 

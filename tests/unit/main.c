@@ -20,6 +20,8 @@ int main(void)
     srunner_add_suite(sr, router_suite());
     srunner_add_suite(sr, ratelimit_suite());
     srunner_add_suite(sr, routes_suite());
+    srunner_add_suite(sr, openapi_suite());
+    srunner_add_suite(sr, metrics_api_suite());
     srunner_add_suite(sr, config_suite());
     srunner_add_suite(sr, body_suite());
     srunner_add_suite(sr, lists_suite());

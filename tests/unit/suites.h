@@ -22,6 +22,8 @@ Suite *mime_suite(void);
 
 /* tests/unit/app/ */
 Suite *routes_suite(void);
+Suite *openapi_suite(void);
+Suite *metrics_api_suite(void);
 Suite *config_suite(void);
 Suite *body_suite(void);
 Suite *lists_suite(void);

@@ -85,6 +85,35 @@ START_TEST(test_migrate_database_url)
 }
 END_TEST
 
+/* The read connection: unset or empty is none; the lag bound is checked. */
+START_TEST(test_read_url)
+{
+    struct config c;
+    char err[256];
+    unsetenv("DESKD_DATABASE_READ_URL");
+    unsetenv("DESKD_READ_MAX_LAG");
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_ptr_null(c.database_read_url);
+    ck_assert_int_eq(c.read_max_lag, 1000);
+    config_free(&c);
+    setenv("DESKD_DATABASE_READ_URL", "", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_ptr_null(c.database_read_url);
+    config_free(&c);
+    setenv("DESKD_DATABASE_READ_URL", "host=db2,db1 target_session_attrs=prefer-standby", 1);
+    setenv("DESKD_READ_MAX_LAG", "250", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), 0);
+    ck_assert_str_eq(c.database_read_url, "host=db2,db1 target_session_attrs=prefer-standby");
+    ck_assert_int_eq(c.read_max_lag, 250);
+    config_free(&c);
+    setenv("DESKD_READ_MAX_LAG", "-1", 1);
+    ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
+    ck_assert_ptr_nonnull(strstr(err, "DESKD_READ_MAX_LAG"));
+    unsetenv("DESKD_READ_MAX_LAG");
+    unsetenv("DESKD_DATABASE_READ_URL");
+}
+END_TEST
+
 START_TEST(test_auth_limits)
 {
     struct config c;
@@ -255,6 +284,7 @@ END_TEST
 Suite *config_suite(void)
 {
     return SUITE_OF("config", 10, NULL, NULL, test_bad_config_is_an_error,
-                    test_migrate_database_url, test_auth_limits, test_webhook_settings,
-                    test_mail_settings, test_chatwoot_account_id, test_upload_send);
+                    test_migrate_database_url, test_read_url, test_auth_limits,
+                    test_webhook_settings, test_mail_settings, test_chatwoot_account_id,
+                    test_upload_send);
 }

@@ -44,6 +44,11 @@ START_TEST(test_real_table)
         ck_assert_msg(m.index == i, "%s matched route %zu, not %zu", path, m.index, i);
         ck_assert_ptr_nonnull(app_routes[i].fn);
         ck_assert_ptr_nonnull(app_routes[i].name);
+        /* Only Libredesk GET lists and searches may read on the standby. */
+        if (app_routes[i].replica)
+            ck_assert_msg(app_routes[i].key.method == HTTP_GET && app_routes[i].dialect == NULL &&
+                              app_routes[i].body_limit == 0,
+                          "%s: a replica route must be a Libredesk GET", app_routes[i].name);
     }
     router_free(r);
 }
