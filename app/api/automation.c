@@ -1,8 +1,8 @@
 /*
- * api/automation.c - automation rules: stored and managed here; nothing
- * runs them against conversations yet.  Every write is checked in full
- * (type, name, events, the shape of the condition groups and actions)
- * before one statement stores it.
+ * api/automation.c - automation rules: stored and managed here (the
+ * engine that runs them is store/automation_run.c).  Every write is
+ * checked in full (type, name, events, the shape of the condition groups
+ * and actions) before one statement stores it.
  */
 #include "api/automation.h"
 
@@ -26,6 +26,8 @@
 #define RULE_MAX_GROUPS 2
 #define RULE_MAX_CONDITIONS 50
 #define RULE_MAX_ACTIONS 20
+/* Recipients of one notify action (upstream's bound). */
+#define RULE_MAX_RECIPIENTS 1000
 
 static const char *const types[] = {"new_conversation", "conversation_update", "time_trigger",
                                     NULL};
@@ -50,14 +52,20 @@ static const char *const fields[] = {"subject",
                                      "inbox",
                                      "to",
                                      "contact_email",
+                                     "previous_status",
+                                     "previous_priority",
+                                     "previous_assigned_user",
+                                     "previous_assigned_team",
                                      NULL};
+/* A condition's field_type: a conversation field (the default) or a contact custom attribute. */
+static const char *const field_types[] = {"conversation", "contact_custom_attribute", NULL};
 static const char *const operators[] = {
     "contains", "not contains", "equals",    "not equals",  "set",
     "not set",  "greater than", "less than", "starts with", NULL};
 static const char *const actions[] = {
-    "assign_team", "assign_user", "set_status", "set_priority", "send_private_note",
-    "send_reply",  "set_sla",     "add_tags",   "set_tags",     "remove_tags",
-    "send_csat",   "snooze",      NULL};
+    "assign_team", "assign_user", "set_status", "set_priority",    "send_private_note",
+    "send_reply",  "set_sla",     "add_tags",   "set_tags",        "remove_tags",
+    "send_csat",   "snooze",      "notify",     "trigger_webhook", NULL};
 static const char *const modes[] = {"all", "first_match", NULL};
 
 static int known(const char *const *set, const char *s)
@@ -77,10 +85,25 @@ static int is_array(struct json_object *o)
 static enum app_err check_condition(struct req *r, struct resp *w, struct json_object *c)
 {
     struct json_object *v = jsonio_get(c, "value");
+    struct json_object *cs = jsonio_get(c, "case_sensitive_match");
+    const char *ftype;
     if (!json_object_is_type(c, json_type_object))
         return reply_fail(r, w, APP_ERR_INPUT, "`rules.groups.rules` must hold objects");
-    if (!known(fields, body_string(c, "field")))
+    ftype = body_string(c, "field_type");
+    if (jsonio_get(c, "field_type") != NULL && ftype != NULL && *ftype != '\0' &&
+        !known(field_types, ftype))
+        return reply_fail(
+            r, w, APP_ERR_INPUT,
+            "Condition `field_type` must be conversation or contact_custom_attribute");
+    if (ftype != NULL && strcmp(ftype, "contact_custom_attribute") == 0) {
+        const char *key = body_string(c, "field");
+        if (key == NULL || *key == '\0')
+            return reply_fail(r, w, APP_ERR_INPUT, "Condition `field` is required");
+    } else if (!known(fields, body_string(c, "field")))
         return reply_fail(r, w, APP_ERR_INPUT, "Unknown condition `field`");
+    if (cs != NULL && !json_object_is_type(cs, json_type_boolean))
+        return reply_fail(r, w, APP_ERR_INPUT,
+                          "Condition `case_sensitive_match` must be true or false");
     if (!known(operators, body_string(c, "operator")))
         return reply_fail(r, w, APP_ERR_INPUT, "Unknown condition `operator`");
     if (v != NULL && !json_object_is_type(v, json_type_string))
@@ -111,8 +134,29 @@ static enum app_err check_action(struct req *r, struct resp *w, struct json_obje
     struct json_object *v = jsonio_get(a, "value");
     if (!json_object_is_type(a, json_type_object))
         return reply_fail(r, w, APP_ERR_INPUT, "`rules.actions` must hold objects");
-    if (!known(actions, body_string(a, "type")))
+    const char *type = body_string(a, "type");
+    int notify = type != NULL && strcmp(type, "notify") == 0;
+    if (!known(actions, type))
         return reply_fail(r, w, APP_ERR_INPUT, "Unknown action `type`");
+    if (notify) { /* {type, subject, message, recipients: [...]}, value optional */
+        struct json_object *rc = jsonio_get(a, "recipients");
+        static const char *const texts[] = {"subject", "message"};
+        for (size_t i = 0; i < 2; i++) {
+            struct json_object *t = jsonio_get(a, texts[i]);
+            if (t != NULL && !json_object_is_type(t, json_type_string))
+                return reply_fail(r, w, APP_ERR_INPUT, "Action `%s` must be a string", texts[i]);
+        }
+        if (rc != NULL && (!is_array(rc) || json_object_array_length(rc) > RULE_MAX_RECIPIENTS))
+            return reply_fail(r, w, APP_ERR_INPUT,
+                              "Action `recipients` must be a list of at most %d",
+                              RULE_MAX_RECIPIENTS);
+        for (size_t i = 0; rc != NULL && i < json_object_array_length(rc); i++)
+            if (!json_object_is_type(json_object_array_get_idx(rc, i), json_type_string))
+                return reply_fail(r, w, APP_ERR_INPUT,
+                                  "Action `recipients` must be a list of strings");
+        if (v == NULL)
+            return APP_OK;
+    }
     if (!is_array(v))
         return reply_fail(r, w, APP_ERR_INPUT, "Action `value` must be a list of strings");
     for (size_t i = 0; i < json_object_array_length(v); i++)

@@ -237,6 +237,12 @@ int config_load(struct config *c, char *err, size_t errlen)
     /* The SLA breach service (app/services/sla.c) looks for overdue deadlines this often. */
     if (env_duration("DESKD_SLA_INTERVAL", 30, 1, 3600, &c->sla_interval, err, errlen) != 0)
         return -1;
+    /* The time-triggered automation rules (app/services/automation.c) run this often. */
+    if (env_duration("DESKD_AUTOMATION_INTERVAL", 3600, 1, 86400, &c->automation_interval, err,
+                     errlen) != 0 ||
+        env_int("DESKD_AUTOMATION_LOOKBACK_DAYS", 90, 1, 3650, &c->automation_lookback_days, err,
+                errlen) != 0)
+        return -1;
     /* Events (deskd_events) and finished deliveries are purged after this. */
     if (env_duration("DESKD_EVENT_RETENTION", 7 * 86400, 3600, 366L * 86400, &c->event_retention,
                      err, errlen) != 0)

@@ -50,12 +50,14 @@ struct config {
     int auth_bcrypt_max; /* DESKD_AUTH_BCRYPT_MAX: workers doing a bcrypt at once (resolved) */
 
     /* The webhook dispatcher (app/services/dispatcher.c). */
-    long webhook_timeout;      /* DESKD_WEBHOOK_TIMEOUT: one delivery attempt, seconds */
-    int webhook_max_attempts;  /* DESKD_WEBHOOK_MAX_ATTEMPTS: then the delivery is dead */
-    long webhook_retry_base;   /* DESKD_WEBHOOK_RETRY_BASE: first retry delay, seconds */
-    int webhook_allow_private; /* DESKD_WEBHOOK_ALLOW_PRIVATE: loopback/private receivers */
-    long event_retention;      /* DESKD_EVENT_RETENTION: events kept, seconds */
-    long sla_interval;         /* DESKD_SLA_INTERVAL: between two breach rounds, seconds */
+    long webhook_timeout;         /* DESKD_WEBHOOK_TIMEOUT: one delivery attempt, seconds */
+    int webhook_max_attempts;     /* DESKD_WEBHOOK_MAX_ATTEMPTS: then the delivery is dead */
+    long webhook_retry_base;      /* DESKD_WEBHOOK_RETRY_BASE: first retry delay, seconds */
+    int webhook_allow_private;    /* DESKD_WEBHOOK_ALLOW_PRIVATE: loopback/private receivers */
+    long event_retention;         /* DESKD_EVENT_RETENTION: events kept, seconds */
+    long sla_interval;            /* DESKD_SLA_INTERVAL: between two breach rounds, seconds */
+    long automation_interval;     /* DESKD_AUTOMATION_INTERVAL: between time-trigger rounds, s */
+    int automation_lookback_days; /* DESKD_AUTOMATION_LOOKBACK_DAYS: conversations that old */
     /* The mail process (app/services/mail.c). */
     long mail_timeout;     /* DESKD_MAIL_TIMEOUT: one IMAP call or SMTP send, seconds */
     int mail_max_attempts; /* DESKD_MAIL_MAX_ATTEMPTS: SMTP attempts before a reply stays failed */

@@ -35,6 +35,7 @@
 #include "services/dispatcher.h"
 #include "services/hub.h"
 #include "services/mail.h"
+#include "services/automation.h"
 #include "services/sla.h"
 
 /* Names (key ids, addresses) the failed-credential table tracks at once (40 bytes each). */
@@ -300,6 +301,7 @@ static int serve(void)
         {MAIL_IN_NAME, mail_main, &mail_in},
         {MAIL_OUT_NAME, mail_main, &mail_out},
         {SLA_SERVICE_NAME, sla_service_main, &cfg},
+        {AUTOMATION_SERVICE_NAME, automation_service_main, &cfg},
         /* clang-format on */
     };
     struct prefork_opts o = {

@@ -1,10 +1,25 @@
 /*
- * store/automation.c - automation rules.
+ * store/automation.c - automation rules: their reads and writes.  Every
+ * write also bumps the 'automation' cache version (sql/037) in its
+ * transaction, so each process's parsed copy of the rules is rebuilt
+ * (store/automation_run.c).
  */
 #include "store/automation.h"
 
 #include "lib/db.h"
 #include "store/store.h"
+
+static const struct db_stmt bump_stmt = {
+    "automation_version_bump",
+    "UPDATE deskd_cache_versions SET version = version + 1 WHERE name = 'automation'", 0, 0};
+
+/* Ends a write's transaction (begun by the caller), with the bump when it went well. */
+static enum app_err bumped(struct db *db, struct arena *a, enum app_err e)
+{
+    if (e == APP_OK)
+        e = store_one(db, a, &bump_stmt, NULL, NULL, NULL);
+    return store_end(db, e);
+}
 
 /* One rule over automation_rules r, with the fields of upstream's rule record. */
 #define RULE_JSON                                                                                  \
@@ -62,7 +77,8 @@ enum app_err store_automation_rule_create(struct db *db, struct arena *a,
 {
     const char *p[] = {in->name,   in->description, in->type,
                        in->events, in->rules,       store_bool(in->enabled)};
-    return store_json_found(db, a, &create_stmt, p, json, len);
+    enum app_err e = store_begin(db);
+    return e != APP_OK ? e : bumped(db, a, store_json_found(db, a, &create_stmt, p, json, len));
 }
 
 /* $1 id, then as create_stmt from $2; a rule moved to another type takes that type's mode. */
@@ -83,7 +99,8 @@ enum app_err store_automation_rule_update(struct db *db, struct arena *a, int64_
 {
     const char *p[] = {store_i64(a, id), in->name,  in->description,        in->type,
                        in->events,       in->rules, store_bool(in->enabled)};
-    return store_json_found(db, a, &update_stmt, p, json, len);
+    enum app_err e = store_begin(db);
+    return e != APP_OK ? e : bumped(db, a, store_json_found(db, a, &update_stmt, p, json, len));
 }
 
 /* $1 id */
@@ -96,7 +113,8 @@ static const struct db_stmt toggle_stmt = {
 enum app_err store_automation_rule_toggle(struct db *db, struct arena *a, int64_t id,
                                           const char **json, size_t *len)
 {
-    return store_json_by_id(db, a, &toggle_stmt, id, json, len);
+    enum app_err e = store_begin(db);
+    return e != APP_OK ? e : bumped(db, a, store_json_by_id(db, a, &toggle_stmt, id, json, len));
 }
 
 /* $1 id */
@@ -106,7 +124,8 @@ static const struct db_stmt delete_stmt = {
 enum app_err store_automation_rule_delete(struct db *db, struct arena *a, int64_t id)
 {
     const char *p[] = {store_i64(a, id)};
-    return store_found(db, a, &delete_stmt, p, NULL);
+    enum app_err e = store_begin(db);
+    return e != APP_OK ? e : bumped(db, a, store_found(db, a, &delete_stmt, p, NULL));
 }
 
 /*
@@ -126,7 +145,8 @@ enum app_err store_automation_weights(struct db *db, struct arena *a, const char
                                       size_t count)
 {
     const char *p[] = {weights, store_i64(a, (int64_t)count)};
-    return store_found(db, a, &weights_stmt, p, NULL);
+    enum app_err e = store_begin(db);
+    return e != APP_OK ? e : bumped(db, a, store_found(db, a, &weights_stmt, p, NULL));
 }
 
 /* $1 mode */
@@ -140,5 +160,6 @@ enum app_err store_automation_mode(struct db *db, struct arena *a, const char *m
 {
     const char *p[] = {mode};
     long rows;
-    return store_one(db, a, &mode_stmt, p, NULL, &rows);
+    enum app_err e = store_begin(db);
+    return e != APP_OK ? e : bumped(db, a, store_one(db, a, &mode_stmt, p, NULL, &rows));
 }

@@ -1,6 +1,7 @@
 /*
- * store/automation.h - automation rules: stored and managed (the rules are
- * not yet run against conversations).
+ * store/automation.h - automation rules: stored and managed, and run
+ * against conversations inside the transaction of the change that
+ * triggers them (the engine: store/automation_run.c).
  */
 #ifndef STORE_AUTOMATION_H
 #define STORE_AUTOMATION_H
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "lib/err.h"
+#include "rules/automation.h"
 
 struct arena;
 struct db;
@@ -56,5 +58,57 @@ enum app_err store_automation_weights(struct db *db, struct arena *a, const char
 
 /* Sets the execution mode (all, first_match) of every new_conversation rule. */
 enum app_err store_automation_mode(struct db *db, struct arena *a, const char *mode);
+
+/*
+ * The engine.  Rules run with the System user as the actor, inside the
+ * caller's transaction, each action under its own savepoint (a failed
+ * action is logged and skipped, as upstream).  A change made by a rule
+ * may trigger rules again, down to AUTOMATION_MAX_DEPTH nested runs;
+ * deeper changes trigger nothing, so rules cannot trigger each other
+ * forever.  Every action leaves an activity message naming its rule.
+ */
+#define AUTOMATION_MAX_DEPTH 3
+
+/* A conversation_update trigger: armed by _before(), run by _after(). */
+struct store_automation_hook {
+    int armed;
+    const char *event;
+    struct am_snap prev;
+};
+
+/*
+ * Before a change that raises event (upstream's name) on conversation
+ * conv_id: arms h when enabled conversation_update rules listen to it,
+ * with the conversation's values now (for the previous_* conditions).
+ */
+enum app_err store_automation_before(struct db *db, struct arena *a, int64_t conv_id,
+                                     const char *event, struct store_automation_hook *h);
+
+/* After the change (changed: rows it changed): runs the armed rules. */
+enum app_err store_automation_after(struct db *db, struct arena *a, int64_t conv_id,
+                                    const struct store_automation_hook *h, long changed);
+
+/* An event with no previous values (a new message): runs its conversation_update rules. */
+enum app_err store_automation_event(struct db *db, struct arena *a, int64_t conv_id,
+                                    const char *event);
+
+/* Runs the new_conversation rules on a conversation just created. */
+enum app_err store_automation_new(struct db *db, struct arena *a, int64_t conv_id);
+
+/*
+ * Between store_automation_quiet(1) and (0) changes trigger nothing: the
+ * steps of a conversation's creation, whose rules run once it is made.
+ */
+void store_automation_quiet(int on);
+
+/*
+ * One batch of the time-triggered rules: the conversations created in the
+ * last lookback_days with an id above after, at most batch of them (rows
+ * locked elsewhere are skipped), in one transaction.  *n is how many were
+ * looked at, *last the highest id; *n 0 at once when no such rule is
+ * enabled.
+ */
+enum app_err store_automation_time_batch(struct db *db, struct arena *a, int64_t after, int batch,
+                                         int lookback_days, int64_t *last, long *n);
 
 #endif

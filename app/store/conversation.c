@@ -12,6 +12,7 @@
 #include "lib/db.h"
 #include "rules/access.h"
 #include "store/csat.h"
+#include "store/automation.h"
 #include "store/messages.h"
 #include "store/notifications.h"
 #include "store/sla.h"
@@ -191,19 +192,24 @@ enum app_err store_conversation_set_status(struct db *db, struct arena *a, int64
 {
     const char *snooze = snooze_secs > 0 ? arena_printf(a, "%.6f", snooze_secs) : NULL;
     const char *p[] = {store_i64(a, id), store_i64(a, status_id), snooze, store_i64(a, actor)};
+    struct store_automation_hook h;
     long changed = 0;
     enum app_err e = store_begin(db);
 
     if (e != APP_OK)
         return e;
+    e = store_automation_before(db, a, id, "conversation.status.change", &h);
     /* A resolution may meet the resolution SLA (resolved_at), in the same transaction. */
-    e = store_one(db, a, &status_stmt, p, NULL, &changed);
+    if (e == APP_OK)
+        e = store_one(db, a, &status_stmt, p, NULL, &changed);
     if (e == APP_OK && changed > 0)
         e = store_sla_settle(db, a, id);
     /* A move into Resolved may offer the survey, with the status change or not at all. */
     int offered;
     if (e == APP_OK && changed > 0 && csat != NULL)
         e = store_csat_offer(db, a, id, csat, actor, &offered);
+    if (e == APP_OK)
+        e = store_automation_after(db, a, id, &h, changed);
     return store_end(db, e);
 }
 
@@ -222,7 +228,18 @@ enum app_err store_conversation_set_priority(struct db *db, struct arena *a, int
                                              int64_t priority_id, int64_t actor)
 {
     const char *p[] = {store_i64(a, id), store_i64(a, priority_id), store_i64(a, actor)};
-    return store_one(db, a, &priority_stmt, p, NULL, NULL);
+    struct store_automation_hook h;
+    long changed = 0;
+    enum app_err e = store_begin(db);
+
+    if (e != APP_OK)
+        return e;
+    e = store_automation_before(db, a, id, "conversation.priority.change", &h);
+    if (e == APP_OK)
+        e = store_one(db, a, &priority_stmt, p, NULL, &changed);
+    if (e == APP_OK)
+        e = store_automation_after(db, a, id, &h, changed);
+    return store_end(db, e);
 }
 
 /* $1 id, $2 agent id (NULL removes), $3 actor; the new assignee is notified */
@@ -262,17 +279,25 @@ enum app_err store_conversation_assign(struct db *db, struct arena *a, int64_t i
                                        enum store_assignee kind, int64_t assignee, int64_t actor)
 {
     const char *p[] = {store_i64(a, id), store_id_or_null(a, assignee), store_i64(a, actor)};
+    int team = kind == STORE_ASSIGNEE_TEAM;
+    struct store_automation_hook h;
     long moved = 0;
     enum app_err e;
 
-    if (kind != STORE_ASSIGNEE_TEAM)
-        return store_one(db, a, &agent_stmt, p, NULL, NULL);
-    /* A move to a team applies its SLA policy in the same transaction. */
+    memset(&h, 0, sizeof(h));
     if ((e = store_begin(db)) != APP_OK)
         return e;
-    e = store_one(db, a, &team_stmt, p, NULL, &moved);
-    if (e == APP_OK && moved > 0 && assignee > 0)
+    /* A new assignee (not a removal) is the assigned event of the rules. */
+    if (assignee > 0)
+        e = store_automation_before(
+            db, a, id, team ? "conversation.team.assigned" : "conversation.user.assigned", &h);
+    if (e == APP_OK)
+        e = store_one(db, a, team ? &team_stmt : &agent_stmt, p, NULL, &moved);
+    /* A move to a team applies its SLA policy in the same transaction. */
+    if (e == APP_OK && team && moved > 0 && assignee > 0)
         e = store_sla_apply(db, a, id);
+    if (e == APP_OK)
+        e = store_automation_after(db, a, id, &h, moved);
     return store_end(db, e);
 }
 
@@ -512,6 +537,7 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
     memset(&first, 0, sizeof(first));
     if (m != NULL)
         first = *m;
+    store_automation_quiet(1); /* its rules run once it is made, below */
     e = contact_of(db, a, cn, &contact, ext_taken);
     if (e == APP_OK) {
         const char *p[] = {store_i64(a, contact), store_i64(a, cn->inbox_id), cn->subject};
@@ -531,6 +557,9 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
     if (e == APP_OK && cn->agent_id > 0)
         e = store_conversation_assign(db, a, first.conv_id, STORE_ASSIGNEE_AGENT, cn->agent_id,
                                       cn->actor);
+    store_automation_quiet(0);
+    if (e == APP_OK)
+        e = store_automation_new(db, a, first.conv_id);
     if ((e = store_end(db, e)) == APP_OK)
         *conv_id = first.conv_id;
     return e;

@@ -12,6 +12,7 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/sbuf.h"
+#include "store/automation.h"
 #include "store/media.h"
 #include "store/messages.h"
 #include "store/store.h"
@@ -306,7 +307,13 @@ static enum app_err take(struct db *db, struct arena *a, const struct store_mail
     m.sender_id = contact;
     m.sender_type = "contact";
     m.meta = in->meta;
-    if ((e = store_message_add(db, a, &m, msg_id)) != APP_OK)
+    /* A new conversation runs its new_conversation rules, not the message's. */
+    store_automation_quiet(*took == STORE_MAIL_TAKEN_NEW);
+    e = store_message_add(db, a, &m, msg_id);
+    store_automation_quiet(0);
+    if (e == APP_OK && *took == STORE_MAIL_TAKEN_NEW)
+        e = store_automation_new(db, a, *conv_id);
+    if (e != APP_OK)
         return e;
     if (in->message_id != NULL) {
         const char *sp[] = {store_i64(a, *msg_id), in->message_id};

@@ -8,6 +8,7 @@
 
 #include "lib/db.h"
 #include "lib/sbuf.h"
+#include "store/automation.h"
 #include "store/media.h"
 #include "store/notifications.h"
 #include "store/sla.h"
@@ -151,6 +152,11 @@ enum app_err store_message_add(struct db *db, struct arena *a, const struct stor
     if (e == APP_OK && !m->is_private && m->sender_type != NULL &&
         strcmp(m->sender_type, "contact") == 0)
         e = store_sla_next_response_open(db, a, m->conv_id, *msg_id);
+    /* A message in or a reply out is an update event of the rules. */
+    if (e == APP_OK && m->type != NULL && strcmp(m->type, "incoming") == 0)
+        e = store_automation_event(db, a, m->conv_id, "conversation.message.incoming");
+    else if (e == APP_OK && m->type != NULL && strcmp(m->type, "outgoing") == 0 && !m->is_private)
+        e = store_automation_event(db, a, m->conv_id, "conversation.message.outgoing");
     return e;
 }
 

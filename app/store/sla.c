@@ -182,17 +182,18 @@ static int calendar_deadline(struct arena *a, struct db_res *res, int col, time_
     "  AND rs.category = 'resolved'))"
 
 /*
- * $1 conversation id: the team's policy and durations, the start (epoch
- * seconds), then the calendar columns.  No row: no team or no policy.
+ * $1 conversation id, $2 a policy (NULL: the team's): the policy and
+ * durations, the start (epoch seconds), then the calendar columns.  No
+ * row: no such policy, or no team or a team without one.
  */
 static const struct db_stmt apply_in_stmt = {
     "sla_apply_in",
     "SELECT p.id, p.first_response_time, p.resolution_time,"
     " extract(epoch FROM c.created_at)::bigint," SLA_CALENDAR_COLS
-    " FROM conversations c JOIN teams t ON t.id = c.assigned_team_id"
-    " JOIN sla_policies p ON p.id = t.sla_policy_id" SLA_CALENDAR_JOIN
+    " FROM conversations c LEFT JOIN teams t ON t.id = c.assigned_team_id"
+    " JOIN sla_policies p ON p.id = coalesce($2::int, t.sla_policy_id)" SLA_CALENDAR_JOIN
     " WHERE c.id = $1::bigint FOR UPDATE OF c",
-    1, 1};
+    2, 1};
 
 /* $1 conversation: its pending SLA goes first (the unique index checks each row at once). */
 static const struct db_stmt unapply_stmt = {
@@ -226,7 +227,13 @@ static const struct db_stmt apply_stmt = {
 
 enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id)
 {
-    const char *p[] = {store_i64(a, conv_id)};
+    return store_sla_apply_policy(db, a, conv_id, 0);
+}
+
+enum app_err store_sla_apply_policy(struct db *db, struct arena *a, int64_t conv_id,
+                                    int64_t policy_id)
+{
+    const char *p[] = {store_i64(a, conv_id), store_id_or_null(a, policy_id)};
     struct db_res *res = NULL;
     time_t start, first, resolution;
     long fr_min, res_min;

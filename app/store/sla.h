@@ -58,6 +58,10 @@ enum app_err store_sla_policy_delete(struct db *db, struct arena *a, int64_t id)
  */
 enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id);
 
+/* The same with policy policy_id instead of the team's (the set_sla automation action). */
+enum app_err store_sla_apply_policy(struct db *db, struct arena *a, int64_t conv_id,
+                                    int64_t policy_id);
+
 /*
  * Stamps the met times of the conversation's pending applied SLA, inside
  * the caller's transaction: first response from first_reply_at, resolution

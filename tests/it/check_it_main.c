@@ -61,6 +61,7 @@ int main(void)
     srunner_add_suite(sr, it_oidc_suite());
     srunner_add_suite(sr, it_inboxes_suite());
     srunner_add_suite(sr, it_automation_suite());
+    srunner_add_suite(sr, it_automation_run_suite());
     srunner_add_suite(sr, it_macros_suite());
     srunner_add_suite(sr, it_custom_attributes_suite());
     srunner_add_suite(sr, it_drafts_suite());

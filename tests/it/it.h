@@ -120,6 +120,7 @@ Suite *it_sessions_suite(void);
 Suite *it_statuses_suite(void);
 Suite *it_notifications_suite(void);
 Suite *it_automation_suite(void);
+Suite *it_automation_run_suite(void);
 Suite *it_macros_suite(void);
 Suite *it_tags_suite(void);
 Suite *it_events_suite(void);

@@ -32,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, permissions_suite());
     srunner_add_suite(sr, secret_suite());
     srunner_add_suite(sr, business_hours_suite());
+    srunner_add_suite(sr, automation_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -34,5 +34,6 @@ Suite *csat_suite(void);
 Suite *permissions_suite(void);
 Suite *secret_suite(void);
 Suite *business_hours_suite(void);
+Suite *automation_suite(void);
 
 #endif
