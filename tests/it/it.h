@@ -122,6 +122,7 @@ Suite *it_notifications_suite(void);
 Suite *it_automation_suite(void);
 Suite *it_macros_suite(void);
 Suite *it_tags_suite(void);
+Suite *it_reports_suite(void);
 Suite *it_events_suite(void);
 Suite *it_sla_suite(void);
 Suite *it_ai_suite(void);
