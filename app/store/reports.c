@@ -5,8 +5,8 @@
  * upstream's.  The windowed counts of conversations, tags and messages come
  * from sql/050's per-day tables for the days wholly inside the window, plus
  * the rows of the partial first day read from the base tables (their
- * created_at indexes).  SLA and CSAT rows are read through their created_at
- * indexes.  Every statement returns one JSON text; key order is upstream's.
+ * created_at indexes); SLA and CSAT sums likewise from sql/051's.  Every
+ * statement returns one JSON text; key order is upstream's.
  */
 #include "store/reports.h"
 
@@ -86,41 +86,54 @@ enum app_err store_report_charts(struct db *db, struct arena *a, int days, const
 }
 
 /*
- * $1 days.  Averages and percentages are float8, which prints as upstream's
- * JSON encoder prints its float64 (12.5, 100, 0).
+ * $1 days.  An average is the window's summed seconds over its count (the
+ * division avg() makes); averages and percentages are float8, which prints
+ * as upstream's JSON encoder prints its float64 (12.5, 100, 0).
  */
 static const struct db_stmt sla_stmt = {
     "report_sla",
     "WITH " WINDOW ","
-    " f AS (SELECT"
-    "  count(*) FILTER (WHERE first_response_met_at IS NOT NULL) AS frm,"
-    "  count(*) FILTER (WHERE first_response_breached_at IS NOT NULL) AS frb,"
-    "  count(*) FILTER (WHERE resolution_met_at IS NOT NULL) AS rm,"
-    "  count(*) FILTER (WHERE resolution_breached_at IS NOT NULL) AS rb,"
-    "  coalesce(avg(extract(epoch FROM first_response_met_at - created_at))"
-    "   FILTER (WHERE first_response_met_at IS NOT NULL), 0) AS fra,"
-    "  coalesce(avg(extract(epoch FROM resolution_met_at - created_at))"
-    "   FILTER (WHERE resolution_met_at IS NOT NULL), 0) AS ra"
-    "  FROM applied_slas, w WHERE created_at >= w.st),"
-    " x AS (SELECT count(*) FILTER (WHERE met_at IS NOT NULL) AS nm,"
-    "  count(*) FILTER (WHERE breached_at IS NOT NULL) AS nb,"
-    "  coalesce(avg(extract(epoch FROM met_at - created_at)) FILTER (WHERE met_at IS NOT NULL), 0)"
-    "   AS na"
-    "  FROM sla_events, w WHERE type = 'next_response' AND created_at >= w.st)"
-    " SELECT json_build_object("
-    " 'first_response_met_count', frm, 'first_response_breached_count', frb,"
-    " 'avg_first_response_time_sec', fra::float8,"
-    " 'next_response_met_count', nm, 'next_response_breached_count', nb,"
-    " 'avg_next_response_time_sec', na::float8,"
-    " 'resolution_met_count', rm, 'resolution_breached_count', rb,"
-    " 'avg_resolution_time_sec', ra::float8,"
-    " 'first_response_compliance_percent', CASE WHEN frm + frb > 0"
-    "  THEN round(frm::numeric / (frm + frb)::numeric * 100, 1) ELSE 0 END::float8,"
-    " 'next_response_compliance_percent', CASE WHEN nm + nb > 0"
-    "  THEN round(nm::numeric / (nm + nb)::numeric * 100, 1) ELSE 0 END::float8,"
-    " 'resolution_compliance_percent', CASE WHEN rm + rb > 0"
-    "  THEN round(rm::numeric / (rm + rb)::numeric * 100, 1) ELSE 0 END::float8)::text"
-    " FROM f, x",
+    " f AS (SELECT sum(frm) AS frm, sum(frb) AS frb, sum(frs) AS frs, sum(rm) AS rm,"
+    "  sum(rb) AS rb, sum(rs) AS rs FROM ("
+    "  SELECT d.first_met AS frm, d.first_breached AS frb, d.first_met_secs AS frs,"
+    "  d.resolution_met AS rm, d.resolution_breached AS rb, d.resolution_met_secs AS rs"
+    "  FROM deskd_report_sla_days d, w WHERE d.day >= w.full_day"
+    "  UNION ALL SELECT count(first_response_met_at), count(first_response_breached_at),"
+    "  coalesce(sum(extract(epoch FROM first_response_met_at - created_at)), 0),"
+    "  count(resolution_met_at), count(resolution_breached_at),"
+    "  coalesce(sum(extract(epoch FROM resolution_met_at - created_at)), 0)"
+    "  FROM applied_slas, w WHERE " EDGE(
+        "created_at") ") x),"
+                      " x AS (SELECT sum(nm) AS nm, sum(nb) AS nb, sum(ns) AS ns FROM ("
+                      "  SELECT d.met AS nm, d.breached AS nb, d.met_secs AS ns"
+                      "  FROM deskd_report_next_response_days d, w WHERE d.day >= w.full_day"
+                      "  UNION ALL SELECT count(met_at), count(breached_at),"
+                      "  coalesce(sum(extract(epoch FROM met_at - created_at)), 0)"
+                      "  FROM sla_events, w WHERE type = 'next_response' AND " EDGE(
+                          "created_at") ") y)"
+                                        " SELECT json_build_object("
+                                        " 'first_response_met_count', frm::bigint, "
+                                        "'first_response_breached_count', frb::bigint,"
+                                        " 'avg_first_response_time_sec', CASE WHEN frm > 0 THEN "
+                                        "frs / frm ELSE 0 END::float8,"
+                                        " 'next_response_met_count', nm::bigint, "
+                                        "'next_response_breached_count', nb::bigint,"
+                                        " 'avg_next_response_time_sec', CASE WHEN nm > 0 THEN ns / "
+                                        "nm ELSE 0 END::float8,"
+                                        " 'resolution_met_count', rm::bigint, "
+                                        "'resolution_breached_count', rb::bigint,"
+                                        " 'avg_resolution_time_sec', CASE WHEN rm > 0 THEN rs / rm "
+                                        "ELSE 0 END::float8,"
+                                        " 'first_response_compliance_percent', CASE WHEN frm + frb "
+                                        "> 0"
+                                        "  THEN round(frm / (frm + frb) * 100, 1) ELSE 0 "
+                                        "END::float8,"
+                                        " 'next_response_compliance_percent', CASE WHEN nm + nb > 0"
+                                        "  THEN round(nm / (nm + nb) * 100, 1) ELSE 0 END::float8,"
+                                        " 'resolution_compliance_percent', CASE WHEN rm + rb > 0"
+                                        "  THEN round(rm / (rm + rb) * 100, 1) ELSE 0 "
+                                        "END::float8)::text"
+                                        " FROM f, x",
     1, 1};
 
 enum app_err store_report_sla(struct db *db, struct arena *a, int days, const char **json,
@@ -133,14 +146,21 @@ enum app_err store_report_sla(struct db *db, struct arena *a, int days, const ch
 /* $1 days; a response not yet given has rating 0. */
 static const struct db_stmt csat_stmt = {
     "report_csat",
-    "WITH " WINDOW " SELECT json_build_object("
-    " 'average_rating', coalesce(avg(rating) FILTER (WHERE rating > 0), 0),"
-    " 'total_responses', count(*) FILTER (WHERE rating > 0),"
-    " 'total_sent', count(*),"
-    " 'response_rate', CASE WHEN count(*) > 0"
-    "  THEN round(count(*) FILTER (WHERE rating > 0)::numeric / count(*)::numeric * 100, 1)"
-    "  ELSE 0 END)::text"
-    " FROM csat_responses, w WHERE created_at >= w.st",
+    "WITH " WINDOW ","
+    " c AS (SELECT sum(sent) AS sent, sum(answered) AS answered, sum(rs) AS rs FROM ("
+    "  SELECT d.sent, d.answered, d.rating_sum AS rs FROM deskd_report_csat_days d, w"
+    "  WHERE d.day >= w.full_day"
+    "  UNION ALL SELECT count(*), count(*) FILTER (WHERE rating > 0),"
+    "  coalesce(sum(rating) FILTER (WHERE rating > 0), 0)"
+    "  FROM csat_responses, w WHERE " EDGE(
+        "created_at") ") x)"
+                      " SELECT json_build_object("
+                      " 'average_rating', CASE WHEN answered > 0 THEN rs / answered ELSE 0 END,"
+                      " 'total_responses', answered::bigint,"
+                      " 'total_sent', sent::bigint,"
+                      " 'response_rate', CASE WHEN sent > 0 THEN round(answered / sent * 100, 1) "
+                      "ELSE 0 END)::text"
+                      " FROM c",
     1, 1};
 
 enum app_err store_report_csat(struct db *db, struct arena *a, int days, const char **json,

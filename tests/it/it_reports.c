@@ -77,11 +77,11 @@ static const char *const sla_ref = "WITH s AS " START(
           " 'resolution_met_count', rm, 'resolution_breached_count', rb,"
           " 'avg_resolution_time_sec', ra::float8,"
           " 'first_response_compliance_percent',"
-          "  coalesce(round(100.0 * frm / nullif(frm + frb, 0), 1), 0)::float8,"
+          "  coalesce(round(frm::numeric / nullif(frm + frb, 0) * 100, 1), 0)::float8,"
           " 'next_response_compliance_percent',"
-          "  coalesce(round(100.0 * nm / nullif(nm + nb, 0), 1), 0)::float8,"
+          "  coalesce(round(nm::numeric / nullif(nm + nb, 0) * 100, 1), 0)::float8,"
           " 'resolution_compliance_percent',"
-          "  coalesce(round(100.0 * rm / nullif(rm + rb, 0), 1), 0)::float8)::text FROM k";
+          "  coalesce(round(rm::numeric / nullif(rm + rb, 0) * 100, 1), 0)::float8)::text FROM k";
 
 static const char *const csat_ref = "WITH s AS " START(
     "%d") ","
@@ -90,8 +90,8 @@ static const char *const csat_ref = "WITH s AS " START(
           " 'average_rating', coalesce((SELECT avg(rating) FROM c WHERE rating > 0), 0),"
           " 'total_responses', (SELECT count(*) FROM c WHERE rating > 0),"
           " 'total_sent', (SELECT count(*) FROM c),"
-          " 'response_rate', coalesce(round(100.0 * (SELECT count(*) FROM c WHERE rating > 0)"
-          "  / nullif((SELECT count(*) FROM c), 0), 1), 0))::text";
+          " 'response_rate', coalesce(round((SELECT count(*) FROM c WHERE rating > 0)::numeric"
+          "  / nullif((SELECT count(*) FROM c), 0) * 100, 1), 0))::text";
 
 static const char *const messages_ref = "WITH s AS " START(
     "%d") ","
@@ -116,7 +116,8 @@ static const char *const tags_ref = "WITH s AS " START(
           " SELECT json_build_object('top_tags', coalesce((SELECT json_agg(row_to_json(tc)"
           "  ORDER BY \"count\" DESC, tag_id) FROM tc), '[]'::json),"
           " 'tagged_conversations', tagged, 'untagged_conversations', total - tagged,"
-          " 'tagged_percentage', coalesce(round(100.0 * tagged / nullif(total, 0), 1), 0))::text"
+          " 'tagged_percentage', coalesce(round(tagged::numeric / nullif(total, 0) * 100, 1), "
+          "0))::text"
           " FROM g";
 
 struct report {
@@ -265,6 +266,27 @@ static void expect_summaries(void)
         {"SELECT conversation_id, last_at FROM deskd_report_message_last",
          "SELECT conversation_id, max(created_at) FROM conversation_messages"
          " WHERE type IN ('incoming', 'outgoing') GROUP BY 1"},
+        {"SELECT day, first_met, first_breached, first_met_secs, resolution_met,"
+         " resolution_breached, resolution_met_secs FROM deskd_report_sla_days"
+         " WHERE (first_met, first_breached, resolution_met, resolution_breached) <> (0, 0, 0, 0)",
+         "SELECT (created_at AT TIME ZONE 'UTC')::date, count(first_response_met_at),"
+         " count(first_response_breached_at),"
+         " coalesce(sum(extract(epoch FROM first_response_met_at - created_at)), 0),"
+         " count(resolution_met_at), count(resolution_breached_at),"
+         " coalesce(sum(extract(epoch FROM resolution_met_at - created_at)), 0)"
+         " FROM applied_slas GROUP BY 1 HAVING count(first_response_met_at)"
+         " + count(first_response_breached_at) + count(resolution_met_at)"
+         " + count(resolution_breached_at) > 0"},
+        {"SELECT day, met, breached, met_secs FROM deskd_report_next_response_days"
+         " WHERE (met, breached) <> (0, 0)",
+         "SELECT (created_at AT TIME ZONE 'UTC')::date, count(met_at), count(breached_at),"
+         " coalesce(sum(extract(epoch FROM met_at - created_at)), 0) FROM sla_events"
+         " WHERE type = 'next_response' GROUP BY 1 HAVING count(met_at) + count(breached_at) > 0"},
+        {"SELECT day, sent, answered, rating_sum FROM deskd_report_csat_days WHERE sent <> 0",
+         "SELECT (created_at AT TIME ZONE 'UTC')::date, count(*), count(*) FILTER (WHERE rating > "
+         "0),"
+         " coalesce(sum(rating) FILTER (WHERE rating > 0), 0) FROM csat_responses"
+         " WHERE created_at IS NOT NULL GROUP BY 1"},
         {"SELECT day, n FROM deskd_report_message_last_days WHERE n <> 0",
          "SELECT (max(created_at) AT TIME ZONE 'UTC')::date, 1 FROM conversation_messages"
          " WHERE type IN ('incoming', 'outgoing') GROUP BY conversation_id"},
@@ -272,7 +294,7 @@ static void expect_summaries(void)
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
         char sql[2048];
         /* The last pair counts conversations per day: sum its rows first. */
-        if (i == 7)
+        if (i == sizeof(pairs) / sizeof(pairs[0]) - 1)
             snprintf(sql, sizeof(sql),
                      "SELECT count(*) FROM ((%s EXCEPT SELECT d, count(*) FROM (%s) x(d, one)"
                      " GROUP BY 1) UNION ALL (SELECT d, count(*) FROM (%s) x(d, one) GROUP BY 1"
@@ -428,6 +450,27 @@ START_TEST(test_reports_match_base_tables)
              c[0], ta, tc, c[0]);
     sql_exec(sql);
     message_at(c[1], "outgoing", "1 second");
+    /* Targets met and breached after the fact, a rating given, an event gone. */
+    snprintf(sql, sizeof(sql),
+             "UPDATE applied_slas SET resolution_met_at = now(), resolution_breached_at = NULL,"
+             " status = 'met' WHERE id = %s",
+             as1);
+    sql_exec(sql);
+    snprintf(sql, sizeof(sql), "UPDATE applied_slas SET updated_at = now() WHERE id = %s", as2);
+    sql_exec(sql);
+    snprintf(sql, sizeof(sql),
+             "UPDATE sla_events SET met_at = now() - interval '1 minute' WHERE applied_sla_id = %s"
+             " AND type = 'next_response'",
+             as2);
+    sql_exec(sql);
+    snprintf(sql, sizeof(sql),
+             "UPDATE csat_responses SET rating = 2, response_timestamp = now()"
+             " WHERE conversation_id = %s",
+             c[3]);
+    sql_exec(sql);
+    snprintf(sql, sizeof(sql),
+             "DELETE FROM sla_events WHERE applied_sla_id = %s AND type = 'first_response'", as1);
+    sql_exec(sql);
 
     expect_all();
     expect_summaries();
