@@ -22,9 +22,6 @@
     " FROM (SELECT CASE WHEN $1::int = 0 THEN date_trunc('day', now(), 'UTC')"                     \
     " ELSE now() - $1::int * interval '1 day' END AS st) s)"
 
-/* The partial first day of a timestamp column: from st up to edge. */
-#define EDGE(col) col " >= w.st AND " col " < w.edge"
-
 static const struct db_stmt counts_stmt = {
     "report_counts",
     "SELECT json_build_object("
@@ -53,29 +50,22 @@ enum app_err store_report_counts(struct db *db, struct arena *a, const char **js
 /* $1 days */
 static const struct db_stmt charts_stmt = {
     "report_charts",
-    "WITH " WINDOW ","
-    " nc AS (SELECT day, sum(n)::bigint AS n FROM ("
-    "  SELECT d.created_day AS day, d.n FROM deskd_report_conversation_days d, w"
-    "  WHERE d.created_day >= w.full_day"
-    "  UNION ALL SELECT deskd_utc_day(c.created_at), 1 FROM conversations c, w"
-    "  WHERE " EDGE(
-        "c.created_at") ") x GROUP BY 1 HAVING sum(n) <> 0),"
-                        " rc AS (SELECT day, sum(n)::bigint AS n FROM ("
-                        "  SELECT d.resolved_day AS day, d.n FROM deskd_report_conversation_days "
-                        "d, w"
-                        "  WHERE d.created_day >= w.full_day AND d.resolved_day <> 'infinity'"
-                        "  UNION ALL SELECT deskd_utc_day(c.resolved_at), 1 FROM conversations c, w"
-                        "  WHERE " EDGE("c.created_at") " AND c.resolved_at IS NOT NULL) x"
-                                                        "  GROUP BY 1 HAVING sum(n) <> 0)"
-                                                        " SELECT json_build_object("
-                                                        " 'new_conversations', (SELECT "
-                                                        "json_agg(json_build_object('date', "
-                                                        "to_char(day, 'YYYY-MM-DD'),"
-                                                        "  'count', n) ORDER BY day) FROM nc),"
-                                                        " 'resolved_conversations', (SELECT "
-                                                        "json_agg(json_build_object('date',"
-                                                        "  to_char(day, 'YYYY-MM-DD'), 'count', n) "
-                                                        "ORDER BY day) FROM rc))::text",
+    "WITH " WINDOW
+    ", nc AS (SELECT day, sum(n)::bigint AS n FROM ( SELECT d.created_day AS day, d.n"
+    " FROM deskd_report_conversation_days d, w WHERE d.created_day >= w.full_day"
+    " UNION ALL SELECT deskd_utc_day(c.created_at), 1 FROM conversations c, w"
+    " WHERE c.created_at >= w.st AND c.created_at < w.edge) x GROUP BY 1 HAVING sum(n) <> 0),"
+    " rc AS (SELECT day, sum(n)::bigint AS n FROM ( SELECT d.resolved_day AS day, d.n"
+    " FROM deskd_report_conversation_days d, w"
+    " WHERE d.created_day >= w.full_day AND d.resolved_day <> 'infinity'"
+    " UNION ALL SELECT deskd_utc_day(c.resolved_at), 1 FROM conversations c, w"
+    " WHERE c.created_at >= w.st AND c.created_at < w.edge AND c.resolved_at IS NOT NULL) x"
+    " GROUP BY 1 HAVING sum(n) <> 0) SELECT json_build_object("
+    " 'new_conversations', (SELECT json_agg(json_build_object('date', to_char(day, 'YYYY-MM-DD'),"
+    " 'count', n) ORDER BY day) FROM nc),"
+    " 'resolved_conversations', (SELECT json_agg(json_build_object('date', to_char(day,"
+    " 'YYYY-MM-DD'),"
+    " 'count', n) ORDER BY day) FROM rc))::text",
     1, 1};
 
 enum app_err store_report_charts(struct db *db, struct arena *a, int days, const char **json,
@@ -93,47 +83,37 @@ enum app_err store_report_charts(struct db *db, struct arena *a, int days, const
 static const struct db_stmt sla_stmt = {
     "report_sla",
     "WITH " WINDOW ","
-    " f AS (SELECT sum(frm) AS frm, sum(frb) AS frb, sum(frs) AS frs, sum(rm) AS rm,"
-    "  sum(rb) AS rb, sum(rs) AS rs FROM ("
-    "  SELECT d.first_met AS frm, d.first_breached AS frb, d.first_met_secs AS frs,"
-    "  d.resolution_met AS rm, d.resolution_breached AS rb, d.resolution_met_secs AS rs"
-    "  FROM deskd_report_sla_days d, w WHERE d.day >= w.full_day"
-    "  UNION ALL SELECT count(first_response_met_at), count(first_response_breached_at),"
-    "  coalesce(sum(extract(epoch FROM first_response_met_at - created_at)), 0),"
-    "  count(resolution_met_at), count(resolution_breached_at),"
-    "  coalesce(sum(extract(epoch FROM resolution_met_at - created_at)), 0)"
-    "  FROM applied_slas, w WHERE " EDGE(
-        "created_at") ") x),"
-                      " x AS (SELECT sum(nm) AS nm, sum(nb) AS nb, sum(ns) AS ns FROM ("
-                      "  SELECT d.met AS nm, d.breached AS nb, d.met_secs AS ns"
-                      "  FROM deskd_report_next_response_days d, w WHERE d.day >= w.full_day"
-                      "  UNION ALL SELECT count(met_at), count(breached_at),"
-                      "  coalesce(sum(extract(epoch FROM met_at - created_at)), 0)"
-                      "  FROM sla_events, w WHERE type = 'next_response' AND " EDGE(
-                          "created_at") ") y)"
-                                        " SELECT json_build_object("
-                                        " 'first_response_met_count', frm::bigint, "
-                                        "'first_response_breached_count', frb::bigint,"
-                                        " 'avg_first_response_time_sec', CASE WHEN frm > 0 THEN "
-                                        "frs / frm ELSE 0 END::float8,"
-                                        " 'next_response_met_count', nm::bigint, "
-                                        "'next_response_breached_count', nb::bigint,"
-                                        " 'avg_next_response_time_sec', CASE WHEN nm > 0 THEN ns / "
-                                        "nm ELSE 0 END::float8,"
-                                        " 'resolution_met_count', rm::bigint, "
-                                        "'resolution_breached_count', rb::bigint,"
-                                        " 'avg_resolution_time_sec', CASE WHEN rm > 0 THEN rs / rm "
-                                        "ELSE 0 END::float8,"
-                                        " 'first_response_compliance_percent', CASE WHEN frm + frb "
-                                        "> 0"
-                                        "  THEN round(frm / (frm + frb) * 100, 1) ELSE 0 "
-                                        "END::float8,"
-                                        " 'next_response_compliance_percent', CASE WHEN nm + nb > 0"
-                                        "  THEN round(nm / (nm + nb) * 100, 1) ELSE 0 END::float8,"
-                                        " 'resolution_compliance_percent', CASE WHEN rm + rb > 0"
-                                        "  THEN round(rm / (rm + rb) * 100, 1) ELSE 0 "
-                                        "END::float8)::text"
-                                        " FROM f, x",
+    " f AS (SELECT sum(frm) AS frm, sum(frb) AS frb, sum(frs) AS frs, sum(rm) AS rm, sum(rb)"
+    " AS rb, sum(rs) AS rs"
+    " FROM ( SELECT d.first_met AS frm, d.first_breached AS frb, d.first_met_secs AS frs,"
+    " d.resolution_met AS rm, d.resolution_breached AS rb, d.resolution_met_secs AS rs"
+    " FROM deskd_report_sla_days d, w WHERE d.day >= w.full_day"
+    " UNION ALL SELECT count(first_response_met_at), count(first_response_breached_at),"
+    " coalesce(sum(extract(epoch"
+    " FROM first_response_met_at - created_at)), 0), count(resolution_met_at),"
+    " count(resolution_breached_at), coalesce(sum(extract(epoch"
+    " FROM resolution_met_at - created_at)), 0) FROM applied_slas, w"
+    " WHERE created_at >= w.st AND created_at < w.edge) x),"
+    " x AS (SELECT sum(nm) AS nm, sum(nb) AS nb, sum(ns) AS ns"
+    " FROM ( SELECT d.met AS nm, d.breached AS nb, d.met_secs AS ns"
+    " FROM deskd_report_next_response_days d, w WHERE d.day >= w.full_day"
+    " UNION ALL SELECT count(met_at), count(breached_at), coalesce(sum(extract(epoch"
+    " FROM met_at - created_at)), 0) FROM sla_events, w"
+    " WHERE type = 'next_response' AND created_at >= w.st AND created_at < w.edge) y)"
+    " SELECT json_build_object( 'first_response_met_count', frm::bigint,"
+    " 'first_response_breached_count', frb::bigint,"
+    " 'avg_first_response_time_sec', CASE WHEN frm > 0 THEN frs / frm ELSE 0 END::float8,"
+    " 'next_response_met_count', nm::bigint, 'next_response_breached_count', nb::bigint,"
+    " 'avg_next_response_time_sec', CASE WHEN nm > 0 THEN ns / nm ELSE 0 END::float8,"
+    " 'resolution_met_count', rm::bigint, 'resolution_breached_count', rb::bigint,"
+    " 'avg_resolution_time_sec', CASE WHEN rm > 0 THEN rs / rm ELSE 0 END::float8,"
+    " 'first_response_compliance_percent', CASE WHEN frm + frb > 0 THEN round(frm / (frm +"
+    " frb) * 100, 1) ELSE 0 END::float8,"
+    " 'next_response_compliance_percent', CASE WHEN nm + nb > 0 THEN round(nm / (nm + nb) *"
+    " 100, 1) ELSE 0 END::float8,"
+    " 'resolution_compliance_percent', CASE WHEN rm + rb > 0 THEN round(rm / (rm + rb) * 100,"
+    " 1) ELSE 0 END::float8)::text"
+    " FROM f, x",
     1, 1};
 
 enum app_err store_report_sla(struct db *db, struct arena *a, int days, const char **json,
@@ -146,21 +126,17 @@ enum app_err store_report_sla(struct db *db, struct arena *a, int days, const ch
 /* $1 days; a response not yet given has rating 0. */
 static const struct db_stmt csat_stmt = {
     "report_csat",
-    "WITH " WINDOW ","
-    " c AS (SELECT sum(sent) AS sent, sum(answered) AS answered, sum(rs) AS rs FROM ("
-    "  SELECT d.sent, d.answered, d.rating_sum AS rs FROM deskd_report_csat_days d, w"
-    "  WHERE d.day >= w.full_day"
-    "  UNION ALL SELECT count(*), count(*) FILTER (WHERE rating > 0),"
-    "  coalesce(sum(rating) FILTER (WHERE rating > 0), 0)"
-    "  FROM csat_responses, w WHERE " EDGE(
-        "created_at") ") x)"
-                      " SELECT json_build_object("
-                      " 'average_rating', CASE WHEN answered > 0 THEN rs / answered ELSE 0 END,"
-                      " 'total_responses', answered::bigint,"
-                      " 'total_sent', sent::bigint,"
-                      " 'response_rate', CASE WHEN sent > 0 THEN round(answered / sent * 100, 1) "
-                      "ELSE 0 END)::text"
-                      " FROM c",
+    "WITH " WINDOW ", c AS (SELECT sum(sent) AS sent, sum(answered) AS answered, sum(rs) AS rs"
+    " FROM ( SELECT d.sent, d.answered, d.rating_sum AS rs FROM deskd_report_csat_days d, w"
+    " WHERE d.day >= w.full_day"
+    " UNION ALL SELECT count(*), count(*) FILTER (WHERE rating > 0), coalesce(sum(rating)"
+    " FILTER (WHERE rating > 0), 0)"
+    " FROM csat_responses, w WHERE created_at >= w.st AND created_at < w.edge) x)"
+    " SELECT json_build_object("
+    " 'average_rating', CASE WHEN answered > 0 THEN rs / answered ELSE 0 END,"
+    " 'total_responses', answered::bigint, 'total_sent', sent::bigint,"
+    " 'response_rate', CASE WHEN sent > 0 THEN round(answered / sent * 100, 1) ELSE 0 END)::text"
+    " FROM c",
     1, 1};
 
 enum app_err store_report_csat(struct db *db, struct arena *a, int days, const char **json,
@@ -178,25 +154,19 @@ static const struct db_stmt messages_stmt = {
     "report_messages",
     "WITH " WINDOW ","
     " m AS (SELECT coalesce(sum(n) FILTER (WHERE type = 'incoming'), 0) AS inc,"
-    "  coalesce(sum(n) FILTER (WHERE type = 'outgoing'), 0) AS outg FROM ("
-    "  SELECT d.type, d.n FROM deskd_report_message_days d, w WHERE d.day >= w.full_day"
-    "  UNION ALL SELECT cm.type, 1 FROM conversation_messages cm, w"
-    "  WHERE cm.type IN ('incoming', 'outgoing') AND " EDGE(
-        "cm.created_at") ") x),"
-                         " v AS (SELECT (SELECT coalesce(sum(d.n), 0) FROM "
-                         "deskd_report_message_last_days d, w"
-                         "  WHERE d.day >= w.full_day)"
-                         "  + (SELECT count(*) FROM deskd_report_message_last l, w WHERE " EDGE(
-                             "l.last_at") ")"
-                                          "  AS convos)"
-                                          " SELECT json_build_object("
-                                          " 'total_messages', (inc + outg)::bigint,"
-                                          " 'incoming_messages', inc::bigint,"
-                                          " 'outgoing_messages', outg::bigint,"
-                                          " 'messages_per_conversation', CASE WHEN convos > 0"
-                                          "  THEN round((inc + outg)::numeric / convos::numeric, "
-                                          "1) ELSE 0 END)::text"
-                                          " FROM m, v",
+    " coalesce(sum(n) FILTER (WHERE type = 'outgoing'), 0) AS outg"
+    " FROM ( SELECT d.type, d.n FROM deskd_report_message_days d, w WHERE d.day >= w.full_day"
+    " UNION ALL SELECT cm.type, 1 FROM conversation_messages cm, w"
+    " WHERE cm.type IN ('incoming', 'outgoing') AND cm.created_at >= w.st AND cm.created_at <"
+    " w.edge) x),"
+    " v AS (SELECT (SELECT coalesce(sum(d.n), 0) FROM deskd_report_message_last_days d, w"
+    " WHERE d.day >= w.full_day) + (SELECT count(*) FROM deskd_report_message_last l, w"
+    " WHERE l.last_at >= w.st AND l.last_at < w.edge) AS convos) SELECT json_build_object("
+    " 'total_messages', (inc + outg)::bigint, 'incoming_messages', inc::bigint,"
+    " 'outgoing_messages', outg::bigint,"
+    " 'messages_per_conversation', CASE WHEN convos > 0 THEN round((inc + outg)::numeric /"
+    " convos::numeric, 1) ELSE 0 END)::text"
+    " FROM m, v",
     1, 1};
 
 enum app_err store_report_messages(struct db *db, struct arena *a, int days, const char **json,
@@ -214,47 +184,35 @@ enum app_err store_report_messages(struct db *db, struct arena *a, int days, con
 static const struct db_stmt tags_stmt = {
     "report_tags",
     "WITH " WINDOW ","
+    /* The partial day's conversations, then each one's tags by its key (a nested loop, not a
+     * scan of every conversation's tags). */
+    " e AS (SELECT c.id FROM conversations c, w"
+    "  WHERE c.created_at >= w.st AND c.created_at < w.edge),"
     " tc AS (SELECT tag_id, sum(n)::bigint AS n FROM ("
     "  SELECT d.tag_id, d.n FROM deskd_report_tag_days d, w WHERE d.created_day >= w.full_day"
-    "  UNION ALL SELECT ct.tag_id, 1 FROM conversation_tags ct"
-    "  JOIN conversations c ON c.id = ct.conversation_id, w WHERE " EDGE(
-        "c.created_at") ") x"
-                        "  GROUP BY 1 HAVING sum(n) > 0),"
-                        " top AS (SELECT t.id AS tag_id, t.name AS tag_name, coalesce(tc.n, 0) AS "
-                        "\"count\""
-                        "  FROM tags t LEFT JOIN tc ON tc.tag_id = t.id"
-                        "  WHERE tc.n IS NOT NULL"
-                        "   OR NOT EXISTS (SELECT 1 FROM conversation_tags x WHERE x.tag_id = t.id)"
-                        "  ORDER BY 3 DESC, 1 LIMIT 10),"
-                        " tot AS (SELECT"
-                        "  (SELECT coalesce(sum(d.n), 0) FROM deskd_report_conversation_days d, w"
-                        "   WHERE d.created_day >= w.full_day)"
-                        "  + (SELECT count(*) FROM conversations c, w WHERE " EDGE(
-                            "c.created_at") ") AS total,"
-                                            "  (SELECT coalesce(sum(d.n), 0) FROM "
-                                            "deskd_report_tagged_days d, w"
-                                            "   WHERE d.created_day >= w.full_day)"
-                                            "  + (SELECT count(*) FROM conversations c, w "
-                                            "WHERE " EDGE(
-                                                "c.created_at") " AND EXISTS (SELECT 1 FROM "
-                                                                "conversation_tags ct WHERE "
-                                                                "ct.conversation_id = c.id))"
-                                                                "  AS tagged)"
-                                                                " SELECT json_build_object("
-                                                                " 'top_tags', coalesce((SELECT "
-                                                                "json_agg(row_to_json(top) ORDER "
-                                                                "BY \"count\" DESC, tag_id)"
-                                                                "  FROM top), '[]'::json),"
-                                                                " 'tagged_conversations', "
-                                                                "tagged::bigint,"
-                                                                " 'untagged_conversations', (total "
-                                                                "- tagged)::bigint,"
-                                                                " 'tagged_percentage', CASE WHEN "
-                                                                "total > 0"
-                                                                "  THEN round(tagged::numeric / "
-                                                                "total::numeric * 100, 1) ELSE 0 "
-                                                                "END)::text"
-                                                                " FROM tot",
+    "  UNION ALL SELECT ct.tag_id, 1 FROM e CROSS JOIN LATERAL"
+    "  (SELECT tag_id FROM conversation_tags ct WHERE ct.conversation_id = e.id OFFSET 0) ct) x"
+    "  GROUP BY 1 HAVING sum(n) > 0),"
+    " top AS (SELECT t.id AS tag_id, t.name AS tag_name, coalesce(tc.n, 0) AS \"count\""
+    "  FROM tags t LEFT JOIN tc ON tc.tag_id = t.id"
+    "  WHERE tc.n IS NOT NULL"
+    "   OR NOT EXISTS (SELECT 1 FROM conversation_tags x WHERE x.tag_id = t.id)"
+    "  ORDER BY 3 DESC, 1 LIMIT 10),"
+    " tot AS MATERIALIZED (SELECT"
+    "  (SELECT coalesce(sum(d.n), 0) FROM deskd_report_conversation_days d, w"
+    "   WHERE d.created_day >= w.full_day) + (SELECT count(*) FROM e) AS total,"
+    "  (SELECT coalesce(sum(d.n), 0) FROM deskd_report_tagged_days d, w"
+    "   WHERE d.created_day >= w.full_day)"
+    "  + (SELECT count(*) FROM e WHERE (SELECT true FROM conversation_tags ct"
+    "   WHERE ct.conversation_id = e.id LIMIT 1)) AS tagged)"
+    " SELECT json_build_object("
+    " 'top_tags', coalesce((SELECT json_agg(row_to_json(top) ORDER BY \"count\" DESC, tag_id)"
+    "  FROM top), '[]'::json),"
+    " 'tagged_conversations', tagged::bigint,"
+    " 'untagged_conversations', (total - tagged)::bigint,"
+    " 'tagged_percentage', CASE WHEN total > 0"
+    "  THEN round(tagged::numeric / total::numeric * 100, 1) ELSE 0 END)::text"
+    " FROM tot",
     1, 1};
 
 enum app_err store_report_tags(struct db *db, struct arena *a, int days, const char **json,
