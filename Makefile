@@ -6,7 +6,7 @@
 #                   (and the unit suites again under AddressSanitizer/UBSan, and
 #                   make test-adopt)
 #   make test-adopt deskd adopting a Libredesk v2.7.0 database (scripts/test-adopt)
-#   make bench      wrk through nginx against seeded data, the conversation lists,
+#   make bench      wrk through nginx against seeded data, the conversation lists, the reports,
 #                   webhook deliveries/s and the live hub's fan-out to 2,000 clients
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
@@ -183,6 +183,7 @@ bench:
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
 	@scripts/bench
 	@scripts/bench-lists
+	@scripts/bench-reports
 	@scripts/bench-webhooks
 	@scripts/bench-ws
 	@scripts/bench-mail
