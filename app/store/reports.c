@@ -5,7 +5,8 @@
  * upstream's.  The windowed counts of conversations, tags and messages come
  * from sql/050's per-day tables for the days wholly inside the window, plus
  * the rows of the partial first day read from the base tables (their
- * created_at indexes); SLA and CSAT sums likewise from sql/051's.  Every
+ * created_at indexes; a conversation's tags from sql/052's copy); SLA and
+ * CSAT sums likewise from sql/051's.  Every
  * statement returns one JSON text; key order is upstream's.
  */
 #include "store/reports.h"
@@ -184,14 +185,12 @@ enum app_err store_report_messages(struct db *db, struct arena *a, int days, con
 static const struct db_stmt tags_stmt = {
     "report_tags",
     "WITH " WINDOW ","
-    /* The partial day's conversations, then each one's tags by its key (a nested loop, not a
-     * scan of every conversation's tags). */
-    " e AS (SELECT c.id FROM conversations c, w"
-    "  WHERE c.created_at >= w.st AND c.created_at < w.edge),"
+    /* The partial day's tags, from sql/052's copy of conversation_tags keyed by created_at. */
+    " e AS (SELECT r.conversation_id, r.tag_id FROM deskd_report_tag_rows r, w"
+    "  WHERE r.created_at >= w.st AND r.created_at < w.edge),"
     " tc AS (SELECT tag_id, sum(n)::bigint AS n FROM ("
     "  SELECT d.tag_id, d.n FROM deskd_report_tag_days d, w WHERE d.created_day >= w.full_day"
-    "  UNION ALL SELECT ct.tag_id, 1 FROM e CROSS JOIN LATERAL"
-    "  (SELECT tag_id FROM conversation_tags ct WHERE ct.conversation_id = e.id OFFSET 0) ct) x"
+    "  UNION ALL SELECT tag_id, 1 FROM e) x"
     "  GROUP BY 1 HAVING sum(n) > 0),"
     " top AS (SELECT t.id AS tag_id, t.name AS tag_name, coalesce(tc.n, 0) AS \"count\""
     "  FROM tags t LEFT JOIN tc ON tc.tag_id = t.id"
@@ -200,11 +199,12 @@ static const struct db_stmt tags_stmt = {
     "  ORDER BY 3 DESC, 1 LIMIT 10),"
     " tot AS MATERIALIZED (SELECT"
     "  (SELECT coalesce(sum(d.n), 0) FROM deskd_report_conversation_days d, w"
-    "   WHERE d.created_day >= w.full_day) + (SELECT count(*) FROM e) AS total,"
+    "   WHERE d.created_day >= w.full_day)"
+    "  + (SELECT count(*) FROM conversations c, w"
+    "   WHERE c.created_at >= w.st AND c.created_at < w.edge) AS total,"
     "  (SELECT coalesce(sum(d.n), 0) FROM deskd_report_tagged_days d, w"
     "   WHERE d.created_day >= w.full_day)"
-    "  + (SELECT count(*) FROM e WHERE (SELECT true FROM conversation_tags ct"
-    "   WHERE ct.conversation_id = e.id LIMIT 1)) AS tagged)"
+    "  + (SELECT count(DISTINCT conversation_id) FROM e) AS tagged)"
     " SELECT json_build_object("
     " 'top_tags', coalesce((SELECT json_agg(row_to_json(top) ORDER BY \"count\" DESC, tag_id)"
     "  FROM top), '[]'::json),"

@@ -254,6 +254,9 @@ static void expect_summaries(void)
          "SELECT ct.tag_id, (c.created_at AT TIME ZONE 'UTC')::date, count(*)"
          " FROM conversation_tags ct JOIN conversations c ON c.id = ct.conversation_id"
          " GROUP BY 1, 2"},
+        {"SELECT conversation_id, tag_id, created_at FROM deskd_report_tag_rows",
+         "SELECT ct.conversation_id, ct.tag_id, c.created_at FROM conversation_tags ct"
+         " JOIN conversations c ON c.id = ct.conversation_id"},
         {"SELECT conversation_id, n FROM deskd_report_conversation_tag_counts WHERE n <> 0",
          "SELECT conversation_id, count(*) FROM conversation_tags GROUP BY 1"},
         {"SELECT created_day, n FROM deskd_report_tagged_days WHERE n <> 0",
