@@ -7,9 +7,9 @@
 #                   make test-adopt)
 #   make test-adopt deskd adopting a Libredesk v2.7.0 database (scripts/test-adopt)
 #   make bench      wrk through nginx against seeded data, the conversation lists,
-#                   webhook deliveries/s, the live hub's fan-out to 2,000 clients,
-#                   the statuses list with metrics on and off, and conversation
-#                   creates with 0 and 20 automation rules
+#                   the reports, webhook deliveries/s, the live hub's fan-out to
+#                   2,000 clients, the statuses list with metrics on and off, and
+#                   conversation creates with 0 and 20 automation rules
 #   make attack     red-team run on its own stack: forged credentials, CSRF, privilege
 #                   escalation, injection, malformed requests per route, a 300k soak
 #   make asan-test  unit suites under AddressSanitizer/UBSan
@@ -201,6 +201,7 @@ bench:
 	@$(MAKE) --no-print-directory bin/deskd bin/fcgi_min
 	@scripts/bench
 	@scripts/bench-lists
+	@scripts/bench-reports
 	@scripts/bench-webhooks
 	@scripts/bench-ws
 	@scripts/bench-mail

@@ -335,17 +335,3 @@ enum app_err h_csat_page_answer(struct req *r, struct resp *w)
 }
 
 /* GET /api/v1/reports/overview/csat[?days=N]: N 0 (today, the default) to 3650. */
-enum app_err h_csat_overview(struct req *r, struct resp *w)
-{
-    struct ctx *c = r->ctx;
-    const char *d = http_param(r, "days");
-    long days = 0;
-
-    if (d != NULL && *d != '\0') {
-        char *end;
-        days = strtol(d, &end, 10);
-        if (*end != '\0' || d[0] == '-' || d[0] == '+' || days < 0 || days > 3650)
-            return reply_fail(r, w, APP_ERR_INPUT, "Invalid `days`: use 0 to 3650");
-    }
-    return store_csat_overview(c->db, r->arena, (int)days, &w->data_json, &w->data_len);
-}

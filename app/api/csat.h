@@ -1,8 +1,7 @@
 /*
  * api/csat.h - customer satisfaction surveys: the contact's public link
  * (GET/POST /api/v1/csat/{token}[/response] as JSON, GET/POST /csat/{token}
- * as an HTML page and form) and the agents' report
- * (GET /api/v1/reports/overview/csat).
+ * as an HTML page and form).  Their report is api/reports.c's.
  */
 #ifndef API_CSAT_H
 #define API_CSAT_H
@@ -16,6 +15,5 @@ enum app_err h_csat_get(struct req *r, struct resp *w);
 enum app_err h_csat_answer(struct req *r, struct resp *w);
 enum app_err h_csat_page(struct req *r, struct resp *w);
 enum app_err h_csat_page_answer(struct req *r, struct resp *w);
-enum app_err h_csat_overview(struct req *r, struct resp *w);
 
 #endif

@@ -33,6 +33,7 @@
 #include "api/openapi.h"
 #include "api/oidc.h"
 #include "api/priorities.h"
+#include "api/reports.h"
 #include "api/roles.h"
 #include "api/search.h"
 #include "api/settings.h"
@@ -79,7 +80,6 @@ const struct route app_routes[] = {
     R(POST,   V1 "/csat/{token}/response",                           h_csat_answer,                   BODY,    PUBLIC),
     R(GET,    "/csat/{token}",                                       h_csat_page,                     0,       PUBLIC),
     R(POST,   "/csat/{token}",                                       h_csat_page_answer,              BODY,    PUBLIC),
-    R(GET,    V1 "/reports/overview/csat",                           h_csat_overview,                 0,       PERM("reports:manage")),
     R(GET,    V1 "/config",                                          h_config_get,                    0,       PUBLIC),
     R(GET,    V1 "/lang/{lang}",                                     h_lang_get,                      0,       PUBLIC),
     R(GET,    V1 "/settings/general",                                h_settings_general_get,          0,       AGENT),
@@ -228,6 +228,12 @@ const struct route app_routes[] = {
     R(POST,   V1 "/templates",                                       h_templates_create,              MESSAGE, PERM("templates:manage")),
     R(PUT,    V1 "/templates/{id}",                                  h_templates_update,              MESSAGE, PERM("templates:manage")),
     R(DELETE, V1 "/templates/{id}",                                  h_templates_delete,              0,       PERM("templates:manage")),
+    R(GET,    V1 "/reports/overview/counts",                         h_report_counts,                 0,       PERM("reports:manage")),
+    R(GET,    V1 "/reports/overview/charts",                         h_report_charts,                 0,       PERM("reports:manage")),
+    R(GET,    V1 "/reports/overview/sla",                            h_report_sla,                    0,       PERM("reports:manage")),
+    R(GET,    V1 "/reports/overview/csat",                           h_report_csat,                   0,       PERM("reports:manage")),
+    R(GET,    V1 "/reports/overview/messages",                       h_report_messages,               0,       PERM("reports:manage")),
+    R(GET,    V1 "/reports/overview/tags",                           h_report_tags,                   0,       PERM("reports:manage")),
     R(GET,    V1 "/activity-logs",                                   h_activity_logs_list,            0,       PERM("activity_logs:manage")),
     R(GET,    V1 "/webhooks",                                        h_webhooks_list,                 0,       PERM("webhooks:manage")),
     R(GET,    V1 "/webhooks/{id}",                                   h_webhooks_get,                  0,       PERM("webhooks:manage")),

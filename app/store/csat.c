@@ -116,22 +116,3 @@ enum app_err store_csat_answer(struct db *db, struct arena *a, const char *uuid,
                                            : STORE_CSAT_UNKNOWN;
     return APP_OK;
 }
-
-/* $1 days (0: since midnight, in the session's time zone, as upstream's CURRENT_DATE) */
-static const struct db_stmt overview_stmt = {
-    "csat_overview",
-    "SELECT json_build_object('average_rating',"
-    " coalesce(avg(rating) FILTER (WHERE rating > 0), 0),"
-    " 'total_responses', count(*) FILTER (WHERE rating > 0), 'total_sent', count(*),"
-    " 'response_rate', CASE WHEN count(*) > 0 THEN round((count(*) FILTER (WHERE rating > 0))"
-    "  ::numeric / count(*)::numeric * 100, 1) ELSE 0 END)::text"
-    " FROM csat_responses WHERE created_at >= CASE WHEN $1::int = 0"
-    " THEN current_date::timestamptz ELSE now() - $1::int * interval '1 day' END",
-    1, 1};
-
-enum app_err store_csat_overview(struct db *db, struct arena *a, int days, const char **json,
-                                 size_t *len)
-{
-    const char *p[] = {store_i64(a, days)};
-    return store_json_found(db, a, &overview_stmt, p, json, len);
-}

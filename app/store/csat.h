@@ -54,12 +54,4 @@ enum store_csat_answer {
 enum app_err store_csat_answer(struct db *db, struct arena *a, const char *uuid, int rating,
                                const char *feedback, const char *meta, enum store_csat_answer *out);
 
-/*
- * Upstream's CSAT overview over the surveys offered today (days 0) or in
- * the last days days: {average_rating, total_responses, total_sent,
- * response_rate}, a rating of 0 counting as no response.
- */
-enum app_err store_csat_overview(struct db *db, struct arena *a, int days, const char **json,
-                                 size_t *len);
-
 #endif

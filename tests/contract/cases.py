@@ -387,6 +387,11 @@ CASES = [
     ("POST", "/api/v1/webhooks/999999/test", "admin", 404, {}),
     ("DELETE", "/api/v1/webhooks/{spare_webhook_id}", "admin", 200),
     ("DELETE", "/api/v1/webhooks/{spare_webhook_id}", "admin", 404),
+    # The overview reports (reports:manage): counts, charts and sla are in the older spec.
+    ("GET", "/api/v1/reports/overview/counts", "admin", 200),
+    ("GET", "/api/v1/reports/overview/charts?days=30", "admin", 200),
+    ("GET", "/api/v1/reports/overview/sla?days=30", "admin", 200),
+    ("GET", "/api/v1/reports/overview/sla", None, 401),
 ]
 
 # Documented properties that upstream itself never sends, so they are not
@@ -489,6 +494,26 @@ RESPONSE_FIXES = {
                            ("GET", "/api/v1/webhooks/{id}", False),
                            ("PUT", "/api/v1/webhooks/{id}", False),
                            ("PUT", "/api/v1/webhooks/{id}/toggle", False))},
+    # The older spec types the SLA report's averages as integers; upstream's are float64
+    # (internal/report/models), and it adds the three compliance percentages.
+    ("GET", "/api/v1/reports/overview/sla"): {
+        "type": "object", "required": ["status", "data"],
+        "properties": {"status": {"const": "success"}, "data": {
+            "type": "object", "additionalProperties": False,
+            "required": [f"{m}_{k}" for m in ("first_response", "next_response", "resolution")
+                         for k in ("met_count", "breached_count", "compliance_percent")]
+            + ["avg_first_response_time_sec", "avg_next_response_time_sec",
+               "avg_resolution_time_sec"],
+            "properties": {
+                **{f"{m}_{k}": {"type": "integer", "minimum": 0}
+                   for m in ("first_response", "next_response", "resolution")
+                   for k in ("met_count", "breached_count")},
+                **{f"{m}_compliance_percent": {"type": "number", "minimum": 0, "maximum": 100}
+                   for m in ("first_response", "next_response", "resolution")},
+                **{f"avg_{m}_time_sec": {"type": "number"}
+                   for m in ("first_response", "next_response", "resolution")},
+            }}},
+    },
     # Upstream answers with a sentence, not the documented `true`.
     ("PUT", "/api/v1/ai/provider"): {
         "type": "object", "required": ["status", "data"],

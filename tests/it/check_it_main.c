@@ -49,6 +49,7 @@ int main(void)
     srunner_add_suite(sr, it_statuses_suite());
     srunner_add_suite(sr, it_notifications_suite());
     srunner_add_suite(sr, it_tags_suite());
+    srunner_add_suite(sr, it_reports_suite());
     srunner_add_suite(sr, it_events_suite());
     srunner_add_suite(sr, it_sla_suite());
     srunner_add_suite(sr, it_csat_suite());

@@ -123,6 +123,7 @@ Suite *it_automation_suite(void);
 Suite *it_automation_run_suite(void);
 Suite *it_macros_suite(void);
 Suite *it_tags_suite(void);
+Suite *it_reports_suite(void);
 Suite *it_events_suite(void);
 Suite *it_sla_suite(void);
 Suite *it_csat_suite(void);
