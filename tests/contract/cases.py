@@ -35,6 +35,9 @@ CONTRACT_INBOX = {
     },
 }
 
+# A survey token of the right form that deskd did not sign (the survey cases).
+CSAT_FORGED = "00000000-0000-4000-8000-000000000000." + "0123456789abcdef" * 2
+
 CASES = [
     ("GET", "/health", None, 200),
     ("GET", "/api/v1/statuses", "agent", 200),
@@ -392,6 +395,21 @@ CASES = [
     ("GET", "/api/v1/reports/overview/charts?days=30", "admin", 200),
     ("GET", "/api/v1/reports/overview/sla?days=30", "admin", 200),
     ("GET", "/api/v1/reports/overview/sla", None, 401),
+    ("GET", "/api/v1/reports/overview/csat?days=30", "admin", 200),
+    ("GET", "/api/v1/reports/overview/messages?days=30", "admin", 200),
+    ("GET", "/api/v1/reports/overview/tags?days=30", "admin", 200),
+    ("GET", "/api/v1/reports/overview/tags", "admin", 200),
+    ("GET", "/api/v1/reports/overview/counts", None, 401),
+    ("GET", "/api/v1/reports/overview/charts", None, 401),
+    ("GET", "/api/v1/reports/overview/csat", None, 401),
+    ("GET", "/api/v1/reports/overview/messages", None, 401),
+    ("GET", "/api/v1/reports/overview/tags", None, 401),
+    # The survey routes are public; every one checks the token's signature first, so
+    # without a link deskd made only the 404s can be reached (it_csat answers real links).
+    ("GET", "/api/v1/csat/" + CSAT_FORGED, None, 404),
+    ("GET", "/api/v1/csat/" + CSAT_FORGED.split(".")[0], None, 404),
+    ("POST", "/api/v1/csat/" + CSAT_FORGED + "/response", None, 404, {"rating": 5}),
+    ("POST", "/api/v1/csat/" + CSAT_FORGED + "/response", None, 404, {"rating": 9}),
 ]
 
 # Documented properties that upstream itself never sends, so they are not
