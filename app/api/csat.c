@@ -333,5 +333,3 @@ enum app_err h_csat_page_answer(struct req *r, struct resp *w)
                             "Choose a rating or write a comment, then send the form again.");
     return e;
 }
-
-/* GET /api/v1/reports/overview/csat[?days=N]: N 0 (today, the default) to 3650. */
