@@ -109,6 +109,7 @@ START_TEST(test_read_url)
     setenv("DESKD_READ_MAX_LAG", "-1", 1);
     ck_assert_int_eq(config_load(&c, err, sizeof(err)), -1);
     ck_assert_ptr_nonnull(strstr(err, "DESKD_READ_MAX_LAG"));
+    config_free(&c);
     unsetenv("DESKD_READ_MAX_LAG");
     unsetenv("DESKD_DATABASE_READ_URL");
 }
