@@ -41,6 +41,7 @@
 #include "rules/secret.h"
 #include "server/config.h"
 #include "server/version.h"
+#include "services/service.h"
 #include "store/connect.h"
 #include "store/store.h"
 #include "store/webhook_deliveries.h"
@@ -298,21 +299,12 @@ int dispatcher_main(void *arg)
 {
     static struct dispatcher d;
     const struct config *cfg = arg;
-    sigset_t set;
     int sfd, stopping = 0;
     long drain_until = 0, next_purge = now_ms() + 5000;
 
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (sfd < 0) {
-        log_warn("webhooks: signalfd");
+    sfd = service_signals("webhooks");
+    if (sfd < 0)
         return 1;
-    }
     memset(&d, 0, sizeof(d));
     d.cfg = cfg;
     d.seed = (unsigned)getpid() ^ (unsigned)now_ms();

@@ -58,6 +58,7 @@
 #include "rules/secret.h"
 #include "rules/upload.h"
 #include "server/config.h"
+#include "services/service.h"
 #include "store/connect.h"
 #include "store/mail.h"
 #include "store/media.h"
@@ -874,22 +875,13 @@ int mail_main(void *arg)
     const struct mail_env *env = arg;
     const struct config *cfg = env->cfg;
     const char *name = env->outbound ? MAIL_OUT_NAME : MAIL_IN_NAME;
-    sigset_t set;
 
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
     memset(&m, 0, sizeof(m));
     m.cfg = cfg;
     m.outbound = env->outbound;
-    m.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (m.sfd < 0) {
-        log_warn("mail: signalfd");
+    m.sfd = service_signals("mail");
+    if (m.sfd < 0)
         return 1;
-    }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         log_err("mail: cannot initialise libcurl");
         close(m.sfd);

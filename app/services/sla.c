@@ -3,21 +3,17 @@
  * each batch one transaction (breach stamps, status, next deadline, the
  * events and the breach notices together), until a batch comes back short;
  * then next-response events the same way, then the due notifications.  Several hosts may run
- * it at once: rows one host holds are skipped by the others.  Between
- * rounds it sleeps on a signalfd, so SIGTERM ends it at once.
+ * it at once: rows one host holds are skipped by the others.  The loop
+ * around the rounds is services/service.c's.
  */
 #include "services/sla.h"
 
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 #include "lib/arena.h"
 #include "lib/log.h"
 #include "server/config.h"
-#include "store/connect.h"
+#include "services/service.h"
 #include "store/sla.h"
 
 #define BATCH 200
@@ -61,43 +57,16 @@ static int round_once(struct db *db, struct arena *a)
     return 0;
 }
 
+static int sla_round(struct db *db, struct arena *a, void *arg)
+{
+    (void)arg;
+    return round_once(db, a);
+}
+
 int sla_service_main(void *arg)
 {
     const struct config *cfg = arg;
-    struct db *db = NULL;
-    struct arena *a;
-    sigset_t set;
-    int sfd;
-
-    signal(SIGPIPE, SIG_IGN);
-    signal(SIGHUP, SIG_IGN);
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    sfd = signalfd(-1, &set, SFD_CLOEXEC);
-    if (sfd < 0) {
-        log_warn("sla: signalfd");
-        return 1;
-    }
-    a = arena_new(4u << 20);
-    (void)store_open(cfg->database_url, SLA_SERVICE_NAME, cfg->statement_timeout, &db);
-    log_info("sla: breach service started (every %lds)", cfg->sla_interval);
-    for (;;) {
-        long wait_ms = cfg->sla_interval * 1000L;
-
-        if (store_ensure(db) != APP_OK) {
-            wait_ms = 1000;
-        } else if (round_once(db, a) < 0) {
-            wait_ms = 1000;
-        }
-        struct pollfd p = {.fd = sfd, .events = POLLIN};
-        if (poll(&p, 1, (int)wait_ms) > 0)
-            break; /* SIGTERM or SIGINT */
-    }
-    store_close(db);
-    arena_free(a);
-    close(sfd);
-    log_info("sla: breach service stopped");
-    return 0;
+    const struct service_round s = {
+        "sla", SLA_SERVICE_NAME, "breach service", cfg->sla_interval, sla_round, NULL};
+    return service_every(cfg, &s);
 }
