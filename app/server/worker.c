@@ -33,6 +33,7 @@
 #include "server/idempotency.h"
 #include "server/reply.h"
 #include "server/routes.h"
+#include "store/automation.h"
 #include "store/connect.h"
 
 #define ARENA_CAP (64 * 1024 * 1024)
@@ -248,6 +249,7 @@ int worker_main(void *arg)
     memset(&c, 0, sizeof(c));
     c.cfg = env->cfg;
     authn_init(env->cfg->secret_key);
+    store_automation_secret(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd worker %ld", (long)getpid());
     /* A spawned process (server/inherit.h) connects at its first request. */
     if (env->lazy_db)
@@ -332,6 +334,7 @@ int worker_cgi(const struct worker_env *env)
     memset(&c, 0, sizeof(c));
     c.cfg = env->cfg;
     authn_init(env->cfg->secret_key);
+    store_automation_secret(env->cfg->secret_key);
     snprintf(appname, sizeof(appname), "deskd cgi %ld", (long)getpid());
     /* Connected by the first statement: a request that needs none opens no session. */
     c.db = store_new(env->cfg->database_url, appname, env->cfg->statement_timeout);

@@ -47,5 +47,6 @@ int automation_service_main(void *arg)
     const struct service_round s = {"automation",           AUTOMATION_SERVICE_NAME,
                                     "time-trigger service", cfg->automation_interval,
                                     automation_round,       arg};
+    store_automation_secret(cfg->secret_key);
     return service_every(cfg, &s);
 }

@@ -59,6 +59,7 @@
 #include "rules/upload.h"
 #include "server/config.h"
 #include "services/service.h"
+#include "store/automation.h"
 #include "store/connect.h"
 #include "store/mail.h"
 #include "store/media.h"
@@ -878,6 +879,7 @@ int mail_main(void *arg)
 
     memset(&m, 0, sizeof(m));
     m.cfg = cfg;
+    store_automation_secret(cfg->secret_key);
     m.outbound = env->outbound;
     m.sfd = service_signals("mail");
     if (m.sfd < 0)

@@ -102,6 +102,13 @@ enum app_err store_automation_new(struct db *db, struct arena *a, int64_t conv_i
 void store_automation_quiet(int on);
 
 /*
+ * The server secret the send_csat action signs its survey links with
+ * (rules/csat.h); set once by each process that runs rules.  Without it
+ * send_csat offers nothing (logged).
+ */
+void store_automation_secret(const char *secret_key);
+
+/*
  * One batch of the time-triggered rules: the conversations created in the
  * last lookback_days with an id above after, at most batch of them (rows
  * locked elsewhere are skipped), in one transaction.  *n is how many were

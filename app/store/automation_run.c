@@ -18,7 +18,9 @@
 #include "lib/db.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "rules/csat.h"
 #include "store/conversation.h"
+#include "store/csat.h"
 #include "store/messages.h"
 #include "store/sla.h"
 #include "store/store.h"
@@ -28,6 +30,7 @@ static int64_t cache_version; /* 0: none read yet */
 static int64_t system_id;     /* the System user: the actor of every action */
 static int depth;             /* rule runs open (nested by their own changes) */
 static int quiet;             /* a creation's own steps: nothing triggers */
+static char *secret;          /* the server secret: send_csat's links */
 
 /* $1 conversation: the rules' version, then what the conditions read (struct am_snap). */
 static const struct db_stmt snap_stmt = {
@@ -265,6 +268,95 @@ static enum app_err system_message(struct db *db, struct arena *a, int64_t conv_
     return store_message_add(db, a, &m, &msg_id);
 }
 
+/*
+ * $1 conversation, $2 recipients one a line, $3 title, $4 body: one in-app
+ * notification (upstream's type 'mention') per agent the recipients name,
+ * once each: "assignee" the assigned agent, "assigned_team" the members of
+ * the assigned team, "user:<id>" an agent, "team:<id>" a team's members.
+ * Disabled or deleted agents are skipped; at most 1000 (upstream's cap).
+ * The row: how many were written.
+ */
+static const struct db_stmt notify_stmt = {
+    "automation_notify",
+    "WITH c AS (SELECT id, assigned_user_id, assigned_team_id FROM conversations"
+    "  WHERE id = $1::bigint),"
+    " r AS (SELECT trim(x) AS v FROM unnest(string_to_array($2::text, chr(10))) x),"
+    " who AS (SELECT c.assigned_user_id AS uid FROM c, r WHERE r.v = 'assignee'"
+    "  UNION SELECT tm.user_id FROM c, r JOIN team_members tm ON r.v = 'assigned_team'"
+    "   WHERE tm.team_id = c.assigned_team_id"
+    "  UNION SELECT substr(r.v, 6)::int FROM r WHERE r.v ~ '^user:[0-9]{1,9}$'"
+    "  UNION SELECT tm.user_id FROM r JOIN team_members tm ON r.v ~ '^team:[0-9]{1,9}$'"
+    "   AND tm.team_id = substr(r.v, 6)::int),"
+    " sent AS (INSERT INTO user_notifications (user_id, notification_type, title, body,"
+    "  conversation_id)"
+    "  SELECT u.id, 'mention', left($3::text, 500), left($4::text, 2000), c.id"
+    "  FROM c, who JOIN users u ON u.id = who.uid"
+    "  WHERE u.type = 'agent' AND u.deleted_at IS NULL AND u.enabled"
+    "  ORDER BY u.id LIMIT 1000 RETURNING id)"
+    " SELECT count(*) FROM sent",
+    4, 0};
+
+/* The notify action: *n the agents notified. */
+static enum app_err notify(struct db *db, struct arena *a, int64_t conv_id,
+                           const struct am_action *x, long *n)
+{
+    const char *subject = x->subject ? text_trim(a, x->subject) : NULL;
+    const char *message = x->message ? text_trim(a, x->message) : NULL;
+    const char *v = NULL;
+    size_t len = 0;
+    enum app_err e;
+
+    *n = 0;
+    if (subject == NULL || message == NULL || *subject == '\0' || *message == '\0' ||
+        x->nrecipients == 0)
+        return APP_ERR_INPUT;
+    for (size_t i = 0; i < x->nrecipients; i++)
+        len += strlen(x->recipients[i]) + 1;
+    char *list = arena_alloc(a, len + 1), *q = list;
+    if (list == NULL)
+        return APP_ERR_INTERNAL;
+    for (size_t i = 0; i < x->nrecipients; i++) {
+        size_t k = strlen(x->recipients[i]);
+        if (i > 0)
+            *q++ = '\n';
+        memcpy(q, x->recipients[i], k);
+        q += k;
+    }
+    *q = '\0';
+    const char *p[] = {store_i64(a, conv_id), list, subject, message};
+    if ((e = store_one(db, a, &notify_stmt, p, &v, NULL)) == APP_OK && v != NULL)
+        *n = strtol(v, NULL, 10);
+    return e;
+}
+
+/*
+ * $1 conversation, $2 webhook, $3 event name, $4 actor: one delivery of the
+ * conversation to that webhook alone (upstream's trigger_webhook), the body
+ * as sql/026's fan-out builds it, payload {conversation, actor_id}; no row
+ * if the webhook does not exist or is inactive.  The event id is taken
+ * from deskd_events' sequence without an event row, as the test delivery
+ * does: an event row of a webhook event's name would fan out to every
+ * webhook subscribed to it.
+ */
+static const struct db_stmt webhook_stmt = {
+    "automation_webhook",
+    "WITH d AS (INSERT INTO deskd_webhook_deliveries (webhook_id, event_id, event, body)"
+    " SELECT w.id, nextval(pg_get_serial_sequence('deskd_events', 'id')), $3::text,"
+    " json_build_object('event', $3::text, 'timestamp',"
+    "  to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+    "  'payload', json_build_object('conversation', deskd_conversation_json($1::bigint),"
+    "  'actor_id', $4::int))::text"
+    " FROM webhooks w WHERE w.id = $2::int AND w.is_active"
+    " AND EXISTS (SELECT 1 FROM conversations WHERE id = $1::bigint) RETURNING id)"
+    " SELECT d.id FROM d, LATERAL (SELECT pg_notify('deskd_webhooks', '')) n",
+    4, 0};
+
+void store_automation_secret(const char *secret_key)
+{
+    free(secret);
+    secret = secret_key != NULL ? strdup(secret_key) : NULL;
+}
+
 /* One action; its failure is the caller's to log. */
 static enum app_err apply(struct db *db, struct arena *a, int64_t conv_id, const struct am_snap *s,
                           const struct am_rule *r, const struct am_action *x)
@@ -315,7 +407,44 @@ static enum app_err apply(struct db *db, struct arena *a, int64_t conv_id, const
                            : note(db, a, conv_id, r, t,
                                   arena_printf(a, "applied the SLA policy %lld", (long long)id));
     }
-    /* send_csat, notify, trigger_webhook: accepted, not run by deskd yet. */
+    if (strcmp(t, "send_csat") == 0) {
+        struct store_csat_offer o;
+        char *uuid = arena_alloc(a, CSAT_UUID_LEN + 1), *token = arena_alloc(a, CSAT_TOKEN_LEN + 1);
+        int offered = 0;
+        enum app_err e;
+        if (secret == NULL || uuid == NULL || token == NULL ||
+            csat_new_link(secret, uuid, token) != 0)
+            return APP_ERR_INTERNAL;
+        o.uuid = uuid;
+        o.token = token;
+        if ((e = store_csat_offer(db, a, conv_id, &o, system_id, &offered)) != APP_OK || !offered)
+            return e;
+        return note(db, a, conv_id, r, t, "sent the CSAT survey");
+    }
+    if (strcmp(t, "notify") == 0) {
+        long n;
+        enum app_err e = notify(db, a, conv_id, x, &n);
+        if (e != APP_OK || n == 0)
+            return e;
+        return note(db, a, conv_id, r, t,
+                    arena_printf(a, "notified %ld agent%s", n, n == 1 ? "" : "s"));
+    }
+    if (strcmp(t, "trigger_webhook") == 0) {
+        const char *ev = x->nvalues > 1 ? text_trim(a, x->values[1]) : NULL;
+        const char *p[4];
+        long rows = 0;
+        enum app_err e;
+        if (id <= 0 || ev == NULL || *ev == '\0')
+            return APP_ERR_INPUT;
+        p[0] = store_i64(a, conv_id);
+        p[1] = store_i64(a, id);
+        p[2] = ev;
+        p[3] = store_i64(a, system_id);
+        if ((e = store_one(db, a, &webhook_stmt, p, NULL, &rows)) != APP_OK || rows == 0)
+            return e;
+        return note(db, a, conv_id, r, t,
+                    arena_printf(a, "triggered the webhook %lld (%s)", (long long)id, ev));
+    }
     return APP_ERR_NOT_FOUND;
 }
 

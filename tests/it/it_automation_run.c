@@ -3,7 +3,8 @@
  * new_conversation rule on create, conversation_update rules on a status
  * change (with previous_status), an assignment and a public reply, first_match mode, a
  * time_trigger rule run by the deskd-automate service, and two rules that
- * undo each other stopped after AUTOMATION_MAX_DEPTH runs.  Each checks
+ * undo each other stopped after AUTOMATION_MAX_DEPTH runs, and the
+ * send_csat, notify and trigger_webhook actions.  Each checks
  * the conversation's rows and the activity messages naming the rule.
  * Every rule's conditions name this run's subject marker, so no other
  * suite's conversation is touched; the rules are deleted at the end.
@@ -446,10 +447,122 @@ START_TEST(test_automation_accepts_upstream_shapes)
 }
 END_TEST
 
+/*
+ * send_csat, notify and trigger_webhook on a priority change of a resolved
+ * conversation: the survey row and its reply (once), one notification per
+ * agent the recipients name (disabled ones skipped), one delivery to the
+ * named active webhook only; each with its activity naming the rule.
+ */
+START_TEST(test_automation_csat_notify_webhook)
+{
+    long pid = (long)getpid();
+    char body[4096], rule[16], conv[16], uuid[40], name[64], subject[64], other[16], off[16];
+    char hook[16], dead[16], team2[16];
+
+    fixtures();
+    copy_value(other, sizeof(other),
+               sql_valuef("INSERT INTO users (type, first_name, email) VALUES ('agent', 'Bo',"
+                          " 'it-auto-bo-%ld@example.org') RETURNING id",
+                          pid));
+    copy_value(off, sizeof(off),
+               sql_valuef("INSERT INTO users (type, first_name, email, enabled) VALUES ('agent',"
+                          " 'Cy', 'it-auto-cy-%ld@example.org', false) RETURNING id",
+                          pid));
+    copy_value(
+        team2, sizeof(team2),
+        sql_valuef("INSERT INTO teams (name) VALUES ('IT auto team2 %ld') RETURNING id", pid));
+    free(sql_valuef("INSERT INTO team_members (team_id, user_id) VALUES (%s, %s), (%s, %s),"
+                    " (%s, %s) RETURNING 1",
+                    team2, agent, team2, other, team2, off));
+    copy_value(hook, sizeof(hook),
+               sql_valuef("INSERT INTO webhooks (name, url, events) VALUES ('it auto %ld',"
+                          " 'http://127.0.0.1:9/hook', '{message.updated}') RETURNING id",
+                          pid));
+    copy_value(dead, sizeof(dead),
+               sql_valuef("INSERT INTO webhooks (name, url, events, is_active) VALUES"
+                          " ('it auto off %ld', 'http://127.0.0.1:9/off', '{message.updated}',"
+                          " false) RETURNING id",
+                          pid));
+    snprintf(name, sizeof(name), "it-auto-acts-%ld", pid);
+    snprintf(body, sizeof(body),
+             "{\"name\":\"%s\",\"type\":\"conversation_update\",\"events\":"
+             "[\"conversation.priority.change\"],\"rules\":[{\"group_operator\":\"AND\","
+             "\"groups\":[{\"logical_op\":\"AND\",\"rules\":[{\"field\":\"subject\",\"operator\":"
+             "\"contains\",\"value\":\"auto-acts-%ld\"}]}],\"actions\":[{\"type\":\"send_csat\","
+             "\"value\":[]},{\"type\":\"notify\",\"value\":[],\"subject\":\" Escalated \","
+             "\"message\":\"Look at it\",\"recipients\":[\"assignee\",\"team:%s\",\"user:%s\","
+             "\"user:2147483\",\"email:ops@example.org\"]},{\"type\":\"trigger_webhook\","
+             "\"value\":[\"%s\",\"priority_escalated\"]},{\"type\":\"trigger_webhook\","
+             "\"value\":[\"%s\",\"priority_escalated\"]}]}]}",
+             name, pid, team2, agent, hook, dead);
+    make_rule(body, rule, sizeof(rule));
+
+    snprintf(subject, sizeof(subject), "auto-acts-%ld", pid);
+    make_conv(subject, conv, uuid);
+    snprintf(body, sizeof(body), "{\"assignee_id\":%s}", agent);
+    put_ok(uuid, "assignee/user", body);
+    /* Resolved while the inbox has no survey: none offered by the status change. */
+    put_ok(uuid, "status", "{\"status\":\"Resolved\"}");
+    free(sql_valuef("UPDATE inboxes SET csat_enabled = true WHERE id = %s RETURNING id", inbox));
+    put_ok(uuid, "priority", "{\"priority\":\"High\"}");
+
+    /* send_csat: the survey row and its reply from System. */
+    expect_sqlf("1|f|pending|true",
+                "SELECT count(*) || '|' || bool_or(r.response_timestamp IS NOT NULL)::text::char"
+                " || '|' || (SELECT string_agg(m.status || '|' || (m.meta->>'is_csat'), ',')"
+                " FROM conversation_messages m JOIN users u ON u.id = m.sender_id"
+                " WHERE m.conversation_id = %s AND m.type = 'outgoing' AND u.email = 'System')"
+                " FROM csat_responses r WHERE r.conversation_id = %s",
+                conv, conv);
+    /* notify: the agent (assignee, team member and user) once, the team's other enabled one. */
+    char want[2048];
+    snprintf(want, sizeof(want),
+             "%s|mention|Escalated|Look at it|%s|f / %s|mention|Escalated|"
+             "Look at it|%s|f",
+             atol(agent) < atol(other) ? agent : other, conv,
+             atol(agent) < atol(other) ? other : agent, conv);
+    expect_sqlf(want,
+                "SELECT string_agg(user_id || '|' || notification_type || '|' || title || '|' ||"
+                " body || '|' || conversation_id || '|' || is_read::text::char, ' / '"
+                " ORDER BY user_id) FROM user_notifications WHERE conversation_id = %s"
+                " AND notification_type = 'mention'",
+                conv);
+    /* trigger_webhook: one delivery, to the active webhook only, upstream's payload. */
+    snprintf(want, sizeof(want), "%s|priority_escalated|priority_escalated|%s|High|t", hook, uuid);
+    expect_sqlf(
+        want,
+        "SELECT string_agg(d.webhook_id || '|' || d.event || '|' || (d.body::json->>'event')"
+        " || '|' || (d.body::json->'payload'->'conversation'->>'uuid') || '|' ||"
+        " (d.body::json->'payload'->'conversation'->>'priority') || '|' ||"
+        " ((d.body::json->'payload'->>'actor_id')::int = (SELECT id FROM users"
+        "  WHERE email = 'System' ORDER BY id LIMIT 1))::text::char, ',')"
+        " FROM deskd_webhook_deliveries d WHERE d.webhook_id IN (%s, %s)",
+        hook, dead);
+    snprintf(want, sizeof(want),
+             "System sent the CSAT survey (automation rule: %s) / System notified 2 agents "
+             "(automation rule: %s) / System triggered the webhook %s (priority_escalated) "
+             "(automation rule: %s)",
+             name, name, hook, name);
+    expect_sqlf(want, SYSTEM_ACTIVITY, conv);
+
+    /* Again: no second survey, the notifications and the delivery again. */
+    put_ok(uuid, "priority", "{\"priority\":\"Low\"}");
+    expect_sqlf("1|4|2",
+                "SELECT (SELECT count(*) FROM csat_responses WHERE conversation_id = %s) || '|' ||"
+                " (SELECT count(*) FROM user_notifications WHERE conversation_id = %s"
+                " AND notification_type = 'mention') || '|' ||"
+                " (SELECT count(*) FROM deskd_webhook_deliveries WHERE webhook_id = %s)",
+                conv, conv, hook);
+    drop_rule(rule);
+    free(sql_valuef("DELETE FROM webhooks WHERE id IN (%s, %s) RETURNING 1", hook, dead));
+}
+END_TEST
+
 Suite *it_automation_run_suite(void)
 {
     return SUITE_OF("automation_run", 60, NULL, NULL, test_automation_new_conversation,
                     test_automation_update_events, test_automation_loop_stopped,
                     test_automation_first_match, test_automation_time_trigger,
-                    test_automation_accepts_upstream_shapes, test_automation_message_event);
+                    test_automation_accepts_upstream_shapes, test_automation_message_event,
+                    test_automation_csat_notify_webhook);
 }
