@@ -167,6 +167,34 @@ static enum app_err url_field(struct req *r, struct resp *w, struct json_object 
     return APP_OK;
 }
 
+/*
+ * A field naming a row by id (as upstream, a string): "" for none, else the
+ * id of an existing row of ref's table (400 not_found otherwise).
+ */
+static enum app_err id_field(struct req *r, struct resp *w, struct json_object *b, struct put *p,
+                             const char *key, enum store_settings_ref ref, const char *not_found)
+{
+    struct ctx *c = r->ctx;
+    const char *s;
+    int64_t n;
+    int yes = 0;
+    enum app_err e = opt_str(r, w, b, key, 1, 20, &s);
+
+    if (e != APP_OK || s == NULL)
+        return e;
+    if (*s != '\0') {
+        if (v_int64(s, 1, INT32_MAX, &n) != 0)
+            return reply_fail(r, w, APP_ERR_INPUT,
+                              "Invalid `%s`: expected an empty string or an id", key);
+        if ((e = store_settings_ref_known(c->db, r->arena, ref, n, &yes)) != APP_OK)
+            return e;
+        if (!yes)
+            return reply_fail(r, w, APP_ERR_INPUT, "%s", not_found);
+    }
+    put_str(p, key, s);
+    return APP_OK;
+}
+
 /* app.allowed_file_upload_extensions: "*" or extensions ("pdf", ".pdf"). */
 static enum app_err extensions_field(struct req *r, struct resp *w, struct json_object *b,
                                      struct put *p)
@@ -260,19 +288,11 @@ static enum app_err general_values(struct req *r, struct resp *w, struct json_ob
         put_str(p, "app.timezone", s);
     }
 
-    if ((e = opt_str(r, w, b, "app.business_hours_id", 1, 20, &s)) != APP_OK)
+    if ((e = id_field(r, w, b, p, "app.business_hours_id", STORE_REF_BUSINESS_HOURS,
+                      "Business hours not found")) != APP_OK ||
+        (e = id_field(r, w, b, p, "app.sla_policy_id", STORE_REF_SLA_POLICY,
+                      "SLA policy not found")) != APP_OK)
         return e;
-    if (s != NULL && *s != '\0') {
-        if (v_int64(s, 1, INT32_MAX, &n) != 0)
-            return reply_fail(r, w, APP_ERR_INPUT,
-                              "Invalid `app.business_hours_id`: expected an empty string or an id");
-        if ((e = store_settings_business_hours_known(c->db, r->arena, n, &yes)) != APP_OK)
-            return e;
-        if (!yes)
-            return reply_fail(r, w, APP_ERR_INPUT, "Business hours not found");
-    }
-    if (s != NULL)
-        put_str(p, "app.business_hours_id", s);
 
     if ((e = opt_bool(r, w, b, "app.show_conversation_subject", &flag, &present)) != APP_OK)
         return e;

@@ -557,6 +557,9 @@ enum app_err store_conversation_create(struct db *db, struct arena *a,
     if (e == APP_OK && cn->agent_id > 0)
         e = store_conversation_assign(db, a, first.conv_id, STORE_ASSIGNEE_AGENT, cn->agent_id,
                                       cn->actor);
+    /* Without a team, settings' default SLA policy (if any); a team's move applied its own. */
+    if (e == APP_OK && cn->team_id <= 0)
+        e = store_sla_apply(db, a, first.conv_id);
     store_automation_quiet(0);
     if (e == APP_OK)
         e = store_automation_new(db, a, first.conv_id);

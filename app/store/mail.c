@@ -15,6 +15,7 @@
 #include "store/automation.h"
 #include "store/media.h"
 #include "store/messages.h"
+#include "store/sla.h"
 #include "store/store.h"
 
 /* A text[] literal of the n strings, each quoted (arena); NULL if the arena refused. */
@@ -311,6 +312,9 @@ static enum app_err take(struct db *db, struct arena *a, const struct store_mail
     store_automation_quiet(*took == STORE_MAIL_TAKEN_NEW);
     e = store_message_add(db, a, &m, msg_id);
     store_automation_quiet(0);
+    /* A new conversation gets settings' default SLA policy, if any (it has no team yet). */
+    if (e == APP_OK && *took == STORE_MAIL_TAKEN_NEW)
+        e = store_sla_apply(db, a, *conv_id);
     if (e == APP_OK && *took == STORE_MAIL_TAKEN_NEW)
         e = store_automation_new(db, a, *conv_id);
     if (e != APP_OK)

@@ -116,15 +116,18 @@ enum app_err store_settings_timezone_known(struct db *db, struct arena *a, const
     return store_exists(db, a, &timezone_stmt, p, yes);
 }
 
-/* $1 business hours id */
+/* $1 id */
 static const struct db_stmt business_hours_stmt = {
     "settings_business_hours_known", "SELECT 1 FROM business_hours WHERE id = $1::int", 1, 1};
+static const struct db_stmt sla_policy_stmt = {
+    "settings_sla_policy_known", "SELECT 1 FROM sla_policies WHERE id = $1::int", 1, 1};
 
-enum app_err store_settings_business_hours_known(struct db *db, struct arena *a, int64_t id,
-                                                 int *yes)
+enum app_err store_settings_ref_known(struct db *db, struct arena *a, enum store_settings_ref ref,
+                                      int64_t id, int *yes)
 {
     const char *p[] = {store_i64(a, id)};
-    return store_exists(db, a, &business_hours_stmt, p, yes);
+    return store_exists(
+        db, a, ref == STORE_REF_SLA_POLICY ? &sla_policy_stmt : &business_hours_stmt, p, yes);
 }
 
 /* $1 object of key -> value */

@@ -48,9 +48,12 @@ enum app_err store_settings_email_password(struct db *db, struct arena *a, const
 enum app_err store_settings_timezone_known(struct db *db, struct arena *a, const char *name,
                                            int *yes);
 
-/* *yes 1 if a business-hours row has this id. */
-enum app_err store_settings_business_hours_known(struct db *db, struct arena *a, int64_t id,
-                                                 int *yes);
+/* The rows a setting may name by id. */
+enum store_settings_ref { STORE_REF_BUSINESS_HOURS, STORE_REF_SLA_POLICY };
+
+/* *yes 1 if a row of ref's table (business_hours, sla_policies) has this id. */
+enum app_err store_settings_ref_known(struct db *db, struct arena *a, enum store_settings_ref ref,
+                                      int64_t id, int *yes);
 
 /*
  * Writes every key of values (a JSON object text, key -> JSON value) in

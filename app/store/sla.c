@@ -182,16 +182,18 @@ static int calendar_deadline(struct arena *a, struct db_res *res, int col, time_
     "  AND rs.category = 'resolved'))"
 
 /*
- * $1 conversation id, $2 a policy (NULL: the team's): the policy and
- * durations, the start (epoch seconds), then the calendar columns.  No
- * row: no such policy, or no team or a team without one.
+ * $1 conversation id, $2 a policy (NULL: the team's, else settings'
+ * app.sla_policy_id): the policy and durations, the start (epoch seconds),
+ * then the calendar columns.  No row: no such policy, or none of the three.
  */
 static const struct db_stmt apply_in_stmt = {
     "sla_apply_in",
     "SELECT p.id, p.first_response_time, p.resolution_time,"
     " extract(epoch FROM c.created_at)::bigint," SLA_CALENDAR_COLS
     " FROM conversations c LEFT JOIN teams t ON t.id = c.assigned_team_id"
-    " JOIN sla_policies p ON p.id = coalesce($2::int, t.sla_policy_id)" SLA_CALENDAR_JOIN
+    " JOIN sla_policies p ON p.id = coalesce($2::int, t.sla_policy_id, (SELECT CASE"
+    "  WHEN value #>> '{}' ~ '^[0-9]{1,9}$' THEN (value #>> '{}')::int END FROM settings"
+    "  WHERE key = 'app.sla_policy_id'))" SLA_CALENDAR_JOIN
     " WHERE c.id = $1::bigint FOR UPDATE OF c",
     2, 1};
 

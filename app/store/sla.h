@@ -48,13 +48,14 @@ enum app_err store_sla_policy_delete(struct db *db, struct arena *a, int64_t id)
 
 /*
  * Applies the SLA policy of the conversation's team to it, inside the
- * caller's transaction: the team's sla_policy_id, its business hours
+ * caller's transaction: the team's sla_policy_id (else settings'
+ * app.sla_policy_id, also for a conversation without a team), its business hours
  * (else settings' app.business_hours_id; neither: always open) and time
  * zone (else app.timezone).  Deadlines count business minutes from the
  * conversation's created_at; the policy's warnings before them are
  * scheduled.  A pending applied SLA of the conversation is replaced (with
- * its events and scheduled notifications); no team or a team without a
- * policy changes nothing.
+ * its events and scheduled notifications); no policy from either changes
+ * nothing.
  */
 enum app_err store_sla_apply(struct db *db, struct arena *a, int64_t conv_id);
 

@@ -221,8 +221,8 @@ START_TEST(test_general_settings)
         "\"app.lang\":\"fr-FR\",\"app.logo_url\":\"https://cdn.example.com/l.png\","
         "\"app.max_file_upload_size\":25,\"app.restart_required\":false,"
         "\"app.root_url\":\"https://help.example.com\",\"app.show_conversation_subject\":false,"
-        "\"app.site_name\":\"Acme Support\",\"app.timezone\":\"Europe/Paris\","
-        "\"app.update\":null,\"app.version\":\"0.1.0\"}}",
+        "\"app.site_name\":\"Acme Support\",\"app.sla_policy_id\":\"\","
+        "\"app.timezone\":\"Europe/Paris\",\"app.update\":null,\"app.version\":\"0.1.0\"}}",
         bh);
     free(bh);
     expect_body("GET", "/api/v1/settings/general", it_agent_key, NULL, 200, want);

@@ -386,6 +386,82 @@ START_TEST(test_sla_apply_on_team)
 }
 END_TEST
 
+/* PUT /api/v1/settings/general with body as the admin: the status. */
+static long put_general(const char *body)
+{
+    struct http_res r = http_json("PUT", "/api/v1/settings/general", it_admin_key, body);
+    long status = r.status;
+    http_res_free(&r);
+    return status;
+}
+
+/*
+ * Settings' app.sla_policy_id: checked on write, then applied to a new
+ * conversation without a team (always open, UTC: the deadlines are
+ * created_at + 3h and + 1d, to the second the start is counted in); ""
+ * applies none.
+ */
+START_TEST(test_sla_default_policy)
+{
+    long pid = (long)getpid();
+    char *policy =
+        sql_valuef("INSERT INTO sla_policies (name, first_response_time, resolution_time)"
+                   " VALUES ('it-sla-default-%ld', '3h', '24h') RETURNING id",
+                   pid);
+    char *inbox = sql_valuef("INSERT INTO inboxes (name, channel) VALUES ('It sla default %ld',"
+                             " 'email') RETURNING id",
+                             pid);
+    char body[1024];
+
+    expect_json_error("PUT", "/api/v1/settings/general", it_admin_key,
+                      "{\"app.sla_policy_id\":\"999999\"}", 400, "SLA policy not found",
+                      "InputException");
+    expect_json_error(
+        "PUT", "/api/v1/settings/general", it_admin_key, "{\"app.sla_policy_id\":\"x1\"}", 400,
+        "Invalid `app.sla_policy_id`: expected an empty string or an id", "InputException");
+    expect_sqlf("\"\"", "SELECT value::text FROM settings WHERE key = 'app.sla_policy_id'");
+    snprintf(body, sizeof(body), "{\"app.sla_policy_id\":\"%s\"}", policy);
+    ck_assert_int_eq(put_general(body), 200);
+
+    for (int round = 0; round < 2; round++) {
+        snprintf(body, sizeof(body),
+                 "{\"inbox_id\":%s,\"contact_email\":\"sla-default-%ld@example.org\","
+                 "\"first_name\":\"Dee\",\"subject\":\"default %d\",\"content\":\"<p>Hi</p>\","
+                 "\"initiator\":\"contact\"}",
+                 inbox, pid, round);
+        struct http_res r = http_json("POST", "/api/v1/conversations", it_admin_key, body);
+        json_object *root, *d = json_data(&r, &root);
+        char id[32];
+        snprintf(id, sizeof(id), "%s", json_str(d, "id"));
+        json_object_put(root);
+        http_res_free(&r);
+        if (round == 0) {
+            char want[128];
+            snprintf(want, sizeof(want), "pending|%s|t|t|t", policy);
+            expect_sqlf(want,
+                        "SELECT concat_ws('|', a.status, a.sla_policy_id,"
+                        " abs(extract(epoch FROM a.first_response_deadline_at - c.created_at)"
+                        "  - 3 * 3600) < 1,"
+                        " abs(extract(epoch FROM a.resolution_deadline_at - c.created_at)"
+                        "  - 24 * 3600) < 1,"
+                        " c.next_sla_deadline_at = a.first_response_deadline_at)"
+                        " FROM applied_slas a JOIN conversations c ON c.id = a.conversation_id"
+                        " WHERE c.id = %s",
+                        id);
+            ck_assert_int_eq(put_general("{\"app.sla_policy_id\":\"\"}"), 200);
+        } else {
+            expect_sqlf("0|",
+                        "SELECT (SELECT count(*) FROM applied_slas WHERE conversation_id = %s)"
+                        " || '|' || coalesce(sla_policy_id::text, '')"
+                        " FROM conversations WHERE id = %s",
+                        id, id);
+        }
+    }
+    free(policy);
+    free(inbox);
+}
+END_TEST
+
 /* Polls until the SQL answers want, for up to ten seconds (the service runs every second). */
 static void wait_sqlf(const char *want, const char *sql)
 {
@@ -783,6 +859,6 @@ END_TEST
 Suite *it_sla_suite(void)
 {
     return SUITE_OF("sla", 30, NULL, NULL, test_sla_list, test_sla_crud, test_business_hours_crud,
-                    test_sla_apply_on_team, test_sla_met_and_breached, test_sla_notification_delay,
-                    test_sla_next_response);
+                    test_sla_apply_on_team, test_sla_default_policy, test_sla_met_and_breached,
+                    test_sla_notification_delay, test_sla_next_response);
 }
