@@ -316,6 +316,10 @@ def hooks_check(a, ev, grace, lines, fail):
                          for rs in twice.values()),
                      sum(windows[1][0] <= min(r["t"] for r in rs) <= windows[1][1]
                          for rs in twice.values()), len(more)))
+    for i, rs in sorted(twice.items(), key=lambda x: int(x[0])):
+        rs = sorted(rs, key=lambda r: r["t"])
+        lines.append("webhook delivery %s twice: from %s, again from %s %.1f s later" % (
+            i, rs[0]["from"], rs[1]["from"], rs[1]["t"] - rs[0]["t"]))
     lines.append("webhook senders: %s" % (", ".join(
         "%s %d" % (k, v) for k, v in sorted(senders.items())) or "none"))
     if not rows:
