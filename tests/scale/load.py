@@ -4,6 +4,9 @@
   load.py run   --base URL --key KEY:SECRET --inbox ID --login EMAIL:PASSWORD
                 --out requests.jsonl --stop FILE
   load.py check --requests requests.jsonl --events events.txt --psql CMD --report FILE
+                [--hooks hooks.jsonl]
+  load.py receive --listen ADDR:PORT --out hooks.jsonl
+  load.py live  --base URL --key KEY:SECRET --inbox ID --login EMAIL:PASSWORD
 
 run: four clients (three with the API key, one with a session token from
 /auth/login, so every host verifies another host's sessions) loop until the
@@ -13,10 +16,24 @@ client lists again at once, with the deskd_lsn cookie the write returned,
 and looks for it (read-your-writes).  Every request is one JSON line.
 
 check: failed requests outside the faults' windows, requests lost in each,
-every 2xx write found on the new primary, and every read-your-writes check.
+every 2xx write found on the new primary, and every read-your-writes check;
+with --hooks, the webhook deliveries: every row delivered, each
+X-Libredesk-Delivery id received once, or twice only when its first copy
+arrived during a fault (a host or the primary died before the outcome was
+recorded), and which app host sent them (the receiver's peer address).
+
+receive: the webhook receiver, one JSON line per POST (delivery id, event,
+sender's address, time); answers 200.
+
+live: a WebSocket client (session cookie) through nginx on /ws, subscribed
+to a new conversation; messages are posted through nginx until one is
+answered by the app host the WebSocket is not on, and every message's
+new_message event must reach the client.
 """
 import argparse
+import asyncio
 import base64
+import http.server
 import json
 import os
 import random
@@ -223,10 +240,170 @@ def check(a):
     if len(rejoined) != 2 or len(after) != 2:
         fail.append("both hosts did not serve (after app1 came back: %s; after the failover: %s)"
                     % (rejoined, after))
+    if a.hooks:
+        hooks_check(a, ev, grace, lines, fail)
     lines += ["FAIL: " + f for f in fail] or ["PASS"]
     with open(a.report, "w") as f:
         f.write("\n".join(lines) + "\n")
     return 1 if fail else 0
+
+
+def receive(a):
+    """The webhook receiver: a line per POST, flushed before the 200 is sent."""
+    host, port = a.listen.rsplit(":", 1)
+    out = open(a.out, "a")
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(n)
+            try:
+                event = json.loads(body).get("event")
+            except ValueError:
+                event = None
+            rec = {"id": self.headers.get("X-Libredesk-Delivery"), "event": event,
+                   "from": self.client_address[0], "t": time.time()}
+            with lock:
+                out.write(json.dumps(rec) + "\n")
+                out.flush()
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer((host, int(port)), Handler)
+    srv.daemon_threads = True
+    srv.serve_forever()
+
+
+def hooks_check(a, ev, grace, lines, fail):
+    """Every delivery row delivered; each delivery id received once, twice only in a fault."""
+    got = [json.loads(l) for l in open(a.hooks)]
+    out = subprocess.run(shlex.split(a.psql), capture_output=True, text=True, check=True,
+                         input="SELECT id, status, attempts FROM deskd_webhook_deliveries;\n")
+    rows = {}
+    for l in out.stdout.split():
+        i, st, att = l.split("|")
+        rows[i] = (st, int(att))
+    by_id = {}
+    for r in got:
+        by_id.setdefault(r["id"], []).append(r)
+    undelivered = sorted(i for i, (st, _) in rows.items() if st != "delivered")
+    missing = sorted(i for i in rows if i not in by_id)
+    unknown = sorted(i for i in by_id if i not in rows)
+    twice = {i: rs for i, rs in by_id.items() if len(rs) == 2}
+    more = sorted(i for i, rs in by_id.items() if len(rs) > 2)
+    windows = [(ev["kill-app1-start"] - 2, ev["kill-app1-end"]),
+               (ev["failover-start"] - 2, ev["failover-end"] + grace)]
+
+    def in_fault(t):
+        return any(t0 <= t <= t1 for t0, t1 in windows)
+    stray = sorted(i for i, rs in twice.items() if not in_fault(min(r["t"] for r in rs)))
+    senders = {}
+    for r in got:
+        senders[r["from"]] = senders.get(r["from"], 0) + 1
+    lines.append("webhook deliveries: %d rows, %d delivered; %d POSTs received for %d ids,"
+                 " %d received twice (%d first during the app1 kill, %d during the failover),"
+                 " %d more than twice" % (
+                     len(rows), len(rows) - len(undelivered), len(got), len(by_id), len(twice),
+                     sum(windows[0][0] <= min(r["t"] for r in rs) <= windows[0][1]
+                         for rs in twice.values()),
+                     sum(windows[1][0] <= min(r["t"] for r in rs) <= windows[1][1]
+                         for rs in twice.values()), len(more)))
+    for i, rs in sorted(twice.items(), key=lambda x: int(x[0])):
+        rs = sorted(rs, key=lambda r: r["t"])
+        lines.append("webhook delivery %s twice: from %s, again from %s %.1f s later" % (
+            i, rs[0]["from"], rs[1]["from"], rs[1]["t"] - rs[0]["t"]))
+    lines.append("webhook senders: %s" % (", ".join(
+        "%s %d" % (k, v) for k, v in sorted(senders.items())) or "none"))
+    if not rows:
+        fail.append("no webhook delivery was made")
+    if undelivered:
+        fail.append("%d deliveries not delivered: %s" % (len(undelivered), undelivered[:10]))
+    if missing:
+        fail.append("%d delivered rows never received: %s" % (len(missing), missing[:10]))
+    if unknown:
+        fail.append("received delivery ids with no row: %s" % unknown[:10])
+    if more:
+        fail.append("deliveries received more than twice: %s" % more[:10])
+    if stray:
+        fail.append("deliveries received twice outside the faults: %s" % stray[:10])
+
+
+async def live_check(a):
+    import websockets  # python3-websockets (Debian), only this subcommand needs it
+
+    key = Client(a.base, "Basic " + base64.b64encode(a.key.encode()).decode(), "live")
+    email, password = a.login.split(":", 1)
+    req = urllib.request.Request(a.base + "/api/v1/auth/login", method="POST",
+                                 data=json.dumps({"email": email, "password": password}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=20) as r:
+        cookies = "; ".join(h.split(";")[0] for k, h in r.getheaders()
+                            if k.lower() == "set-cookie")
+    rec, doc = key.call("POST", "/api/v1/conversations", {
+        "inbox_id": a.inbox, "contact_email": "live@scale.example", "first_name": "Live",
+        "subject": "live across hosts", "content": "<p>live</p>", "initiator": "contact"})
+    if rec["status"] != 200:
+        print("FAIL: creating the conversation: %d %s" % (rec["status"], rec.get("message")))
+        return 1
+    uuid = doc["data"]["uuid"]
+    ws_url = a.base.replace("http://", "ws://") + "/ws"
+    fails, sent = [], []
+    async with websockets.connect(ws_url, extra_headers={"Cookie": cookies},
+                                  max_queue=None) as ws:
+        ws_host = (ws.response_headers.get("X-Upstream") or "").split(",")[-1].strip()
+        ws_host = ws_host.split(":")[0]
+        await ws.send(json.dumps({"type": "conversation_subscribe",
+                                  "data": {"conversation_uuid": uuid}}))
+        await ws.send("ping")
+        while await asyncio.wait_for(ws.recv(), 5) != "pong":
+            pass
+        for i in range(8):
+            rec, doc = key.call("POST", "/api/v1/conversations/%s/messages" % uuid,
+                                {"message": "<p>live %d</p>" % i, "sender_type": "agent",
+                                 "private": True})
+            if rec["status"] != 200:
+                fails.append("posting a message: %d %s" % (rec["status"], rec.get("message")))
+                break
+            host = (rec.get("host") or "").split(",")[-1].strip().split(":")[0]
+            sent.append((doc["data"]["uuid"], host))
+            if host and host != ws_host and i >= 1:
+                break
+        want = {u for u, _ in sent}
+        seen = set()
+        end = time.monotonic() + 10
+        while want - seen and time.monotonic() < end:
+            try:
+                raw = await asyncio.wait_for(ws.recv(), end - time.monotonic())
+            except asyncio.TimeoutError:
+                break
+            if raw == "pong":
+                continue
+            msg = json.loads(raw)
+            if msg.get("type") == "new_message" and msg["data"].get("conversation_uuid") == uuid:
+                seen.add(msg["data"].get("uuid"))
+    other = [u for u, h in sent if h != ws_host]
+    if not ws_host:
+        fails.append("the WebSocket's host is unknown (no X-Upstream)")
+    if not other:
+        fails.append("no message was created through the other host")
+    lost = [(u, h) for u, h in sent if u not in seen]
+    if lost:
+        fails.append("new_message never reached the client: %s" % lost)
+    for f in fails:
+        print("FAIL: " + f)
+    print("live events: WebSocket on %s; %d messages posted (%d through the other host),"
+          " %d new_message events received (%d of the other host's)" % (
+              ws_host or "?", len(sent), len(other), len([u for u, _ in sent if u in seen]),
+              len([u for u in other if u in seen])))
+    return 1 if fails else 0
 
 
 def cross(a):
@@ -278,6 +455,15 @@ def main():
     c.add_argument("--events", required=True)
     c.add_argument("--psql", required=True)
     c.add_argument("--report", required=True)
+    c.add_argument("--hooks")
+    w = sub.add_parser("receive")
+    w.add_argument("--listen", required=True)
+    w.add_argument("--out", required=True)
+    lv = sub.add_parser("live")
+    lv.add_argument("--base", required=True)
+    lv.add_argument("--key", required=True)
+    lv.add_argument("--inbox", type=int, required=True)
+    lv.add_argument("--login", required=True)
     x = sub.add_parser("cross")
     x.add_argument("--base", required=True)
     x.add_argument("--key", required=True)
@@ -286,6 +472,11 @@ def main():
     a = p.parse_args()
     if a.cmd == "cross":
         return cross(a)
+    if a.cmd == "receive":
+        receive(a)
+        return 0
+    if a.cmd == "live":
+        return asyncio.run(live_check(a))
     if a.cmd == "run":
         run(a)
         return 0
