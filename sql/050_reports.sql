@@ -1,5 +1,5 @@
 -- 050_reports.sql: the overview reports (/api/v1/reports/overview/*) at any
--- size, and the CSAT table they read.
+-- size (the CSAT table they read is 040's).
 --
 -- Each windowed report counts the rows created since a point in time (now
 -- minus N days, or today's midnight).  Scanning those rows would read up to
@@ -11,24 +11,6 @@
 -- keep every table exact in the same transaction as each change, applying
 -- deltas in key order (no deadlocks between writers).  Rows created before
 -- this migration (an adopted Libredesk database) are counted at its end.
-
--- Upstream's CSAT responses (same name and columns), where no other
--- migration made it yet.
-CREATE TABLE IF NOT EXISTS csat_responses (
-    id SERIAL PRIMARY KEY,
-    created_at TIMESTAMPTZ DEFAULT NOW(),
-    updated_at TIMESTAMPTZ DEFAULT NOW(),
-    uuid UUID DEFAULT gen_random_uuid() NOT NULL UNIQUE,
-    conversation_id BIGINT REFERENCES conversations (id) ON DELETE CASCADE ON UPDATE CASCADE NOT NULL,
-    rating INT DEFAULT 0 NOT NULL,
-    feedback TEXT NULL,
-    meta JSONB DEFAULT '{}' NOT NULL,
-    response_timestamp TIMESTAMPTZ NULL,
-    CONSTRAINT constraint_csat_responses_on_rating CHECK (rating >= 0 AND rating <= 5),
-    CONSTRAINT constraint_csat_responses_on_feedback CHECK (length(feedback) <= 1000)
-);
-CREATE INDEX IF NOT EXISTS index_csat_responses_on_uuid ON csat_responses (uuid);
-CREATE INDEX IF NOT EXISTS index_csat_responses_on_conversation_id ON csat_responses (conversation_id);
 
 -- The CSAT and SLA reports read their window's rows through these.
 CREATE INDEX IF NOT EXISTS index_csat_responses_on_created_at
