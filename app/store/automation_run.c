@@ -24,6 +24,7 @@
 #include "store/messages.h"
 #include "store/sla.h"
 #include "store/store.h"
+#include "store/webhooks.h"
 
 static struct am_set cache;   /* the enabled rules, by weight then id */
 static int64_t cache_version; /* 0: none read yet */
@@ -333,22 +334,17 @@ static enum app_err notify(struct db *db, struct arena *a, int64_t conv_id,
  * $1 conversation, $2 webhook, $3 event name, $4 actor: one delivery of the
  * conversation to that webhook alone (upstream's trigger_webhook), the body
  * as sql/026's fan-out builds it, payload {conversation, actor_id}; no row
- * if the webhook does not exist or is inactive.  The event id is taken
- * from deskd_events' sequence without an event row, as the test delivery
- * does: an event row of a webhook event's name would fan out to every
- * webhook subscribed to it.
+ * if the webhook does not exist or is inactive.  No event row (see
+ * WEBHOOK_DIRECT_DELIVERY): one of a webhook event's name would fan out to
+ * every webhook subscribed to it.
  */
 static const struct db_stmt webhook_stmt = {
     "automation_webhook",
-    "WITH d AS (INSERT INTO deskd_webhook_deliveries (webhook_id, event_id, event, body)"
-    " SELECT w.id, nextval(pg_get_serial_sequence('deskd_events', 'id')), $3::text,"
-    " json_build_object('event', $3::text, 'timestamp',"
-    "  to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-    "  'payload', json_build_object('conversation', deskd_conversation_json($1::bigint),"
-    "  'actor_id', $4::int))::text"
-    " FROM webhooks w WHERE w.id = $2::int AND w.is_active"
-    " AND EXISTS (SELECT 1 FROM conversations WHERE id = $1::bigint) RETURNING id)"
-    " SELECT d.id FROM d, LATERAL (SELECT pg_notify('deskd_webhooks', '')) n",
+    WEBHOOK_DIRECT_DELIVERY("$3::text",
+                            "json_build_object('conversation', deskd_conversation_json($1::bigint),"
+                            " 'actor_id', $4::int)",
+                            "w.id = $2::int AND w.is_active"
+                            " AND EXISTS (SELECT 1 FROM conversations WHERE id = $1::bigint)"),
     4, 0};
 
 void store_automation_secret(const char *secret_key)

@@ -95,16 +95,11 @@ enum app_err store_webhook_delete(struct db *db, struct arena *a, int64_t id)
     return store_found(db, a, &delete_stmt, p, NULL);
 }
 
-/* $1 id: the body as the fan-out of sql/026 builds it, timestamp in UTC. */
+/* $1 id */
 static const struct db_stmt test_stmt = {
     "webhook_test",
-    "WITH d AS (INSERT INTO deskd_webhook_deliveries (webhook_id, event_id, event, body)"
-    " SELECT w.id, nextval(pg_get_serial_sequence('deskd_events', 'id')), 'webhook.test',"
-    " json_build_object('event', 'webhook.test', 'timestamp',"
-    "  to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
-    "  'payload', json_build_object('id', w.id, 'name', w.name))::text"
-    " FROM webhooks w WHERE w.id = $1::int RETURNING id)"
-    " SELECT d.id FROM d, LATERAL (SELECT pg_notify('deskd_webhooks', '')) n",
+    WEBHOOK_DIRECT_DELIVERY("'webhook.test'", "json_build_object('id', w.id, 'name', w.name)",
+                            "w.id = $1::int"),
     1, 0};
 
 enum app_err store_webhook_test(struct db *db, struct arena *a, int64_t id, int64_t *delivery_id)

@@ -62,4 +62,21 @@ enum app_err store_webhook_delete(struct db *db, struct arena *a, int64_t id);
  */
 enum app_err store_webhook_test(struct db *db, struct arena *a, int64_t id, int64_t *delivery_id);
 
+/*
+ * For app/store only: a statement queuing one delivery to each webhook w
+ * that `where` (SQL over webhooks w) selects, of event `event` and payload
+ * `payload` (SQL expressions), its body as sql/026's fan-out builds it, and
+ * waking the dispatchers; its rows are the delivery ids.  The event id
+ * comes from deskd_events' sequence without an event row, so that no other
+ * webhook subscribed to the event's name gets it (the test delivery, an
+ * automation rule's trigger_webhook).
+ */
+#define WEBHOOK_DIRECT_DELIVERY(event, payload, where)                                             \
+    "WITH d AS (INSERT INTO deskd_webhook_deliveries (webhook_id, event_id, event, body)"          \
+    " SELECT w.id, nextval(pg_get_serial_sequence('deskd_events', 'id')), " event ","              \
+    " json_build_object('event', " event ", 'timestamp',"                                          \
+    "  to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"                    \
+    "  'payload', " payload ")::text FROM webhooks w WHERE " where " RETURNING id)"                \
+    " SELECT d.id FROM d, LATERAL (SELECT pg_notify('deskd_webhooks', '')) n"
+
 #endif
